@@ -1,0 +1,149 @@
+// A few lines of plain UDP for the examples (mcast deliberately has no socket class: use your
+// own, or Asio's). Windows and POSIX.
+#ifndef MCAST_EXAMPLES_UDP_HPP
+#define MCAST_EXAMPLES_UDP_HPP
+
+#include <mcast/mcast.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#if defined(_WIN32)
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+namespace example {
+
+using native = mcast::detail::native_handle_type;
+
+#if defined(_WIN32)
+// mcast never calls WSAStartup itself; a program without Asio keeps one of these alive.
+struct winsock_session {
+  winsock_session() {
+    WSADATA d;
+    if (WSAStartup(MAKEWORD(2, 2), &d) != 0)
+      throw std::runtime_error("WSAStartup failed");
+  }
+  ~winsock_session() { WSACleanup(); }
+};
+inline void close_native(native s) { ::closesocket(s); }
+#else
+struct winsock_session {
+  winsock_session() noexcept {} // nothing to start on POSIX
+};
+inline void close_native(native s) { ::close(s); }
+#endif
+
+// An owning UDP socket. Declare it before the mcast handles that use it, so that they are
+// destroyed (and leave) first.
+class udp_socket {
+public:
+  explicit udp_socket(mcast::family f) : family_(f) {
+    s_ = ::socket(f == mcast::family::v4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
+    if (s_ == mcast::detail::invalid_native_handle)
+      throw std::runtime_error("socket() failed");
+  }
+  udp_socket(const udp_socket&) = delete;
+  udp_socket& operator=(const udp_socket&) = delete;
+  ~udp_socket() { close_native(s_); }
+  native native_handle() const noexcept { return s_; }
+
+  // Receivers bind the wildcard address (on Windows, never the group) and a port.
+  std::uint16_t bind_any(std::uint16_t port = 0) {
+    auto a = (family_ == mcast::family::v4 ? mcast::make_address("0.0.0.0") : mcast::make_address("::")).to_sockaddr(port);
+    return bind_to(a);
+  }
+  // Senders bind the source address they send from.
+  void bind_source(const mcast::source& s) { bind_to(s.address().to_sockaddr(0)); }
+
+  // Multicast out of `nic` (IPv4: by its address; IPv6: by index), looped back, one hop.
+  void multicast_out(const mcast::network_interface& nic) {
+    int one = 1;
+    if (family_ == mcast::family::v4) {
+      in_addr a = nic.ipv4_address().to_in_addr();
+      setopt(IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof a);
+      setopt(IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof one);
+      setopt(IPPROTO_IP, IP_MULTICAST_TTL, &one, sizeof one);
+    } else {
+      unsigned idx = nic.index();
+      setopt(IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx);
+      setopt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &one, sizeof one);
+      setopt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one, sizeof one);
+    }
+  }
+
+  void send_to(const mcast::group& g, std::uint16_t port, const std::string& text) {
+    auto ss = g.address().to_sockaddr(port);
+    int len = g.is_v4() ? static_cast<int>(sizeof(sockaddr_in)) : static_cast<int>(sizeof(sockaddr_in6));
+    if (::sendto(s_, text.data(), static_cast<int>(text.size()), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0)
+      throw std::runtime_error("sendto failed");
+  }
+
+  // Waits up to `wait` for one datagram; returns {source, payload} or {"", ""} on timeout.
+  std::pair<std::string, std::string> receive(std::chrono::milliseconds wait) {
+#if defined(_WIN32)
+    WSAPOLLFD p{s_, POLLRDNORM, 0};
+    if (WSAPoll(&p, 1, static_cast<int>(wait.count())) <= 0)
+      return {};
+#else
+    pollfd p{s_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0)
+      return {};
+#endif
+    char buf[2048];
+    sockaddr_storage from{};
+    socklen_t len = sizeof from;
+    auto n = ::recvfrom(s_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0)
+      return {};
+    return {mcast::address::from_sockaddr(from).to_string(), std::string(buf, static_cast<std::size_t>(n))};
+  }
+
+  // Counts datagrams per source until `quiet` passes with nothing new.
+  std::map<std::string, int> drain(std::chrono::milliseconds quiet) {
+    std::map<std::string, int> counts;
+    for (int i = 0; i < 100000; ++i) {
+      auto d = receive(quiet);
+      if (d.first.empty())
+        break;
+      counts[d.first]++;
+    }
+    return counts;
+  }
+
+private:
+  std::uint16_t bind_to(const sockaddr_storage& a) {
+    socklen_t len = a.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    if (::bind(s_, reinterpret_cast<const sockaddr*>(&a), len) != 0)
+      throw std::runtime_error("bind failed");
+    sockaddr_storage got{};
+    socklen_t glen = sizeof got;
+    ::getsockname(s_, reinterpret_cast<sockaddr*>(&got), &glen);
+    return got.ss_family == AF_INET ? ntohs(reinterpret_cast<sockaddr_in*>(&got)->sin_port)
+                                    : ntohs(reinterpret_cast<sockaddr_in6*>(&got)->sin6_port);
+  }
+  void setopt(int level, int name, const void* v, int len) {
+#if defined(_WIN32)
+    ::setsockopt(s_, level, name, static_cast<const char*>(v), len);
+#else
+    ::setsockopt(s_, level, name, v, static_cast<socklen_t>(len));
+#endif
+  }
+
+  mcast::family family_;
+  native s_;
+};
+
+} // namespace example
+
+#endif

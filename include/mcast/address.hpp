@@ -1,0 +1,321 @@
+// mcast/address.hpp -- address, group and source: addresses validated once, on construction.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_ADDRESS_HPP
+#define MCAST_ADDRESS_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "error.hpp"
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+MCAST_BEGIN_NAMESPACE
+
+/// IP version of an address, group, source or option.
+enum class family { v4, v6 };
+
+/// An IPv4 or IPv6 address. A plain value: copyable, ordered (IPv4 before IPv6, then bytewise),
+/// hashable. Default-constructed it is 0.0.0.0.
+class address {
+public:
+  address() noexcept = default;
+
+  explicit address(const detail::in4_addr_type& a) noexcept : family_(mcast::family::v4) {
+    std::memcpy(bytes_.data(), &a, 4);
+  }
+  explicit address(const detail::in6_addr_type& a) noexcept : family_(mcast::family::v6) {
+    std::memcpy(bytes_.data(), &a, 16);
+  }
+  /// From network-order bytes: 4 for IPv4, 16 for IPv6.
+  static address from_bytes(const std::array<unsigned char, 4>& b) noexcept {
+    address a;
+    std::memcpy(a.bytes_.data(), b.data(), 4);
+    return a;
+  }
+  static address from_bytes(const std::array<unsigned char, 16>& b) noexcept {
+    address a;
+    a.family_ = mcast::family::v6;
+    std::memcpy(a.bytes_.data(), b.data(), 16);
+    return a;
+  }
+
+  mcast::family family() const noexcept { return family_; }
+  bool is_v4() const noexcept { return family_ == mcast::family::v4; }
+  bool is_v6() const noexcept { return family_ == mcast::family::v6; }
+
+  bool is_multicast() const noexcept {
+    return is_v4() ? (bytes_[0] & 0xf0) == 0xe0 : bytes_[0] == 0xff;
+  }
+  bool is_unspecified() const noexcept {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (bytes_[i] != 0)
+        return false;
+    return true;
+  }
+  bool is_loopback() const noexcept {
+    if (is_v4())
+      return bytes_[0] == 127;
+    for (std::size_t i = 0; i < 15; ++i)
+      if (bytes_[i] != 0)
+        return false;
+    return bytes_[15] == 1;
+  }
+  /// 255.255.255.255 (IPv4 only).
+  bool is_limited_broadcast() const noexcept {
+    return is_v4() && bytes_[0] == 0xff && bytes_[1] == 0xff && bytes_[2] == 0xff && bytes_[3] == 0xff;
+  }
+
+  /// Network-order bytes; `size()` of them are meaningful (4 or 16).
+  const unsigned char* data() const noexcept { return bytes_.data(); }
+  std::size_t size() const noexcept { return is_v4() ? 4u : 16u; }
+
+  /// Precondition: is_v4() (an IPv6 address gives 0.0.0.0).
+  detail::in4_addr_type to_in_addr() const noexcept {
+    detail::in4_addr_type a{};
+    if (is_v4())
+      std::memcpy(&a, bytes_.data(), 4);
+    return a;
+  }
+  /// Precondition: is_v6() (an IPv4 address gives ::).
+  detail::in6_addr_type to_in6_addr() const noexcept {
+    detail::in6_addr_type a{};
+    if (is_v6())
+      std::memcpy(&a, bytes_.data(), 16);
+    return a;
+  }
+  /// A sockaddr_in or sockaddr_in6 inside a sockaddr_storage, as GROUP_REQ wants it.
+  detail::sockaddr_storage_type to_sockaddr(std::uint16_t port = 0) const noexcept {
+    detail::sockaddr_storage_type ss{};
+    if (is_v4()) {
+      detail::sockaddr_in4_type sin{};
+      sin.sin_family = static_cast<decltype(sin.sin_family)>(detail::af_inet);
+      sin.sin_port = detail::host_to_net16(port);
+      sin.sin_addr = to_in_addr();
+      std::memcpy(&ss, &sin, sizeof sin);
+    } else {
+      detail::sockaddr_in6_type sin6{};
+      sin6.sin6_family = static_cast<decltype(sin6.sin6_family)>(detail::af_inet6);
+      sin6.sin6_port = detail::host_to_net16(port);
+      sin6.sin6_addr = to_in6_addr();
+      std::memcpy(&ss, &sin6, sizeof sin6);
+    }
+    return ss;
+  }
+  /// From a sockaddr_in / sockaddr_in6 held in a sockaddr_storage; errc::family_mismatch for
+  /// any other family.
+  static address from_sockaddr(const detail::sockaddr_storage_type& ss, std::error_code& ec) noexcept {
+    ec.clear();
+    if (ss.ss_family == detail::af_inet) {
+      detail::sockaddr_in4_type sin{};
+      std::memcpy(&sin, &ss, sizeof sin);
+      return address(sin.sin_addr);
+    }
+    if (ss.ss_family == detail::af_inet6) {
+      detail::sockaddr_in6_type sin6{};
+      std::memcpy(&sin6, &ss, sizeof sin6);
+      return address(sin6.sin6_addr);
+    }
+    ec = make_error_code(errc::family_mismatch);
+    return address();
+  }
+  static address from_sockaddr(const detail::sockaddr_storage_type& ss) {
+    std::error_code ec;
+    address a = from_sockaddr(ss, ec);
+    detail::throw_if(ec, "mcast::address::from_sockaddr");
+    return a;
+  }
+
+  std::string to_string() const {
+    char buf[64] = {};
+    if (!detail::format_address(is_v4() ? detail::af_inet : detail::af_inet6, bytes_.data(), buf, sizeof buf))
+      return std::string();
+    return std::string(buf);
+  }
+
+  friend bool operator==(const address& a, const address& b) noexcept {
+    return a.family_ == b.family_ && std::memcmp(a.bytes_.data(), b.bytes_.data(), a.size()) == 0;
+  }
+  friend bool operator!=(const address& a, const address& b) noexcept { return !(a == b); }
+  friend bool operator<(const address& a, const address& b) noexcept {
+    if (a.family_ != b.family_)
+      return a.is_v4();
+    return std::memcmp(a.bytes_.data(), b.bytes_.data(), a.size()) < 0;
+  }
+  friend bool operator>(const address& a, const address& b) noexcept { return b < a; }
+  friend bool operator<=(const address& a, const address& b) noexcept { return !(b < a); }
+  friend bool operator>=(const address& a, const address& b) noexcept { return !(a < b); }
+
+  std::size_t hash() const noexcept {
+    std::size_t h = is_v4() ? 0x9e3779b9u : 0x7f4a7c15u; // FNV-1a over the meaningful bytes
+    for (std::size_t i = 0; i < size(); ++i)
+      h = (h ^ bytes_[i]) * static_cast<std::size_t>(1099511628211ull);
+    return h;
+  }
+
+private:
+  mcast::family family_ = mcast::family::v4;
+  std::array<unsigned char, 16> bytes_{};
+};
+
+/// Parses an IPv4 dotted quad or an IPv6 address (no scope suffix, no brackets).
+/// errc::invalid_address otherwise; the noexcept form then returns 0.0.0.0.
+inline address make_address(std::string_view text, std::error_code& ec) noexcept {
+  ec.clear();
+  char buf[64];
+  if (text.empty() || text.size() >= sizeof buf || text.find('\0') != std::string_view::npos) {
+    ec = make_error_code(errc::invalid_address);
+    return address();
+  }
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  detail::in4_addr_type a4{};
+  if (detail::parse_v4(buf, a4))
+    return address(a4);
+  detail::in6_addr_type a6{};
+  if (detail::parse_v6(buf, a6))
+    return address(a6);
+  ec = make_error_code(errc::invalid_address);
+  return address();
+}
+
+inline address make_address(std::string_view text) {
+  std::error_code ec;
+  address a = make_address(text, ec);
+  detail::throw_if(ec, "mcast::make_address");
+  return a;
+}
+
+/// A multicast address (224.0.0.0/4 or ff00::/8). There is no default group: a value of this
+/// type is always a multicast address. Made by make_group().
+class group {
+public:
+  const ::mcast::address& address() const noexcept { return address_; }
+  mcast::family family() const noexcept { return address_.family(); }
+  bool is_v4() const noexcept { return address_.is_v4(); }
+  bool is_v6() const noexcept { return address_.is_v6(); }
+  std::string to_string() const { return address_.to_string(); }
+
+  friend bool operator==(const group& a, const group& b) noexcept { return a.address_ == b.address_; }
+  friend bool operator!=(const group& a, const group& b) noexcept { return a.address_ != b.address_; }
+  friend bool operator<(const group& a, const group& b) noexcept { return a.address_ < b.address_; }
+  friend bool operator>(const group& a, const group& b) noexcept { return b.address_ < a.address_; }
+  friend bool operator<=(const group& a, const group& b) noexcept { return !(b < a); }
+  friend bool operator>=(const group& a, const group& b) noexcept { return !(a < b); }
+  std::size_t hash() const noexcept { return address_.hash() ^ 0x51u; }
+
+private:
+  explicit group(const ::mcast::address& a) noexcept : address_(a) {}
+  friend std::optional<group> make_group(const ::mcast::address&, std::error_code&) noexcept;
+  ::mcast::address address_;
+};
+
+/// A unicast address that can send: not multicast, not unspecified, not 255.255.255.255.
+/// There is no default source. Made by make_source().
+class source {
+public:
+  const ::mcast::address& address() const noexcept { return address_; }
+  mcast::family family() const noexcept { return address_.family(); }
+  bool is_v4() const noexcept { return address_.is_v4(); }
+  bool is_v6() const noexcept { return address_.is_v6(); }
+  std::string to_string() const { return address_.to_string(); }
+
+  friend bool operator==(const source& a, const source& b) noexcept { return a.address_ == b.address_; }
+  friend bool operator!=(const source& a, const source& b) noexcept { return a.address_ != b.address_; }
+  friend bool operator<(const source& a, const source& b) noexcept { return a.address_ < b.address_; }
+  friend bool operator>(const source& a, const source& b) noexcept { return b.address_ < a.address_; }
+  friend bool operator<=(const source& a, const source& b) noexcept { return !(b < a); }
+  friend bool operator>=(const source& a, const source& b) noexcept { return !(a < b); }
+  std::size_t hash() const noexcept { return address_.hash() ^ 0x53u; }
+
+private:
+  explicit source(const ::mcast::address& a) noexcept : address_(a) {}
+  friend std::optional<source> make_source(const ::mcast::address&, std::error_code&) noexcept;
+  ::mcast::address address_;
+};
+
+/// errc::not_multicast unless `a` is a multicast address; the noexcept form returns no value then.
+inline std::optional<group> make_group(const address& a, std::error_code& ec) noexcept {
+  ec.clear();
+  if (!a.is_multicast()) {
+    ec = make_error_code(errc::not_multicast);
+    return std::nullopt;
+  }
+  return group(a);
+}
+
+inline std::optional<group> make_group(std::string_view text, std::error_code& ec) noexcept {
+  address a = make_address(text, ec);
+  if (ec)
+    return std::nullopt;
+  return make_group(a, ec);
+}
+
+inline group make_group(const address& a) {
+  std::error_code ec;
+  auto g = make_group(a, ec);
+  detail::throw_if(ec, "mcast::make_group");
+  return *g;
+}
+
+inline group make_group(std::string_view text) {
+  std::error_code ec;
+  auto g = make_group(text, ec);
+  detail::throw_if(ec, "mcast::make_group");
+  return *g;
+}
+
+/// errc::not_unicast for a multicast, unspecified or limited-broadcast address; the noexcept
+/// form returns no value then.
+inline std::optional<source> make_source(const address& a, std::error_code& ec) noexcept {
+  ec.clear();
+  if (a.is_multicast() || a.is_unspecified() || a.is_limited_broadcast()) {
+    ec = make_error_code(errc::not_unicast);
+    return std::nullopt;
+  }
+  return source(a);
+}
+
+inline std::optional<source> make_source(std::string_view text, std::error_code& ec) noexcept {
+  address a = make_address(text, ec);
+  if (ec)
+    return std::nullopt;
+  return make_source(a, ec);
+}
+
+inline source make_source(const address& a) {
+  std::error_code ec;
+  auto s = make_source(a, ec);
+  detail::throw_if(ec, "mcast::make_source");
+  return *s;
+}
+
+inline source make_source(std::string_view text) {
+  std::error_code ec;
+  auto s = make_source(text, ec);
+  detail::throw_if(ec, "mcast::make_source");
+  return *s;
+}
+
+MCAST_END_NAMESPACE
+
+template <> struct std::hash<mcast::address> {
+  std::size_t operator()(const mcast::address& a) const noexcept { return a.hash(); }
+};
+template <> struct std::hash<mcast::group> {
+  std::size_t operator()(const mcast::group& g) const noexcept { return g.hash(); }
+};
+template <> struct std::hash<mcast::source> {
+  std::size_t operator()(const mcast::source& s) const noexcept { return s.hash(); }
+};
+
+#endif // MCAST_ADDRESS_HPP

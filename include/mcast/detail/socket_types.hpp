@@ -1,0 +1,461 @@
+// mcast/detail/socket_types.hpp -- the only file that knows which operating system it is on.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+// Every platform header is included here and nowhere else. What the rest of the library needs
+// comes out as neutral names in mcast::detail: the kernel structures (filled by field name
+// elsewhere, never by position), the option numbers, the error numbers the library translates,
+// and a handful of thin functions over the socket, ioctl and interface calls.
+#ifndef MCAST_DETAIL_SOCKET_TYPES_HPP
+#define MCAST_DETAIL_SOCKET_TYPES_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "../config.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
+#if defined(_WIN32)
+// ---------------------------------------------------------------------------------------------
+// Windows (Winsock 2, Vista or later)
+// ---------------------------------------------------------------------------------------------
+#if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
+#error "mcast: Winsock 1.1 <winsock.h> was included before mcast (a plain <windows.h> without WIN32_LEAN_AND_MEAN does that); its IP_ADD_MEMBERSHIP is 5, not 12. Include <winsock2.h> (or mcast) before <windows.h>, or define WIN32_LEAN_AND_MEAN."
+#endif
+#if !defined(_WIN32_WINNT)
+#define _WIN32_WINNT 0x0600
+#endif
+#if _WIN32_WINNT < 0x0600
+#error "mcast: the MCAST_* options, GROUP_REQ and GROUP_FILTER need Windows Vista or later; define _WIN32_WINNT=0x0600 (or higher) before including mcast."
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <iphlpapi.h>
+#include <mstcpip.h>
+
+// MinGW-w64 10 lacks what the Windows SDK's ws2ipdef.h has for the final-state IOCTLs; the values
+// below are the SDK's.
+#ifndef SIOCSMSFILTER
+#define SIOCSMSFILTER _IOW('t', 126, ULONG)
+#endif
+#ifndef SIOCGMSFILTER
+#define SIOCGMSFILTER _IOW('t', 127 | IOC_IN, ULONG)
+#endif
+#ifndef SIO_SET_MULTICAST_FILTER
+#define SIO_SET_MULTICAST_FILTER _IOW('t', 125, ULONG)
+#endif
+#ifndef SIO_GET_MULTICAST_FILTER
+#define SIO_GET_MULTICAST_FILTER _IOW('t', 124 | IOC_IN, ULONG)
+#endif
+
+#else
+// ---------------------------------------------------------------------------------------------
+// POSIX (Linux, macOS, the BSDs)
+// ---------------------------------------------------------------------------------------------
+#include <arpa/inet.h>
+#include <cerrno>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <unistd.h>
+#if defined(__linux__) && !defined(IPV6_MULTICAST_ALL)
+#define IPV6_MULTICAST_ALL 29 // linux/in6.h; older libcs lack it (Linux 4.20+)
+#endif
+#endif
+
+MCAST_BEGIN_NAMESPACE
+namespace detail {
+
+// ---- platform identity (for `if constexpr` elsewhere) ---------------------------------------
+#if defined(_WIN32)
+inline constexpr bool is_windows = true;
+#else
+inline constexpr bool is_windows = false;
+#endif
+#if defined(__linux__)
+inline constexpr bool is_linux = true;
+#else
+inline constexpr bool is_linux = false;
+#endif
+
+// ---- handles and structures -------------------------------------------------------------------
+#if defined(_WIN32)
+using native_handle_type = SOCKET;
+inline constexpr native_handle_type invalid_native_handle = INVALID_SOCKET;
+using socklen_type = int;
+using ip_mreq_type = ::ip_mreq;
+using ip_mreq_source_type = ::ip_mreq_source;
+using ipv6_mreq_type = ::ipv6_mreq;
+using group_req_type = ::GROUP_REQ;
+using group_source_req_type = ::GROUP_SOURCE_REQ;
+using group_filter_type = ::GROUP_FILTER;
+using ip_msfilter_type = ::IP_MSFILTER;
+using filter_mode_field_type = ::MULTICAST_MODE_TYPE;
+#else
+using native_handle_type = int;
+inline constexpr native_handle_type invalid_native_handle = -1;
+using socklen_type = ::socklen_t;
+using ip_mreq_type = ::ip_mreq;
+using ip_mreq_source_type = ::ip_mreq_source;
+using ipv6_mreq_type = ::ipv6_mreq;
+using group_req_type = ::group_req;
+using group_source_req_type = ::group_source_req;
+using group_filter_type = ::group_filter;
+using ip_msfilter_type = ::ip_msfilter;
+using filter_mode_field_type = std::uint32_t;
+#endif
+using in4_addr_type = ::in_addr;
+using in6_addr_type = ::in6_addr;
+using sockaddr_type = ::sockaddr;
+using sockaddr_in4_type = ::sockaddr_in;
+using sockaddr_in6_type = ::sockaddr_in6;
+using sockaddr_storage_type = ::sockaddr_storage;
+
+inline constexpr int af_inet = AF_INET;
+inline constexpr int af_inet6 = AF_INET6;
+inline constexpr int level_ip = IPPROTO_IP;
+inline constexpr int level_ipv6 = IPPROTO_IPV6;
+
+// ---- option numbers (they differ on every platform family: semantics.md §3.1) --------------
+enum class option_id {
+  ip_add_membership,
+  ip_drop_membership,
+  ip_add_source_membership,
+  ip_drop_source_membership,
+  ip_block_source,
+  ip_unblock_source,
+  ipv6_add_membership,
+  ipv6_drop_membership,
+  mcast_join_group,
+  mcast_leave_group,
+  mcast_block_source,
+  mcast_unblock_source,
+  mcast_join_source_group,
+  mcast_leave_source_group,
+};
+
+constexpr int option_name(option_id id) noexcept {
+  switch (id) {
+  case option_id::ip_add_membership: return IP_ADD_MEMBERSHIP;
+  case option_id::ip_drop_membership: return IP_DROP_MEMBERSHIP;
+  case option_id::ip_add_source_membership: return IP_ADD_SOURCE_MEMBERSHIP;
+  case option_id::ip_drop_source_membership: return IP_DROP_SOURCE_MEMBERSHIP;
+  case option_id::ip_block_source: return IP_BLOCK_SOURCE;
+  case option_id::ip_unblock_source: return IP_UNBLOCK_SOURCE;
+#if defined(IPV6_ADD_MEMBERSHIP)
+  case option_id::ipv6_add_membership: return IPV6_ADD_MEMBERSHIP;
+  case option_id::ipv6_drop_membership: return IPV6_DROP_MEMBERSHIP;
+#else // macOS and the BSDs only have the RFC 3493 names (same option)
+  case option_id::ipv6_add_membership: return IPV6_JOIN_GROUP;
+  case option_id::ipv6_drop_membership: return IPV6_LEAVE_GROUP;
+#endif
+  case option_id::mcast_join_group: return MCAST_JOIN_GROUP;
+  case option_id::mcast_leave_group: return MCAST_LEAVE_GROUP;
+  case option_id::mcast_block_source: return MCAST_BLOCK_SOURCE;
+  case option_id::mcast_unblock_source: return MCAST_UNBLOCK_SOURCE;
+  case option_id::mcast_join_source_group: return MCAST_JOIN_SOURCE_GROUP;
+  case option_id::mcast_leave_source_group: return MCAST_LEAVE_SOURCE_GROUP;
+  }
+  return -1;
+}
+
+// Filter-mode values as the kernel wants them (Windows 0/1, Linux 1/0, BSD 1/2).
+inline constexpr filter_mode_field_type mode_include = static_cast<filter_mode_field_type>(MCAST_INCLUDE);
+inline constexpr filter_mode_field_type mode_exclude = static_cast<filter_mode_field_type>(MCAST_EXCLUDE);
+
+// Linux's IP_MULTICAST_ALL: a socket receives every group joined by any socket unless it is 0.
+#if defined(__linux__)
+inline constexpr bool has_multicast_all = true;
+inline constexpr int ip_multicast_all = IP_MULTICAST_ALL;
+inline constexpr int ipv6_multicast_all = IPV6_MULTICAST_ALL;
+#else
+inline constexpr bool has_multicast_all = false;
+inline constexpr int ip_multicast_all = -1;
+inline constexpr int ipv6_multicast_all = -1;
+#endif
+
+// On Windows an IPv4 interface may be named by index as the address 0.0.0.idx (ip_mreq and
+// ip_mreq_source); on POSIX imr_interface must be one of the interface's own addresses.
+inline constexpr bool ipv4_interface_by_index = is_windows;
+
+// ---- the error numbers the library translates -------------------------------------------------
+#if defined(_WIN32)
+namespace sys_errc {
+inline constexpr int addr_in_use = WSAEADDRINUSE;
+inline constexpr int addr_not_avail = WSAEADDRNOTAVAIL;
+inline constexpr int invalid = WSAEINVAL;
+inline constexpr int no_buffers = WSAENOBUFS;
+inline constexpr int no_memory = ERROR_NOT_ENOUGH_MEMORY;
+inline constexpr int no_device = WSAENETDOWN;
+inline constexpr int no_protocol_option = WSAENOPROTOOPT;
+inline constexpr int not_supported = WSAEOPNOTSUPP;
+inline constexpr int bad_handle = WSAENOTSOCK;
+inline constexpr int fault = WSAEFAULT;
+} // namespace sys_errc
+inline int last_error() noexcept { return ::WSAGetLastError(); }
+inline void set_last_error(int e) noexcept { ::WSASetLastError(e); }
+#else
+namespace sys_errc {
+inline constexpr int addr_in_use = EADDRINUSE;
+inline constexpr int addr_not_avail = EADDRNOTAVAIL;
+inline constexpr int invalid = EINVAL;
+inline constexpr int no_buffers = ENOBUFS;
+inline constexpr int no_memory = ENOMEM;
+inline constexpr int no_device = ENODEV;
+inline constexpr int no_protocol_option = ENOPROTOOPT;
+inline constexpr int not_supported = EOPNOTSUPP;
+inline constexpr int bad_handle = EBADF;
+inline constexpr int fault = EFAULT;
+} // namespace sys_errc
+inline int last_error() noexcept { return errno; }
+inline void set_last_error(int e) noexcept { errno = e; }
+#endif
+
+// ---- raw calls (the hook in system.hpp wraps these) ------------------------------------------
+// Each returns 0 on success and the platform's error number otherwise.
+inline int raw_setsockopt(native_handle_type s, int level, int name, const void* data,
+                          std::size_t size) noexcept {
+#if defined(_WIN32)
+  int r = ::setsockopt(s, level, name, static_cast<const char*>(data), static_cast<int>(size));
+#else
+  int r = ::setsockopt(s, level, name, data, static_cast<socklen_type>(size));
+#endif
+  return r == 0 ? 0 : last_error();
+}
+
+inline int raw_getsockopt(native_handle_type s, int level, int name, void* data,
+                          std::size_t& size) noexcept {
+  socklen_type len = static_cast<socklen_type>(size);
+#if defined(_WIN32)
+  int r = ::getsockopt(s, level, name, static_cast<char*>(data), &len);
+#else
+  int r = ::getsockopt(s, level, name, data, &len);
+#endif
+  if (r != 0)
+    return last_error();
+  size = static_cast<std::size_t>(len);
+  return 0;
+}
+
+// The final-state filter: GROUP_FILTER (any family) or ip_msfilter (IPv4 by address). Windows
+// takes them through WSAIoctl; Linux through MCAST_MSFILTER / IP_MSFILTER socket options (what
+// libc's setsourcefilter does); the BSDs through libc (not wired yet: reports not_supported).
+enum class filter_struct { group_filter, ip_msfilter };
+
+inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, void* buf,
+                          std::size_t size) noexcept {
+#if defined(_WIN32)
+  (void)level;
+  DWORD returned = 0;
+  DWORD code = kind == filter_struct::group_filter ? static_cast<DWORD>(SIOCSMSFILTER)
+                                                   : static_cast<DWORD>(SIO_SET_MULTICAST_FILTER);
+  int r = ::WSAIoctl(s, code, buf, static_cast<DWORD>(size), nullptr, 0, &returned, nullptr, nullptr);
+  return r == 0 ? 0 : last_error();
+#elif defined(__linux__)
+  (void)level;
+  int r = kind == filter_struct::group_filter
+              ? ::setsockopt(s, level, MCAST_MSFILTER, buf, static_cast<socklen_type>(size))
+              : ::setsockopt(s, IPPROTO_IP, IP_MSFILTER, buf, static_cast<socklen_type>(size));
+  return r == 0 ? 0 : last_error();
+#else
+  (void)s; (void)kind; (void)level; (void)buf; (void)size;
+  return sys_errc::not_supported;
+#endif
+}
+
+inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, void* buf,
+                          std::size_t size) noexcept {
+#if defined(_WIN32)
+  (void)level;
+  DWORD returned = 0;
+  DWORD code = kind == filter_struct::group_filter ? static_cast<DWORD>(SIOCGMSFILTER)
+                                                   : static_cast<DWORD>(SIO_GET_MULTICAST_FILTER);
+  int r = ::WSAIoctl(s, code, buf, static_cast<DWORD>(size), buf, static_cast<DWORD>(size),
+                     &returned, nullptr, nullptr);
+  return r == 0 ? 0 : last_error();
+#elif defined(__linux__)
+  socklen_type len = static_cast<socklen_type>(size);
+  int r = kind == filter_struct::group_filter ? ::getsockopt(s, level, MCAST_MSFILTER, buf, &len)
+                                              : ::getsockopt(s, IPPROTO_IP, IP_MSFILTER, buf, &len);
+  return r == 0 ? 0 : last_error();
+#else
+  (void)s; (void)kind; (void)level; (void)buf; (void)size;
+  return sys_errc::not_supported;
+#endif
+}
+
+// ---- addresses --------------------------------------------------------------------------------
+inline bool parse_v4(const char* text, in4_addr_type& out) noexcept {
+  return ::inet_pton(AF_INET, text, &out) == 1;
+}
+inline bool parse_v6(const char* text, in6_addr_type& out) noexcept {
+  return ::inet_pton(AF_INET6, text, &out) == 1;
+}
+// `out` must hold 46 characters (INET6_ADDRSTRLEN).
+inline bool format_address(int family, const void* addr, char* out, std::size_t size) noexcept {
+#if defined(_WIN32)
+  return ::inet_ntop(family, const_cast<void*>(addr), out, size) != nullptr;
+#else
+  return ::inet_ntop(family, addr, out, static_cast<socklen_type>(size)) != nullptr;
+#endif
+}
+inline std::uint16_t host_to_net16(std::uint16_t v) noexcept { return htons(v); }
+inline std::uint32_t host_to_net32(std::uint32_t v) noexcept { return htonl(v); }
+inline std::uint32_t net_to_host32(std::uint32_t v) noexcept { return ntohl(v); }
+
+// ---- interfaces -------------------------------------------------------------------------------
+inline constexpr std::size_t interface_name_max = 256;
+
+inline unsigned interface_index_from_name(const char* name) noexcept {
+  return static_cast<unsigned>(::if_nametoindex(name));
+}
+
+// Writes the name (NUL-terminated) into `out`, which holds interface_name_max bytes.
+inline bool interface_name_from_index(unsigned index, char* out) noexcept {
+#if defined(_WIN32)
+  char buf[IF_MAX_STRING_SIZE + 1] = {};
+  if (::if_indextoname(static_cast<NET_IFINDEX>(index), buf) == nullptr)
+    return false;
+  std::strncpy(out, buf, interface_name_max - 1);
+  out[interface_name_max - 1] = '\0';
+  return true;
+#else
+  char buf[IF_NAMESIZE + 1] = {};
+  if (::if_indextoname(index, buf) == nullptr)
+    return false;
+  std::strncpy(out, buf, interface_name_max - 1);
+  out[interface_name_max - 1] = '\0';
+  return true;
+#endif
+}
+
+// Walks the interfaces' unicast addresses: fn(index, family, const void* addr) returns true to
+// stop. Returns false when the table could not be read.
+template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
+#if defined(_WIN32)
+  ULONG size = 16 * 1024;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto* buf = static_cast<IP_ADAPTER_ADDRESSES*>(::HeapAlloc(::GetProcessHeap(), 0, size));
+    if (buf == nullptr)
+      return false;
+    ULONG r = ::GetAdaptersAddresses(AF_UNSPEC,
+                                     GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST |
+                                         GAA_FLAG_SKIP_DNS_SERVER,
+                                     nullptr, buf, &size);
+    if (r == ERROR_BUFFER_OVERFLOW) {
+      ::HeapFree(::GetProcessHeap(), 0, buf);
+      continue;
+    }
+    if (r != NO_ERROR) {
+      ::HeapFree(::GetProcessHeap(), 0, buf);
+      return false;
+    }
+    bool stop = false;
+    for (auto* a = buf; a != nullptr && !stop; a = a->Next) {
+      for (auto* u = a->FirstUnicastAddress; u != nullptr && !stop; u = u->Next) {
+        const sockaddr* sa = u->Address.lpSockaddr;
+        if (sa == nullptr)
+          continue;
+        if (sa->sa_family == AF_INET)
+          stop = fn(static_cast<unsigned>(a->IfIndex), AF_INET,
+                    &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
+        else if (sa->sa_family == AF_INET6)
+          stop = fn(static_cast<unsigned>(a->Ipv6IfIndex), AF_INET6,
+                    &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+      }
+    }
+    ::HeapFree(::GetProcessHeap(), 0, buf);
+    return true;
+  }
+  return false;
+#else
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0)
+    return false;
+  bool stop = false;
+  for (ifaddrs* p = list; p != nullptr && !stop; p = p->ifa_next) {
+    if (p->ifa_addr == nullptr || p->ifa_name == nullptr)
+      continue;
+    unsigned index = static_cast<unsigned>(::if_nametoindex(p->ifa_name));
+    if (index == 0)
+      continue;
+    if (p->ifa_addr->sa_family == AF_INET)
+      stop = fn(index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);
+    else if (p->ifa_addr->sa_family == AF_INET6)
+      stop = fn(index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(p->ifa_addr)->sin6_addr);
+  }
+  ::freeifaddrs(list);
+  return true;
+#endif
+}
+
+// ---- layout pins (semantics.md §3.2) ----------------------------------------------------------
+// A structure copied from another platform is silently wrong; these fail the build instead.
+static_assert(sizeof(ip_mreq_type) == 8, "mcast: unexpected ip_mreq size on this platform");
+static_assert(sizeof(ip_mreq_source_type) == 12, "mcast: unexpected ip_mreq_source size");
+static_assert(sizeof(ipv6_mreq_type) == 20, "mcast: unexpected ipv6_mreq size");
+static_assert(sizeof(sockaddr_storage_type) == 128, "mcast: unexpected sockaddr_storage size");
+#if defined(_WIN32)
+static_assert(IP_ADD_MEMBERSHIP == 12,
+              "mcast: IP_ADD_MEMBERSHIP is not 12, so Winsock 1.1 <winsock.h> constants leaked in "
+              "(its value is 5); include <winsock2.h> before <windows.h> or define WIN32_LEAN_AND_MEAN");
+static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4 &&
+                  offsetof(ip_mreq_source_type, imr_interface) == 8,
+              "mcast: Windows ip_mreq_source is {multiaddr, sourceaddr, interface}");
+static_assert(sizeof(group_req_type) == 136 && offsetof(group_req_type, gr_group) == 8,
+              "mcast: unexpected GROUP_REQ layout (136 bytes, gr_group at 8, on x86 and x64)");
+static_assert(sizeof(group_source_req_type) == 264 &&
+                  offsetof(group_source_req_type, gsr_source) == 136,
+              "mcast: unexpected GROUP_SOURCE_REQ layout");
+static_assert(offsetof(group_filter_type, gf_fmode) == 136 &&
+                  offsetof(group_filter_type, gf_numsrc) == 140 &&
+                  offsetof(group_filter_type, gf_slist) == 144,
+              "mcast: unexpected GROUP_FILTER layout");
+static_assert(offsetof(ip_msfilter_type, imsf_fmode) == 8 &&
+                  offsetof(ip_msfilter_type, imsf_numsrc) == 12 &&
+                  offsetof(ip_msfilter_type, imsf_slist) == 16,
+              "mcast: unexpected ip_msfilter layout");
+static_assert(MCAST_INCLUDE == 0 && MCAST_EXCLUDE == 1, "mcast: Windows MCAST_INCLUDE/EXCLUDE are 0/1");
+static_assert(MCAST_JOIN_GROUP == 41 && MCAST_LEAVE_GROUP == 42 && MCAST_BLOCK_SOURCE == 43 &&
+                  MCAST_UNBLOCK_SOURCE == 44 && MCAST_JOIN_SOURCE_GROUP == 45 &&
+                  MCAST_LEAVE_SOURCE_GROUP == 46,
+              "mcast: unexpected Windows MCAST_* option numbers");
+static_assert(IP_ADD_SOURCE_MEMBERSHIP == 15 && IP_DROP_SOURCE_MEMBERSHIP == 16 &&
+                  IP_BLOCK_SOURCE == 17 && IP_UNBLOCK_SOURCE == 18 && IP_DROP_MEMBERSHIP == 13,
+              "mcast: unexpected Windows IP_* option numbers");
+#elif defined(__APPLE__)
+static_assert(sizeof(group_req_type) == 132 && offsetof(group_req_type, gr_group) == 4,
+              "mcast: macOS packs group_req to 4 (132 bytes, gr_group at 4)");
+static_assert(sizeof(group_source_req_type) == 260, "mcast: macOS packs group_source_req to 4");
+static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4,
+              "mcast: macOS ip_mreq_source is {multiaddr, sourceaddr, interface}");
+#elif defined(__linux__)
+static_assert(offsetof(ip_mreq_source_type, imr_interface) == 4 &&
+                  offsetof(ip_mreq_source_type, imr_sourceaddr) == 8,
+              "mcast: Linux ip_mreq_source is {multiaddr, interface, sourceaddr}");
+static_assert(MCAST_INCLUDE == 1 && MCAST_EXCLUDE == 0, "mcast: Linux MCAST_INCLUDE/EXCLUDE are 1/0");
+static_assert(IP_ADD_MEMBERSHIP == 35 && MCAST_JOIN_GROUP == 42 && MCAST_LEAVE_GROUP == 45 &&
+                  MCAST_JOIN_SOURCE_GROUP == 46 && MCAST_MSFILTER == 48,
+              "mcast: unexpected Linux option numbers");
+#if defined(__x86_64__) || defined(__aarch64__)
+static_assert(sizeof(group_req_type) == 136 && offsetof(group_req_type, gr_group) == 8,
+              "mcast: unexpected group_req layout on 64-bit Linux");
+static_assert(offsetof(group_filter_type, gf_fmode) == 136 &&
+                  offsetof(group_filter_type, gf_numsrc) == 140 &&
+                  offsetof(group_filter_type, gf_slist) == 144,
+              "mcast: unexpected group_filter layout on 64-bit Linux");
+#endif
+#endif
+
+} // namespace detail
+MCAST_END_NAMESPACE
+
+#endif // MCAST_DETAIL_SOCKET_TYPES_HPP

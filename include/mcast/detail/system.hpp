@@ -1,0 +1,75 @@
+// mcast/detail/system.hpp -- every system call the library makes, behind one hook.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+// With MCAST_SYSCALL_HOOK defined (tests do this for their whole target), each call first asks
+// `syscall_hook`, which may count it or fail it with an error number of its choice: that is how
+// the tests prove "no system call before validation" and inject ENOBUFS, EINTR, WSAENOTSOCK...
+// Without the macro the functions below are the raw calls, nothing more.
+#ifndef MCAST_DETAIL_SYSTEM_HPP
+#define MCAST_DETAIL_SYSTEM_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "socket_types.hpp"
+
+MCAST_BEGIN_NAMESPACE
+namespace detail {
+
+enum class syscall_kind { setsockopt, getsockopt, set_filter, get_filter };
+
+struct syscall_info {
+  syscall_kind kind;
+  native_handle_type socket;
+  int level; // for set/getsockopt; the IPPROTO_* of the group for the filter calls
+  int name;  // option number; 0 for the filter calls
+};
+
+#if defined(MCAST_SYSCALL_HOOK)
+// Returns 0 to let the call through, or an error number to fail it without calling the kernel.
+using syscall_hook_type = int (*)(const syscall_info&) noexcept;
+inline syscall_hook_type syscall_hook = nullptr;
+#define MCAST_DETAIL_HOOK(...)                                                                     \
+  do {                                                                                             \
+    if (::mcast::detail::syscall_hook != nullptr) {                                                \
+      const ::mcast::detail::syscall_info info_{__VA_ARGS__};                                      \
+      if (int injected_ = ::mcast::detail::syscall_hook(info_); injected_ != 0)                    \
+        return injected_;                                                                          \
+    }                                                                                              \
+  } while (false)
+#else
+#define MCAST_DETAIL_HOOK(...) ((void)0)
+#endif
+
+// All return 0 on success and the platform error number otherwise.
+inline int sys_setsockopt(native_handle_type s, int level, int name, const void* data,
+                          std::size_t size) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::setsockopt, s, level, name);
+  return raw_setsockopt(s, level, name, data, size);
+}
+
+inline int sys_getsockopt(native_handle_type s, int level, int name, void* data,
+                          std::size_t& size) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::getsockopt, s, level, name);
+  return raw_getsockopt(s, level, name, data, size);
+}
+
+inline int sys_set_filter(native_handle_type s, filter_struct kind, int level, void* buf,
+                          std::size_t size) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::set_filter, s, level, 0);
+  return raw_set_filter(s, kind, level, buf, size);
+}
+
+inline int sys_get_filter(native_handle_type s, filter_struct kind, int level, void* buf,
+                          std::size_t size) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::get_filter, s, level, 0);
+  return raw_get_filter(s, kind, level, buf, size);
+}
+
+} // namespace detail
+MCAST_END_NAMESPACE
+
+#endif // MCAST_DETAIL_SYSTEM_HPP

@@ -1,0 +1,883 @@
+// mcast/membership.hpp -- RAII membership handles with typestate.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+//   auto conf  = mcast::join_group(sock, g, nic);            // any_source_membership  MCAST_JOIN_GROUP
+//   auto mute  = conf.block(s);                              // blocked_source         MCAST_BLOCK_SOURCE
+//   mute.unblock();                                          //                        MCAST_UNBLOCK_SOURCE
+//   conf.leave();                                            //                        MCAST_LEAVE_GROUP
+//   auto radio = mcast::join_source_group(sock, g, s, nic);  // source_membership      MCAST_JOIN_SOURCE_GROUP
+//   auto extra = radio.include(s2);                          // included_source        MCAST_JOIN_SOURCE_GROUP
+//   extra.drop();                                            //                        MCAST_LEAVE_SOURCE_GROUP
+//   auto f = mcast::join_with_filter(sock, g, nic, mcast::filter_mode::exclude, {s1, s2});
+//   f.set(mcast::filter_mode::include, {s3});                // filtered_membership    SIOCSMSFILTER / MCAST_MSFILTER
+//
+// Rules (DESIGN §2):
+// - Each handle is move-only; a moved-from handle is empty and inert; destructors undo best
+//   effort and never throw. leave()/unblock()/drop() on an empty handle do nothing.
+// - A child (blocked_source, included_source) undoes itself when destroyed -- unless its
+//   membership has left, in which case it makes no system call. Moving the membership keeps its
+//   children working. A membership and its children are used from one thread at a time.
+// - A handle never owns its socket and must not outlive it: destroy handles before closing it.
+// - Operations a state does not allow are compile errors with an `mcast:` sentence.
+// - Errors that depend on values are the same mcast::errc on every platform and are found before
+//   the system call where the handle can know (the same source twice, a family mismatch).
+// - Linux only: every join turns IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off on the socket (one
+//   more setsockopt, idempotent), so the socket receives only what its own memberships admit, as
+//   on Windows. Opt out with join_options::keep_multicast_all.
+// - join_source_group first reads the kernel's filter for the group (one getsockopt / ioctl): if
+//   the group is already joined on that socket and interface -- by any handle, any API, or an
+//   interface spelled differently -- it fails with errc::already_joined, as on Windows. Linux
+//   alone would silently switch an any-source membership to INCLUDE mode.
+#ifndef MCAST_MEMBERSHIP_HPP
+#define MCAST_MEMBERSHIP_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "option.hpp"
+#include "ordering.hpp"
+#include "source_filter.hpp"
+
+#include <initializer_list>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+MCAST_BEGIN_NAMESPACE
+
+/// Options for the factories.
+struct join_options {
+  /// Linux: do not turn IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off. With the default (false)
+  /// every join sets it to 0: a socket then receives a group only through its own memberships.
+  /// Elsewhere this has no effect.
+  bool keep_multicast_all = false;
+};
+
+template <class Api = api::protocol_independent> class any_source_membership;
+template <class Api = api::protocol_independent> class source_membership;
+template <class Api = api::protocol_independent> class blocked_source;
+template <class Api = api::protocol_independent> class included_source;
+template <class Api = api::protocol_independent> class filtered_membership;
+
+namespace detail {
+
+template <class T> constexpr bool dependent_false = false;
+// A compile-time rule lookup that depends on a template parameter, so that the static_assert in
+// a wrong-state member fires only when that member is used.
+template <class T> constexpr bool rule_allows(mstate s, operation op) noexcept {
+  return allowed(s, op) && !dependent_false<T>;
+}
+template <class Api> constexpr bool api_has_sources = !std::is_same_v<Api, api::ipv6>;
+
+// The option types of each API family.
+template <class Api> struct api_options;
+template <> struct api_options<api::protocol_independent> {
+  using join_any = option::join_group;
+  using leave = option::leave_group;
+  using join_source = option::join_source_group;
+  using leave_source = option::leave_source_group;
+  using block = option::block_source;
+  using unblock = option::unblock_source;
+};
+template <> struct api_options<api::ipv4> {
+  using join_any = option::ip_add_membership;
+  using leave = option::ip_drop_membership;
+  using join_source = option::ip_add_source_membership;
+  using leave_source = option::ip_drop_source_membership;
+  using block = option::ip_block_source;
+  using unblock = option::ip_unblock_source;
+};
+template <> struct api_options<api::ipv6> {
+  using join_any = option::ipv6_add_membership;
+  using leave = option::ipv6_drop_membership;
+};
+
+// Issues one change and translates a refusal into the portable errc (raw code kept).
+template <class Option> std::error_code issue(native_handle_type s, const Option& opt) noexcept {
+  if (std::error_code ec = opt.check())
+    return ec;
+  const any_protocol p;
+  if (int r = sys_setsockopt(s, opt.level(p), opt.name(p), opt.data(p), opt.size(p)); r != 0)
+    return translate(Option::op, r);
+  return {};
+}
+
+inline std::error_code multicast_all_off(native_handle_type s, const group& g, const join_options& o) noexcept {
+  if constexpr (has_multicast_all) {
+    if (o.keep_multicast_all)
+      return {};
+    const int off = 0;
+    const int name = g.is_v4() ? ip_multicast_all : ipv6_multicast_all;
+    if (int r = sys_setsockopt(s, level_of(g), name, &off, sizeof off); r != 0)
+      return system_error(r);
+  } else {
+    (void)s;
+    (void)g;
+    (void)o;
+  }
+  return {};
+}
+
+// Intrusive list of a membership's live children: no allocation, and moving either side only
+// relinks pointers.
+template <class Child> struct child_list {
+  Child* head = nullptr;
+  std::size_t count = 0;
+
+  void push(Child* c) noexcept {
+    c->prev_ = nullptr;
+    c->next_ = head;
+    if (head)
+      head->prev_ = c;
+    head = c;
+    ++count;
+  }
+  void unlink(Child* c) noexcept {
+    if (c->prev_)
+      c->prev_->next_ = c->next_;
+    else
+      head = c->next_;
+    if (c->next_)
+      c->next_->prev_ = c->prev_;
+    c->prev_ = c->next_ = nullptr;
+    --count;
+  }
+  void replace(Child* from, Child* to) noexcept {
+    to->prev_ = from->prev_;
+    to->next_ = from->next_;
+    if (to->prev_)
+      to->prev_->next_ = to;
+    else
+      head = to;
+    if (to->next_)
+      to->next_->prev_ = to;
+    from->prev_ = from->next_ = nullptr;
+  }
+  bool contains(const source& s) const noexcept {
+    for (Child* c = head; c; c = c->next_)
+      if (c->source_ == s)
+        return true;
+    return false;
+  }
+  template <class Parent> void reparent(Parent* p) noexcept {
+    for (Child* c = head; c; c = c->next_)
+      c->parent_ = p;
+  }
+  // The membership left: every child becomes inert.
+  void detach_all() noexcept {
+    Child* c = head;
+    while (c) {
+      Child* n = c->next_;
+      c->parent_ = nullptr;
+      c->prev_ = c->next_ = nullptr;
+      c = n;
+    }
+    head = nullptr;
+    count = 0;
+  }
+};
+
+// What every membership handle holds.
+class membership_base {
+public:
+  /// True while the handle holds a membership (false once left, moved from, or failed to join).
+  bool joined() const noexcept { return joined_; }
+  explicit operator bool() const noexcept { return joined_; }
+  const mcast::group& group() const noexcept { return group_; }
+  const mcast::network_interface& nic() const noexcept { return nic_; }
+  /// The native socket the membership was made on (the handle does not own it).
+  native_handle_type socket() const noexcept { return socket_; }
+
+protected:
+  membership_base(native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
+      : socket_(s), group_(g), nic_(n) {}
+  membership_base(const membership_base&) = default; // only for the refusing copy constructors
+  membership_base(membership_base&& o) noexcept
+      : socket_(o.socket_), group_(o.group_), nic_(std::move(o.nic_)), joined_(std::exchange(o.joined_, false)) {}
+
+  // Issues the API's leave. The handle is no longer joined when it succeeds -- or when the kernel
+  // says there is no membership any more (it is gone either way). Returns whether it left.
+  template <class Api> bool leave_with(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!joined_)
+      return false;
+    ec = issue(socket_, typename api_options<Api>::leave{group_, nic_});
+    if (ec && !(ec == errc::not_joined))
+      return false;
+    ec.clear();
+    joined_ = false;
+    return true;
+  }
+
+  native_handle_type socket_;
+  mcast::group group_;
+  mcast::network_interface nic_;
+  bool joined_ = false;
+};
+
+} // namespace detail
+
+// ================================================================================================
+/// An any-source membership (EXCLUDE mode): MCAST_JOIN_GROUP / IP_ADD_MEMBERSHIP /
+/// IPV6_ADD_MEMBERSHIP, left with MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP.
+/// It can block sources (block()); it cannot include them. Made by join_group().
+template <class Api> class any_source_membership : public detail::membership_base {
+public:
+  using api_type = Api;
+
+  any_source_membership(any_source_membership&& o) noexcept : membership_base(std::move(o)) {
+    children_ = std::exchange(o.children_, {});
+    children_.reparent(this);
+  }
+  any_source_membership& operator=(any_source_membership&& o) noexcept {
+    if (this != &o) {
+      this->~any_source_membership();
+      new (this) any_source_membership(std::move(o));
+    }
+    return *this;
+  }
+  any_source_membership(const any_source_membership& o) : membership_base(o) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: membership handles are move-only (each owns one kernel membership); "
+                  "std::move it, or keep it in one place and pass it by reference");
+  }
+  any_source_membership& operator=(const any_source_membership&) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: membership handles are move-only (each owns one kernel membership); "
+                  "std::move it, or keep it in one place and pass it by reference");
+    return *this;
+  }
+  ~any_source_membership() {
+    std::error_code ignored;
+    leave(ignored);
+  }
+
+  /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
+  /// (MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE) when it goes, unless the group was left first.
+  /// errc::source_already_present if this membership blocks it already; errc::not_joined after
+  /// leave(); errc::family_mismatch for a source of the other family; errc::limit_exceeded past
+  /// the stack's limit (Linux igmp_max_msf).
+  [[nodiscard]] blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
+    static_assert(detail::api_has_sources<Api>,
+                  "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) cannot filter sources; use the default "
+                  "api::protocol_independent (MCAST_BLOCK_SOURCE) to block an IPv6 source");
+    ec.clear();
+    if (!joined_) {
+      ec = make_error_code(errc::not_joined);
+      return blocked_source<Api>(s);
+    }
+    if (s.family() != group_.family()) {
+      ec = make_error_code(errc::family_mismatch);
+      return blocked_source<Api>(s);
+    }
+    const detail::abstract_state st{detail::mstate::any, static_cast<int>(children_.count)};
+    if (errc e = detail::check_op(st, detail::operation::block, children_.contains(s)); e != errc{}) {
+      ec = make_error_code(e);
+      return blocked_source<Api>(s);
+    }
+    ec = detail::issue(socket_, typename detail::api_options<Api>::block{group_, s, nic_});
+    if (ec)
+      return blocked_source<Api>(s);
+    return blocked_source<Api>(this, s);
+  }
+  [[nodiscard]] blocked_source<Api> block(const source& s) {
+    std::error_code ec;
+    blocked_source<Api> b = block(s, ec);
+    detail::throw_if(ec, "mcast::any_source_membership::block");
+    return b;
+  }
+
+  /// Not available: see the message.
+  template <class T = void> void include(const source&, ...) {
+    static_assert(detail::rule_allows<T>(detail::mstate::any, detail::operation::join_source),
+                  "mcast: include() needs a source-specific membership (join_source_group); an any-source "
+                  "membership already receives every source it does not block -- unblock the source instead "
+                  "(Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)");
+  }
+
+  /// Leaves the group (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every
+  /// blocked_source becomes inert. Does nothing on an empty handle. On failure the handle stays
+  /// joined.
+  void leave(std::error_code& ec) noexcept {
+    if (leave_with<Api>(ec))
+      children_.detach_all();
+  }
+  void leave() {
+    std::error_code ec;
+    leave(ec);
+    detail::throw_if(ec, "mcast::any_source_membership::leave");
+  }
+
+  /// How many sources this membership blocks through live blocked_source handles.
+  std::size_t blocked_count() const noexcept { return children_.count; }
+
+private:
+  template <class A, class S>
+  friend any_source_membership<A> join_group_impl(S&&, const mcast::group&, const mcast::network_interface&,
+                                                  const join_options&, std::error_code&) noexcept;
+  friend class blocked_source<Api>;
+
+  any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
+      : membership_base(s, g, n) {}
+
+  detail::child_list<blocked_source<Api>> children_;
+};
+
+// ================================================================================================
+/// One blocked source of an any_source_membership. unblock() (or destruction) issues
+/// MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE -- unless the membership has left, in which case it
+/// does nothing.
+template <class Api> class blocked_source {
+public:
+  blocked_source(blocked_source&& o) noexcept : parent_(std::exchange(o.parent_, nullptr)), source_(o.source_) {
+    if (parent_)
+      parent_->children_.replace(&o, this);
+  }
+  blocked_source& operator=(blocked_source&& o) noexcept {
+    if (this != &o) {
+      this->~blocked_source();
+      new (this) blocked_source(std::move(o));
+    }
+    return *this;
+  }
+  blocked_source(const blocked_source& o) : source_(o.source_) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: blocked_source handles are move-only (each undoes one block); std::move it");
+  }
+  blocked_source& operator=(const blocked_source&) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: blocked_source handles are move-only (each undoes one block); std::move it");
+    return *this;
+  }
+  ~blocked_source() {
+    std::error_code ignored;
+    unblock(ignored);
+    if (parent_) { // the unblock failed: forget it anyway, a destructor cannot retry
+      parent_->children_.unlink(this);
+      parent_ = nullptr;
+    }
+  }
+
+  /// Unblocks the source. No system call if the handle is empty or the membership has left.
+  /// On failure the source stays blocked and the handle armed.
+  void unblock(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!parent_ || !parent_->joined_)
+      return;
+    const detail::abstract_state st{detail::mstate::any, static_cast<int>(parent_->children_.count)};
+    if (errc e = detail::check_op(st, detail::operation::unblock, true); e != errc{}) {
+      ec = make_error_code(e);
+      return;
+    }
+    ec = detail::issue(parent_->socket_, typename detail::api_options<Api>::unblock{parent_->group_, source_, parent_->nic_});
+    if (ec)
+      return;
+    parent_->children_.unlink(this);
+    parent_ = nullptr;
+  }
+  void unblock() {
+    std::error_code ec;
+    unblock(ec);
+    detail::throw_if(ec, "mcast::blocked_source::unblock");
+  }
+
+  /// True while the block is in force through this handle.
+  bool active() const noexcept { return parent_ != nullptr && parent_->joined_; }
+  explicit operator bool() const noexcept { return active(); }
+  const mcast::source& source() const noexcept { return source_; }
+
+private:
+  friend class any_source_membership<Api>;
+  friend struct detail::child_list<blocked_source>;
+
+  explicit blocked_source(const mcast::source& s) noexcept : source_(s) {}
+  blocked_source(any_source_membership<Api>* p, const mcast::source& s) noexcept : parent_(p), source_(s) {
+    parent_->children_.push(this);
+  }
+
+  any_source_membership<Api>* parent_ = nullptr;
+  blocked_source* prev_ = nullptr;
+  blocked_source* next_ = nullptr;
+  mcast::source source_;
+};
+
+// ================================================================================================
+/// A source-specific membership (INCLUDE mode): MCAST_JOIN_SOURCE_GROUP /
+/// IP_ADD_SOURCE_MEMBERSHIP for its first source; include() adds more; leave() drops them all at
+/// once with MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP. It cannot block. Made by join_source_group().
+template <class Api> class source_membership : public detail::membership_base {
+public:
+  using api_type = Api;
+
+  source_membership(source_membership&& o) noexcept : membership_base(std::move(o)), source_(o.source_) {
+    children_ = std::exchange(o.children_, {});
+    children_.reparent(this);
+  }
+  source_membership& operator=(source_membership&& o) noexcept {
+    if (this != &o) {
+      this->~source_membership();
+      new (this) source_membership(std::move(o));
+    }
+    return *this;
+  }
+  source_membership(const source_membership& o) : membership_base(o), source_(o.source_) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: membership handles are move-only (each owns one kernel membership); "
+                  "std::move it, or keep it in one place and pass it by reference");
+  }
+  source_membership& operator=(const source_membership&) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: membership handles are move-only (each owns one kernel membership); "
+                  "std::move it, or keep it in one place and pass it by reference");
+    return *this;
+  }
+  ~source_membership() {
+    std::error_code ignored;
+    leave(ignored);
+  }
+
+  /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
+  /// it (MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP) when it goes, unless the group was
+  /// left first. errc::source_already_present if it is included already; errc::not_joined after
+  /// leave(); errc::family_mismatch; errc::limit_exceeded past the stack's limit.
+  [[nodiscard]] included_source<Api> include(const mcast::source& s, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!joined_) {
+      ec = make_error_code(errc::not_joined);
+      return included_source<Api>(s);
+    }
+    if (s.family() != group_.family()) {
+      ec = make_error_code(errc::family_mismatch);
+      return included_source<Api>(s);
+    }
+    const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + children_.count)};
+    const bool present = s == source_ || children_.contains(s);
+    if (errc e = detail::check_op(st, detail::operation::join_source, present); e != errc{}) {
+      ec = make_error_code(e);
+      return included_source<Api>(s);
+    }
+    ec = detail::issue(socket_, typename detail::api_options<Api>::join_source{group_, s, nic_});
+    if (ec)
+      return included_source<Api>(s);
+    return included_source<Api>(this, s);
+  }
+  [[nodiscard]] included_source<Api> include(const mcast::source& s) {
+    std::error_code ec;
+    included_source<Api> i = include(s, ec);
+    detail::throw_if(ec, "mcast::source_membership::include");
+    return i;
+  }
+
+  /// Not available: see the message.
+  template <class T = void> void block(const mcast::source&, ...) {
+    static_assert(detail::rule_allows<T>(detail::mstate::src, detail::operation::block),
+                  "mcast: block() needs an any-source membership (join_group); a source-specific membership "
+                  "stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with "
+                  "WSAEINVAL)");
+  }
+
+  /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
+  /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
+  void leave(std::error_code& ec) noexcept {
+    if (leave_with<Api>(ec))
+      children_.detach_all();
+  }
+  void leave() {
+    std::error_code ec;
+    leave(ec);
+    detail::throw_if(ec, "mcast::source_membership::leave");
+  }
+
+  /// The source it was joined with.
+  const mcast::source& source() const noexcept { return source_; }
+  /// How many sources it includes: the first one plus each live included_source.
+  std::size_t source_count() const noexcept { return joined_ ? 1 + children_.count : 0; }
+
+private:
+  template <class A, class S>
+  friend source_membership<A> join_source_group_impl(S&&, const mcast::group&, const mcast::source&,
+                                                     const mcast::network_interface&, const join_options&,
+                                                     std::error_code&) noexcept;
+  friend class included_source<Api>;
+
+  source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::source& src,
+                    const mcast::network_interface& n) noexcept
+      : membership_base(s, g, n), source_(src) {}
+
+  mcast::source source_;
+  detail::child_list<included_source<Api>> children_;
+};
+
+// ================================================================================================
+/// One extra source of a source_membership. drop() (or destruction) issues
+/// MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP -- unless the membership has left.
+template <class Api> class included_source {
+public:
+  included_source(included_source&& o) noexcept : parent_(std::exchange(o.parent_, nullptr)), source_(o.source_) {
+    if (parent_)
+      parent_->children_.replace(&o, this);
+  }
+  included_source& operator=(included_source&& o) noexcept {
+    if (this != &o) {
+      this->~included_source();
+      new (this) included_source(std::move(o));
+    }
+    return *this;
+  }
+  included_source(const included_source& o) : source_(o.source_) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: included_source handles are move-only (each undoes one source join); std::move it");
+  }
+  included_source& operator=(const included_source&) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: included_source handles are move-only (each undoes one source join); std::move it");
+    return *this;
+  }
+  ~included_source() {
+    std::error_code ignored;
+    drop(ignored);
+    if (parent_) {
+      parent_->children_.unlink(this);
+      parent_ = nullptr;
+    }
+  }
+
+  /// Drops the source. No system call if the handle is empty or the membership has left. If it
+  /// was the membership's last source the kernel removes the membership, and the membership
+  /// handle then knows it has left (no second leave). On failure the handle stays armed.
+  void drop(std::error_code& ec) noexcept {
+    ec.clear();
+    if (!parent_ || !parent_->joined_)
+      return;
+    const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + parent_->children_.count)};
+    if (errc e = detail::check_op(st, detail::operation::leave_source, true); e != errc{}) {
+      ec = make_error_code(e);
+      return;
+    }
+    ec = detail::issue(parent_->socket_,
+                       typename detail::api_options<Api>::leave_source{parent_->group_, source_, parent_->nic_});
+    if (ec)
+      return;
+    source_membership<Api>* p = parent_;
+    p->children_.unlink(this);
+    parent_ = nullptr;
+    if (detail::step(st, detail::operation::leave_source).next.state == detail::mstate::none) {
+      p->joined_ = false;
+      p->children_.detach_all();
+    }
+  }
+  void drop() {
+    std::error_code ec;
+    drop(ec);
+    detail::throw_if(ec, "mcast::included_source::drop");
+  }
+
+  bool active() const noexcept { return parent_ != nullptr && parent_->joined_; }
+  explicit operator bool() const noexcept { return active(); }
+  const mcast::source& source() const noexcept { return source_; }
+
+private:
+  friend class source_membership<Api>;
+  friend struct detail::child_list<included_source>;
+
+  explicit included_source(const mcast::source& s) noexcept : source_(s) {}
+  included_source(source_membership<Api>* p, const mcast::source& s) noexcept : parent_(p), source_(s) {
+    parent_->children_.push(this);
+  }
+
+  source_membership<Api>* parent_ = nullptr;
+  included_source* prev_ = nullptr;
+  included_source* next_ = nullptr;
+  mcast::source source_;
+};
+
+// ================================================================================================
+/// A membership whose whole filter is set at once (final state): joined with MCAST_JOIN_GROUP /
+/// IP_ADD_MEMBERSHIP, then SIOCSMSFILTER / SIO_SET_MULTICAST_FILTER (Windows) or MCAST_MSFILTER /
+/// IP_MSFILTER (Linux). set() replaces the list and may switch mode in one system call; filter()
+/// reads it back. Made by join_with_filter().
+template <class Api> class filtered_membership : public detail::membership_base {
+public:
+  using api_type = Api;
+
+  filtered_membership(filtered_membership&& o) noexcept = default;
+  filtered_membership& operator=(filtered_membership&& o) noexcept {
+    if (this != &o) {
+      this->~filtered_membership();
+      new (this) filtered_membership(std::move(o));
+    }
+    return *this;
+  }
+  filtered_membership(const filtered_membership& o) : membership_base(o) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: membership handles are move-only (each owns one kernel membership); "
+                  "std::move it, or keep it in one place and pass it by reference");
+  }
+  filtered_membership& operator=(const filtered_membership&) {
+    static_assert(detail::dependent_false<Api>,
+                  "mcast: membership handles are move-only (each owns one kernel membership); "
+                  "std::move it, or keep it in one place and pass it by reference");
+    return *this;
+  }
+  ~filtered_membership() {
+    std::error_code ignored;
+    leave(ignored);
+  }
+
+  /// Replaces the filter in one system call. INCLUDE with no sources leaves the group (the
+  /// handle is then not joined). errc::not_joined after leave(); errc::limit_exceeded (filter
+  /// unchanged) past the stack's limit; errc::family_mismatch; errc::source_already_present for
+  /// a source listed twice.
+  template <class Range> void set(filter_mode mode, const Range& sources, std::error_code& ec) noexcept {
+    detail::assert_source_range<Range>();
+    set_impl(mode, std::data(sources), std::size(sources), ec);
+  }
+  void set(filter_mode mode, std::initializer_list<mcast::source> sources, std::error_code& ec) noexcept {
+    set_impl(mode, sources.begin(), sources.size(), ec);
+  }
+  template <class Range> void set(filter_mode mode, const Range& sources) {
+    std::error_code ec;
+    set(mode, sources, ec);
+    detail::throw_if(ec, "mcast::filtered_membership::set");
+  }
+  void set(filter_mode mode, std::initializer_list<mcast::source> sources) {
+    std::error_code ec;
+    set(mode, sources, ec);
+    detail::throw_if(ec, "mcast::filtered_membership::set");
+  }
+
+  /// Reads the filter back from the stack.
+  source_filter filter(std::error_code& ec) const noexcept {
+    if (!joined_) {
+      ec = make_error_code(errc::not_joined);
+      return {};
+    }
+    return detail::get_filter<Api>(socket_, group_, nic_, ec);
+  }
+  source_filter filter() const {
+    std::error_code ec;
+    source_filter f = filter(ec);
+    detail::throw_if(ec, "mcast::filtered_membership::filter");
+    return f;
+  }
+
+  /// Not available: see the message.
+  template <class T = void> void block(const mcast::source&, ...) {
+    static_assert(detail::dependent_false<T>,
+                  "mcast: block() needs an any-source membership (join_group); a filtered membership "
+                  "changes its whole list at once with set(filter_mode::exclude, {...})");
+  }
+  /// Not available: see the message.
+  template <class T = void> void include(const mcast::source&, ...) {
+    static_assert(detail::dependent_false<T>,
+                  "mcast: include() needs a source-specific membership (join_source_group); a filtered "
+                  "membership changes its whole list at once with set(filter_mode::include, {...})");
+  }
+
+  /// Leaves the group. Nothing on an empty handle.
+  void leave(std::error_code& ec) noexcept {
+    (void)leave_with<Api>(ec);
+  }
+  void leave() {
+    std::error_code ec;
+    leave(ec);
+    detail::throw_if(ec, "mcast::filtered_membership::leave");
+  }
+
+private:
+  template <class A, class S>
+  friend filtered_membership<A> join_with_filter_impl(S&&, const mcast::group&, const mcast::network_interface&,
+                                                     filter_mode, const mcast::source*, std::size_t,
+                                                     const join_options&, std::error_code&) noexcept;
+
+  filtered_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
+      : membership_base(s, g, n) {}
+
+  void set_impl(filter_mode mode, const mcast::source* src, std::size_t n, std::error_code& ec) noexcept {
+    ec.clear();
+    if (!joined_) {
+      ec = make_error_code(errc::not_joined);
+      return;
+    }
+    detail::set_filter<Api>(socket_, group_, nic_, mode, src, n, ec);
+    if (!ec && mode == filter_mode::include && n == 0)
+      joined_ = false; // INCLUDE {} is no membership at all
+  }
+};
+
+// ================================================================================================
+// Factories
+
+template <class Api, class Socket>
+any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const network_interface& nic,
+                                           const join_options& opts, std::error_code& ec) noexcept {
+  const detail::native_handle_type s = detail::native_of(sock);
+  any_source_membership<Api> m(s, g, nic);
+  ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, nic});
+  if (ec)
+    return m;
+  if ((ec = detail::multicast_all_off(s, g, opts))) {
+    (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+    return m;
+  }
+  m.joined_ = true;
+  return m;
+}
+
+/// Joins `g` on `nic` for every source not blocked: MCAST_JOIN_GROUP (default),
+/// IP_ADD_MEMBERSHIP (api::ipv4) or IPV6_ADD_MEMBERSHIP (api::ipv6). errc::already_joined if the
+/// socket has the group on that interface already (WSAEADDRNOTAVAIL / EADDRINUSE);
+/// errc::family_mismatch for an IPv6 group through api::ipv4 or the reverse; errc::no_ipv4_address
+/// (POSIX, api::ipv4) for an interface without one; errc::limit_exceeded past the stack's limit.
+/// The noexcept form returns an empty handle on error.
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
+                                                    const join_options& opts, std::error_code& ec) noexcept {
+  return join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
+                                                    std::error_code& ec) noexcept {
+  return join_group_impl<Api>(std::forward<Socket>(sock), g, nic, join_options{}, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
+                                                    const join_options& opts = {}) {
+  std::error_code ec;
+  any_source_membership<Api> m = join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, ec);
+  detail::throw_if(ec, "mcast::join_group");
+  return m;
+}
+
+template <class Api, class Socket>
+source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, const source& src,
+                                              const network_interface& nic, const join_options& opts,
+                                              std::error_code& ec) noexcept {
+  static_assert(detail::api_has_sources<Api>,
+                "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source-specific join; use the default "
+                "api::protocol_independent (MCAST_JOIN_SOURCE_GROUP) for IPv6 source-specific multicast");
+  const detail::native_handle_type s = detail::native_of(sock);
+  source_membership<Api> m(s, g, src, nic);
+  const typename detail::api_options<Api>::join_source opt{g, src, nic};
+  if ((ec = opt.check()))
+    return m;
+  // Refuse a group this socket already has on this interface, before the join (see the top).
+  if (detail::probe_membership(s, g, nic.index(), ec) != detail::membership_probe::none) {
+    ec = make_error_code(errc::already_joined);
+    return m;
+  }
+  if (ec)
+    return m;
+  if ((ec = detail::issue(s, opt)))
+    return m;
+  if ((ec = detail::multicast_all_off(s, g, opts))) {
+    (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+    return m;
+  }
+  m.joined_ = true;
+  return m;
+}
+
+/// Joins `g` on `nic` for one source only: MCAST_JOIN_SOURCE_GROUP (default) or
+/// IP_ADD_SOURCE_MEMBERSHIP (api::ipv4). Reads the group's filter first (one getsockopt /
+/// ioctl) and fails with errc::already_joined if the socket already has the group on that
+/// interface in any mode. The noexcept form returns an empty handle on error.
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
+                                                       const network_interface& nic, const join_options& opts,
+                                                       std::error_code& ec) noexcept {
+  return join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
+                                                       const network_interface& nic, std::error_code& ec) noexcept {
+  return join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
+                                                       const network_interface& nic, const join_options& opts = {}) {
+  std::error_code ec;
+  source_membership<Api> m = join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, ec);
+  detail::throw_if(ec, "mcast::join_source_group");
+  return m;
+}
+
+template <class Api, class Socket>
+filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, const network_interface& nic,
+                                               filter_mode mode, const source* src, std::size_t n,
+                                               const join_options& opts, std::error_code& ec) noexcept {
+  detail::assert_filter_api<Api>();
+  ec.clear();
+  const detail::native_handle_type s = detail::native_of(sock);
+  filtered_membership<Api> m(s, g, nic);
+  // Everything that can be checked is checked before the join.
+  detail::filter_buffer buf;
+  if (!detail::build_filter<Api>(buf, g, nic, mode, src, n, ec))
+    return m;
+  if (mode == filter_mode::include && n == 0)
+    return m; // INCLUDE {} is no membership: nothing to do
+  if ((ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, nic})))
+    return m;
+  if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
+    if (int r = detail::sys_set_filter(s, detail::filter_struct_of<Api>(), detail::level_of(g), buf.data(), buf.size()); r != 0) {
+      ec = detail::translate(detail::operation::set_filter, r);
+      (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+      return m;
+    }
+  }
+  if ((ec = detail::multicast_all_off(s, g, opts))) {
+    (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+    return m;
+  }
+  m.joined_ = true;
+  return m;
+}
+
+/// Joins `g` on `nic` with a whole filter: the join, then one filter call (none for EXCLUDE {}).
+/// If the filter call fails the group is left again. INCLUDE {} makes no membership and no
+/// system call. errc::already_joined if the socket has the group on that interface already
+/// (through any handle). The noexcept form returns an empty handle on error.
+template <class Api = api::protocol_independent, class Socket, class Range>
+[[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
+                                                        filter_mode mode, const Range& sources,
+                                                        const join_options& opts, std::error_code& ec) noexcept {
+  detail::assert_source_range<Range>();
+  return join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, std::data(sources), std::size(sources), opts, ec);
+}
+template <class Api = api::protocol_independent, class Socket, class Range>
+[[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
+                                                        filter_mode mode, const Range& sources, std::error_code& ec) noexcept {
+  return join_with_filter<Api>(std::forward<Socket>(sock), g, nic, mode, sources, join_options{}, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
+                                                        filter_mode mode, std::initializer_list<source> sources,
+                                                        std::error_code& ec) noexcept {
+  return join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, sources.begin(), sources.size(), join_options{}, ec);
+}
+template <class Api = api::protocol_independent, class Socket, class Range>
+[[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
+                                                        filter_mode mode, const Range& sources,
+                                                        const join_options& opts = {}) {
+  std::error_code ec;
+  filtered_membership<Api> m = join_with_filter<Api>(std::forward<Socket>(sock), g, nic, mode, sources, opts, ec);
+  detail::throw_if(ec, "mcast::join_with_filter");
+  return m;
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
+                                                        filter_mode mode, std::initializer_list<source> sources,
+                                                        const join_options& opts = {}) {
+  std::error_code ec;
+  filtered_membership<Api> m =
+      join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, sources.begin(), sources.size(), opts, ec);
+  detail::throw_if(ec, "mcast::join_with_filter");
+  return m;
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_MEMBERSHIP_HPP

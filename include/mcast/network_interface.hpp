@@ -1,0 +1,208 @@
+// mcast/network_interface.hpp -- the interface a membership is made on, resolved once.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_NETWORK_INTERFACE_HPP
+#define MCAST_NETWORK_INTERFACE_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "address.hpp"
+
+#include <string>
+#include <string_view>
+
+MCAST_BEGIN_NAMESPACE
+
+/// A network interface, resolved when it is made: its index (what GROUP_REQ, GROUP_SOURCE_REQ,
+/// GROUP_FILTER and ipv6_mreq carry), its name, and its first IPv4 address (what ip_mreq,
+/// ip_mreq_source and ip_msfilter carry on POSIX, where the IPv4-only options cannot name an
+/// interface by index; on Windows they use the 0.0.0.index form instead).
+///
+/// `any()` lets the stack choose (index 0, address 0.0.0.0). Note that the kernel resolves any()
+/// to a real interface, so a membership made on any() and one made on that interface by index
+/// are the same membership.
+///
+/// Value type: copyable, compared and hashed by index. (It is not called `interface`: Windows
+/// headers define that word as a macro.)
+class network_interface {
+public:
+  /// The stack's choice (index 0).
+  static network_interface any() noexcept { return network_interface(); }
+
+  /// errc::no_such_interface when no interface has this index (0 is any()).
+  static network_interface from_index(unsigned index, std::error_code& ec) noexcept {
+    ec.clear();
+    if (index == 0)
+      return any();
+    char name[detail::interface_name_max] = {};
+    if (!detail::interface_name_from_index(index, name)) {
+      ec = make_error_code(errc::no_such_interface);
+      return any();
+    }
+    network_interface nic;
+    nic.index_ = index;
+    nic.name_ = name;
+    nic.has_ipv4_ = false;
+    nic.find_ipv4_address();
+    return nic;
+  }
+  static network_interface from_index(unsigned index) {
+    std::error_code ec;
+    network_interface nic = from_index(index, ec);
+    detail::throw_if(ec, "mcast::network_interface::from_index");
+    return nic;
+  }
+
+  /// By name ("lo", "eth0"; on Windows the NDIS name, e.g. "ethernet_32769"); a decimal number is
+  /// taken as an index. errc::no_such_interface when there is none.
+  static network_interface from_name(std::string_view name, std::error_code& ec) noexcept {
+    ec.clear();
+    char buf[detail::interface_name_max];
+    if (name.empty() || name.size() >= sizeof buf || name.find('\0') != std::string_view::npos) {
+      ec = make_error_code(errc::no_such_interface);
+      return any();
+    }
+    if (name.find_first_not_of("0123456789") == std::string_view::npos && name.size() <= 9) {
+      unsigned index = 0;
+      for (char c : name)
+        index = index * 10 + static_cast<unsigned>(c - '0');
+      if (index == 0) {
+        ec = make_error_code(errc::no_such_interface);
+        return any();
+      }
+      return from_index(index, ec);
+    }
+    std::memcpy(buf, name.data(), name.size());
+    buf[name.size()] = '\0';
+    unsigned index = detail::interface_index_from_name(buf);
+    if (index == 0) {
+      ec = make_error_code(errc::no_such_interface);
+      return any();
+    }
+    return from_index(index, ec);
+  }
+  static network_interface from_name(std::string_view name) {
+    std::error_code ec;
+    network_interface nic = from_name(name, ec);
+    detail::throw_if(ec, "mcast::network_interface::from_name");
+    return nic;
+  }
+
+  /// The interface that has this unicast address. The unspecified address (0.0.0.0, ::) is
+  /// any(). errc::no_such_interface when no interface has it.
+  static network_interface from_address(const address& a, std::error_code& ec) noexcept {
+    ec.clear();
+    if (a.is_unspecified())
+      return any();
+    if (a.is_multicast()) {
+      ec = make_error_code(errc::not_unicast);
+      return any();
+    }
+    unsigned found = 0;
+    const int fam = a.is_v4() ? detail::af_inet : detail::af_inet6;
+    bool ok = detail::for_each_interface_address([&](unsigned index, int f, const void* bytes) {
+      if (f == fam && std::memcmp(bytes, a.data(), a.size()) == 0) {
+        found = index;
+        return true;
+      }
+      return false;
+    });
+    if (!ok || found == 0) {
+      ec = make_error_code(errc::no_such_interface);
+      return any();
+    }
+    network_interface nic = from_index(found, ec);
+    if (!ec && a.is_v4()) {
+      nic.ipv4_ = a; // the address the user named, even if the interface has several
+      nic.has_ipv4_ = true;
+    }
+    return nic;
+  }
+  static network_interface from_address(const address& a) {
+    std::error_code ec;
+    network_interface nic = from_address(a, ec);
+    detail::throw_if(ec, "mcast::network_interface::from_address");
+    return nic;
+  }
+
+  /// 0 for any().
+  unsigned index() const noexcept { return index_; }
+  bool is_any() const noexcept { return index_ == 0; }
+  /// Empty for any().
+  const std::string& name() const noexcept { return name_; }
+  /// True when the interface had an IPv4 address when it was resolved (any() counts as having
+  /// 0.0.0.0).
+  bool has_ipv4_address() const noexcept { return has_ipv4_; }
+  /// Its first IPv4 address (or the one it was made from); 0.0.0.0 for any() or when it has none.
+  const address& ipv4_address() const noexcept { return ipv4_; }
+  /// The name, or "any".
+  std::string to_string() const { return is_any() ? std::string("any") : name_; }
+
+  friend bool operator==(const network_interface& a, const network_interface& b) noexcept {
+    return a.index_ == b.index_;
+  }
+  friend bool operator!=(const network_interface& a, const network_interface& b) noexcept {
+    return a.index_ != b.index_;
+  }
+  friend bool operator<(const network_interface& a, const network_interface& b) noexcept {
+    return a.index_ < b.index_;
+  }
+  std::size_t hash() const noexcept { return std::hash<unsigned>()(index_); }
+
+private:
+  network_interface() noexcept = default;
+
+  void find_ipv4_address() noexcept {
+    const unsigned want = index_;
+    detail::for_each_interface_address([&](unsigned index, int f, const void* bytes) {
+      if (index != want || f != detail::af_inet)
+        return false;
+      detail::in4_addr_type a{};
+      std::memcpy(&a, bytes, 4);
+      ipv4_ = address(a);
+      has_ipv4_ = true;
+      return true;
+    });
+  }
+
+  unsigned index_ = 0;
+  std::string name_;
+  address ipv4_;
+  bool has_ipv4_ = true; // any(): 0.0.0.0 is a valid IPv4 interface field
+};
+
+namespace detail {
+
+// The imr_interface / imsf_interface field of the IPv4-only structures: 0.0.0.0 for any(); on
+// Windows the 0.0.0.index form (ip_mreq_source docs); elsewhere the interface's IPv4 address.
+inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& out, std::error_code& ec) noexcept {
+  ec.clear();
+  out = in4_addr_type{};
+  if (nic.is_any())
+    return true;
+  if constexpr (ipv4_interface_by_index) {
+    const std::uint32_t v = host_to_net32(nic.index() & 0x00ffffffu);
+    std::memcpy(&out, &v, 4);
+    return true;
+  } else {
+    if (!nic.has_ipv4_address()) {
+      ec = make_error_code(errc::no_ipv4_address);
+      return false;
+    }
+    out = nic.ipv4_address().to_in_addr();
+    return true;
+  }
+}
+
+} // namespace detail
+
+MCAST_END_NAMESPACE
+
+template <> struct std::hash<mcast::network_interface> {
+  std::size_t operator()(const mcast::network_interface& n) const noexcept { return n.hash(); }
+};
+
+#endif // MCAST_NETWORK_INTERFACE_HPP

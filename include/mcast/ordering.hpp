@@ -1,0 +1,410 @@
+// mcast/ordering.hpp -- the rule table, is_valid_sequence and apply_sequence.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+// One constexpr table encodes Microsoft's "Multicast Socket Option Behavior" rules (written for
+// IP_*; applied alike to MCAST_* and IPV6_*) for the options issued on one (socket, interface,
+// group). It drives three things: is_valid_sequence<Options...> and apply_sequence (at compile
+// time, for what is wrong whatever the sources are), apply_sequence again at run time (for what
+// depends on the source values), and the membership handles (membership.hpp).
+#ifndef MCAST_ORDERING_HPP
+#define MCAST_ORDERING_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "option.hpp"
+#include "source_filter.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <type_traits>
+
+MCAST_BEGIN_NAMESPACE
+namespace detail {
+
+// The state of one (socket, interface, group): no membership, any-source (EXCLUDE mode with a
+// blocked set), or source-specific (INCLUDE mode with a non-empty source set).
+enum class mstate : unsigned char { none, any, src };
+
+// Why an operation is refused in a state. Each has one portable errc and, for the compile-time
+// check, one sentence (see assert_valid_sequence below).
+enum class rule : unsigned char {
+  ok,
+  not_joined,            // anything but a join with no membership (never joined, or left)
+  join_twice,            // an any-source join on an any-source membership
+  source_join_on_any,    // a source join on an any-source membership
+  any_join_on_source,    // an any-source join on a source-specific membership
+  source_leave_on_any,   // a source leave on an any-source membership
+  block_on_source,       // block or unblock on a source-specific membership
+  unblock_without_block, // more unblocks than blocks
+  mixed_families,        // IPv4-only and IPv6-only options cannot name one group
+};
+
+constexpr errc rule_errc(rule r) noexcept {
+  switch (r) {
+  case rule::ok: return errc{};
+  case rule::not_joined: return errc::not_joined;
+  case rule::join_twice: return errc::already_joined;
+  case rule::source_join_on_any: return errc::already_joined;
+  case rule::any_join_on_source: return errc::already_joined;
+  case rule::source_leave_on_any: return errc::wrong_mode;
+  case rule::block_on_source: return errc::wrong_mode;
+  case rule::unblock_without_block: return errc::source_not_present;
+  case rule::mixed_families: return errc::family_mismatch;
+  }
+  return errc::invalid_sequence;
+}
+
+struct rule_entry {
+  mstate next;
+  signed char delta; // change in the number of blocked (any) or included (src) sources
+  rule violation;
+};
+
+constexpr std::size_t op_index(operation op) noexcept { return static_cast<std::size_t>(op); }
+
+// THE table. Rows: state; columns: join_any, leave_group, join_source, leave_source, block, unblock.
+// Windows codes from Microsoft's table, Linux from the measured matrix (semantics.md §2.1, §4).
+inline constexpr rule_entry rule_table[3][6] = {
+    // none: only a join is valid (Windows WSAEINVAL, Linux EADDRNOTAVAIL / EINVAL otherwise)
+    {{mstate::any, 0, rule::ok},
+     {mstate::none, 0, rule::not_joined},
+     {mstate::src, +1, rule::ok},
+     {mstate::none, 0, rule::not_joined},
+     {mstate::none, 0, rule::not_joined},
+     {mstate::none, 0, rule::not_joined}},
+    // any(B): block/unblock/leave. ADD_MEMBERSHIP twice: WSAEADDRNOTAVAIL; ADD_SOURCE after ADD:
+    // WSAEADDRNOTAVAIL (Linux silently switches to INCLUDE); DROP_SOURCE after ADD: WSAEINVAL
+    // (Linux corrupts the filter to INCLUDE {}); UNBLOCK of a never-blocked source: WSAEINVAL.
+    {{mstate::any, 0, rule::join_twice},
+     {mstate::none, 0, rule::ok},
+     {mstate::any, 0, rule::source_join_on_any},
+     {mstate::any, 0, rule::source_leave_on_any},
+     {mstate::any, +1, rule::ok},
+     {mstate::any, -1, rule::ok}},
+    // src(S): more sources, fewer sources, leave. ADD after ADD_SOURCE: WSAEADDRNOTAVAIL; block or
+    // unblock: WSAEINVAL (Linux EINVAL).
+    {{mstate::src, 0, rule::any_join_on_source},
+     {mstate::none, 0, rule::ok},
+     {mstate::src, +1, rule::ok},
+     {mstate::src, -1, rule::ok},
+     {mstate::src, 0, rule::block_on_source},
+     {mstate::src, 0, rule::block_on_source}},
+};
+
+// The state with a count: how many sources are blocked (any) or included (src).
+struct abstract_state {
+  mstate state = mstate::none;
+  int count = 0;
+};
+
+struct step_result {
+  abstract_state next;
+  rule violation;
+};
+
+// One step of the table, knowing only how many sources there are (not which).
+constexpr step_result step(abstract_state s, operation op) noexcept {
+  const rule_entry& e = rule_table[static_cast<std::size_t>(s.state)][op_index(op)];
+  if (e.violation != rule::ok)
+    return {s, e.violation};
+  abstract_state n{e.next, e.next == s.state ? s.count + e.delta : (e.next == mstate::none ? 0 : e.delta)};
+  if (n.count < 0) // unblock with nothing blocked
+    return {s, rule::unblock_without_block};
+  if (n.state == mstate::src && n.count == 0) // the last source dropped: the membership is gone
+    n = abstract_state{mstate::none, 0};
+  return {n, rule::ok};
+}
+
+/// Whether `op` can ever be valid in `state` (used by the handles' compile-time checks).
+constexpr bool allowed(mstate state, operation op) noexcept {
+  return rule_table[static_cast<std::size_t>(state)][op_index(op)].violation == rule::ok;
+}
+
+struct sequence_result {
+  rule violation = rule::ok;
+  std::size_t index = 0; // which option (0-based) broke the rule
+};
+
+template <class Api> constexpr int api_family_of() noexcept {
+  if constexpr (std::is_same_v<Api, api::ipv4>)
+    return 4;
+  else if constexpr (std::is_same_v<Api, api::ipv6>)
+    return 6;
+  else
+    return 0;
+}
+
+template <class... Options> constexpr sequence_result check_sequence() noexcept {
+  constexpr std::size_t n = sizeof...(Options);
+  constexpr operation ops[n + 1] = {Options::op..., operation::other};
+  constexpr int fams[n + 1] = {api_family_of<typename Options::api_type>()..., 0};
+  int family = 0;
+  abstract_state s;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (fams[i] != 0) {
+      if (family != 0 && family != fams[i])
+        return {rule::mixed_families, i};
+      family = fams[i];
+    }
+    step_result r = step(s, ops[i]);
+    if (r.violation != rule::ok)
+      return {r.violation, i};
+    s = r.next;
+  }
+  return {};
+}
+
+template <class... Options> constexpr void assert_valid_sequence() noexcept {
+  constexpr rule r = check_sequence<Options...>().violation;
+  static_assert(r != rule::not_joined,
+                "mcast: invalid option sequence: after the group was left (or its last source dropped), "
+                "or before the first join, only a new join is valid (Windows fails it with WSAEINVAL); "
+                "start with join_group / join_source_group / ip_add_membership");
+  static_assert(r != rule::join_twice,
+                "mcast: invalid option sequence: the group is joined twice on one socket and interface "
+                "(WSAEADDRNOTAVAIL on Windows, EADDRINUSE on Linux); leave it first, or join it on another "
+                "interface");
+  static_assert(r != rule::source_join_on_any,
+                "mcast: invalid option sequence: a source-specific join (ADD_SOURCE_MEMBERSHIP / "
+                "JOIN_SOURCE_GROUP) on an any-source membership is refused by Windows (WSAEADDRNOTAVAIL, or "
+                "WSAEINVAL after a BLOCK) and silently switches the filter on Linux; to accept a blocked "
+                "source use UNBLOCK_SOURCE, to change mode leave first or use set_source_filter");
+  static_assert(r != rule::any_join_on_source,
+                "mcast: invalid option sequence: an any-source join (ADD_MEMBERSHIP / JOIN_GROUP) after a "
+                "source-specific join of the same group fails (WSAEADDRNOTAVAIL); leave the group first, or "
+                "use set_source_filter to switch mode in one call");
+  static_assert(r != rule::source_leave_on_any,
+                "mcast: invalid option sequence: DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP on an any-source "
+                "membership fails on Windows (WSAEINVAL) and corrupts the filter on Linux; use BLOCK_SOURCE "
+                "to stop a source");
+  static_assert(r != rule::block_on_source,
+                "mcast: invalid option sequence: BLOCK_SOURCE / UNBLOCK_SOURCE need an any-source membership "
+                "(WSAEINVAL on a source-specific one); drop the source with DROP_SOURCE_MEMBERSHIP / "
+                "LEAVE_SOURCE_GROUP instead");
+  static_assert(r != rule::unblock_without_block,
+                "mcast: invalid option sequence: more UNBLOCK_SOURCE than BLOCK_SOURCE (unblocking a source "
+                "that is not blocked fails with WSAEINVAL); unblock only what the sequence blocked");
+  static_assert(r != rule::mixed_families,
+                "mcast: invalid option sequence: IPv4-only (IP_*) and IPv6-only (IPV6_*) options cannot name "
+                "the same group; use one family per sequence (MCAST_* works for both)");
+}
+
+// ---- run time: the same table with the actual sources ----------------------------------------
+// A small set of sources (no allocation up to its capacity; the kernel's own limits are far
+// below it by default: 10 for IPv4, 64 for IPv6).
+class source_set {
+public:
+  bool contains(const source& s) const noexcept {
+    for (std::size_t i = 0; i < size_; ++i)
+      if (items_[i] == s.address())
+        return true;
+    return false;
+  }
+  bool insert(const source& s) noexcept {
+    if (size_ == items_.size())
+      return false;
+    items_[size_++] = s.address();
+    return true;
+  }
+  void erase(const source& s) noexcept {
+    for (std::size_t i = 0; i < size_; ++i)
+      if (items_[i] == s.address()) {
+        items_[i] = items_[--size_];
+        return;
+      }
+  }
+  void clear() noexcept { size_ = 0; }
+  std::size_t size() const noexcept { return size_; }
+
+private:
+  std::size_t size_ = 0;
+  std::array<address, 64> items_{};
+};
+
+} // namespace detail
+
+/// True when the options, issued in this order on one (socket, interface, group) that has no
+/// membership yet, are valid whatever sources they carry. Sound: a sequence that is rejected is
+/// invalid for every choice of sources (so `join_group, block_source, block_source` is accepted:
+/// the two sources may differ); re-joining after a leave is valid.
+template <class... Options>
+inline constexpr bool is_valid_sequence = detail::check_sequence<Options...>().violation == detail::rule::ok;
+
+namespace detail {
+
+// The leave that undoes whatever the sequence did, in the options' own family.
+template <class Option> int raw_leave_like(native_handle_type s, const Option& opt) noexcept {
+  using api_type = typename Option::api_type;
+  const any_protocol p;
+  if constexpr (std::is_same_v<api_type, api::ipv4>) {
+    ip_mreq_type req;
+    std::memset(&req, 0, sizeof req);
+    req.imr_multiaddr = opt.native().imr_multiaddr;
+    req.imr_interface = opt.native().imr_interface;
+    return sys_setsockopt(s, level_ip, option_name(option_id::ip_drop_membership), &req, sizeof req);
+  } else if constexpr (std::is_same_v<api_type, api::ipv6>) {
+    return sys_setsockopt(s, level_ipv6, option_name(option_id::ipv6_drop_membership), opt.data(p), opt.size(p));
+  } else {
+    group_req_type req;
+    std::memset(&req, 0, sizeof req);
+    req.gr_interface = static_cast<decltype(req.gr_interface)>(opt.interface_index());
+    req.gr_group = opt.group().address().to_sockaddr();
+    return sys_setsockopt(s, opt.level(p), option_name(option_id::mcast_leave_group), &req, sizeof req);
+  }
+}
+
+template <class Option> const source* source_of(const Option& opt) noexcept {
+  if constexpr (Option::op == operation::join_any || Option::op == operation::leave_group)
+    return nullptr;
+  else
+    return &opt.source();
+}
+
+struct concrete_state {
+  abstract_state abs;
+  source_set sources; // blocked (any) or included (src)
+};
+
+// The rows that depend on which source it is: `present` says whether the source is already in
+// the blocked (any) or included (src) set. Used by apply_sequence and by the handles alike.
+inline errc check_op(abstract_state st, operation op, bool present) noexcept {
+  step_result r = step(st, op);
+  if (r.violation != rule::ok)
+    return rule_errc(r.violation);
+  switch (op) {
+  case operation::block:
+  case operation::join_source:
+    if (st.state != mstate::none && present)
+      return errc::source_already_present;
+    break;
+  case operation::unblock:
+  case operation::leave_source:
+    if (!present)
+      return errc::source_not_present;
+    break;
+  default:
+    break;
+  }
+  return errc{};
+}
+
+// One runtime step of apply_sequence's simulation.
+inline errc runtime_step(concrete_state& st, operation op, const source* s) noexcept {
+  const bool present = s != nullptr && st.abs.state != mstate::none && st.sources.contains(*s);
+  if (errc e = check_op(st.abs, op, present); e != errc{})
+    return e;
+  switch (op) {
+  case operation::block:
+  case operation::join_source:
+    if (st.abs.state == mstate::none)
+      st.sources.clear();
+    if (!st.sources.insert(*s))
+      return errc::limit_exceeded;
+    break;
+  case operation::unblock:
+  case operation::leave_source:
+    st.sources.erase(*s);
+    break;
+  default:
+    st.sources.clear();
+    break;
+  }
+  st.abs = step(st.abs, op).next;
+  if (st.abs.state == mstate::none)
+    st.sources.clear();
+  return errc{};
+}
+
+} // namespace detail
+
+/// Applies the options in order to one socket, as one unit. At compile time, a sequence that is
+/// invalid whatever its sources fails with an `mcast:` message naming the rule. At run time,
+/// before any system call: each option's values (errc::family_mismatch, errc::no_ipv4_address),
+/// that all name one group and interface (errc::invalid_sequence), and the rules that depend on
+/// the sources (the same source blocked or joined twice: errc::source_already_present; unblock or
+/// drop of one that is not there: errc::source_not_present). A sequence that starts with a source
+/// join first reads the kernel's filter and refuses (errc::already_joined) if the group is already
+/// joined, as Windows does (Linux would silently switch the filter). If a system call fails half
+/// way, the group is left again, so nothing stays half-applied; the error is the translated one.
+template <class Socket, class... Options>
+void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts) noexcept {
+  detail::assert_valid_sequence<Options...>();
+  static_assert(sizeof...(Options) > 0, "mcast: apply_sequence needs at least one option");
+  ec.clear();
+  const detail::native_handle_type s = detail::native_of(socket);
+
+  // 1. Values, and one group / interface for all.
+  const auto& first = std::get<0>(std::forward_as_tuple(opts...));
+  bool same_target = true;
+  auto check_one = [&](const auto& o) {
+    if (!ec)
+      ec = o.check();
+    if (!(o.group() == first.group()) || o.interface_index() != first.interface_index())
+      same_target = false;
+  };
+  (check_one(opts), ...);
+  if (ec)
+    return;
+  if (!same_target) {
+    ec = make_error_code(errc::invalid_sequence);
+    return;
+  }
+  // 2. The rules with the actual sources, simulated from "no membership".
+  {
+    detail::concrete_state st;
+    errc bad{};
+    auto sim = [&](const auto& o) {
+      if (bad == errc{})
+        bad = detail::runtime_step(st, std::decay_t<decltype(o)>::op, detail::source_of(o));
+    };
+    (sim(opts), ...);
+    if (bad != errc{}) {
+      ec = make_error_code(bad);
+      return;
+    }
+  }
+  // 3. A leading source join: refuse if the kernel already has this group (Linux would accept).
+  if constexpr (std::decay_t<decltype(first)>::op == detail::operation::join_source) {
+    detail::membership_probe probe = detail::probe_membership(s, first.group(), first.interface_index(), ec);
+    if (ec)
+      return;
+    if (probe != detail::membership_probe::none) {
+      ec = make_error_code(errc::already_joined);
+      return;
+    }
+  }
+  // 4. Apply; on failure, leave again if anything was joined.
+  detail::abstract_state st;
+  bool failed = false;
+  auto apply_one = [&](const auto& o) {
+    if (failed)
+      return;
+    const detail::any_protocol p;
+    int r = detail::sys_setsockopt(s, o.level(p), o.name(p), o.data(p), o.size(p));
+    if (r != 0) {
+      failed = true;
+      ec = detail::translate(std::decay_t<decltype(o)>::op, r);
+      if (st.state != detail::mstate::none)
+        (void)detail::raw_leave_like(s, o);
+      return;
+    }
+    st = detail::step(st, std::decay_t<decltype(o)>::op).next;
+  };
+  (apply_one(opts), ...);
+}
+
+template <class Socket, class... Options> void apply_sequence(Socket&& socket, const Options&... opts) {
+  detail::assert_valid_sequence<Options...>();
+  std::error_code ec;
+  apply_sequence(std::forward<Socket>(socket), ec, opts...);
+  detail::throw_if(ec, "mcast::apply_sequence");
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_ORDERING_HPP

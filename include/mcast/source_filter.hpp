@@ -1,0 +1,351 @@
+// mcast/source_filter.hpp -- final-state source filters: the whole include/exclude list at once.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+// Windows: SIOCSMSFILTER / SIOCGMSFILTER with GROUP_FILTER (Vista+), and for api::ipv4
+// SIO_SET_MULTICAST_FILTER / SIO_GET_MULTICAST_FILTER with ip_msfilter -- what the SDK's inline
+// setsourcefilter / setipv4sourcefilter wrap. Linux: the MCAST_MSFILTER / IP_MSFILTER socket
+// options -- what glibc's setsourcefilter / setipv4sourcefilter do. One system call per set.
+#ifndef MCAST_SOURCE_FILTER_HPP
+#define MCAST_SOURCE_FILTER_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "option.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <limits>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <vector>
+
+MCAST_BEGIN_NAMESPACE
+
+/// The filter mode of a membership: INCLUDE only the listed sources, or EXCLUDE the listed ones
+/// (an any-source membership is EXCLUDE with what it blocks).
+enum class filter_mode { include, exclude };
+
+/// A membership's whole filter, as get_source_filter() reads it back.
+struct source_filter {
+  filter_mode mode = filter_mode::include;
+  std::vector<source> sources;
+
+  friend bool operator==(const source_filter& a, const source_filter& b) {
+    return a.mode == b.mode && a.sources == b.sources;
+  }
+  friend bool operator!=(const source_filter& a, const source_filter& b) { return !(a == b); }
+};
+
+namespace detail {
+
+inline constexpr std::size_t group_filter_header = offsetof(group_filter_type, gf_slist);
+inline constexpr std::size_t ip_msfilter_header = offsetof(ip_msfilter_type, imsf_slist);
+
+// Bytes for a filter of n sources, or false if it does not fit in memory or in the 32-bit count.
+inline bool filter_bytes(std::size_t n, std::size_t header, std::size_t element, std::size_t& out) noexcept {
+  if (n > std::numeric_limits<std::uint32_t>::max() || n > (std::numeric_limits<std::size_t>::max() - header) / element)
+    return false;
+  out = header + n * element;
+  return true;
+}
+
+// A suitably aligned byte buffer: on the stack for small filters, on the heap beyond.
+class filter_buffer {
+public:
+  bool reserve(std::size_t bytes) noexcept {
+    size_ = bytes;
+    if (bytes <= sizeof small_) {
+      std::memset(small_, 0, sizeof small_);
+      return true;
+    }
+    const std::size_t count = (bytes + sizeof(sockaddr_storage_type) - 1) / sizeof(sockaddr_storage_type);
+    big_.reset(new (std::nothrow) sockaddr_storage_type[count]());
+    return big_ != nullptr;
+  }
+  unsigned char* data() noexcept {
+    return big_ ? reinterpret_cast<unsigned char*>(big_.get()) : reinterpret_cast<unsigned char*>(small_);
+  }
+  std::size_t size() const noexcept { return size_; }
+
+private:
+  sockaddr_storage_type small_[10]; // header + 8 sources of GROUP_FILTER
+  std::unique_ptr<sockaddr_storage_type[]> big_;
+  std::size_t size_ = 0;
+};
+
+inline filter_mode_field_type mode_field(filter_mode m) noexcept {
+  return m == filter_mode::include ? mode_include : mode_exclude;
+}
+
+template <class Api> constexpr void assert_filter_api() noexcept {
+  static_assert(!std::is_same_v<Api, api::ipv6>,
+                "mcast: source filtering needs api::protocol_independent (MCAST_*, GROUP_FILTER); "
+                "IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options -- use the default API for IPv6 "
+                "source filters");
+}
+
+// Validates the sources and builds the kernel structure in `buf`.
+template <class Api>
+bool build_filter(filter_buffer& buf, const group& g, const network_interface& nic, filter_mode mode,
+                  const source* src, std::size_t n, std::error_code& ec) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (src[i].family() != g.family()) {
+      ec = make_error_code(errc::family_mismatch);
+      return false;
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (src[j] == src[i]) {
+        ec = make_error_code(errc::source_already_present);
+        return false;
+      }
+  }
+  if constexpr (std::is_same_v<Api, api::ipv4>) {
+    if (!g.is_v4()) {
+      ec = make_error_code(errc::family_mismatch);
+      return false;
+    }
+    in4_addr_type iface{};
+    if (!ipv4_interface_field(nic, iface, ec))
+      return false;
+    std::size_t bytes = 0;
+    if (!filter_bytes(n, ip_msfilter_header, sizeof(in4_addr_type), bytes)) {
+      ec = make_error_code(errc::limit_exceeded);
+      return false;
+    }
+    if (bytes < sizeof(ip_msfilter_type))
+      bytes = sizeof(ip_msfilter_type);
+    if (!buf.reserve(bytes)) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+      return false;
+    }
+    auto* f = reinterpret_cast<ip_msfilter_type*>(buf.data());
+    f->imsf_multiaddr = g.address().to_in_addr();
+    f->imsf_interface = iface;
+    f->imsf_fmode = static_cast<decltype(f->imsf_fmode)>(mode_field(mode));
+    f->imsf_numsrc = static_cast<decltype(f->imsf_numsrc)>(n);
+    unsigned char* slist = buf.data() + ip_msfilter_header;
+    for (std::size_t i = 0; i < n; ++i) {
+      const in4_addr_type a = src[i].address().to_in_addr();
+      std::memcpy(slist + i * sizeof a, &a, sizeof a);
+    }
+  } else {
+    assert_filter_api<Api>();
+    std::size_t bytes = 0;
+    if (!filter_bytes(n, group_filter_header, sizeof(sockaddr_storage_type), bytes)) {
+      ec = make_error_code(errc::limit_exceeded);
+      return false;
+    }
+    if (bytes < sizeof(group_filter_type))
+      bytes = sizeof(group_filter_type);
+    if (!buf.reserve(bytes)) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+      return false;
+    }
+    auto* f = reinterpret_cast<group_filter_type*>(buf.data());
+    f->gf_interface = static_cast<decltype(f->gf_interface)>(nic.index());
+    f->gf_group = g.address().to_sockaddr();
+    f->gf_fmode = static_cast<decltype(f->gf_fmode)>(mode_field(mode));
+    f->gf_numsrc = static_cast<decltype(f->gf_numsrc)>(n);
+    unsigned char* slist = buf.data() + group_filter_header;
+    for (std::size_t i = 0; i < n; ++i) {
+      const sockaddr_storage_type ss = src[i].address().to_sockaddr();
+      std::memcpy(slist + i * sizeof ss, &ss, sizeof ss);
+    }
+  }
+  return true;
+}
+
+template <class Api> constexpr filter_struct filter_struct_of() noexcept {
+  return std::is_same_v<Api, api::ipv4> ? filter_struct::ip_msfilter : filter_struct::group_filter;
+}
+
+// One set call: validation first, then exactly one system call.
+template <class Api>
+void set_filter(native_handle_type s, const group& g, const network_interface& nic, filter_mode mode,
+                const source* src, std::size_t n, std::error_code& ec) noexcept {
+  ec.clear();
+  filter_buffer buf;
+  if (!build_filter<Api>(buf, g, nic, mode, src, n, ec))
+    return;
+  if (int r = sys_set_filter(s, filter_struct_of<Api>(), level_of(g), buf.data(), buf.size()); r != 0)
+    ec = translate(operation::set_filter, r);
+}
+
+// Reads the filter. The first call offers room for 8 sources; when the kernel reports more, it is
+// asked again with room for what it reported (a few times, in case the filter grows meanwhile).
+template <class Api>
+source_filter get_filter(native_handle_type s, const group& g, const network_interface& nic, std::error_code& ec) noexcept {
+  ec.clear();
+  source_filter out;
+  std::size_t capacity = 8;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    filter_buffer buf;
+    // Build an empty filter header, then announce `capacity` slots.
+    if (!build_filter<Api>(buf, g, nic, filter_mode::include, nullptr, 0, ec))
+      return out;
+    std::size_t bytes = 0;
+    const bool v4api = std::is_same_v<Api, api::ipv4>;
+    const std::size_t header = v4api ? ip_msfilter_header : group_filter_header;
+    const std::size_t element = v4api ? sizeof(in4_addr_type) : sizeof(sockaddr_storage_type);
+    if (!filter_bytes(capacity, header, element, bytes)) {
+      ec = make_error_code(errc::limit_exceeded);
+      return out;
+    }
+    filter_buffer big;
+    if (!big.reserve(bytes < buf.size() ? buf.size() : bytes)) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+      return out;
+    }
+    std::memcpy(big.data(), buf.data(), header);
+    std::uint32_t reported = 0;
+    filter_mode_field_type fmode{};
+    if constexpr (std::is_same_v<Api, api::ipv4>) {
+      reinterpret_cast<ip_msfilter_type*>(big.data())->imsf_numsrc = static_cast<std::uint32_t>(capacity);
+    } else {
+      reinterpret_cast<group_filter_type*>(big.data())->gf_numsrc = static_cast<std::uint32_t>(capacity);
+    }
+    if (int r = sys_get_filter(s, filter_struct_of<Api>(), level_of(g), big.data(), big.size()); r != 0) {
+      ec = translate(operation::get_filter, r);
+      return out;
+    }
+    if constexpr (std::is_same_v<Api, api::ipv4>) {
+      const auto* f = reinterpret_cast<const ip_msfilter_type*>(big.data());
+      reported = static_cast<std::uint32_t>(f->imsf_numsrc);
+      fmode = static_cast<filter_mode_field_type>(f->imsf_fmode);
+    } else {
+      const auto* f = reinterpret_cast<const group_filter_type*>(big.data());
+      reported = static_cast<std::uint32_t>(f->gf_numsrc);
+      fmode = static_cast<filter_mode_field_type>(f->gf_fmode);
+    }
+    if (reported > capacity) {
+      capacity = reported;
+      continue;
+    }
+    out.mode = fmode == mode_include ? filter_mode::include : filter_mode::exclude;
+    try {
+      out.sources.reserve(reported);
+    } catch (...) {
+      ec = std::make_error_code(std::errc::not_enough_memory);
+      return out;
+    }
+    const unsigned char* slist = big.data() + header;
+    for (std::uint32_t i = 0; i < reported; ++i) {
+      address a;
+      if constexpr (std::is_same_v<Api, api::ipv4>) {
+        in4_addr_type v{};
+        std::memcpy(&v, slist + i * sizeof v, sizeof v);
+        a = address(v);
+      } else {
+        sockaddr_storage_type ss{};
+        std::memcpy(&ss, slist + i * sizeof ss, sizeof ss);
+        std::error_code ignore;
+        a = address::from_sockaddr(ss, ignore);
+      }
+      std::error_code bad;
+      if (auto src = make_source(a, bad))
+        out.sources.push_back(*src);
+    }
+    std::sort(out.sources.begin(), out.sources.end());
+    return out;
+  }
+  ec = make_error_code(errc::limit_exceeded); // it kept growing faster than we could read it
+  return out;
+}
+
+// Whether (socket, interface, group) already has a membership: read its filter header. Used
+// before a source-specific join, which Linux would otherwise accept on an any-source group.
+enum class membership_probe { none, any, src };
+
+inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index, std::error_code& ec) noexcept {
+  ec.clear();
+  group_filter_type f;
+  std::memset(&f, 0, sizeof f);
+  f.gf_interface = static_cast<decltype(f.gf_interface)>(index);
+  f.gf_group = g.address().to_sockaddr();
+  f.gf_numsrc = 0;
+  int r = sys_get_filter(s, filter_struct::group_filter, level_of(g), &f, sizeof f);
+  if (r == 0)
+    return f.gf_fmode == mode_include ? membership_probe::src : membership_probe::any;
+  std::error_code t = translate(operation::get_filter, r);
+  if (t == errc::not_joined || t == errc::unsupported)
+    return membership_probe::none; // not joined; or the stack cannot tell (Wine), it will decide
+  ec = t;
+  return membership_probe::none;
+}
+
+template <class Range> constexpr void assert_source_range() noexcept {
+  using element = std::remove_cv_t<std::remove_pointer_t<decltype(std::data(std::declval<const Range&>()))>>;
+  static_assert(std::is_same_v<element, source>,
+                "mcast: the sources of a filter must be a contiguous range of mcast::source "
+                "(std::vector<mcast::source>, an array, or a braced list)");
+}
+
+} // namespace detail
+
+/// Replaces the whole filter of a joined group in one system call (SIOCSMSFILTER /
+/// SIO_SET_MULTICAST_FILTER on Windows, MCAST_MSFILTER / IP_MSFILTER on Linux). The mode may
+/// switch either way. INCLUDE with no sources leaves the group. The group must be joined
+/// (errc::not_joined otherwise: a filter call cannot create a membership on Linux). Checked before
+/// the call: sources of the group's family (errc::family_mismatch), no duplicates
+/// (errc::source_already_present). More sources than the stack allows: errc::limit_exceeded, and
+/// the previous filter is unchanged.
+template <class Api = api::protocol_independent, class Socket, class Range>
+void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
+                       const Range& sources, std::error_code& ec) noexcept {
+  detail::assert_filter_api<Api>();
+  detail::assert_source_range<Range>();
+  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, std::data(sources), std::size(sources), ec);
+}
+
+template <class Api = api::protocol_independent, class Socket>
+void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
+                       std::initializer_list<source> sources, std::error_code& ec) noexcept {
+  detail::assert_filter_api<Api>();
+  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, sources.begin(), sources.size(), ec);
+}
+
+template <class Api = api::protocol_independent, class Socket, class Range>
+void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
+                       const Range& sources) {
+  std::error_code ec;
+  set_source_filter<Api>(std::forward<Socket>(socket), g, nic, mode, sources, ec);
+  detail::throw_if(ec, "mcast::set_source_filter");
+}
+
+template <class Api = api::protocol_independent, class Socket>
+void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
+                       std::initializer_list<source> sources) {
+  std::error_code ec;
+  set_source_filter<Api>(std::forward<Socket>(socket), g, nic, mode, sources, ec);
+  detail::throw_if(ec, "mcast::set_source_filter");
+}
+
+/// Reads back the filter the stack holds for (socket, interface, group): SIOCGMSFILTER /
+/// SIO_GET_MULTICAST_FILTER on Windows, MCAST_MSFILTER / IP_MSFILTER getsockopt on Linux. Every
+/// source is returned (sorted), however many. errc::not_joined when there is no membership.
+template <class Api = api::protocol_independent, class Socket>
+source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic, std::error_code& ec) noexcept {
+  detail::assert_filter_api<Api>();
+  return detail::get_filter<Api>(detail::native_of(socket), g, nic, ec);
+}
+
+template <class Api = api::protocol_independent, class Socket>
+source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic) {
+  std::error_code ec;
+  source_filter f = get_source_filter<Api>(std::forward<Socket>(socket), g, nic, ec);
+  detail::throw_if(ec, "mcast::get_source_filter");
+  return f;
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_SOURCE_FILTER_HPP

@@ -1,0 +1,23 @@
+// Compile-fail case: ip_add_membership then ip_drop_source_membership
+// Built twice: as is it must fail with the rule's `mcast:` sentence; with MCAST_CF_TWIN it is the
+// valid twin and must compile (see CMakeLists.txt). Never run.
+#include <mcast/mcast.hpp>
+
+#include <utility>
+
+int main() {
+  const int fd = -1;
+  const auto g = mcast::make_group("232.1.2.3");
+  const auto s = mcast::make_source("127.0.0.2");
+  const auto nic = mcast::network_interface::any();
+  (void)fd; (void)g; (void)s; (void)nic;
+#if !defined(MCAST_CF_TWIN)
+  mcast::apply_sequence(fd,
+                        mcast::option::ip_add_membership{g, nic},
+                        mcast::option::ip_drop_source_membership{g, s, nic});
+#else
+  mcast::apply_sequence(fd,
+                        mcast::option::ip_add_source_membership{g, s, nic},
+                        mcast::option::ip_drop_source_membership{g, s, nic});
+#endif
+}

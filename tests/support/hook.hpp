@@ -1,0 +1,79 @@
+// Test side of MCAST_SYSCALL_HOOK: counts the library's system calls and fails chosen ones.
+#ifndef MCAST_TESTS_SUPPORT_HOOK_HPP
+#define MCAST_TESTS_SUPPORT_HOOK_HPP
+
+#include <mcast/detail/system.hpp>
+
+#if !defined(MCAST_SYSCALL_HOOK)
+#error "tests that use the hook are built with MCAST_SYSCALL_HOOK"
+#endif
+
+#include <vector>
+
+namespace mcast_test {
+
+// Records every call the library makes while it is alive; `fail_at` (0-based call number) and
+// `error` inject one failure.
+class syscall_recorder {
+public:
+  syscall_recorder() noexcept {
+    previous_ = mcast::detail::syscall_hook;
+    current() = this;
+    mcast::detail::syscall_hook = &syscall_recorder::hook;
+  }
+  ~syscall_recorder() {
+    mcast::detail::syscall_hook = previous_;
+    current() = nullptr;
+  }
+  syscall_recorder(const syscall_recorder&) = delete;
+  syscall_recorder& operator=(const syscall_recorder&) = delete;
+
+  std::size_t count() const noexcept { return calls.size(); }
+  std::size_t count(mcast::detail::syscall_kind k) const noexcept {
+    std::size_t n = 0;
+    for (const auto& c : calls)
+      n += c.kind == k;
+    return n;
+  }
+  std::size_t count_option(int name) const noexcept {
+    std::size_t n = 0;
+    for (const auto& c : calls)
+      n += c.kind == mcast::detail::syscall_kind::setsockopt && c.name == name;
+    return n;
+  }
+  void fail_call(std::size_t index, int error) noexcept {
+    fail_at_ = index;
+    error_ = error;
+  }
+  void clear() noexcept {
+    calls.clear();
+    fail_at_ = static_cast<std::size_t>(-1);
+  }
+
+  std::vector<mcast::detail::syscall_info> calls;
+
+private:
+  static syscall_recorder*& current() noexcept {
+    static syscall_recorder* p = nullptr;
+    return p;
+  }
+  static int hook(const mcast::detail::syscall_info& info) noexcept {
+    syscall_recorder* self = current();
+    if (self == nullptr)
+      return 0;
+    const std::size_t n = self->calls.size();
+    try {
+      self->calls.push_back(info);
+    } catch (...) {
+    }
+    return n == self->fail_at_ ? self->error_ : 0;
+  }
+
+  mcast::detail::syscall_hook_type previous_ = nullptr;
+  std::size_t fail_at_ = static_cast<std::size_t>(-1);
+  int error_ = 0;
+};
+
+} // namespace mcast_test
+
+#endif

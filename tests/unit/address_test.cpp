@@ -1,0 +1,107 @@
+// address.hpp: parsing, formatting, conversions, and the group/source rules.
+#include <mcast/address.hpp>
+
+#include "catch.hpp"
+#include "support/platform.hpp"
+
+#include <set>
+#include <unordered_set>
+
+TEST_CASE("make_address parses and formats IPv4 and IPv6", "[address]") {
+  CHECK(mcast::make_address("192.0.2.7").to_string() == "192.0.2.7");
+  CHECK(mcast::make_address("192.0.2.7").is_v4());
+  CHECK(mcast::make_address("2001:db8::7").to_string() == "2001:db8::7");
+  CHECK(mcast::make_address("2001:DB8:0:0::7").to_string() == "2001:db8::7");
+  CHECK(mcast::make_address("::ffff:192.0.2.1").is_v6());
+  CHECK(mcast::make_address("ff02::1").is_multicast());
+  CHECK(mcast::make_address("224.0.0.1").is_multicast());
+  CHECK(!mcast::make_address("223.255.255.255").is_multicast());
+  CHECK(mcast::make_address("239.255.255.255").is_multicast());
+  CHECK(!mcast::make_address("240.0.0.1").is_multicast());
+  CHECK(mcast::make_address("0.0.0.0").is_unspecified());
+  CHECK(mcast::make_address("::").is_unspecified());
+  CHECK(mcast::make_address("127.0.0.3").is_loopback());
+  CHECK(mcast::make_address("::1").is_loopback());
+}
+
+TEST_CASE("malformed addresses get errc::invalid_address", "[address][errors]") {
+  for (const char* bad : {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "239.1.2.3 ", " 239.1.2.3", "abc", "1.2.3.4/24",
+                          "ff15::1%lo", "[::1]", "::1::2", "239.1.2.3:80", "0x7f.1.1.1"}) {
+    std::error_code ec;
+    (void)mcast::make_address(bad, ec);
+    INFO(bad);
+    CHECK(ec == mcast::errc::invalid_address);
+    CHECK_THROWS_AS(mcast::make_address(bad), std::system_error);
+  }
+  std::error_code ec;
+  (void)mcast::make_address(std::string_view("1.2.3.4\0", 8), ec);
+  CHECK(ec == mcast::errc::invalid_address);
+  (void)mcast::make_address(std::string(200, '1'), ec);
+  CHECK(ec == mcast::errc::invalid_address);
+}
+
+TEST_CASE("groups are multicast only", "[address][errors]") {
+  CHECK(mcast::make_group("239.1.2.3").to_string() == "239.1.2.3");
+  CHECK(mcast::make_group("ff3e::1234").is_v6());
+  std::error_code ec;
+  CHECK(!mcast::make_group("192.0.2.1", ec));
+  CHECK(ec == mcast::errc::not_multicast);
+  CHECK(!mcast::make_group("2001:db8::1", ec));
+  CHECK(ec == mcast::errc::not_multicast);
+  CHECK(!mcast::make_group("nonsense", ec));
+  CHECK(ec == mcast::errc::invalid_address);
+  CHECK(mcast::make_group("232.1.1.1", ec));
+  CHECK(!ec);
+  CHECK_THROWS_AS(mcast::make_group("10.0.0.1"), std::system_error);
+}
+
+TEST_CASE("sources are specified unicast addresses", "[address][errors]") {
+  CHECK(mcast::make_source("127.0.0.2").to_string() == "127.0.0.2");
+  std::error_code ec;
+  for (const char* bad : {"239.1.2.3", "ff02::1", "0.0.0.0", "::", "255.255.255.255"}) {
+    INFO(bad);
+    CHECK(!mcast::make_source(bad, ec));
+    CHECK(ec == mcast::errc::not_unicast);
+  }
+  CHECK(!mcast::make_source("1.2.3", ec));
+  CHECK(ec == mcast::errc::invalid_address);
+}
+
+TEST_CASE("addresses convert to and from the platform types", "[address]") {
+  const auto a = mcast::make_address("192.0.2.7");
+  const in_addr raw = a.to_in_addr();
+  CHECK(std::memcmp(&raw, a.data(), 4) == 0);
+  CHECK(mcast::address(raw) == a);
+  const auto b = mcast::make_address("2001:db8::7");
+  const in6_addr raw6 = b.to_in6_addr();
+  CHECK(mcast::address(raw6) == b);
+  const sockaddr_storage ss = b.to_sockaddr(4242);
+  CHECK(ss.ss_family == AF_INET6);
+  sockaddr_in6 sin6;
+  std::memcpy(&sin6, &ss, sizeof sin6);
+  CHECK(ntohs(sin6.sin6_port) == 4242);
+  CHECK(mcast::address::from_sockaddr(ss) == b);
+  CHECK(mcast::address::from_sockaddr(a.to_sockaddr()) == a);
+  sockaddr_storage junk{};
+  junk.ss_family = AF_UNSPEC;
+  std::error_code ec;
+  (void)mcast::address::from_sockaddr(junk, ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+}
+
+TEST_CASE("addresses, groups and sources are ordered and hashable values", "[address]") {
+  const auto a = mcast::make_address("10.0.0.1");
+  const auto b = mcast::make_address("10.0.0.2");
+  const auto c = mcast::make_address("::1");
+  CHECK(a < b);
+  CHECK(b < c); // IPv4 before IPv6
+  CHECK(a != b);
+  CHECK(a == mcast::make_address("10.0.0.1"));
+  std::set<mcast::group> groups{mcast::make_group("239.0.0.2"), mcast::make_group("239.0.0.1"),
+                                mcast::make_group("239.0.0.1")};
+  CHECK(groups.size() == 2);
+  std::unordered_set<mcast::source> sources{mcast::make_source("10.0.0.1"), mcast::make_source("10.0.0.1"),
+                                            mcast::make_source("::2")};
+  CHECK(sources.size() == 2);
+  CHECK(std::hash<mcast::address>()(a) == std::hash<mcast::address>()(mcast::make_address("10.0.0.1")));
+}

@@ -1,0 +1,78 @@
+// membership.hpp without a network: value errors before any system call, empty handles, and the
+// handles' shape.
+#include <mcast/membership.hpp>
+
+#include "catch.hpp"
+#include "support/hook.hpp"
+
+#include <type_traits>
+
+static_assert(std::is_nothrow_move_constructible_v<mcast::any_source_membership<>>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::source_membership<mcast::api::ipv4>>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::blocked_source<>>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::included_source<>>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::filtered_membership<>>);
+static_assert(std::is_nothrow_destructible_v<mcast::any_source_membership<>>);
+static_assert(std::is_nothrow_destructible_v<mcast::blocked_source<>>);
+static_assert(!std::is_default_constructible_v<mcast::any_source_membership<>>);
+
+TEST_CASE("handles refuse bad values before any system call", "[membership][errors]") {
+  mcast_test::syscall_recorder rec;
+  const auto nic = mcast::network_interface::any();
+  const auto g4 = mcast::make_group("232.1.2.3");
+  const auto g6 = mcast::make_group("ff3e::1");
+  const auto s4 = mcast::make_source("192.0.2.1");
+  const auto s6 = mcast::make_source("2001:db8::1");
+  std::error_code ec;
+
+  auto a = mcast::join_group<mcast::api::ipv4>(-1, g6, nic, ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  CHECK(!a.joined());
+  auto b = mcast::join_group<mcast::api::ipv6>(-1, g4, nic, ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  auto c = mcast::join_source_group(-1, g4, s6, nic, ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  CHECK(!c.joined());
+  auto d = mcast::join_source_group<mcast::api::ipv4>(-1, g6, s6, nic, ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  auto e = mcast::join_with_filter(-1, g4, nic, mcast::filter_mode::exclude, {s4, s6}, ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  auto f = mcast::join_with_filter(-1, g4, nic, mcast::filter_mode::exclude, {s4, s4}, ec);
+  CHECK(ec == mcast::errc::source_already_present);
+  CHECK_THROWS_AS(mcast::join_group<mcast::api::ipv4>(-1, g6, nic), std::system_error);
+  CHECK(rec.count() == 0);
+}
+
+TEST_CASE("operations on an empty handle are refused or are no-ops, with no system call", "[membership]") {
+  mcast_test::syscall_recorder rec;
+  const auto nic = mcast::network_interface::any();
+  const auto g = mcast::make_group("239.1.2.3");
+  std::error_code ec;
+  auto conf = mcast::join_group<mcast::api::ipv4>(-1, mcast::make_group("ff15::1"), nic, ec); // fails: empty
+  REQUIRE(!conf.joined());
+  rec.clear();
+  auto mute = conf.block(mcast::make_source("192.0.2.1"), ec);
+  CHECK(ec == mcast::errc::not_joined);
+  CHECK(!mute.active());
+  mute.unblock(ec); // no-op
+  CHECK(!ec);
+  conf.leave(ec); // no-op
+  CHECK(!ec);
+  conf.leave();
+  auto moved = std::move(conf);
+  CHECK(!moved.joined());
+  CHECK(moved.group() == mcast::make_group("ff15::1"));
+  (void)g;
+  CHECK(rec.count() == 0);
+}
+
+TEST_CASE("a join on a bad socket reports the system's error and leaves an empty handle", "[membership][errors]") {
+  mcast_test::syscall_recorder rec;
+  std::error_code ec;
+  auto conf = mcast::join_group(mcast::detail::invalid_native_handle, mcast::make_group("239.1.2.3"),
+                                mcast::network_interface::any(), ec);
+  CHECK(ec);
+  CHECK(ec.category() == std::system_category());
+  CHECK(!conf.joined());
+  CHECK(rec.count() == 1);
+}

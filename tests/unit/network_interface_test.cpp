@@ -1,0 +1,54 @@
+// network_interface.hpp: any(), lookup by name / index / address, and the errors.
+#include <mcast/network_interface.hpp>
+
+#include "catch.hpp"
+
+TEST_CASE("any() is index 0 with the 0.0.0.0 IPv4 field", "[interface]") {
+  const auto nic = mcast::network_interface::any();
+  CHECK(nic.is_any());
+  CHECK(nic.index() == 0);
+  CHECK(nic.to_string() == "any");
+  CHECK(nic.has_ipv4_address());
+  CHECK(nic.ipv4_address().is_unspecified());
+  CHECK(mcast::network_interface::from_address(mcast::make_address("0.0.0.0")) == nic);
+}
+
+#if !defined(_WIN32)
+TEST_CASE("loopback by name, index and address resolve to the same interface", "[interface]") {
+  const auto by_name = mcast::network_interface::from_name("lo");
+  CHECK(by_name.index() > 0);
+  CHECK(by_name.name() == "lo");
+  CHECK(by_name.has_ipv4_address());
+  CHECK(by_name.ipv4_address().is_loopback());
+  const auto by_index = mcast::network_interface::from_index(by_name.index());
+  CHECK(by_index == by_name);
+  CHECK(by_index.name() == "lo");
+  const auto by_number = mcast::network_interface::from_name(std::to_string(by_name.index()));
+  CHECK(by_number == by_name);
+  const auto by_address = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
+  CHECK(by_address == by_name);
+  CHECK(by_address.ipv4_address() == mcast::make_address("127.0.0.1"));
+  const auto by_v6 = mcast::network_interface::from_address(mcast::make_address("::1"));
+  CHECK(by_v6 == by_name);
+}
+#endif
+
+TEST_CASE("unknown interfaces get errc::no_such_interface", "[interface][errors]") {
+  std::error_code ec;
+  (void)mcast::network_interface::from_name("no-such-if0", ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_name("", ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_name(std::string(300, 'x'), ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_index(999999, ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_name("999999", ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_address(mcast::make_address("198.51.100.77"), ec); // TEST-NET-2, not local
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_address(mcast::make_address("239.1.1.1"), ec);
+  CHECK(ec == mcast::errc::not_unicast);
+  CHECK_THROWS_AS(mcast::network_interface::from_name("no-such-if0"), std::system_error);
+  CHECK_THROWS_AS(mcast::network_interface::from_index(999999), std::system_error);
+}
