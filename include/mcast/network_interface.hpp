@@ -18,8 +18,8 @@ MCAST_BEGIN_NAMESPACE
 
 /// A network interface, resolved when it is made: its index (what GROUP_REQ, GROUP_SOURCE_REQ,
 /// GROUP_FILTER and ipv6_mreq carry), its name, and its first IPv4 address (what ip_mreq,
-/// ip_mreq_source and ip_msfilter carry on POSIX, where the IPv4-only options cannot name an
-/// interface by index; on Windows they use the 0.0.0.index form instead).
+/// ip_mreq_source and ip_msfilter carry; on POSIX they cannot name an interface by index, on
+/// Windows an interface without an IPv4 address is named in the 0.0.0.index form instead).
 ///
 /// `any()` lets the stack choose (index 0, address 0.0.0.0). Note that the kernel resolves any()
 /// to a real interface, so a membership made on any() and one made on that interface by index
@@ -176,24 +176,25 @@ private:
 
 namespace detail {
 
-// The imr_interface / imsf_interface field of the IPv4-only structures: 0.0.0.0 for any(); on
-// Windows the 0.0.0.index form (ip_mreq_source docs); elsewhere the interface's IPv4 address.
+// The imr_interface / imsf_interface field of the IPv4-only structures: 0.0.0.0 for any(); the
+// interface's IPv4 address when it has one (valid everywhere); otherwise, on Windows only, the
+// 0.0.0.index form (ip_mreq_source docs) -- POSIX cannot name an interface by index here.
 inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& out, std::error_code& ec) noexcept {
   ec.clear();
   out = in4_addr_type{};
   if (nic.is_any())
     return true;
+  if (nic.has_ipv4_address()) {
+    out = nic.ipv4_address().to_in_addr();
+    return true;
+  }
   if constexpr (ipv4_interface_by_index) {
     const std::uint32_t v = host_to_net32(nic.index() & 0x00ffffffu);
     std::memcpy(&out, &v, 4);
     return true;
   } else {
-    if (!nic.has_ipv4_address()) {
-      ec = make_error_code(errc::no_ipv4_address);
-      return false;
-    }
-    out = nic.ipv4_address().to_in_addr();
-    return true;
+    ec = make_error_code(errc::no_ipv4_address);
+    return false;
   }
 }
 

@@ -69,7 +69,7 @@ TEST_CASE("operations on an empty handle are refused or are no-ops, with no syst
 TEST_CASE("a join on a bad socket reports the system's error and leaves an empty handle", "[membership][errors]") {
   mcast_test::syscall_recorder rec;
   std::error_code ec;
-  auto conf = mcast::join_group(mcast::detail::invalid_native_handle, mcast::make_group("239.1.2.3"),
+  auto conf = mcast::join_group<mcast::api::ipv4>(mcast::detail::invalid_native_handle, mcast::make_group("239.1.2.3"),
                                 mcast::network_interface::any(), ec);
   CHECK(ec);
   CHECK(ec.category() == std::system_category());

@@ -318,21 +318,27 @@ inline unsigned interface_index_from_name(const char* name) noexcept {
   return static_cast<unsigned>(::if_nametoindex(name));
 }
 
+inline void copy_name(char* out, const char* name) noexcept {
+  std::size_t n = std::strlen(name);
+  if (n >= interface_name_max)
+    n = interface_name_max - 1;
+  std::memcpy(out, name, n);
+  out[n] = '\0';
+}
+
 // Writes the name (NUL-terminated) into `out`, which holds interface_name_max bytes.
 inline bool interface_name_from_index(unsigned index, char* out) noexcept {
 #if defined(_WIN32)
   char buf[IF_MAX_STRING_SIZE + 1] = {};
   if (::if_indextoname(static_cast<NET_IFINDEX>(index), buf) == nullptr)
     return false;
-  std::strncpy(out, buf, interface_name_max - 1);
-  out[interface_name_max - 1] = '\0';
+  copy_name(out, buf);
   return true;
 #else
   char buf[IF_NAMESIZE + 1] = {};
   if (::if_indextoname(index, buf) == nullptr)
     return false;
-  std::strncpy(out, buf, interface_name_max - 1);
-  out[interface_name_max - 1] = '\0';
+  copy_name(out, buf);
   return true;
 #endif
 }
