@@ -299,23 +299,28 @@ inline void multicast_all_off(int fd, bool v6 = false) {
   ::setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? 29 /* IPV6_MULTICAST_ALL */ : IP_MULTICAST_ALL, &off, sizeof off);
 }
 
-// The usual setup: a receiver on a fresh port, senders 127.0.0.2 and 127.0.0.3, and lo.
+// The usual setup: a receiver on a fresh port, two senders, and lo. IPv4: 127.0.0.2 and
+// 127.0.0.3 (local everywhere). IPv6: 2001:db8::2 and ::3 (added to lo in the test namespace).
 struct loopback_rig {
+  mcast::family family;
   std::uint16_t port = 0;
-  socket_fd rx = udp_receiver(mcast::family::v4, port);
-  mcast::source s2 = mcast::make_source("127.0.0.2");
-  mcast::source s3 = mcast::make_source("127.0.0.3");
+  socket_fd rx;
+  mcast::source s2;
+  mcast::source s3;
   mcast::network_interface lo = mcast::network_interface::from_name("lo");
 
-  // Raw-option tests turn IP_MULTICAST_ALL off themselves (the handles do it on every join).
-  explicit loopback_rig(bool raw_receiver = false) {
+  // Raw-option tests turn *_MULTICAST_ALL off themselves (the handles do it on every join).
+  explicit loopback_rig(bool raw_receiver = false, mcast::family f = mcast::family::v4)
+      : family(f), rx(udp_receiver(f, port)),
+        s2(mcast::make_source(f == mcast::family::v4 ? "127.0.0.2" : "2001:db8::2")),
+        s3(mcast::make_source(f == mcast::family::v4 ? "127.0.0.3" : "2001:db8::3")) {
     if (raw_receiver)
-      multicast_all_off(rx);
+      multicast_all_off(rx, f == mcast::family::v6);
   }
-  // Datagrams received from {127.0.0.2, 127.0.0.3} when each sent 3 to (g, port).
+  // Datagrams received from {s2, s3} when each sent 3 to (g, port).
   std::pair<int, int> got(const mcast::group& g) {
     auto c = delivery(rx, g, port, {s2, s3});
-    return {c["127.0.0.2"], c["127.0.0.3"]};
+    return {c[s2.to_string()], c[s3.to_string()]};
   }
   libc_filter_result filter(const mcast::group& g) { return libc_filter(rx, g, lo.index()); }
 };

@@ -1,0 +1,74 @@
+// The stack's limits, lowered inside the test namespace (net.ipv4.igmp_max_memberships and
+// igmp_max_msf are per namespace): exceeding them is errc::limit_exceeded, nothing is
+// half-applied, and the handles stay consistent with getsourcefilter.
+#include "catch.hpp"
+#include "support/net.hpp"
+#include "support/netns.hpp"
+
+using namespace mcast_test;
+using mcast::errc;
+using mcast::filter_mode;
+
+namespace {
+struct sysctl_guard {
+  std::string path, old;
+  sysctl_guard(const char* p, const char* value) : path(p) {
+    old = std::to_string(read_sysctl(p, -1));
+    REQUIRE(write_file(path, value));
+  }
+  ~sysctl_guard() { write_file(path, old); }
+};
+} // namespace
+
+TEST_CASE("igmp_max_memberships: the next join is limit_exceeded and leaves nothing behind", "[netns][limits]") {
+  sysctl_guard limit("/proc/sys/net/ipv4/igmp_max_memberships", "3");
+  loopback_rig r;
+  const auto g1 = fresh_group(), g2 = fresh_group(), g3 = fresh_group(), g4 = fresh_group();
+  auto m1 = mcast::join_group(r.rx, g1, r.lo);
+  auto m2 = mcast::join_group<mcast::api::ipv4>(r.rx, g2, r.lo);
+  auto m3 = mcast::join_source_group(r.rx, g3, r.s2, r.lo);
+  std::error_code ec;
+  auto m4 = mcast::join_group(r.rx, g4, r.lo, ec);
+  CHECK(ec == errc::limit_exceeded);
+  CHECK(mcast::system_error_of(ec).value() == ENOBUFS);
+  CHECK(!m4.joined());
+  auto f4 = mcast::join_with_filter(r.rx, g4, r.lo, filter_mode::exclude, {r.s2}, ec);
+  CHECK(ec == errc::limit_exceeded);
+  CHECK(!kernel_has_group(g4));
+  CHECK(r.got(g1) == std::pair(3, 3));
+  CHECK(r.got(g3) == std::pair(3, 0));
+  m2.leave(); // room again
+  auto m5 = mcast::join_group(r.rx, g4, r.lo);
+  CHECK(r.got(g4) == std::pair(3, 3));
+}
+
+TEST_CASE("igmp_max_msf: the next block or source is limit_exceeded, the filter unchanged", "[netns][limits]") {
+  sysctl_guard limit("/proc/sys/net/ipv4/igmp_max_msf", "2");
+  loopback_rig r;
+  const auto g = fresh_group();
+  auto conf = mcast::join_group(r.rx, g, r.lo);
+  auto b1 = conf.block(mcast::make_source("127.0.1.1"));
+  auto b2 = conf.block(mcast::make_source("127.0.1.2"));
+  std::error_code ec;
+  auto b3 = conf.block(r.s3, ec);
+  CHECK(ec == errc::limit_exceeded);
+  CHECK(!b3.active());
+  CHECK(conf.blocked_count() == 2);
+  CHECK(r.filter(g).sources == texts({"127.0.1.1", "127.0.1.2"}));
+  CHECK(r.got(g) == std::pair(3, 3));
+
+  const auto gs = fresh_group(mcast::family::v4, true);
+  auto radio = mcast::join_source_group(r.rx, gs, r.s2, r.lo);
+  auto i2 = radio.include(mcast::make_source("127.0.1.1"));
+  auto i3 = radio.include(r.s3, ec);
+  CHECK(ec == errc::limit_exceeded);
+  CHECK(radio.source_count() == 2);
+  CHECK(r.filter(gs).sources == texts({"127.0.0.2", "127.0.1.1"}));
+
+  const auto gf = fresh_group();
+  auto f = mcast::join_with_filter(r.rx, gf, r.lo, filter_mode::exclude, {r.s3});
+  f.set(filter_mode::exclude, {r.s2, r.s3, mcast::make_source("127.0.1.1")}, ec);
+  CHECK(ec == errc::limit_exceeded);
+  CHECK(texts(f.filter()) == texts({"127.0.0.3"}));
+  CHECK(r.got(gf) == std::pair(3, 0));
+}

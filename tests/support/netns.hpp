@@ -1,0 +1,259 @@
+// Private network namespaces for the kernel tests (Linux): the test process enters its own
+// user+network namespace (plain network namespace as root) before any thread starts, and sets it
+// up through ioctl and rtnetlink -- no `ip` binary needed:
+//   lo up with MULTICAST, 224.0.0.0/4 on lo, 2001:db8::1..3 on lo (nodad), and the IPv6 multicast
+//   route as "local ff00::/8 dev lo table local" (a plain route there is a silent reject route).
+// Where namespaces are not available the caller reports the tests as skipped (exit code 77).
+#ifndef MCAST_TESTS_SUPPORT_NETNS_HPP
+#define MCAST_TESTS_SUPPORT_NETNS_HPP
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdexcept>
+#include <string>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace mcast_test {
+
+inline bool write_file(const std::string& path, const std::string& value) {
+  std::ofstream out(path);
+  out << value;
+  out.flush();
+  return static_cast<bool>(out);
+}
+
+struct namespace_status {
+  bool entered = false;
+  std::string reason; // why not, when not
+};
+
+// Enters a fresh network namespace (and a user namespace unless we are root). Must be called
+// before any thread exists (unshare(CLONE_NEWUSER) fails with EINVAL otherwise).
+inline namespace_status enter_private_namespace() {
+  namespace_status st;
+  const uid_t uid = ::getuid();
+  const gid_t gid = ::getgid();
+  int flags = CLONE_NEWNET;
+  if (uid != 0)
+    flags |= CLONE_NEWUSER;
+  if (::unshare(flags) != 0) {
+    const int e = errno;
+    st.reason = std::string("unshare(") + (uid != 0 ? "CLONE_NEWUSER|" : "") + "CLONE_NEWNET) failed: " +
+                std::strerror(e);
+    if (e == EPERM)
+      st.reason += " (user namespaces restricted: kernel.unprivileged_userns_clone=0, AppArmor, or a seccomp filter)";
+    else if (e == ENOSPC)
+      st.reason += " (user.max_user_namespaces is 0)";
+    else if (e == EINVAL)
+      st.reason += " (called after threads started?)";
+    return st;
+  }
+  if (uid != 0) {
+    write_file("/proc/self/setgroups", "deny");
+    if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+      st.reason = "could not write the user namespace's uid/gid maps";
+      return st;
+    }
+  }
+  st.entered = true;
+  return st;
+}
+
+// ---- rtnetlink -----------------------------------------------------------------------------------
+class netlink {
+public:
+  netlink() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) {
+    if (fd_ < 0)
+      throw std::runtime_error(std::string("netlink socket: ") + std::strerror(errno));
+  }
+  ~netlink() { ::close(fd_); }
+  netlink(const netlink&) = delete;
+  netlink& operator=(const netlink&) = delete;
+
+  // A message under construction: header, fixed part, attributes.
+  struct message {
+    std::vector<unsigned char> buf;
+    explicit message(std::uint16_t type, std::uint16_t flags, const void* body, std::size_t len) {
+      buf.resize(NLMSG_SPACE(len));
+      auto* h = reinterpret_cast<nlmsghdr*>(buf.data());
+      h->nlmsg_type = type;
+      h->nlmsg_flags = static_cast<std::uint16_t>(flags | NLM_F_REQUEST | NLM_F_ACK);
+      h->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(len));
+      std::memcpy(NLMSG_DATA(h), body, len);
+    }
+    nlmsghdr* header() { return reinterpret_cast<nlmsghdr*>(buf.data()); }
+    // Appends an attribute; returns its offset (for nesting).
+    std::size_t attr(std::uint16_t type, const void* data, std::size_t len) {
+      const std::size_t at = NLMSG_ALIGN(header()->nlmsg_len);
+      buf.resize(at + RTA_SPACE(len));
+      auto* a = reinterpret_cast<rtattr*>(buf.data() + at);
+      a->rta_type = type;
+      a->rta_len = static_cast<std::uint16_t>(RTA_LENGTH(len));
+      if (len)
+        std::memcpy(RTA_DATA(a), data, len);
+      header()->nlmsg_len = static_cast<std::uint32_t>(at + RTA_SPACE(len));
+      return at;
+    }
+    template <class T> std::size_t attr(std::uint16_t type, const T& v) { return attr(type, &v, sizeof v); }
+    std::size_t begin_nest(std::uint16_t type) { return attr(type, nullptr, 0); }
+    void end_nest(std::size_t at) {
+      reinterpret_cast<rtattr*>(buf.data() + at)->rta_len = static_cast<std::uint16_t>(header()->nlmsg_len - at);
+    }
+    void append_raw(const void* data, std::size_t len) {
+      const std::size_t at = NLMSG_ALIGN(header()->nlmsg_len);
+      buf.resize(at + NLMSG_ALIGN(len));
+      std::memcpy(buf.data() + at, data, len);
+      header()->nlmsg_len = static_cast<std::uint32_t>(at + NLMSG_ALIGN(len));
+    }
+  };
+
+  // Sends and waits for the ACK; throws with the kernel's error.
+  void request(message& m, const char* what) {
+    m.header()->nlmsg_seq = ++seq_;
+    if (::send(fd_, m.buf.data(), m.header()->nlmsg_len, 0) < 0)
+      throw std::runtime_error(std::string(what) + ": send: " + std::strerror(errno));
+    unsigned char reply[8192];
+    for (int i = 0; i < 16; ++i) {
+      const ssize_t got = ::recv(fd_, reply, sizeof reply, 0);
+      if (got < 0)
+        throw std::runtime_error(std::string(what) + ": recv: " + std::strerror(errno));
+      int n = static_cast<int>(got);
+      for (auto* h = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+        if (h->nlmsg_seq != seq_ || h->nlmsg_type != NLMSG_ERROR)
+          continue;
+        const int err = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
+        if (err != 0 && err != -EEXIST)
+          throw std::runtime_error(std::string(what) + ": " + std::strerror(-err));
+        return;
+      }
+    }
+    throw std::runtime_error(std::string(what) + ": no answer");
+  }
+
+  // ip addr add ADDR/PREFIX dev IFINDEX [nodad]
+  void add_address(unsigned ifindex, int family, const char* text, unsigned prefix) {
+    ifaddrmsg ifa{};
+    ifa.ifa_family = static_cast<unsigned char>(family);
+    ifa.ifa_prefixlen = static_cast<unsigned char>(prefix);
+    ifa.ifa_index = ifindex;
+    ifa.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
+    message m(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &ifa, sizeof ifa);
+    unsigned char bytes[16];
+    ::inet_pton(family, text, bytes);
+    const std::size_t len = family == AF_INET ? 4 : 16;
+    m.attr(IFA_LOCAL, bytes, len);
+    m.attr(IFA_ADDRESS, bytes, len);
+    if (family == AF_INET6) {
+      const std::uint32_t flags = IFA_F_NODAD;
+      m.attr(IFA_FLAGS, flags);
+    }
+    request(m, "RTM_NEWADDR");
+  }
+
+  // ip route add [local] DST/LEN dev IFINDEX [table local]
+  void add_route(int family, const char* dst, unsigned len, unsigned ifindex, bool local_table) {
+    rtmsg rt{};
+    rt.rtm_family = static_cast<unsigned char>(family);
+    rt.rtm_dst_len = static_cast<unsigned char>(len);
+    rt.rtm_table = local_table ? RT_TABLE_LOCAL : RT_TABLE_MAIN;
+    rt.rtm_protocol = RTPROT_BOOT;
+    rt.rtm_scope = local_table ? RT_SCOPE_HOST : RT_SCOPE_LINK;
+    rt.rtm_type = local_table ? RTN_LOCAL : RTN_UNICAST;
+    message m(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rt, sizeof rt);
+    unsigned char bytes[16];
+    ::inet_pton(family, dst, bytes);
+    m.attr(RTA_DST, bytes, family == AF_INET ? 4 : 16);
+    const std::uint32_t oif = ifindex;
+    m.attr(RTA_OIF, oif);
+    request(m, "RTM_NEWROUTE");
+  }
+
+  // ip link add NAME type veth peer name PEER netns PID
+  void add_veth(const char* name, const char* peer, pid_t peer_pid) {
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof ifi);
+    m.attr(IFLA_IFNAME, name, std::strlen(name) + 1);
+    const std::size_t info = m.begin_nest(IFLA_LINKINFO);
+    m.attr(IFLA_INFO_KIND, "veth", 5);
+    const std::size_t data = m.begin_nest(IFLA_INFO_DATA);
+    const std::size_t peer_at = m.begin_nest(VETH_INFO_PEER);
+    ifinfomsg peer_ifi{};
+    peer_ifi.ifi_family = AF_UNSPEC;
+    m.append_raw(&peer_ifi, sizeof peer_ifi);
+    m.attr(IFLA_IFNAME, peer, std::strlen(peer) + 1);
+    const std::uint32_t pid = static_cast<std::uint32_t>(peer_pid);
+    m.attr(IFLA_NET_NS_PID, pid);
+    m.end_nest(peer_at);
+    m.end_nest(data);
+    m.end_nest(info);
+    request(m, "RTM_NEWLINK veth");
+  }
+
+private:
+  int fd_;
+  std::uint32_t seq_ = 0;
+};
+
+// ip link set NAME up [multicast on]
+inline void link_up(const char* name, bool multicast = true) {
+  const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ifreq ifr{};
+  std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+  if (::ioctl(s, SIOCGIFFLAGS, &ifr) != 0) {
+    const int e = errno;
+    ::close(s);
+    throw std::runtime_error(std::string("SIOCGIFFLAGS ") + name + ": " + std::strerror(e));
+  }
+  ifr.ifr_flags = static_cast<short>(ifr.ifr_flags | IFF_UP | (multicast ? IFF_MULTICAST : 0));
+  const int r = ::ioctl(s, SIOCSIFFLAGS, &ifr);
+  const int e = errno;
+  ::close(s);
+  if (r != 0)
+    throw std::runtime_error(std::string("SIOCSIFFLAGS ") + name + ": " + std::strerror(e));
+}
+
+// The loopback test network inside a fresh namespace.
+inline void setup_loopback_network() {
+  link_up("lo");
+  const unsigned lo = ::if_nametoindex("lo");
+  netlink nl;
+  nl.add_route(AF_INET, "224.0.0.0", 4, lo, false);
+  for (const char* a : {"2001:db8::1", "2001:db8::2", "2001:db8::3"})
+    nl.add_address(lo, AF_INET6, a, 128);
+  nl.add_route(AF_INET6, "ff00::", 8, lo, true);
+  // Reports every 10 ms instead of every second (wire tests).
+  write_file("/proc/sys/net/ipv4/conf/lo/igmpv3_unsolicited_report_interval", "10");
+  write_file("/proc/sys/net/ipv6/conf/lo/mldv2_unsolicited_report_interval", "10");
+}
+
+// True when this process runs in a namespace with no interface but lo (safe to use any()).
+inline bool only_loopback() {
+  std::ifstream in("/proc/net/dev");
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line))
+    if (++n > 2 && line.find("lo:") == std::string::npos)
+      return false;
+  return true;
+}
+
+} // namespace mcast_test
+
+#endif

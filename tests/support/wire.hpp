@@ -1,0 +1,175 @@
+// IGMPv3 / MLDv2 reports on the wire: an AF_PACKET socket on one interface of the test namespace,
+// and a decoder for the group records (RFC 3376 §4.2, RFC 3810 §5.2). No tshark needed.
+#ifndef MCAST_TESTS_SUPPORT_WIRE_HPP
+#define MCAST_TESTS_SUPPORT_WIRE_HPP
+
+#include <mcast/address.hpp>
+
+#include <arpa/inet.h>
+#include <chrono>
+#include <cstdint>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdexcept>
+#include <string>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace mcast_test {
+
+// Record types (the same numbers in IGMPv3 and MLDv2).
+enum record_type { mode_is_include = 1, mode_is_exclude = 2, to_include = 3, to_exclude = 4, allow_new = 5, block_old = 6 };
+
+struct group_record {
+  int type = 0;
+  std::string group;
+  std::vector<std::string> sources;
+  std::string reporter; // the IP source address of the report
+};
+
+inline const char* record_name(int t) {
+  switch (t) {
+  case to_include: return "CHANGE_TO_INCLUDE";
+  case to_exclude: return "CHANGE_TO_EXCLUDE";
+  case allow_new: return "ALLOW_NEW_SOURCES";
+  case block_old: return "BLOCK_OLD_SOURCES";
+  case mode_is_include: return "MODE_IS_INCLUDE";
+  case mode_is_exclude: return "MODE_IS_EXCLUDE";
+  }
+  return "?";
+}
+
+class report_capture {
+public:
+  explicit report_capture(const char* ifname) {
+    fd_ = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    if (fd_ < 0)
+      throw std::runtime_error("AF_PACKET socket (needs CAP_NET_RAW in the namespace)");
+    sockaddr_ll sll{};
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = static_cast<int>(::if_nametoindex(ifname));
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&sll), sizeof sll) != 0)
+      throw std::runtime_error("bind AF_PACKET");
+    loopback_ = std::string(ifname) == "lo";
+  }
+  ~report_capture() { ::close(fd_); }
+  report_capture(const report_capture&) = delete;
+  report_capture& operator=(const report_capture&) = delete;
+
+  // Reads reports for up to `max_wait`; returns the records about `g` (stops early, `settle`
+  // after the first one, so that its retransmission is consumed too).
+  std::vector<group_record> records_for(const mcast::group& g, std::chrono::milliseconds max_wait,
+                                        std::chrono::milliseconds settle = std::chrono::milliseconds(120)) {
+    std::vector<group_record> out;
+    const auto start = std::chrono::steady_clock::now();
+    auto deadline = start + max_wait;
+    for (int i = 0; i < 1000; ++i) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline)
+        break;
+      pollfd p{fd_, POLLIN, 0};
+      const int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count());
+      if (::poll(&p, 1, ms < 1 ? 1 : ms) <= 0)
+        break;
+      unsigned char buf[4096];
+      sockaddr_ll from{};
+      socklen_t len = sizeof from;
+      const ssize_t n = ::recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+      if (n <= 0)
+        continue;
+      // On lo every packet is seen twice (out and in): keep the outgoing copy.
+      if (loopback_ && from.sll_pkttype != PACKET_OUTGOING)
+        continue;
+      const bool had = !out.empty();
+      parse(buf, static_cast<std::size_t>(n), ntohs(from.sll_protocol), g, out);
+      if (!had && !out.empty())
+        deadline = std::chrono::steady_clock::now() + settle;
+    }
+    return out;
+  }
+
+  // Drops whatever is queued (reports of earlier steps).
+  void drain() { (void)records_for(mcast::make_group("239.255.255.254"), std::chrono::milliseconds(150)); }
+
+private:
+  static std::string text(int family, const unsigned char* p) {
+    char buf[64];
+    ::inet_ntop(family, p, buf, sizeof buf);
+    return buf;
+  }
+
+  static void parse(const unsigned char* b, std::size_t n, unsigned proto, const mcast::group& g,
+                    std::vector<group_record>& out) {
+    std::size_t off = 14; // Ethernet header (lo has one too)
+    if (n < off)
+      return;
+    if (proto == ETH_P_IP) {
+      if (n < off + 20)
+        return;
+      const std::size_t ihl = static_cast<std::size_t>(b[off] & 0x0f) * 4;
+      if (b[off + 9] != 2 /* IGMP */)
+        return;
+      const std::string reporter = text(AF_INET, b + off + 12);
+      off += ihl;
+      if (n < off + 8 || b[off] != 0x22 /* v3 report */)
+        return;
+      const unsigned count = (b[off + 6] << 8) | b[off + 7];
+      off += 8;
+      for (unsigned r = 0; r < count && off + 8 <= n; ++r) {
+        group_record rec;
+        rec.type = b[off];
+        const std::size_t aux = b[off + 1] * 4u;
+        const unsigned ns = (b[off + 2] << 8) | b[off + 3];
+        rec.group = text(AF_INET, b + off + 4);
+        rec.reporter = reporter;
+        off += 8;
+        for (unsigned i = 0; i < ns && off + 4 <= n; ++i, off += 4)
+          rec.sources.push_back(text(AF_INET, b + off));
+        off += aux;
+        if (rec.group == g.to_string())
+          out.push_back(rec);
+      }
+    } else if (proto == ETH_P_IPV6) {
+      if (n < off + 40)
+        return;
+      const std::string reporter = text(AF_INET6, b + off + 8);
+      int next = b[off + 6];
+      off += 40;
+      if (next == 0) { // hop-by-hop options (the router alert MLD carries)
+        if (n < off + 2)
+          return;
+        next = b[off];
+        off += (static_cast<std::size_t>(b[off + 1]) + 1) * 8;
+      }
+      if (next != 58 || n < off + 8 || b[off] != 143 /* MLDv2 report */)
+        return;
+      const unsigned count = (b[off + 6] << 8) | b[off + 7];
+      off += 8;
+      for (unsigned r = 0; r < count && off + 20 <= n; ++r) {
+        group_record rec;
+        rec.type = b[off];
+        const std::size_t aux = b[off + 1] * 4u;
+        const unsigned ns = (b[off + 2] << 8) | b[off + 3];
+        rec.group = text(AF_INET6, b + off + 4);
+        rec.reporter = reporter;
+        off += 20;
+        for (unsigned i = 0; i < ns && off + 16 <= n; ++i, off += 16)
+          rec.sources.push_back(text(AF_INET6, b + off));
+        off += aux;
+        if (rec.group == g.to_string())
+          out.push_back(rec);
+      }
+    }
+  }
+
+  int fd_ = -1;
+  bool loopback_ = false;
+};
+
+} // namespace mcast_test
+
+#endif
