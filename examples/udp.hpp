@@ -66,19 +66,22 @@ public:
   // Senders bind the source address they send from.
   void bind_source(const mcast::source& s) { bind_to(s.address().to_sockaddr(0)); }
 
-  // Multicast out of `nic` (IPv4: by its address; IPv6: by index), looped back, one hop.
-  void multicast_out(const mcast::network_interface& nic) {
-    int one = 1;
+  // Multicast out of `nic` (IPv4: by its address; IPv6: by index), `ttl` hops, looped back to
+  // local receivers when `loop` (on Windows loopback is decided by the receiver instead).
+  void multicast_out(const mcast::network_interface& nic, int ttl = 1, bool loop = true) {
+    int on = loop ? 1 : 0;
     if (family_ == mcast::family::v4) {
-      in_addr a = nic.ipv4_address().to_in_addr();
-      setopt(IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof a);
-      setopt(IPPROTO_IP, IP_MULTICAST_LOOP, &one, sizeof one);
-      setopt(IPPROTO_IP, IP_MULTICAST_TTL, &one, sizeof one);
+      if (!nic.is_any()) {
+        in_addr a = nic.ipv4_address().to_in_addr();
+        setopt(IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof a);
+      }
+      setopt(IPPROTO_IP, IP_MULTICAST_LOOP, &on, sizeof on);
+      setopt(IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
     } else {
       unsigned idx = nic.index();
       setopt(IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx);
-      setopt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &one, sizeof one);
-      setopt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one, sizeof one);
+      setopt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &on, sizeof on);
+      setopt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl);
     }
   }
 

@@ -372,9 +372,11 @@ public:
       ec = make_error_code(e);
       return;
     }
-    ec = detail::issue(parent_->socket_, typename detail::api_options<Api>::unblock{parent_->group_, source_, parent_->nic_});
-    if (ec)
-      return;
+    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 blocked_source is never armed)
+      ec = detail::issue(parent_->socket_, typename detail::api_options<Api>::unblock{parent_->group_, source_, parent_->nic_});
+      if (ec)
+        return;
+    }
     parent_->children_.unlink(this);
     parent_ = nullptr;
   }
@@ -557,10 +559,12 @@ public:
       ec = make_error_code(e);
       return;
     }
-    ec = detail::issue(parent_->socket_,
-                       typename detail::api_options<Api>::leave_source{parent_->group_, source_, parent_->nic_});
-    if (ec)
-      return;
+    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
+      ec = detail::issue(parent_->socket_,
+                         typename detail::api_options<Api>::leave_source{parent_->group_, source_, parent_->nic_});
+      if (ec)
+        return;
+    }
     source_membership<Api>* p = parent_;
     p->children_.unlink(this);
     parent_ = nullptr;

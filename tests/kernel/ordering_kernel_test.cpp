@@ -32,7 +32,7 @@ TEST_CASE("None: a join is the only valid operation", "[kernel][ordering]") {
   CHECK(r.got(g) == std::pair(3, 0));
 }
 
-TEST_CASE("Any(B): block, unblock, leave; every refusal", "[kernel][ordering]") {
+TEST_CASE("Any(B): block, unblock, leave and every refusal", "[kernel][ordering]") {
   loopback_rig r(true);
   const auto g = fresh_group();
   std::error_code ec;
@@ -84,7 +84,7 @@ TEST_CASE("Linux divergence 2: a source leave on an any-source membership corrup
   mcast::set_option(r.rx, o::leave_group{g, r.lo});
 }
 
-TEST_CASE("Src(S): include, drop, leave; every refusal", "[kernel][ordering]") {
+TEST_CASE("Src(S): include, drop, leave and every refusal", "[kernel][ordering]") {
   loopback_rig r(true);
   const auto g = fresh_group(mcast::family::v4, true);
   std::error_code ec;

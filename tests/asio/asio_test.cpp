@@ -1,0 +1,157 @@
+// asio.hpp and the option types with real Asio sockets (standalone Asio), on IPv4 loopback:
+// socket.set_option with every option type, the handles over asio::ip::udp::socket, and an
+// asynchronous receive that sees only the allowed sources.
+#include <mcast/asio.hpp>
+
+#include <asio.hpp>
+
+#include "catch.hpp"
+#include "support/net.hpp"
+
+using namespace mcast_test;
+namespace o = mcast::option;
+
+namespace {
+struct asio_rig {
+  asio::io_context io;
+  asio::ip::udp::socket rx{io, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0)};
+  std::uint16_t port = rx.local_endpoint().port();
+  mcast::network_interface lo = mcast::network_interface::from_name("lo");
+  mcast::source s2 = mcast::make_source("127.0.0.2");
+  mcast::source s3 = mcast::make_source("127.0.0.3");
+  asio_rig() { multicast_all_off(rx.native_handle()); }
+
+  // Sends 3 from each source, then receives asynchronously until 100 ms pass with nothing.
+  std::pair<int, int> got(const mcast::group& g) {
+    for (const auto& s : {s2, s3}) {
+      socket_fd tx = udp_sender(s);
+      for (int i = 0; i < 3; ++i)
+        send_one(tx, g, port, "asio");
+    }
+    std::map<std::string, int> counts;
+    std::array<char, 256> buf;
+    asio::ip::udp::endpoint from;
+    asio::steady_timer quiet(io);
+    std::function<void()> next = [&] {
+      quiet.expires_after(std::chrono::milliseconds(100));
+      quiet.async_wait([&](std::error_code ec) {
+        if (!ec)
+          rx.cancel();
+      });
+      rx.async_receive_from(asio::buffer(buf), from, [&](std::error_code ec, std::size_t) {
+        if (ec)
+          return;
+        counts[from.address().to_string()]++;
+        next();
+      });
+    };
+    next();
+    io.restart();
+    io.run_for(std::chrono::seconds(5));
+    return {counts["127.0.0.2"], counts["127.0.0.3"]};
+  }
+};
+} // namespace
+
+TEST_CASE("address conversions between Asio and mcast", "[asio]") {
+  const auto v4 = asio::ip::make_address("239.1.2.3");
+  CHECK(mcast::to_address(v4) == mcast::make_address("239.1.2.3"));
+  CHECK(mcast::to_asio(mcast::make_group("239.1.2.3")) == v4);
+  const auto v6 = asio::ip::make_address("2001:db8::7");
+  CHECK(mcast::to_address(v6) == mcast::make_address("2001:db8::7"));
+  CHECK(mcast::to_asio(mcast::make_source("2001:db8::7")) == v6);
+  CHECK(mcast::make_group(v4).to_string() == "239.1.2.3");
+  std::error_code ec;
+  CHECK(!mcast::make_group(asio::ip::make_address("10.0.0.1"), ec));
+  CHECK(ec == mcast::errc::not_multicast);
+  CHECK(!mcast::make_source(v4, ec));
+  CHECK(ec == mcast::errc::not_unicast);
+  CHECK(mcast::make_source(asio::ip::make_address("10.0.0.1")).to_string() == "10.0.0.1");
+}
+
+TEST_CASE("socket.set_option with every IPv4 option type (any-source sequence)", "[asio]") {
+  for (bool ip : {true, false}) {
+    asio_rig r;
+    const auto g = fresh_group();
+    if (ip)
+      r.rx.set_option(o::ip_add_membership{g, r.lo});
+    else
+      r.rx.set_option(o::join_group{g, r.lo});
+    CHECK(r.got(g) == std::pair(3, 3));
+    if (ip)
+      r.rx.set_option(o::ip_block_source{g, r.s3, r.lo});
+    else
+      r.rx.set_option(o::block_source{g, r.s3, r.lo});
+    CHECK(r.got(g) == std::pair(3, 0));
+    if (ip)
+      r.rx.set_option(o::ip_unblock_source{g, r.s3, r.lo});
+    else
+      r.rx.set_option(o::unblock_source{g, r.s3, r.lo});
+    CHECK(r.got(g) == std::pair(3, 3));
+    if (ip)
+      r.rx.set_option(o::ip_drop_membership{g, r.lo});
+    else
+      r.rx.set_option(o::leave_group{g, r.lo});
+    CHECK(r.got(g) == std::pair(0, 0));
+  }
+}
+
+TEST_CASE("socket.set_option with every IPv4 option type (source-specific sequence)", "[asio]") {
+  for (bool ip : {true, false}) {
+    asio_rig r;
+    const auto g = fresh_group(mcast::family::v4, true);
+    if (ip) {
+      r.rx.set_option(o::ip_add_source_membership{g, r.s2, r.lo});
+      r.rx.set_option(o::ip_add_source_membership{g, r.s3, r.lo});
+      CHECK(r.got(g) == std::pair(3, 3));
+      r.rx.set_option(o::ip_drop_source_membership{g, r.s3, r.lo});
+    } else {
+      r.rx.set_option(o::join_source_group{g, r.s2, r.lo});
+      r.rx.set_option(o::join_source_group{g, r.s3, r.lo});
+      CHECK(r.got(g) == std::pair(3, 3));
+      r.rx.set_option(o::leave_source_group{g, r.s3, r.lo});
+    }
+    CHECK(r.got(g) == std::pair(3, 0));
+    // Asio's error_code overload reports the kernel's refusal.
+    std::error_code ec;
+    r.rx.set_option(o::join_group{g, r.lo}, ec);
+    CHECK(ec.value() == EADDRINUSE);
+  }
+}
+
+TEST_CASE("socket.set_option with the IPv6 option types", "[asio]") {
+  asio::io_context io;
+  asio::ip::udp::socket rx(io, asio::ip::udp::endpoint(asio::ip::udp::v6(), 0));
+  const auto lo = mcast::network_interface::from_name("lo");
+  const auto g = fresh_group(mcast::family::v6);
+  rx.set_option(o::ipv6_add_membership{g, lo});
+  CHECK(kernel_has_group(g));
+  rx.set_option(o::ipv6_drop_membership{g, lo});
+  CHECK(!kernel_has_group(g));
+  rx.set_option(o::join_group{g, lo});
+  CHECK(kernel_has_group(g));
+  rx.set_option(o::leave_group{g, lo});
+  CHECK(!kernel_has_group(g));
+}
+
+TEST_CASE("handles and filters take asio::ip::udp::socket, and async receive sees only allowed sources", "[asio]") {
+  asio_rig r;
+  const auto g = fresh_group();
+  {
+    auto conf = mcast::join_group(r.rx, g, r.lo);
+    CHECK(conf.socket() == r.rx.native_handle());
+    auto mute = conf.block(r.s3);
+    CHECK(r.got(g) == std::pair(3, 0));
+  }
+  CHECK(r.got(g) == std::pair(0, 0));
+  {
+    auto f = mcast::join_with_filter(r.rx, g, r.lo, mcast::filter_mode::include, {r.s3});
+    CHECK(r.got(g) == std::pair(0, 3));
+    mcast::set_source_filter(r.rx, g, r.lo, mcast::filter_mode::exclude, {r.s3});
+    CHECK(mcast::get_source_filter(r.rx, g, r.lo).mode == mcast::filter_mode::exclude);
+    CHECK(r.got(g) == std::pair(3, 0));
+  }
+  const auto gs = fresh_group(mcast::family::v4, true);
+  auto radio = mcast::join_source_group<mcast::api::ipv4>(r.rx, gs, r.s2, r.lo);
+  CHECK(r.got(gs) == std::pair(3, 0));
+}
