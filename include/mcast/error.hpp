@@ -11,6 +11,7 @@
 
 #include "detail/socket_types.hpp"
 
+#include <cstring>
 #include <string>
 #include <system_error>
 
@@ -99,7 +100,10 @@ public:
   bool equivalent(const std::error_code& code, int condition) const noexcept override {
     if (code.category() == *this)
       return (code.value() & ((1 << errc_bits) - 1)) == condition;
-    if (code.category() == std::system_category() || code.category() == std::generic_category())
+    // The system's own codes -- and Asio's, whose Windows category ("asio.system") carries the
+    // raw WSA numbers too (socket.set_option(opt, ec) reports through it).
+    if (code.category() == std::system_category() || code.category() == std::generic_category() ||
+        std::strcmp(code.category().name(), "asio.system") == 0)
       return code.value() != 0 && unambiguous_condition(code.value()) == condition;
     return false;
   }
