@@ -1,0 +1,107 @@
+// Interoperation with independent peers from Debian, inside the test namespace (only lo):
+// socat as a sender to our receivers and as an any-source receiver, ssmping's mcfirst as an SSM
+// receiver of our sender example, iperf2 as an SSM sender to our receiver. A missing tool makes
+// the test report "skipped" (exit 77) with the reason.
+#include "catch.hpp"
+#include "support/net.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+using namespace mcast_test;
+
+namespace {
+
+void require_tool(const char* tool) {
+  const std::string cmd = std::string("command -v ") + tool + " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) {
+    std::printf("SKIP: %s is not installed (apt-get install %s)\n", tool,
+                std::string(tool) == "mcfirst" ? "ssmping" : tool);
+    std::fflush(stdout);
+    std::_Exit(77);
+  }
+}
+
+// Runs a shell command, returns {exit status, output}.
+std::pair<int, std::string> run(const std::string& cmd) {
+  std::string out;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p))
+    out += buf;
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string sender_example() {
+  const char* dir = std::getenv("MCAST_EXAMPLES_DIR");
+  if (!dir) {
+    std::printf("SKIP: MCAST_EXAMPLES_DIR is not set (the examples are not built)\n");
+    std::_Exit(77);
+  }
+  return std::string(dir) + "/sender";
+}
+
+} // namespace
+
+TEST_CASE("socat sends to our receiver: the blocked source is filtered", "[netns][interop]") {
+  require_tool("socat");
+  loopback_rig r;
+  const auto g = fresh_group();
+  auto conf = mcast::join_group(r.rx, g, r.lo);
+  auto mute = conf.block(r.s3);
+  for (const char* from : {"127.0.0.2", "127.0.0.3"})
+    for (int i = 0; i < 3; ++i) {
+      auto res = run("echo hello | timeout 5 socat -u - UDP4-DATAGRAM:" + g.to_string() + ":" + std::to_string(r.port) +
+                     ",bind=" + from + ",ip-multicast-if=127.0.0.1");
+      REQUIRE(res.first == 0);
+    }
+  auto counts = drain(r.rx);
+  CHECK(counts["127.0.0.2"] == 3);
+  CHECK(counts["127.0.0.3"] == 0);
+}
+
+TEST_CASE("iperf2 sends to our source-specific receiver: only its source arrives", "[netns][interop]") {
+  require_tool("iperf");
+  loopback_rig r;
+  const auto g = fresh_group(mcast::family::v4, true);
+  auto radio = mcast::join_source_group(r.rx, g, r.s2, r.lo);
+  const std::string base = "timeout 10 iperf -c " + g.to_string() + " -u -T 1 -t 1 -b 100k -p " + std::to_string(r.port);
+  // iperf2 picks the multicast interface by route; in this namespace 224.0.0.0/4 is on lo.
+  REQUIRE(run(base + " -B 127.0.0.2").first == 0);
+  REQUIRE(run(base + " -B 127.0.0.3").first == 0);
+  auto counts = drain(r.rx);
+  INFO("from 127.0.0.2: " << counts["127.0.0.2"]);
+  CHECK(counts["127.0.0.2"] > 5);
+  CHECK(counts["127.0.0.3"] == 0);
+}
+
+TEST_CASE("mcfirst (ssmping) receives our sender's datagrams as an SSM receiver", "[netns][interop]") {
+  require_tool("mcfirst");
+  const std::string sender = sender_example();
+  const auto g = fresh_group(mcast::family::v4, true);
+  const std::string port = std::to_string(30000 + ::getpid() % 20000);
+  // mcfirst joins (127.0.0.2, G) and exits 0 once it has 3 datagrams; the sender example sends
+  // from 127.0.0.3 first (mcfirst must not count those) and then from 127.0.0.2.
+  auto res = run("( timeout 10 mcfirst -4 -I lo -c 3 -t 8 127.0.0.2 " + g.to_string() + " " + port +
+                 " & sleep 0.5; " + sender + " --from 127.0.0.3 --iface lo --count 5 --interval 10 " + g.to_string() +
+                 " " + port + " >/dev/null; " + sender + " --from 127.0.0.2 --iface lo --count 5 --interval 50 " +
+                 g.to_string() + " " + port + " >/dev/null; wait %1 )");
+  INFO(res.second);
+  CHECK(res.first == 0);
+  CHECK(res.second.find("127.0.0.2") != std::string::npos);
+}
+
+TEST_CASE("socat as an any-source receiver of our sender example", "[netns][interop]") {
+  require_tool("socat");
+  const std::string sender = sender_example();
+  const auto g = fresh_group();
+  const std::string port = std::to_string(30000 + ::getpid() % 20000);
+  auto res = run("( timeout 5 socat -u UDP4-RECV:" + port + ",reuseaddr,ip-add-membership=" + g.to_string() +
+                 ":127.0.0.1 - & sleep 0.5; " + sender + " --from 127.0.0.2 --iface lo --count 3 --interval 10 " +
+                 g.to_string() + " " + port + " >/dev/null; sleep 0.3; kill %1 )");
+  INFO(res.second);
+  CHECK(res.second.find("mcast sender datagram 3") != std::string::npos);
+}
