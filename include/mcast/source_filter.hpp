@@ -93,21 +93,49 @@ template <class Api> constexpr void assert_filter_api() noexcept {
                 "source filters");
 }
 
-// Validates the sources and builds the kernel structure in `buf`.
+// No source listed twice: pairwise for short lists, sorted beyond (bounded work for long ones).
+inline bool has_duplicates(const source* src, std::size_t n, std::error_code& ec) noexcept {
+  if (n <= 16) {
+    for (std::size_t i = 1; i < n; ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (src[j] == src[i])
+          return true;
+    return false;
+  }
+  try {
+    std::vector<address> sorted;
+    sorted.reserve(n);
+    for (std::size_t i = 0; i < n; ++i)
+      sorted.push_back(src[i].address());
+    std::sort(sorted.begin(), sorted.end());
+    return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+  } catch (...) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return false;
+  }
+}
+
+// Validates the sources and builds the kernel structure in `buf`: the count first (it must fit
+// the 32-bit field and memory), then each source's family, then duplicates.
 template <class Api>
 bool build_filter(filter_buffer& buf, const group& g, const network_interface& nic, filter_mode mode,
                   const source* src, std::size_t n, std::error_code& ec) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
+  std::size_t unused = 0;
+  if (!filter_bytes(n, group_filter_header, sizeof(sockaddr_storage_type), unused)) {
+    ec = make_error_code(errc::limit_exceeded);
+    return false;
+  }
+  for (std::size_t i = 0; i < n; ++i)
     if (src[i].family() != g.family()) {
       ec = make_error_code(errc::family_mismatch);
       return false;
     }
-    for (std::size_t j = 0; j < i; ++j)
-      if (src[j] == src[i]) {
-        ec = make_error_code(errc::source_already_present);
-        return false;
-      }
+  if (has_duplicates(src, n, ec)) {
+    ec = make_error_code(errc::source_already_present);
+    return false;
   }
+  if (ec)
+    return false;
   if constexpr (std::is_same_v<Api, api::ipv4>) {
     if (!g.is_v4()) {
       ec = make_error_code(errc::family_mismatch);

@@ -1,0 +1,167 @@
+// Fault injection through the system-call hook: for every handle operation and
+// set_source_filter, fail each system call it makes in turn (ENOBUFS, ENOMEM, EINTR, EBADF) and
+// check the strong guarantee -- the error is reported, the handle's state and the kernel's
+// (getsourcefilter) are as before, and destroying everything still leaves nothing joined.
+#include "catch.hpp"
+#include "support/hook.hpp"
+#include "support/net.hpp"
+
+#include <functional>
+#include <optional>
+#include <sstream>
+
+using namespace mcast_test;
+using mcast::filter_mode;
+
+namespace {
+
+struct context {
+  loopback_rig r;
+  mcast::group g = fresh_group();
+  mcast::group gs = fresh_group(mcast::family::v4, true);
+  std::optional<mcast::any_source_membership<>> any;
+  std::optional<mcast::blocked_source<>> blocked;
+  std::optional<mcast::source_membership<>> src;
+  std::optional<mcast::included_source<>> included;
+  std::optional<mcast::filtered_membership<>> filtered;
+  std::optional<mcast::any_source_membership<mcast::api::ipv4>> any4;
+
+  // The kernel's state of both groups and the handles' view, as one string.
+  std::string snapshot() {
+    std::ostringstream os;
+    for (const auto& grp : {g, gs}) {
+      auto f = r.filter(grp);
+      os << grp.to_string() << ":" << (f.error ? "none" : f.include ? "IN" : "EX");
+      for (const auto& s : f.sources)
+        os << "," << s;
+      os << " ";
+    }
+    os << "any=" << (any && any->joined()) << " blocked=" << (blocked && blocked->active())
+       << " src=" << (src && src->joined()) << "/" << (src ? src->source_count() : 0)
+       << " included=" << (included && included->active()) << " filtered=" << (filtered && filtered->joined())
+       << " any4=" << (any4 && any4->joined());
+    return os.str();
+  }
+  void teardown() {
+    blocked.reset();
+    included.reset();
+    any.reset();
+    src.reset();
+    filtered.reset();
+    any4.reset();
+  }
+};
+
+struct scenario {
+  const char* name;
+  std::function<void(context&)> setup;
+  std::function<void(context&, std::error_code&)> op;
+};
+
+std::vector<scenario> scenarios() {
+  return {
+      {"join_group", [](context&) {},
+       [](context& c, std::error_code& ec) { c.any.emplace(mcast::join_group(c.r.rx, c.g, c.r.lo, ec)); }},
+      {"join_group<ipv4>", [](context&) {},
+       [](context& c, std::error_code& ec) { c.any4.emplace(mcast::join_group<mcast::api::ipv4>(c.r.rx, c.g, c.r.lo, ec)); }},
+      {"join_source_group", [](context&) {},
+       [](context& c, std::error_code& ec) { c.src.emplace(mcast::join_source_group(c.r.rx, c.gs, c.r.s2, c.r.lo, ec)); }},
+      {"join_with_filter", [](context&) {},
+       [](context& c, std::error_code& ec) {
+         c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.r.lo, filter_mode::exclude, {c.r.s3}, ec));
+       }},
+      {"block", [](context& c) { c.any.emplace(mcast::join_group(c.r.rx, c.g, c.r.lo)); },
+       [](context& c, std::error_code& ec) {
+         auto b = c.any->block(c.r.s3, ec);
+         if (!ec)
+           c.blocked.emplace(std::move(b));
+       }},
+      {"unblock",
+       [](context& c) {
+         c.any.emplace(mcast::join_group(c.r.rx, c.g, c.r.lo));
+         c.blocked.emplace(c.any->block(c.r.s3));
+       },
+       [](context& c, std::error_code& ec) { c.blocked->unblock(ec); }},
+      {"any leave",
+       [](context& c) {
+         c.any.emplace(mcast::join_group(c.r.rx, c.g, c.r.lo));
+         c.blocked.emplace(c.any->block(c.r.s3));
+       },
+       [](context& c, std::error_code& ec) { c.any->leave(ec); }},
+      {"include", [](context& c) { c.src.emplace(mcast::join_source_group(c.r.rx, c.gs, c.r.s2, c.r.lo)); },
+       [](context& c, std::error_code& ec) {
+         auto i = c.src->include(c.r.s3, ec);
+         if (!ec)
+           c.included.emplace(std::move(i));
+       }},
+      {"drop",
+       [](context& c) {
+         c.src.emplace(mcast::join_source_group(c.r.rx, c.gs, c.r.s2, c.r.lo));
+         c.included.emplace(c.src->include(c.r.s3));
+       },
+       [](context& c, std::error_code& ec) { c.included->drop(ec); }},
+      {"source leave",
+       [](context& c) {
+         c.src.emplace(mcast::join_source_group(c.r.rx, c.gs, c.r.s2, c.r.lo));
+         c.included.emplace(c.src->include(c.r.s3));
+       },
+       [](context& c, std::error_code& ec) { c.src->leave(ec); }},
+      {"filtered set",
+       [](context& c) { c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.r.lo, filter_mode::exclude, {c.r.s3})); },
+       [](context& c, std::error_code& ec) { c.filtered->set(filter_mode::include, {c.r.s2}, ec); }},
+      {"filtered leave",
+       [](context& c) { c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.r.lo, filter_mode::exclude, {c.r.s3})); },
+       [](context& c, std::error_code& ec) { c.filtered->leave(ec); }},
+      {"set_source_filter", [](context& c) { c.any.emplace(mcast::join_group(c.r.rx, c.g, c.r.lo)); },
+       [](context& c, std::error_code& ec) {
+         mcast::set_source_filter(c.r.rx, c.g, c.r.lo, filter_mode::include, {c.r.s2}, ec);
+       }},
+  };
+}
+
+} // namespace
+
+TEST_CASE("fault injection: every system call of every operation, four errors each", "[kernel][faults]") {
+  const int errors[] = {ENOBUFS, ENOMEM, EINTR, EBADF};
+  int cases = 0;
+  for (const auto& sc : scenarios()) {
+    // How many system calls the operation makes when nothing fails.
+    std::size_t calls = 0;
+    {
+      context c;
+      sc.setup(c);
+      syscall_recorder rec;
+      std::error_code ec;
+      sc.op(c, ec);
+      REQUIRE(!ec);
+      calls = rec.count();
+      c.teardown();
+      CHECK(!kernel_has_group(c.g));
+      CHECK(!kernel_has_group(c.gs));
+    }
+    REQUIRE(calls > 0);
+    std::printf("fault injection: %-18s %zu call(s) x 4 errors:", sc.name, calls);
+    for (std::size_t k = 0; k < calls; ++k)
+      for (int e : errors) {
+        context c;
+        sc.setup(c);
+        const std::string before = c.snapshot();
+        std::error_code ec;
+        {
+          syscall_recorder rec;
+          rec.fail_call(k, e);
+          sc.op(c, ec);
+        }
+        INFO(sc.name << ": call " << k << " of " << calls << " failed with " << std::strerror(e));
+        CHECK(ec);                           // reported
+        CHECK(mcast::system_error_of(ec).value() == e);
+        CHECK(c.snapshot() == before);       // handle and kernel as before
+        c.teardown();                        // destructors still clean up
+        CHECK(!kernel_has_group(c.g));
+        CHECK(!kernel_has_group(c.gs));
+        ++cases;
+      }
+    std::printf(" ok\n");
+  }
+  std::printf("fault injection: %d cases, all with the strong guarantee\n", cases);
+}
