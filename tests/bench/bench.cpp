@@ -1,0 +1,466 @@
+// mcast benchmarks: programs that print ratios, not timed tests.
+//
+//   cmake --workflow --preset bench          (Release, -O2; writes build/bench/bench-results.md)
+//   build/bench/tests/bench/mcast_bench [--quick] [--out FILE]
+//
+// 1. join -> block -> unblock -> leave: mcast handles vs hand-written setsockopt (and join/leave vs
+//    Asio's ip::multicast::join_group): user-space instructions (callgrind, deterministic) and
+//    whole-cycle time including the kernel (A/B alternating, median of pairs).
+// 2. system calls per operation (the system-call hook; cross-checked with strace -c when present).
+// 3. replacing an N-source filter: final state (one call) vs change-based (block/unblock per source).
+// 4. heap allocations per operation (a counting operator new).
+// 5. compile cost of <mcast/mcast.hpp> vs the platform socket headers vs <asio.hpp>.
+// 6. sizeof of each handle.
+//
+// It runs in a private network namespace when it can (so that filter limits can be raised);
+// otherwise on lo in the current one, with the default limits.
+#include <mcast/mcast.hpp>
+#if defined(MCAST_BENCH_ASIO)
+#include <asio.hpp>
+#endif
+
+#include "support/net.hpp"
+#include "support/netns.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <new>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+// ---- 4. a counting allocator ------------------------------------------------------------------
+static std::atomic<long> g_allocations{0};
+void* operator new(std::size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n ? n : 1))
+    return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using namespace mcast_test;
+
+struct setup {
+  mcast::network_interface lo = mcast::network_interface::from_name("lo");
+  mcast::source s = mcast::make_source("127.0.0.3");
+  mcast::group g = mcast::make_group("239.199.1.1");
+  std::uint16_t port = 0;
+  socket_fd sock = udp_receiver(mcast::family::v4, port);
+};
+
+// The cycles. noinline + distinct names so that callgrind can collect exactly one of them.
+__attribute__((noinline)) void cycle_mcast(setup& st) {
+  auto m = mcast::join_group(st.sock, st.g, st.lo);
+  auto b = m.block(st.s);
+  b.unblock();
+  m.leave();
+}
+
+__attribute__((noinline)) void cycle_mcast_keep(setup& st) {
+  mcast::join_options opts;
+  opts.keep_multicast_all = true; // the same four system calls as the hand-written cycle
+  auto m = mcast::join_group(st.sock, st.g, st.lo, opts);
+  auto b = m.block(st.s);
+  b.unblock();
+  m.leave();
+}
+
+__attribute__((noinline)) void cycle_hand(setup& st) {
+  group_req gr{};
+  gr.gr_interface = st.lo.index();
+  gr.gr_group = st.g.address().to_sockaddr();
+  group_source_req gsr{};
+  gsr.gsr_interface = st.lo.index();
+  gsr.gsr_group = gr.gr_group;
+  gsr.gsr_source = st.s.address().to_sockaddr();
+  if (::setsockopt(st.sock, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof gr) != 0 ||
+      ::setsockopt(st.sock, IPPROTO_IP, MCAST_BLOCK_SOURCE, &gsr, sizeof gsr) != 0 ||
+      ::setsockopt(st.sock, IPPROTO_IP, MCAST_UNBLOCK_SOURCE, &gsr, sizeof gsr) != 0 ||
+      ::setsockopt(st.sock, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr, sizeof gr) != 0)
+    std::abort();
+}
+
+__attribute__((noinline)) void joinleave_mcast(setup& st) {
+  mcast::join_options opts;
+  opts.keep_multicast_all = true;
+  auto m = mcast::join_group<mcast::api::ipv4>(st.sock, st.g, st.lo, opts);
+  m.leave();
+}
+
+#if defined(MCAST_BENCH_ASIO)
+struct asio_setup {
+  asio::io_context io;
+  asio::ip::udp::socket sock{io, asio::ip::udp::v4()};
+  asio::ip::address g = asio::ip::make_address("239.199.1.2");
+  asio::ip::address_v4 lo = asio::ip::make_address_v4("127.0.0.1");
+};
+__attribute__((noinline)) void joinleave_asio(asio_setup& st) {
+  st.sock.set_option(asio::ip::multicast::join_group(st.g.to_v4(), st.lo));
+  st.sock.set_option(asio::ip::multicast::leave_group(st.g.to_v4(), st.lo));
+}
+#endif
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+template <class F> double time_per_call(F&& f, int iterations) {
+  const auto t0 = clock_type::now();
+  for (int i = 0; i < iterations; ++i)
+    f();
+  return std::chrono::duration<double, std::nano>(clock_type::now() - t0).count() / iterations;
+}
+
+// A/B alternating: pairs of (A, B) timings; the median of the per-pair ratios.
+template <class A, class B> std::pair<double, double> ab(A&& a, B&& b, int pairs, int iterations) {
+  std::vector<double> ratios, ta;
+  for (int p = 0; p < pairs; ++p) {
+    const double x = time_per_call(a, iterations);
+    const double y = time_per_call(b, iterations);
+    ratios.push_back(x / y);
+    ta.push_back(x);
+  }
+  return {median(ratios), median(ta)};
+}
+
+std::string self_path;
+
+// Runs this program under callgrind, collecting only `function`; returns instructions per call.
+double callgrind(const std::string& function, int iterations) {
+  if (std::system("command -v valgrind >/dev/null 2>&1") != 0)
+    return -1;
+  const std::string out = "/tmp/mcast-bench-callgrind." + std::to_string(::getpid()) + "." + function;
+  const std::string cmd = "valgrind --tool=callgrind --callgrind-out-file=" + out + " --toggle-collect='*" + function +
+                          "*' " + self_path + " --only " + function + " " + std::to_string(iterations) +
+                          " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0)
+    return -1;
+  std::ifstream in(out);
+  std::string line;
+  double total = -1;
+  while (std::getline(in, line))
+    if (line.rfind("summary:", 0) == 0 || line.rfind("totals:", 0) == 0)
+      total = std::atof(line.substr(line.find(':') + 1).c_str());
+  std::remove(out.c_str());
+  return total < 0 ? -1 : total / iterations;
+}
+
+int run_only(const std::string& function, int iterations) {
+  setup st;
+  if (function == "cycle_mcast")
+    for (int i = 0; i < iterations; ++i)
+      cycle_mcast(st);
+  else if (function == "cycle_mcast_keep")
+    for (int i = 0; i < iterations; ++i)
+      cycle_mcast_keep(st);
+  else if (function == "cycle_hand")
+    for (int i = 0; i < iterations; ++i)
+      cycle_hand(st);
+  else if (function == "joinleave_mcast")
+    for (int i = 0; i < iterations; ++i)
+      joinleave_mcast(st);
+#if defined(MCAST_BENCH_ASIO)
+  else if (function == "joinleave_asio") {
+    asio_setup a;
+    for (int i = 0; i < iterations; ++i)
+      joinleave_asio(a);
+  }
+#endif
+  else
+    return 2;
+  return 0;
+}
+
+double compile_seconds(const std::string& source_text) {
+#if defined(MCAST_BENCH_CXX)
+  const std::string dir = "/tmp/mcast-bench-compile." + std::to_string(::getpid());
+  std::system(("mkdir -p " + dir).c_str());
+  { std::ofstream(dir + "/tu.cpp") << source_text; }
+  std::vector<double> t;
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = clock_type::now();
+    const std::string cmd = std::string(MCAST_BENCH_CXX) + " -std=c++17 -O2 -fsyntax-only -I" MCAST_BENCH_INCLUDE " " +
+                            dir + "/tu.cpp >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0)
+      return -1;
+    t.push_back(std::chrono::duration<double>(clock_type::now() - t0).count());
+  }
+  std::system(("rm -rf " + dir).c_str());
+  return median(t);
+#else
+  (void)source_text;
+  return -1;
+#endif
+}
+
+
+#if defined(MCAST_SYSCALL_HOOK)
+void syscall_rows(std::ostream& out) {
+  {
+    setup st;
+    std::vector<std::pair<std::string, std::size_t>> rows;
+    auto count = [&](const char* what, auto&& f) {
+      struct counter {
+        static int hook(const mcast::detail::syscall_info&) noexcept {
+          ++n();
+          return 0;
+        }
+        static std::size_t& n() {
+          static std::size_t v = 0;
+          return v;
+        }
+      };
+      counter::n() = 0;
+      mcast::detail::syscall_hook = &counter::hook;
+      f();
+      mcast::detail::syscall_hook = nullptr;
+      out << "| " << what << " | " << counter::n() << " | ";
+      return counter::n();
+    };
+    const auto gs = mcast::make_group("232.199.1.1");
+    const auto s2 = mcast::make_source("127.0.0.2");
+    std::optional<mcast::any_source_membership<>> any;
+    std::optional<mcast::blocked_source<>> blocked;
+    std::optional<mcast::source_membership<>> src;
+    std::optional<mcast::included_source<>> inc;
+    std::optional<mcast::filtered_membership<>> filt;
+    count("join_group (join + IP_MULTICAST_ALL off)", [&] { any.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
+    out << "1 + 1 (Linux) |\n";
+    count("block", [&] { blocked.emplace(any->block(st.s)); });
+    out << "1 |\n";
+    count("unblock", [&] { blocked->unblock(); });
+    out << "1 |\n";
+    count("leave", [&] { any->leave(); });
+    out << "1 |\n";
+    count("join_source_group (filter read + join + IP_MULTICAST_ALL)", [&] { src.emplace(mcast::join_source_group(st.sock, gs, s2, st.lo)); });
+    out << "<= 2 + 1 (Linux) |\n";
+    count("include", [&] { inc.emplace(src->include(st.s)); });
+    out << "1 |\n";
+    count("drop", [&] { inc->drop(); });
+    out << "1 |\n";
+    count("source leave", [&] { src->leave(); });
+    out << "1 |\n";
+    count("join_with_filter exclude {s} (join + filter + IP_MULTICAST_ALL)", [&] {
+      filt.emplace(mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {st.s}));
+    });
+    out << "2 + 1 (Linux) |\n";
+    count("filtered set (mode switch)", [&] { filt->set(mcast::filter_mode::include, {s2}); });
+    out << "1 |\n";
+    count("set_source_filter", [&] { mcast::set_source_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {s2}); });
+    out << "1 |\n";
+    count("filtered leave", [&] { filt->leave(); });
+    out << "1 |\n";
+  }
+}
+#endif
+
+} // namespace
+
+int main(int argc, char** argv) {
+  self_path = argv[0];
+  if (argc == 4 && std::string(argv[1]) == "--only")
+    return run_only(argv[2], std::atoi(argv[3]));
+#if defined(MCAST_SYSCALL_HOOK)
+  if (argc == 2 && std::string(argv[1]) == "--syscalls") {
+    syscall_rows(std::cout);
+    return 0;
+  }
+#endif
+  bool quick = false;
+  std::string out_file;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--quick")
+      quick = true;
+    else if (std::string(argv[i]) == "--out" && i + 1 < argc)
+      out_file = argv[++i];
+  }
+  const auto ns = enter_private_namespace();
+  bool in_namespace = false;
+  if (ns.entered) {
+    try {
+      setup_loopback_network();
+      in_namespace = true;
+    } catch (const std::exception&) {
+    }
+  }
+
+  std::ostringstream md;
+  std::string cmdline;
+  for (int i = 0; i < argc; ++i)
+    cmdline += std::string(i ? " " : "") + argv[i];
+  md << "Command: `" << cmdline << "`" << (quick ? " (quick mode: fewer iterations, no callgrind)" : "") << "\n\n";
+  md << "Machine: " << (in_namespace ? "private network namespace" : "current namespace (" + ns.reason + ")") << "\n\n";
+
+  const int iterations = quick ? 200 : 20000;
+  const int pairs = quick ? 3 : 7;
+
+  // 1. the cycle
+  md << "| 1. join/block/unblock/leave cycle | value | target |\n|---|---|---|\n";
+  if (!quick) {
+    const double ir_hand = callgrind("cycle_hand", 2000);
+    const double ir_mcast = callgrind("cycle_mcast", 2000);
+    const double ir_keep = callgrind("cycle_mcast_keep", 2000);
+    const double ir_jl = callgrind("joinleave_mcast", 2000);
+    md << "| user-space instructions, hand-written setsockopt | " << ir_hand << " | |\n";
+    md << "| user-space instructions, mcast handles (4 changes + IP_MULTICAST_ALL) | " << ir_mcast << " | |\n";
+    md << "| user-space instructions, mcast handles, keep_multicast_all | " << ir_keep << " | |\n";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f", ir_keep / ir_hand);
+    md << "| ratio mcast (same 4 calls) / hand-written | " << buf << " | <= 1.25 |\n";
+    std::snprintf(buf, sizeof buf, "%.2f", ir_mcast / ir_hand);
+    md << "| ratio mcast (default, 5 calls) / hand-written | " << buf << " | <= 1.25 |\n";
+#if defined(MCAST_BENCH_ASIO)
+    const double ir_asio = callgrind("joinleave_asio", 2000);
+    std::snprintf(buf, sizeof buf, "%.2f", ir_jl / ir_asio);
+    md << "| join+leave instructions: mcast<ipv4> " << ir_jl << " vs Asio join_group " << ir_asio << " | " << buf
+       << " | <= 1.25 |\n";
+#endif
+  }
+  {
+    setup st;
+    auto [r_keep, t_keep] = ab([&] { cycle_mcast_keep(st); }, [&] { cycle_hand(st); }, pairs, iterations / 10);
+    auto [r_def, t_def] = ab([&] { cycle_mcast(st); }, [&] { cycle_hand(st); }, pairs, iterations / 10);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "| whole cycle time, mcast (same 4 calls) / hand-written (median of %d A/B pairs) | %.2f (%.0f ns) | <= 1.30 |\n",
+                  pairs, r_keep, t_keep);
+    md << buf;
+    std::snprintf(buf, sizeof buf, "| whole cycle time, mcast (default, + IP_MULTICAST_ALL) / hand-written | %.2f (%.0f ns) | <= 1.30 |\n",
+                  r_def, t_def);
+    md << buf;
+  }
+
+  // 2. system calls per operation: counted by the twin of this program built with the hook
+  md << "\n| 2. system calls per operation (hook count) | calls | target |\n|---|---|---|\n";
+#if defined(MCAST_BENCH_HOOKED)
+  {
+    const std::string cmd = std::string(MCAST_BENCH_HOOKED) + " --syscalls";
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+      char line[512];
+      while (std::fgets(line, sizeof line, p))
+        md << line;
+      ::pclose(p);
+    }
+  }
+#endif
+  if (!quick && std::system("command -v strace >/dev/null 2>&1") == 0) {
+    const std::string cmd = "strace -f -c -e trace=setsockopt,getsockopt " + self_path + " --only cycle_mcast 100 2>&1 | grep -E 'setsockopt|getsockopt'";
+    md << "\nstrace -c of 100 default cycles (cross-check: 5 setsockopt per cycle):\n```\n";
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+      char line[256];
+      while (std::fgets(line, sizeof line, p))
+        md << line;
+      ::pclose(p);
+    }
+    md << "```\n";
+  }
+
+  // 3. replacing an N-source filter
+  md << "\n| 3. replace an N-source exclude list | calls final-state | calls change-based | time ratio change/final |\n|---|---|---|---|\n";
+  {
+    const int limit = read_sysctl("/proc/sys/net/ipv4/igmp_max_msf", 10);
+    if (in_namespace)
+      write_file("/proc/sys/net/ipv4/igmp_max_msf", "600");
+    const int max_sources = in_namespace ? 512 : limit / 2;
+    for (int n : {1, 8, 64, 256}) {
+      if (2 * n > max_sources + 0 && n > max_sources / 2) {
+        md << "| N = " << n << " | skipped: limit " << limit << " (run as root or with user namespaces to raise it) | | |\n";
+        continue;
+      }
+      setup st;
+      std::vector<mcast::source> a, b;
+      for (int i = 0; i < n; ++i) {
+        a.push_back(mcast::make_source("10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)));
+        b.push_back(mcast::make_source("10.2." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1)));
+      }
+      const int reps = quick ? 3 : (n >= 64 ? 20 : 200);
+      // final state: one set() per replacement
+      auto f = mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, a);
+      bool flip = false;
+      const double t_final = time_per_call([&] { f.set(mcast::filter_mode::exclude, flip ? a : b); flip = !flip; }, reps);
+      f.leave();
+      // change-based: unblock each old source, block each new one
+      auto m = mcast::join_group(st.sock, st.g, st.lo);
+      std::vector<mcast::blocked_source<>> held;
+      held.reserve(static_cast<std::size_t>(n));
+      for (const auto& s : a)
+        held.push_back(m.block(s));
+      flip = false;
+      const double t_change = time_per_call([&] {
+        held.clear(); // unblocks
+        for (const auto& s : (flip ? a : b))
+          held.push_back(m.block(s));
+        flip = !flip;
+      }, reps);
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "| N = %d | 1 | %d | %.1f (%.0f us vs %.0f us) |\n", n, 2 * n, t_change / t_final,
+                    t_change / 1000, t_final / 1000);
+      md << buf;
+    }
+  }
+
+  // 4. heap allocations
+  md << "\n| 4. heap allocations per operation | allocations | target |\n|---|---|---|\n";
+  {
+    setup st;
+    auto allocs = [&](const char* what, auto&& f) {
+      const long before = g_allocations.load();
+      f();
+      md << "| " << what << " | " << (g_allocations.load() - before) << " | 0 |\n";
+    };
+    std::optional<mcast::any_source_membership<>> m;
+    std::optional<mcast::blocked_source<>> b;
+    allocs("join_group", [&] { m.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
+    allocs("block", [&] { b.emplace(m->block(st.s)); });
+    allocs("unblock", [&] { b->unblock(); });
+    allocs("leave", [&] { m->leave(); });
+  }
+
+  // 5. compile cost
+  md << "\n| 5. compile cost (-fsyntax-only, median of 3) | seconds | ratio to socket headers |\n|---|---|---|\n";
+  {
+    const double base = compile_seconds("#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\n#include <net/if.h>\nint main(){}\n");
+    const double with_std = compile_seconds("#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\n"
+                                            "#include <net/if.h>\n#include <system_error>\n#include <string>\n#include <vector>\n"
+                                            "#include <optional>\n#include <algorithm>\n#include <memory>\nint main(){}\n");
+    const double with_mcast = compile_seconds("#include <mcast/mcast.hpp>\nint main(){ auto g = mcast::make_group(\"239.1.2.3\"); (void)g; }\n");
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "| platform socket headers | %.3f | 1.00 |\n| <mcast/mcast.hpp> | %.3f | %.2f (target <= 1.5) |\n",
+                  base, with_mcast, with_mcast / base);
+    md << buf;
+    std::snprintf(buf, sizeof buf, "| socket headers + the standard headers mcast's API needs (system_error, string, vector, optional, algorithm, memory) | %.3f | %.2f; mcast over it: %.2f |\n",
+                  with_std, with_std / base, with_mcast / with_std);
+    md << buf;
+#if defined(MCAST_BENCH_ASIO)
+    const double with_asio = compile_seconds("#include <asio.hpp>\nint main(){}\n");
+    std::snprintf(buf, sizeof buf, "| <asio.hpp> | %.3f | %.2f |\n", with_asio, with_asio / base);
+    md << buf;
+#endif
+  }
+
+  // 6. sizes
+  md << "\n| 6. sizeof | bytes |\n|---|---|\n";
+  md << "| any_source_membership<> | " << sizeof(mcast::any_source_membership<>) << " |\n";
+  md << "| source_membership<> | " << sizeof(mcast::source_membership<>) << " |\n";
+  md << "| filtered_membership<> | " << sizeof(mcast::filtered_membership<>) << " |\n";
+  md << "| blocked_source<> | " << sizeof(mcast::blocked_source<>) << " |\n";
+  md << "| included_source<> | " << sizeof(mcast::included_source<>) << " |\n";
+  md << "| network_interface | " << sizeof(mcast::network_interface) << " |\n";
+  md << "| group / source / address | " << sizeof(mcast::group) << " |\n";
+
+  std::fputs(md.str().c_str(), stdout);
+  if (!out_file.empty())
+    std::ofstream(out_file) << md.str();
+  return 0;
+}
