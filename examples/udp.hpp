@@ -26,21 +26,12 @@ namespace example {
 
 using native = mcast::detail::native_handle_type;
 
-#if defined(_WIN32)
 // mcast never calls WSAStartup itself; a program without Asio keeps one of these alive.
-struct winsock_session {
-  winsock_session() {
-    WSADATA d;
-    if (WSAStartup(MAKEWORD(2, 2), &d) != 0)
-      throw std::runtime_error("WSAStartup failed");
-  }
-  ~winsock_session() { WSACleanup(); }
-};
+using winsock_session = mcast::winsock_session;
+
+#if defined(_WIN32)
 inline void close_native(native s) { ::closesocket(s); }
 #else
-struct winsock_session {
-  winsock_session() noexcept {} // nothing to start on POSIX
-};
 inline void close_native(native s) { ::close(s); }
 #endif
 

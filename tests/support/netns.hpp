@@ -133,8 +133,14 @@ public:
       const ssize_t got = ::recv(fd_, reply, sizeof reply, 0);
       if (got < 0)
         throw std::runtime_error(std::string(what) + ": recv: " + std::strerror(errno));
-      int n = static_cast<int>(got);
-      for (auto* h = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+      // Walk the messages by hand (the NLMSG_OK/NEXT macros mix signed and unsigned lengths).
+      std::size_t off = 0;
+      const std::size_t total = static_cast<std::size_t>(got);
+      for (; off + sizeof(nlmsghdr) <= total; ) {
+        auto* h = reinterpret_cast<nlmsghdr*>(reply + off);
+        if (h->nlmsg_len < sizeof(nlmsghdr) || off + h->nlmsg_len > total)
+          break;
+        off += NLMSG_ALIGN(h->nlmsg_len);
         if (h->nlmsg_seq != seq_ || h->nlmsg_type != NLMSG_ERROR)
           continue;
         const int err = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(h))->error;

@@ -8,3 +8,13 @@ TEST_CASE("version macros agree", "[config]") {
   CHECK(MCAST_VERSION_MAJOR == 0);
   CHECK(MCAST_VERSION_MINOR == 1);
 }
+
+#include <mcast/winsock_session.hpp>
+
+TEST_CASE("winsock_session starts and stops Winsock (nothing on POSIX), and nests", "[config]") {
+  mcast::winsock_session outer;
+  {
+    mcast::winsock_session inner; // WSAStartup calls are counted: nesting is fine
+  }
+  CHECK(mcast::make_address("127.0.0.1").is_loopback());
+}

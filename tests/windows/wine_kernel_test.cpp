@@ -22,14 +22,7 @@
 
 namespace {
 
-struct winsock_session {
-  winsock_session() {
-    WSADATA d;
-    WSAStartup(MAKEWORD(2, 2), &d);
-  }
-  ~winsock_session() { WSACleanup(); }
-};
-const winsock_session session;
+const mcast::winsock_session session; // the library's RAII helper (mcast never starts Winsock itself)
 
 struct udp_socket {
   SOCKET s;

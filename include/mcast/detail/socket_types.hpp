@@ -53,6 +53,10 @@
 #ifndef SIO_GET_MULTICAST_FILTER
 #define SIO_GET_MULTICAST_FILTER _IOW('t', 124 | IOC_IN, ULONG)
 #endif
+#ifndef GROUP_FILTER_SIZE
+#define GROUP_FILTER_SIZE(numsrc) \
+  (sizeof(GROUP_FILTER) - sizeof(SOCKADDR_STORAGE) + (numsrc) * sizeof(SOCKADDR_STORAGE))
+#endif
 
 #else
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +222,21 @@ inline constexpr int fault = EFAULT;
 inline int last_error() noexcept { return errno; }
 inline void set_last_error(int e) noexcept { errno = e; }
 #endif
+
+// ---- Winsock start-up (used only by mcast::winsock_session, never by the library itself) -----
+inline int network_startup() noexcept {
+#if defined(_WIN32)
+  WSADATA data;
+  return ::WSAStartup(MAKEWORD(2, 2), &data);
+#else
+  return 0;
+#endif
+}
+inline void network_cleanup() noexcept {
+#if defined(_WIN32)
+  ::WSACleanup();
+#endif
+}
 
 // ---- raw calls (the hook in system.hpp wraps these) ------------------------------------------
 // Each returns 0 on success and the platform's error number otherwise.
