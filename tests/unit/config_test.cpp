@@ -9,6 +9,7 @@ TEST_CASE("version macros agree", "[config]") {
   CHECK(MCAST_VERSION_MINOR == 1);
 }
 
+#include <mcast/address.hpp>
 #include <mcast/winsock_session.hpp>
 
 TEST_CASE("winsock_session starts and stops Winsock (nothing on POSIX), and nests", "[config]") {
