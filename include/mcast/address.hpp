@@ -93,6 +93,22 @@ public:
       std::memcpy(&a, bytes_.data(), 16);
     return a;
   }
+  /// Writes family, port and address into `out`, which the caller has zeroed (the kernel
+  /// structures are zeroed once, whole, then filled field by field -- no temporary copies).
+  void fill_sockaddr(detail::sockaddr_storage_type& out, std::uint16_t port = 0) const noexcept {
+    if (is_v4()) {
+      auto& sin = reinterpret_cast<detail::sockaddr_in4_type&>(out);
+      sin.sin_family = static_cast<decltype(sin.sin_family)>(detail::af_inet);
+      sin.sin_port = detail::host_to_net16(port);
+      std::memcpy(&sin.sin_addr, bytes_.data(), 4);
+    } else {
+      auto& sin6 = reinterpret_cast<detail::sockaddr_in6_type&>(out);
+      sin6.sin6_family = static_cast<decltype(sin6.sin6_family)>(detail::af_inet6);
+      sin6.sin6_port = detail::host_to_net16(port);
+      std::memcpy(&sin6.sin6_addr, bytes_.data(), 16);
+    }
+  }
+
   /// A sockaddr_in or sockaddr_in6 inside a sockaddr_storage, as GROUP_REQ wants it.
   detail::sockaddr_storage_type to_sockaddr(std::uint16_t port = 0) const noexcept {
     detail::sockaddr_storage_type ss{};

@@ -117,7 +117,7 @@ public:
   group_request(const mcast::group& g, const network_interface& nic) noexcept
       : request_base<api::protocol_independent, Op, Id, group_req_type>(g, nic) {
     this->req_.gr_interface = static_cast<decltype(this->req_.gr_interface)>(nic.index());
-    this->req_.gr_group = g.address().to_sockaddr();
+    g.address().fill_sockaddr(this->req_.gr_group);
   }
 };
 
@@ -128,8 +128,8 @@ public:
   group_source_request(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept
       : source_request_base<api::protocol_independent, Op, Id, group_source_req_type>(g, s, nic) {
     this->req_.gsr_interface = static_cast<decltype(this->req_.gsr_interface)>(nic.index());
-    this->req_.gsr_group = g.address().to_sockaddr();
-    this->req_.gsr_source = s.address().to_sockaddr();
+    g.address().fill_sockaddr(this->req_.gsr_group);
+    s.address().fill_sockaddr(this->req_.gsr_source);
   }
 };
 

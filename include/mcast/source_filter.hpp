@@ -180,7 +180,7 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
     }
     auto* f = reinterpret_cast<group_filter_type*>(buf.data());
     f->gf_interface = static_cast<decltype(f->gf_interface)>(nic.index());
-    f->gf_group = g.address().to_sockaddr();
+    g.address().fill_sockaddr(f->gf_group);
     f->gf_fmode = static_cast<decltype(f->gf_fmode)>(mode_field(mode));
     f->gf_numsrc = static_cast<decltype(f->gf_numsrc)>(n);
     unsigned char* slist = buf.data() + group_filter_header;
@@ -298,7 +298,7 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   group_filter_type f;
   std::memset(&f, 0, sizeof f);
   f.gf_interface = static_cast<decltype(f.gf_interface)>(index);
-  f.gf_group = g.address().to_sockaddr();
+  g.address().fill_sockaddr(f.gf_group);
   f.gf_numsrc = 0;
   int r = sys_get_filter(s, filter_struct::group_filter, level_of(g), &f, sizeof f);
   if (r == 0)
