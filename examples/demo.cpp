@@ -1,6 +1,10 @@
 // mcast demo: the whole story on IPv4 loopback, without privileges or setup.
+//   mcast_demo           IPv4: senders 127.0.0.2 and 127.0.0.3 (every 127.x address is local)
+//   mcast_demo --ipv6    IPv6: senders 2001:db8::2 and ::3, which must be on lo with a
+//                        "local ff00::/8 dev lo table local" route -- as in the test namespace
+//                        (tests/support/netns.hpp sets it up; the netns tests run it there)
 //
-// One receiver and two senders, 127.0.0.2 and 127.0.0.3 (every 127.x address is local). The
+// One receiver and two senders. The
 // receiver joins a group any-source, mutes a source, unmutes it, leaves; then joins a
 // source-specific group; then replaces a whole filter at once. After each step both senders
 // send and the demo counts what arrived. It exits non-zero if the kernel did not filter as
@@ -17,11 +21,11 @@ namespace {
 int failures = 0;
 
 struct senders {
-  example::udp_socket a{mcast::family::v4};
-  example::udp_socket b{mcast::family::v4};
-  mcast::source sa = mcast::make_source("127.0.0.2");
-  mcast::source sb = mcast::make_source("127.0.0.3");
-  senders(const mcast::network_interface& lo) {
+  example::udp_socket a, b;
+  mcast::source sa, sb;
+  senders(const mcast::network_interface& lo, bool v6)
+      : a(v6 ? mcast::family::v6 : mcast::family::v4), b(v6 ? mcast::family::v6 : mcast::family::v4),
+        sa(mcast::make_source(v6 ? "2001:db8::2" : "127.0.0.2")), sb(mcast::make_source(v6 ? "2001:db8::3" : "127.0.0.3")) {
     a.bind_source(sa);
     b.bind_source(sb);
     a.multicast_out(lo);
@@ -33,30 +37,32 @@ struct senders {
 void step(const char* what, example::udp_socket& rx, senders& tx, const mcast::group& g, std::uint16_t port,
           int want_a, int want_b) {
   for (int i = 0; i < 5; ++i) {
-    tx.a.send_to(g, port, "from .2");
-    tx.b.send_to(g, port, "from .3");
+    tx.a.send_to(g, port, "from a");
+    tx.b.send_to(g, port, "from b");
   }
   auto got = rx.drain(std::chrono::milliseconds(50));
-  const int a = got["127.0.0.2"], b = got["127.0.0.3"];
+  const std::string na = tx.sa.to_string(), nb = tx.sb.to_string();
+  const int a = got[na], b = got[nb];
   const bool ok = a == want_a && b == want_b;
   failures += ok ? 0 : 1;
-  std::printf("  %-44s 127.0.0.2: %d/5  127.0.0.3: %d/5  %s\n", what, a, b, ok ? "ok" : "UNEXPECTED");
+  std::printf("  %-44s %s: %d/5  %s: %d/5  %s\n", what, na.c_str(), a, nb.c_str(), b, ok ? "ok" : "UNEXPECTED");
 }
 
 } // namespace
 
-int main() try {
+int main(int argc, char** argv) try {
+  const bool v6 = argc > 1 && std::string(argv[1]) == "--ipv6";
   example::winsock_session winsock; // Windows: mcast never calls WSAStartup itself
-  const auto lo = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
-  example::udp_socket rx(mcast::family::v4); // the socket outlives every handle below
+  const auto lo = mcast::network_interface::from_address(mcast::make_address(v6 ? "::1" : "127.0.0.1"));
+  example::udp_socket rx(v6 ? mcast::family::v6 : mcast::family::v4); // outlives every handle below
   const std::uint16_t port = rx.bind_any();
-  senders tx(lo);
+  senders tx(lo, v6);
 
-  std::printf("mcast demo: receiver on port %u, interface %s, senders 127.0.0.2 and 127.0.0.3\n",
-              static_cast<unsigned>(port), lo.to_string().c_str());
+  std::printf("mcast demo: receiver on port %u, interface %s, senders %s and %s\n", static_cast<unsigned>(port),
+              lo.to_string().c_str(), tx.sa.to_string().c_str(), tx.sb.to_string().c_str());
 
   // The conference: any-source membership, then mute and unmute one speaker.
-  const auto conference = mcast::make_group("239.255.77.1");
+  const auto conference = mcast::make_group(v6 ? "ff15::77:1" : "239.255.77.1");
   std::printf("conference %s (any-source: MCAST_JOIN_GROUP, MCAST_BLOCK_SOURCE, ...)\n",
               conference.to_string().c_str());
   {
@@ -64,7 +70,7 @@ int main() try {
     step("joined: everyone is heard", rx, tx, conference, port, 5, 5);
     {
       auto mute = member.block(tx.sb);
-      step("blocked 127.0.0.3", rx, tx, conference, port, 5, 0);
+      step(("blocked " + tx.sb.to_string()).c_str(), rx, tx, conference, port, 5, 0);
     } // mute goes out of scope: MCAST_UNBLOCK_SOURCE
     step("unblocked (the handle went out of scope)", rx, tx, conference, port, 5, 5);
     member.leave();
@@ -72,15 +78,15 @@ int main() try {
   }
 
   // The radio: a source-specific membership hears only the sources it names.
-  const auto radio = mcast::make_group("232.255.77.1");
+  const auto radio = mcast::make_group(v6 ? "ff3e::77:1" : "232.255.77.1");
   std::printf("radio %s (source-specific: MCAST_JOIN_SOURCE_GROUP, ...)\n", radio.to_string().c_str());
   {
     auto station = mcast::join_source_group(rx, radio, tx.sa, lo);
-    step("joined (232.255.77.1, 127.0.0.2)", rx, tx, radio, port, 5, 0);
+    step(("joined (" + radio.to_string() + ", " + tx.sa.to_string() + ")").c_str(), rx, tx, radio, port, 5, 0);
     auto second = station.include(tx.sb);
-    step("included 127.0.0.3 as well", rx, tx, radio, port, 5, 5);
+    step(("included " + tx.sb.to_string() + " as well").c_str(), rx, tx, radio, port, 5, 5);
     second.drop();
-    step("dropped 127.0.0.3", rx, tx, radio, port, 5, 0);
+    step(("dropped " + tx.sb.to_string()).c_str(), rx, tx, radio, port, 5, 0);
   } // station leaves
 
   // Final state: hand the whole list to the stack in one call, and read it back.
@@ -93,9 +99,9 @@ int main() try {
     } else if (ec) {
       throw std::system_error(ec, "join_with_filter");
     } else {
-      step("exclude {127.0.0.2}", rx, tx, conference, port, 0, 5);
+      step(("exclude {" + tx.sa.to_string() + "}").c_str(), rx, tx, conference, port, 0, 5);
       f.set(mcast::filter_mode::include, {tx.sa});
-      step("include {127.0.0.2}, one call", rx, tx, conference, port, 5, 0);
+      step(("include {" + tx.sa.to_string() + "}, one call").c_str(), rx, tx, conference, port, 5, 0);
       const auto now = f.filter();
       std::printf("  the stack holds: %s {", now.mode == mcast::filter_mode::include ? "INCLUDE" : "EXCLUDE");
       for (const auto& s : now.sources)

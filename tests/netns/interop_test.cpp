@@ -105,3 +105,13 @@ TEST_CASE("socat as an any-source receiver of our sender example", "[netns][inte
   INFO(res.second);
   CHECK(res.second.find("mcast sender datagram 3") != std::string::npos);
 }
+
+TEST_CASE("the demo's IPv6 story runs in the test namespace", "[netns][interop][demo]") {
+  const std::string sender = sender_example(); // the examples directory
+  const std::string demo = sender.substr(0, sender.rfind('/')) + "/mcast_demo --ipv6";
+  auto res = run(demo);
+  INFO(res.second);
+  CHECK(res.first == 0);
+  CHECK(res.second.find("mcast demo OK") != std::string::npos);
+  CHECK(res.second.find("2001:db8::3: 0/5") != std::string::npos); // the blocked source, filtered
+}
