@@ -180,6 +180,61 @@ template <class Child> struct child_list {
   }
 };
 
+// What a child handle (blocked_source, included_source) is: one source, a link in its
+// membership's list, and the rules for moving and going away. Derived supplies undo(ec), the one
+// system call that takes the source back (unblock or drop).
+template <class Derived, class Parent> class child_handle {
+public:
+  child_handle(child_handle&& o) noexcept : parent_(std::exchange(o.parent_, nullptr)), source_(o.source_) {
+    if (parent_)
+      parent_->children_.replace(static_cast<Derived*>(&o), derived());
+  }
+  child_handle& operator=(child_handle&& o) noexcept {
+    if (this != &o) {
+      release();
+      parent_ = std::exchange(o.parent_, nullptr);
+      source_ = o.source_;
+      if (parent_)
+        parent_->children_.replace(static_cast<Derived*>(&o), derived());
+    }
+    return *this;
+  }
+
+  /// True while this handle's source is blocked / included (its membership has not left).
+  bool active() const noexcept { return parent_ != nullptr && parent_->joined_; }
+  explicit operator bool() const noexcept { return active(); }
+  const mcast::source& source() const noexcept { return source_; }
+
+protected:
+  explicit child_handle(const mcast::source& s) noexcept : source_(s) {}
+  child_handle(Parent* p, const mcast::source& s) noexcept : parent_(p), source_(s) { p->children_.push(derived()); }
+  child_handle(const child_handle& o) noexcept : source_(o.source_) {} // only for the refusing copy constructors
+  child_handle& operator=(const child_handle&) noexcept { return *this; }
+  ~child_handle() = default;
+
+  Derived* derived() noexcept { return static_cast<Derived*>(this); }
+
+  // Undo, best effort, then forget the membership whatever happened (destructor, move-assign).
+  void release() noexcept {
+    std::error_code ignored;
+    if (active())
+      derived()->undo(ignored);
+    detach();
+  }
+  void detach() noexcept {
+    if (parent_) {
+      parent_->children_.unlink(derived());
+      parent_ = nullptr;
+    }
+  }
+
+  friend struct child_list<Derived>;
+  Parent* parent_ = nullptr;
+  Derived* prev_ = nullptr;
+  Derived* next_ = nullptr;
+  mcast::source source_;
+};
+
 // What every membership handle holds.
 class membership_base {
 public:
@@ -319,6 +374,7 @@ private:
   friend any_source_membership<A> join_group_impl(S&&, const mcast::group&, const mcast::network_interface&,
                                                   const join_options&, std::error_code&) noexcept;
   friend class blocked_source<Api>;
+  friend class detail::child_handle<blocked_source<Api>, any_source_membership<Api>>;
 
   any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : membership_base(s, g, n) {}
@@ -330,20 +386,14 @@ private:
 /// One blocked source of an any_source_membership. unblock() (or destruction) issues
 /// MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE -- unless the membership has left, in which case it
 /// does nothing.
-template <class Api> class blocked_source {
+template <class Api>
+class blocked_source : public detail::child_handle<blocked_source<Api>, any_source_membership<Api>> {
+  using base = detail::child_handle<blocked_source<Api>, any_source_membership<Api>>;
+
 public:
-  blocked_source(blocked_source&& o) noexcept : parent_(std::exchange(o.parent_, nullptr)), source_(o.source_) {
-    if (parent_)
-      parent_->children_.replace(&o, this);
-  }
-  blocked_source& operator=(blocked_source&& o) noexcept {
-    if (this != &o) {
-      this->~blocked_source();
-      new (this) blocked_source(std::move(o));
-    }
-    return *this;
-  }
-  blocked_source(const blocked_source& o) : source_(o.source_) {
+  blocked_source(blocked_source&&) noexcept = default;
+  blocked_source& operator=(blocked_source&&) noexcept = default;
+  blocked_source(const blocked_source& o) : base(o) {
     static_assert(detail::dependent_false<Api>,
                   "mcast: blocked_source handles are move-only (each undoes one block); std::move it");
   }
@@ -352,33 +402,17 @@ public:
                   "mcast: blocked_source handles are move-only (each undoes one block); std::move it");
     return *this;
   }
-  ~blocked_source() {
-    std::error_code ignored;
-    unblock(ignored);
-    if (parent_) { // the unblock failed: forget it anyway, a destructor cannot retry
-      parent_->children_.unlink(this);
-      parent_ = nullptr;
-    }
-  }
+  ~blocked_source() { this->release(); }
 
   /// Unblocks the source. No system call if the handle is empty or the membership has left.
   /// On failure the source stays blocked and the handle armed.
   void unblock(std::error_code& ec) noexcept {
     ec.clear();
-    if (!parent_ || !parent_->joined_)
+    if (!this->active())
       return;
-    const detail::abstract_state st{detail::mstate::any, static_cast<int>(parent_->children_.count)};
-    if (errc e = detail::check_op(st, detail::operation::unblock, true); e != errc{}) {
-      ec = make_error_code(e);
-      return;
-    }
-    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 blocked_source is never armed)
-      ec = detail::issue(parent_->socket_, typename detail::api_options<Api>::unblock{parent_->group_, source_, parent_->nic_});
-      if (ec)
-        return;
-    }
-    parent_->children_.unlink(this);
-    parent_ = nullptr;
+    undo(ec);
+    if (!ec)
+      this->detach();
   }
   void unblock() {
     std::error_code ec;
@@ -386,24 +420,21 @@ public:
     detail::throw_if(ec, "mcast::blocked_source::unblock");
   }
 
-  /// True while the block is in force through this handle.
-  bool active() const noexcept { return parent_ != nullptr && parent_->joined_; }
-  explicit operator bool() const noexcept { return active(); }
-  const mcast::source& source() const noexcept { return source_; }
-
 private:
+  friend base;
   friend class any_source_membership<Api>;
-  friend struct detail::child_list<blocked_source>;
+  using base::base;
 
-  explicit blocked_source(const mcast::source& s) noexcept : source_(s) {}
-  blocked_source(any_source_membership<Api>* p, const mcast::source& s) noexcept : parent_(p), source_(s) {
-    parent_->children_.push(this);
+  void undo(std::error_code& ec) noexcept {
+    auto* p = this->parent_;
+    const detail::abstract_state st{detail::mstate::any, static_cast<int>(p->children_.count)};
+    if (errc e = detail::check_op(st, detail::operation::unblock, true); e != errc{}) {
+      ec = make_error_code(e);
+      return;
+    }
+    if constexpr (detail::api_has_sources<Api>) // (an api::ipv6 blocked_source is never armed)
+      ec = detail::issue(p->socket_, typename detail::api_options<Api>::unblock{p->group_, this->source_, p->nic_});
   }
-
-  any_source_membership<Api>* parent_ = nullptr;
-  blocked_source* prev_ = nullptr;
-  blocked_source* next_ = nullptr;
-  mcast::source source_;
 };
 
 // ================================================================================================
@@ -504,6 +535,7 @@ private:
                                                      const mcast::network_interface&, const join_options&,
                                                      std::error_code&) noexcept;
   friend class included_source<Api>;
+  friend class detail::child_handle<included_source<Api>, source_membership<Api>>;
 
   source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::source& src,
                     const mcast::network_interface& n) noexcept
@@ -516,20 +548,14 @@ private:
 // ================================================================================================
 /// One extra source of a source_membership. drop() (or destruction) issues
 /// MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP -- unless the membership has left.
-template <class Api> class included_source {
+template <class Api>
+class included_source : public detail::child_handle<included_source<Api>, source_membership<Api>> {
+  using base = detail::child_handle<included_source<Api>, source_membership<Api>>;
+
 public:
-  included_source(included_source&& o) noexcept : parent_(std::exchange(o.parent_, nullptr)), source_(o.source_) {
-    if (parent_)
-      parent_->children_.replace(&o, this);
-  }
-  included_source& operator=(included_source&& o) noexcept {
-    if (this != &o) {
-      this->~included_source();
-      new (this) included_source(std::move(o));
-    }
-    return *this;
-  }
-  included_source(const included_source& o) : source_(o.source_) {
+  included_source(included_source&&) noexcept = default;
+  included_source& operator=(included_source&&) noexcept = default;
+  included_source(const included_source& o) : base(o) {
     static_assert(detail::dependent_false<Api>,
                   "mcast: included_source handles are move-only (each undoes one source join); std::move it");
   }
@@ -538,40 +564,16 @@ public:
                   "mcast: included_source handles are move-only (each undoes one source join); std::move it");
     return *this;
   }
-  ~included_source() {
-    std::error_code ignored;
-    drop(ignored);
-    if (parent_) {
-      parent_->children_.unlink(this);
-      parent_ = nullptr;
-    }
-  }
+  ~included_source() { this->release(); }
 
   /// Drops the source. No system call if the handle is empty or the membership has left. If it
   /// was the membership's last source the kernel removes the membership, and the membership
   /// handle then knows it has left (no second leave). On failure the handle stays armed.
   void drop(std::error_code& ec) noexcept {
     ec.clear();
-    if (!parent_ || !parent_->joined_)
+    if (!this->active())
       return;
-    const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + parent_->children_.count)};
-    if (errc e = detail::check_op(st, detail::operation::leave_source, true); e != errc{}) {
-      ec = make_error_code(e);
-      return;
-    }
-    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
-      ec = detail::issue(parent_->socket_,
-                         typename detail::api_options<Api>::leave_source{parent_->group_, source_, parent_->nic_});
-      if (ec)
-        return;
-    }
-    source_membership<Api>* p = parent_;
-    p->children_.unlink(this);
-    parent_ = nullptr;
-    if (detail::step(st, detail::operation::leave_source).next.state == detail::mstate::none) {
-      p->joined_ = false;
-      p->children_.detach_all();
-    }
+    undo(ec);
   }
   void drop() {
     std::error_code ec;
@@ -579,23 +581,29 @@ public:
     detail::throw_if(ec, "mcast::included_source::drop");
   }
 
-  bool active() const noexcept { return parent_ != nullptr && parent_->joined_; }
-  explicit operator bool() const noexcept { return active(); }
-  const mcast::source& source() const noexcept { return source_; }
-
 private:
+  friend base;
   friend class source_membership<Api>;
-  friend struct detail::child_list<included_source>;
+  using base::base;
 
-  explicit included_source(const mcast::source& s) noexcept : source_(s) {}
-  included_source(source_membership<Api>* p, const mcast::source& s) noexcept : parent_(p), source_(s) {
-    parent_->children_.push(this);
+  void undo(std::error_code& ec) noexcept {
+    source_membership<Api>* p = this->parent_;
+    const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + p->children_.count)};
+    if (errc e = detail::check_op(st, detail::operation::leave_source, true); e != errc{}) {
+      ec = make_error_code(e);
+      return;
+    }
+    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
+      ec = detail::issue(p->socket_, typename detail::api_options<Api>::leave_source{p->group_, this->source_, p->nic_});
+      if (ec)
+        return;
+    }
+    this->detach();
+    if (detail::step(st, detail::operation::leave_source).next.state == detail::mstate::none) {
+      p->joined_ = false; // the last source is gone, and with it the membership
+      p->children_.detach_all();
+    }
   }
-
-  source_membership<Api>* parent_ = nullptr;
-  included_source* prev_ = nullptr;
-  included_source* next_ = nullptr;
-  mcast::source source_;
 };
 
 // ================================================================================================
