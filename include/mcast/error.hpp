@@ -197,6 +197,13 @@ inline std::error_code translate(operation op, int raw) noexcept {
   return system_error(raw);
 }
 
+// ec.clear() reaches libstdc++'s out-of-line system_category() every time; on the hot paths
+// (every handle operation) clear only what is set. A value of 0 means success in any category.
+inline void clear(std::error_code& ec) noexcept {
+  if (ec.value() != 0)
+    ec.clear();
+}
+
 [[noreturn]] inline void throw_error(const std::error_code& ec, const char* what) {
   throw std::system_error(ec, what);
 }

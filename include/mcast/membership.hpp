@@ -95,14 +95,21 @@ template <> struct api_options<api::ipv6> {
   using leave = option::ipv6_drop_membership;
 };
 
-// Issues one change and translates a refusal into the portable errc (raw code kept).
-template <class Option> std::error_code issue(native_handle_type s, const Option& opt) noexcept {
-  if (std::error_code ec = opt.check())
-    return ec;
+// Issues one change and translates a refusal into the portable errc (raw code kept). Sets `ec`
+// only on failure (the callers start from a clear one).
+template <class Option> void issue(native_handle_type s, const Option& opt, std::error_code& ec) noexcept {
+  if (!opt.valid()) {
+    ec = opt.check();
+    return;
+  }
   const any_protocol p;
   if (int r = sys_setsockopt(s, opt.level(p), opt.name(p), opt.data(p), opt.size(p)); r != 0)
-    return translate(Option::op, r);
-  return {};
+    ec = translate(Option::op, r);
+}
+template <class Option> std::error_code issue(native_handle_type s, const Option& opt) noexcept {
+  std::error_code ec;
+  issue(s, opt, ec);
+  return ec;
 }
 
 inline std::error_code multicast_all_off(native_handle_type s, const group& g, const join_options& o) noexcept {
@@ -256,13 +263,15 @@ protected:
   // Issues the API's leave. The handle is no longer joined when it succeeds -- or when the kernel
   // says there is no membership any more (it is gone either way). Returns whether it left.
   template <class Api> bool leave_with(std::error_code& ec) noexcept {
-    ec.clear();
+    detail::clear(ec);
     if (!joined_)
       return false;
-    ec = issue(socket_, typename api_options<Api>::leave{group_, nic_});
-    if (ec && !(ec == errc::not_joined))
-      return false;
-    ec.clear();
+    issue(socket_, typename api_options<Api>::leave{group_, nic_}, ec);
+    if (ec) {
+      if (!(ec == errc::not_joined))
+        return false;
+      ec.clear();
+    }
     joined_ = false;
     return true;
   }
@@ -319,7 +328,7 @@ public:
     static_assert(detail::api_has_sources<Api>,
                   "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) cannot filter sources; use the default "
                   "api::protocol_independent (MCAST_BLOCK_SOURCE) to block an IPv6 source");
-    ec.clear();
+    detail::clear(ec);
     if (!joined_) {
       ec = make_error_code(errc::not_joined);
       return blocked_source<Api>(s);
@@ -333,7 +342,7 @@ public:
       ec = make_error_code(e);
       return blocked_source<Api>(s);
     }
-    ec = detail::issue(socket_, typename detail::api_options<Api>::block{group_, s, nic_});
+    detail::issue(socket_, typename detail::api_options<Api>::block{group_, s, nic_}, ec);
     if (ec)
       return blocked_source<Api>(s);
     return blocked_source<Api>(this, s);
@@ -407,7 +416,7 @@ public:
   /// Unblocks the source. No system call if the handle is empty or the membership has left.
   /// On failure the source stays blocked and the handle armed.
   void unblock(std::error_code& ec) noexcept {
-    ec.clear();
+    detail::clear(ec);
     if (!this->active())
       return;
     undo(ec);
@@ -433,7 +442,7 @@ private:
       return;
     }
     if constexpr (detail::api_has_sources<Api>) // (an api::ipv6 blocked_source is never armed)
-      ec = detail::issue(p->socket_, typename detail::api_options<Api>::unblock{p->group_, this->source_, p->nic_});
+      detail::issue(p->socket_, typename detail::api_options<Api>::unblock{p->group_, this->source_, p->nic_}, ec);
   }
 };
 
@@ -477,7 +486,7 @@ public:
   /// left first. errc::source_already_present if it is included already; errc::not_joined after
   /// leave(); errc::family_mismatch; errc::limit_exceeded past the stack's limit.
   [[nodiscard]] included_source<Api> include(const mcast::source& s, std::error_code& ec) noexcept {
-    ec.clear();
+    detail::clear(ec);
     if (!joined_) {
       ec = make_error_code(errc::not_joined);
       return included_source<Api>(s);
@@ -492,7 +501,7 @@ public:
       ec = make_error_code(e);
       return included_source<Api>(s);
     }
-    ec = detail::issue(socket_, typename detail::api_options<Api>::join_source{group_, s, nic_});
+    detail::issue(socket_, typename detail::api_options<Api>::join_source{group_, s, nic_}, ec);
     if (ec)
       return included_source<Api>(s);
     return included_source<Api>(this, s);
@@ -570,7 +579,7 @@ public:
   /// was the membership's last source the kernel removes the membership, and the membership
   /// handle then knows it has left (no second leave). On failure the handle stays armed.
   void drop(std::error_code& ec) noexcept {
-    ec.clear();
+    detail::clear(ec);
     if (!this->active())
       return;
     undo(ec);
@@ -594,7 +603,7 @@ private:
       return;
     }
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
-      ec = detail::issue(p->socket_, typename detail::api_options<Api>::leave_source{p->group_, this->source_, p->nic_});
+      detail::issue(p->socket_, typename detail::api_options<Api>::leave_source{p->group_, this->source_, p->nic_}, ec);
       if (ec)
         return;
     }
@@ -709,7 +718,7 @@ private:
       : membership_base(s, g, n) {}
 
   void set_impl(filter_mode mode, const mcast::source* src, std::size_t n, std::error_code& ec) noexcept {
-    ec.clear();
+    detail::clear(ec);
     if (!joined_) {
       ec = make_error_code(errc::not_joined);
       return;
@@ -728,7 +737,8 @@ any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const 
                                            const join_options& opts, std::error_code& ec) noexcept {
   const detail::native_handle_type s = detail::native_of(sock);
   any_source_membership<Api> m(s, g, nic);
-  ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, nic});
+  detail::clear(ec);
+  detail::issue(s, typename detail::api_options<Api>::join_any{g, nic}, ec);
   if (ec)
     return m;
   if ((ec = detail::multicast_all_off(s, g, opts))) {
@@ -822,7 +832,7 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
                                                filter_mode mode, const source* src, std::size_t n,
                                                const join_options& opts, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
-  ec.clear();
+  detail::clear(ec);
   const detail::native_handle_type s = detail::native_of(sock);
   filtered_membership<Api> m(s, g, nic);
   // Everything that can be checked is checked before the join.

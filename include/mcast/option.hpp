@@ -81,6 +81,8 @@ public:
   unsigned interface_index() const noexcept { return interface_index_; }
   /// What mcast::set_option reports before any system call; empty when the values are usable.
   std::error_code check() const noexcept { return error_ == errc{} ? std::error_code() : make_error_code(error_); }
+  /// True when the values are usable (check() is empty).
+  bool valid() const noexcept { return error_ == errc{}; }
   /// The structure handed to the kernel.
   const Struct& native() const noexcept { return req_; }
 

@@ -335,7 +335,7 @@ template <class Socket, class... Options>
 void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts) noexcept {
   detail::assert_valid_sequence<Options...>();
   static_assert(sizeof...(Options) > 0, "mcast: apply_sequence needs at least one option");
-  ec.clear();
+  detail::clear(ec);
   const detail::native_handle_type s = detail::native_of(socket);
 
   // 1. Values, and one group / interface for all.

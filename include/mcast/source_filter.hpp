@@ -200,7 +200,7 @@ template <class Api> constexpr filter_struct filter_struct_of() noexcept {
 template <class Api>
 void set_filter(native_handle_type s, const group& g, const network_interface& nic, filter_mode mode,
                 const source* src, std::size_t n, std::error_code& ec) noexcept {
-  ec.clear();
+  detail::clear(ec);
   filter_buffer buf;
   if (!build_filter<Api>(buf, g, nic, mode, src, n, ec))
     return;
@@ -212,7 +212,7 @@ void set_filter(native_handle_type s, const group& g, const network_interface& n
 // asked again with room for what it reported (a few times, in case the filter grows meanwhile).
 template <class Api>
 source_filter get_filter(native_handle_type s, const group& g, const network_interface& nic, std::error_code& ec) noexcept {
-  ec.clear();
+  detail::clear(ec);
   source_filter out;
   std::size_t capacity = 8;
   for (int attempt = 0; attempt < 4; ++attempt) {
@@ -294,7 +294,7 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
 enum class membership_probe { none, any, src };
 
 inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index, std::error_code& ec) noexcept {
-  ec.clear();
+  detail::clear(ec);
   group_filter_type f;
   std::memset(&f, 0, sizeof f);
   f.gf_interface = static_cast<decltype(f.gf_interface)>(index);
