@@ -11,6 +11,8 @@
 
 #include "address.hpp"
 
+#include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -44,7 +46,7 @@ public:
     }
     network_interface nic;
     nic.index_ = index;
-    nic.name_ = name;
+    nic.set_name(name);
     nic.has_ipv4_ = false;
     nic.find_ipv4_address();
     return nic;
@@ -132,14 +134,16 @@ public:
   unsigned index() const noexcept { return index_; }
   bool is_any() const noexcept { return index_ == 0; }
   /// Empty for any().
-  const std::string& name() const noexcept { return name_; }
+  std::string_view name() const noexcept {
+    return long_name_ ? std::string_view(*long_name_) : std::string_view(short_name_.data());
+  }
   /// True when the interface had an IPv4 address when it was resolved (any() counts as having
   /// 0.0.0.0).
   bool has_ipv4_address() const noexcept { return has_ipv4_; }
   /// Its first IPv4 address (or the one it was made from); 0.0.0.0 for any() or when it has none.
   const address& ipv4_address() const noexcept { return ipv4_; }
   /// The name, or "any".
-  std::string to_string() const { return is_any() ? std::string("any") : name_; }
+  std::string to_string() const { return is_any() ? std::string("any") : std::string(name()); }
 
   friend bool operator==(const network_interface& a, const network_interface& b) noexcept {
     return a.index_ == b.index_;
@@ -169,7 +173,21 @@ private:
   }
 
   unsigned index_ = 0;
-  std::string name_;
+  // The name inline when short (every Linux/BSD name: IFNAMSIZ is 16), so that copying an
+  // interface -- every handle holds one -- costs no allocation and no string copy; a longer
+  // (Windows) name is shared.
+  void set_name(const char* n) {
+    const std::size_t len = std::strlen(n);
+    if (len < short_name_.size()) {
+      std::memcpy(short_name_.data(), n, len + 1);
+      long_name_.reset();
+    } else {
+      short_name_[0] = '\0';
+      long_name_ = std::make_shared<const std::string>(n);
+    }
+  }
+  std::array<char, 32> short_name_{};
+  std::shared_ptr<const std::string> long_name_;
   address ipv4_;
   bool has_ipv4_ = true; // any(): 0.0.0.0 is a valid IPv4 interface field
 };
