@@ -6,6 +6,7 @@
 //   mcast-join -p 5000 232.1.2.3@10.0.0.1,10.0.0.2    source-specific
 //   mcast-join -p 5000 239.1.2.3 --exclude 10.0.0.9,10.0.0.10 --show-filter
 //
+// Each datagram is printed as "GROUP from SOURCE: N bytes".
 // Exit codes: 0 done (--count reached, or --timeout with no --count), 1 --timeout before --count
 // datagrams arrived, 2 bad arguments, 3 the stack refused (join, block, filter).
 #include <mcast/mcast.hpp>
@@ -186,6 +187,7 @@ template <class Api> int run(const options& o) {
   const mcast::family fam = o.targets.front().group.family();
   example::udp_socket sock(fam); // before the handles: it must outlive them
   sock.bind_any(static_cast<std::uint16_t>(*o.port));
+  sock.report_destinations();
   const auto nic = o.nic.value_or(mcast::network_interface::any());
   memberships<Api> m;
   auto refuse = [](const std::string& what, const std::error_code& ec) {
@@ -261,12 +263,14 @@ template <class Api> int run(const options& o) {
       if (wait_ms > 1000)
         wait_ms = 1000;
     }
-    auto d = sock.receive(std::chrono::milliseconds(wait_ms));
-    if (d.first.empty())
+    auto d = sock.receive_with_destination(std::chrono::milliseconds(wait_ms));
+    if (d.from.empty())
       continue;
     ++received;
     if (!o.quiet) {
-      std::printf("from %s: %zu bytes\n", d.first.c_str(), d.second.size());
+      // The group each datagram was sent to (where the stack reports it), then its source.
+      const std::string to = !d.to.empty() ? d.to : o.targets.size() == 1 ? o.targets.front().group.to_string() : "?";
+      std::printf("%s from %s: %zu bytes\n", to.c_str(), d.from.c_str(), d.payload.size());
       std::fflush(stdout);
     }
     if (o.count > 0 && received >= o.count)

@@ -16,8 +16,10 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #else
+#include <cstring>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/uio.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #endif
@@ -101,6 +103,60 @@ public:
     if (n < 0)
       return {};
     return {mcast::address::from_sockaddr(from).to_string(), std::string(buf, static_cast<std::size_t>(n))};
+  }
+
+  // Asks the stack to report each datagram's destination address (IP_PKTINFO /
+  // IPV6_RECVPKTINFO), for receive_with_destination(). POSIX only; elsewhere a no-op.
+  void report_destinations() {
+#if !defined(_WIN32)
+    int on = 1;
+    if (family_ == mcast::family::v4)
+      setopt(IPPROTO_IP, IP_PKTINFO, &on, sizeof on);
+    else
+      setopt(IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof on);
+#endif
+  }
+
+  struct datagram {
+    std::string from, to, payload; // `to` is empty where the stack cannot tell
+  };
+  // Like receive(), and also says which group the datagram was sent to.
+  datagram receive_with_destination(std::chrono::milliseconds wait) {
+#if defined(_WIN32)
+    auto d = receive(wait);
+    return {d.first, std::string(), d.second};
+#else
+    pollfd p{s_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0)
+      return {};
+    char buf[2048];
+    alignas(cmsghdr) char control[256];
+    sockaddr_storage from{};
+    iovec iov{buf, sizeof buf};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    const auto n = ::recvmsg(s_, &msg, 0);
+    if (n < 0)
+      return {};
+    datagram d{mcast::address::from_sockaddr(from).to_string(), std::string(), std::string(buf, static_cast<std::size_t>(n))};
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        d.to = mcast::address(info.ipi_addr).to_string();
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        d.to = mcast::address(info.ipi6_addr).to_string();
+      }
+    }
+    return d;
+#endif
   }
 
   // Counts datagrams per source until `quiet` passes with nothing new.

@@ -45,6 +45,18 @@ block)
   [ "$(count 'from 127.0.0.2' "$work/out")" -eq 3 ] || fail "want 3 datagrams from 127.0.0.2"
   [ "$(count 'from 127.0.0.3' "$work/out")" -eq 0 ] || fail "127.0.0.3 is blocked"
   ;;
+two-groups)
+  "$bin/mcast-join" -p "$port" -i lo -c 4 -t 10 239.77.5.8 232.77.5.8@127.0.0.2 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 232.77.5.8"
+  send 127.0.0.2 239.77.5.8 2
+  send 127.0.0.3 232.77.5.8 2
+  send 127.0.0.2 232.77.5.8 2
+  wait $pid || fail "mcast-join exit $?"
+  [ "$(count '^239.77.5.8 from 127.0.0.2: ' "$work/out")" -eq 2 ] || fail "want 2 on 239.77.5.8, labelled with the group"
+  [ "$(count '^232.77.5.8 from 127.0.0.2: ' "$work/out")" -eq 2 ] || fail "want 2 on 232.77.5.8 from its source"
+  [ "$(count '127.0.0.3' "$work/out")" -eq 0 ] || fail "127.0.0.3 is not a source of 232.77.5.8"
+  ;;
 source-specific)
   "$bin/mcast-join" -p "$port" -i 127.0.0.1 -c 3 -t 10 232.77.5.1@127.0.0.2 --show-filter >"$work/out" 2>&1 &
   pid=$!
