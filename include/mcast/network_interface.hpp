@@ -12,9 +12,10 @@
 #include "address.hpp"
 
 #include <array>
-#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 
 MCAST_BEGIN_NAMESPACE
 
@@ -135,7 +136,7 @@ public:
   bool is_any() const noexcept { return index_ == 0; }
   /// Empty for any().
   std::string_view name() const noexcept {
-    return long_name_ ? std::string_view(*long_name_) : std::string_view(short_name_.data());
+    return long_name_ ? std::string_view(long_name_) : std::string_view(short_name_.data());
   }
   /// True when the interface had an IPv4 address when it was resolved (any() counts as having
   /// 0.0.0.0).
@@ -156,6 +157,36 @@ public:
   }
   std::size_t hash() const noexcept { return std::hash<unsigned>()(index_); }
 
+  network_interface(const network_interface& o) noexcept
+      : index_(o.index_), short_name_(o.short_name_), ipv4_(o.ipv4_), has_ipv4_(o.has_ipv4_) {
+    if (o.long_name_)
+      set_name(o.long_name_);
+  }
+  network_interface(network_interface&& o) noexcept
+      : index_(o.index_), short_name_(o.short_name_), long_name_(std::exchange(o.long_name_, nullptr)),
+        ipv4_(o.ipv4_), has_ipv4_(o.has_ipv4_) {}
+  network_interface& operator=(const network_interface& o) noexcept {
+    if (this != &o) {
+      index_ = o.index_;
+      ipv4_ = o.ipv4_;
+      has_ipv4_ = o.has_ipv4_;
+      set_name(o.long_name_ ? o.long_name_ : o.short_name_.data());
+    }
+    return *this;
+  }
+  network_interface& operator=(network_interface&& o) noexcept {
+    if (this != &o) {
+      index_ = o.index_;
+      ipv4_ = o.ipv4_;
+      has_ipv4_ = o.has_ipv4_;
+      short_name_ = o.short_name_;
+      delete[] long_name_;
+      long_name_ = std::exchange(o.long_name_, nullptr);
+    }
+    return *this;
+  }
+  ~network_interface() { delete[] long_name_; }
+
 private:
   network_interface() noexcept = default;
 
@@ -175,19 +206,19 @@ private:
   unsigned index_ = 0;
   // The name inline when short (every Linux/BSD name: IFNAMSIZ is 16), so that copying an
   // interface -- every handle holds one -- costs no allocation and no string copy; a longer
-  // (Windows) name is shared.
-  void set_name(const char* n) {
+  // (Windows) name lives on the heap.
+  void set_name(const char* n) noexcept {
     const std::size_t len = std::strlen(n);
-    if (len < short_name_.size()) {
+    delete[] long_name_;
+    long_name_ = nullptr;
+    short_name_[0] = '\0';
+    if (len < short_name_.size())
       std::memcpy(short_name_.data(), n, len + 1);
-      long_name_.reset();
-    } else {
-      short_name_[0] = '\0';
-      long_name_ = std::make_shared<const std::string>(n);
-    }
+    else if ((long_name_ = new (std::nothrow) char[len + 1]) != nullptr)
+      std::memcpy(long_name_, n, len + 1);
   }
   std::array<char, 32> short_name_{};
-  std::shared_ptr<const std::string> long_name_;
+  char* long_name_ = nullptr;
   address ipv4_;
   bool has_ipv4_ = true; // any(): 0.0.0.0 is a valid IPv4 interface field
 };

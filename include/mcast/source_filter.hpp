@@ -23,7 +23,6 @@
 #include <initializer_list>
 #include <iterator>
 #include <limits>
-#include <memory>
 #include <new>
 #include <type_traits>
 #include <vector>
@@ -61,24 +60,31 @@ inline bool filter_bytes(std::size_t n, std::size_t header, std::size_t element,
 // A suitably aligned byte buffer: on the stack for small filters, on the heap beyond.
 class filter_buffer {
 public:
+  filter_buffer() noexcept = default;
+  filter_buffer(const filter_buffer&) = delete;
+  filter_buffer& operator=(const filter_buffer&) = delete;
+  ~filter_buffer() { delete[] big_; }
+
   bool reserve(std::size_t bytes) noexcept {
     size_ = bytes;
+    delete[] big_;
+    big_ = nullptr;
     if (bytes <= sizeof small_) {
       std::memset(small_, 0, sizeof small_);
       return true;
     }
     const std::size_t count = (bytes + sizeof(sockaddr_storage_type) - 1) / sizeof(sockaddr_storage_type);
-    big_.reset(new (std::nothrow) sockaddr_storage_type[count]());
+    big_ = new (std::nothrow) sockaddr_storage_type[count]();
     return big_ != nullptr;
   }
   unsigned char* data() noexcept {
-    return big_ ? reinterpret_cast<unsigned char*>(big_.get()) : reinterpret_cast<unsigned char*>(small_);
+    return big_ ? reinterpret_cast<unsigned char*>(big_) : reinterpret_cast<unsigned char*>(small_);
   }
   std::size_t size() const noexcept { return size_; }
 
 private:
   sockaddr_storage_type small_[10]; // header + 8 sources of GROUP_FILTER
-  std::unique_ptr<sockaddr_storage_type[]> big_;
+  sockaddr_storage_type* big_ = nullptr;
   std::size_t size_ = 0;
 };
 

@@ -52,3 +52,21 @@ TEST_CASE("unknown interfaces get errc::no_such_interface", "[interface][errors]
   CHECK_THROWS_AS(mcast::network_interface::from_name("no-such-if0"), std::system_error);
   CHECK_THROWS_AS(mcast::network_interface::from_index(999999), std::system_error);
 }
+
+#if !defined(_WIN32)
+TEST_CASE("interfaces copy, move and assign as values, name included", "[interface]") {
+  const auto lo = mcast::network_interface::from_name("lo");
+  auto copy = lo;
+  CHECK(copy == lo);
+  CHECK(copy.name() == "lo");
+  auto moved = std::move(copy);
+  CHECK(moved.name() == "lo");
+  auto assigned = mcast::network_interface::any();
+  assigned = moved;
+  CHECK(assigned.name() == "lo");
+  CHECK(assigned.ipv4_address() == lo.ipv4_address());
+  assigned = mcast::network_interface::any();
+  CHECK(assigned.name().empty());
+  CHECK(assigned.to_string() == "any");
+}
+#endif
