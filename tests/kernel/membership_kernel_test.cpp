@@ -25,7 +25,6 @@ TEMPLATE_TEST_CASE("any-source handle: join, block, unblock, leave", "[kernel][m
     CHECK(conf.blocked_count() == 1);
     CHECK(r.got(g) == std::pair(3, 0));
     CHECK(r.filter(g).sources == texts({"127.0.0.3"}));
-    CHECK(kernel_source_counts(g, r.s3) == std::pair(0, 1));
     mute.unblock();
     CHECK(!mute.active());
     CHECK(r.got(g) == std::pair(3, 3));
@@ -78,11 +77,9 @@ TEST_CASE("destruction leaves: the group disappears from /proc/net/igmp", "[kern
     auto f = mcast::join_with_filter(r.rx, fresh_group(), r.lo, mcast::filter_mode::exclude, {r.s3});
     CHECK(kernel_has_group(g));
     CHECK(kernel_has_group(gs));
-    CHECK(kernel_source_counts(g, r.s3) == std::pair(0, 1));
   }
   CHECK(!kernel_has_group(g));
   CHECK(!kernel_has_group(gs));
-  CHECK(kernel_source_counts(g, r.s3) == std::pair(-1, -1));
   CHECK(r.got(g) == std::pair(0, 0));
 }
 

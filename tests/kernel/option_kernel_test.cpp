@@ -1,6 +1,8 @@
 // option.hpp on a real kernel (loopback, default namespace, no privileges): each IPv4-capable
 // option applied with mcast::set_option, verified by delivery from two source addresses and by
-// libc's getsourcefilter.
+// libc's getsourcefilter. (/proc/net/mcfilter rows are checked in the namespace tests only: the
+// kernel lists an interface's source filters only when the group joined last on it has some, and
+// here other test processes join groups on lo at any moment.)
 #include "catch.hpp"
 #include "support/hook.hpp"
 #include "support/net.hpp"
@@ -32,12 +34,10 @@ TEMPLATE_TEST_CASE_SIG("any-source options: join, block, unblock, leave", "[kern
   f = libc_filter(r.rx, g, r.lo.index());
   CHECK(!f.include);
   CHECK(f.sources == texts({"127.0.0.3"}));
-  CHECK(kernel_source_counts(g, r.s3) == std::pair(0, 1));
 
   mcast::set_option(r.rx, unblock{g, r.s3, r.lo});
   CHECK(r.got(g) == std::pair(3, 3));
   CHECK(r.filter(g).sources.empty());
-  CHECK(kernel_source_counts(g, r.s3) == std::pair(-1, -1));
 
   mcast::set_option(r.rx, leave{g, r.lo});
   CHECK(r.got(g) == std::pair(0, 0));
@@ -57,7 +57,6 @@ TEMPLATE_TEST_CASE_SIG("source-specific options: join sources, drop them", "[ker
   auto f = libc_filter(r.rx, g, r.lo.index());
   CHECK(f.include);
   CHECK(f.sources == texts({"127.0.0.2"}));
-  CHECK(kernel_source_counts(g, r.s2) == std::pair(1, 0));
 
   mcast::set_option(r.rx, join{g, r.s3, r.lo});
   CHECK(r.got(g) == std::pair(3, 3));

@@ -31,7 +31,6 @@ TEMPLATE_TEST_CASE("filtered membership: exclude, switch to include in one call,
   back = mcast::get_source_filter<TestType>(r.rx, g, r.lo);
   CHECK(back.mode == filter_mode::include);
   CHECK(texts(back) == texts({"127.0.0.3"}));
-  CHECK(kernel_source_counts(g, r.s3) == std::pair(1, 0));
 
   f.set(filter_mode::include, std::vector<mcast::source>{r.s2, r.s3});
   CHECK(r.got(g) == std::pair(3, 3));

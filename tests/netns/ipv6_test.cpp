@@ -174,3 +174,19 @@ TEST_CASE("any() and lo by index are one interface to the kernel (only lo exists
   CHECK(ec == errc::already_joined);
   CHECK(r.got(g) == std::pair(3, 3));
 }
+
+TEST_CASE("/proc/net/mcfilter shows IPv4 blocks and source joins (the namespace: no other joins)", "[netns]") {
+  loopback_rig r;
+  const auto g = fresh_group();
+  auto conf = mcast::join_group(r.rx, g, r.lo);
+  {
+    auto mute = conf.block(r.s3);
+    CHECK(kernel_source_counts(g, r.s3) == std::pair(0, 1));
+  }
+  CHECK(kernel_source_counts(g, r.s3) == std::pair(-1, -1));
+  const auto gs = fresh_group(mcast::family::v4, true);
+  auto radio = mcast::join_source_group(r.rx, gs, r.s2, r.lo); // joined last, with a source: listed
+  CHECK(kernel_source_counts(gs, r.s2) == std::pair(1, 0));
+  auto f = mcast::join_with_filter(r.rx, fresh_group(), r.lo, filter_mode::include, {r.s3});
+  CHECK(kernel_source_counts(f.group(), r.s3) == std::pair(1, 0));
+}
