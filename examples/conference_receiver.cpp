@@ -10,16 +10,6 @@
 #include <cstdlib>
 #include <string>
 
-namespace {
-void report(const char* phase, const std::map<std::string, int>& heard) {
-  std::printf("%s:", phase);
-  for (const auto& [who, n] : heard)
-    std::printf(" %s=%d", who.c_str(), n);
-  std::printf("\n");
-  std::fflush(stdout);
-}
-} // namespace
-
 int main(int argc, char** argv) try {
   if (argc < 5) {
     std::fprintf(stderr, "usage: conference_receiver GROUP PORT IFACE NOISY_SOURCE [SECONDS_PER_PHASE]\n");
@@ -38,16 +28,16 @@ int main(int argc, char** argv) try {
   auto conference = mcast::join_group(sock, group, nic); // MCAST_JOIN_GROUP
   std::printf("joined %s\n", group.to_string().c_str());
   std::fflush(stdout);
-  report("everyone", sock.drain(phase));
+  example::print_heard("everyone", sock.drain(phase));
   {
     auto muted = conference.block(noisy); // MCAST_BLOCK_SOURCE
     std::printf("muted %s\n", noisy.to_string().c_str());
     std::fflush(stdout);
-    report("muted", sock.drain(phase));
+    example::print_heard("muted", sock.drain(phase));
   } // `muted` goes: MCAST_UNBLOCK_SOURCE
   std::printf("unmuted %s\n", noisy.to_string().c_str());
   std::fflush(stdout);
-  report("unmuted", sock.drain(phase));
+  example::print_heard("unmuted", sock.drain(phase));
   conference.leave(); // MCAST_LEAVE_GROUP (the destructor would do it too)
   std::printf("left\n");
   return 0;

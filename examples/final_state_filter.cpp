@@ -49,11 +49,7 @@ int main(int argc, char** argv) try {
   show("muted", conf.filter());
   conf.set(mcast::filter_mode::exclude, list(argv[5])); // the whole new list, one call
   show("replaced", conf.filter());
-  auto heard = sock.drain(std::chrono::milliseconds(1000));
-  std::printf("heard:");
-  for (const auto& [who, n] : heard)
-    std::printf(" %s=%d", who.c_str(), n);
-  std::printf("\n");
+  example::print_heard("heard", sock.drain(std::chrono::milliseconds(1000)));
   return 0;
 } catch (const std::exception& e) {
   std::fprintf(stderr, "final_state_filter: %s\n", e.what());

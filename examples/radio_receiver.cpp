@@ -31,19 +31,12 @@ int main(int argc, char** argv) try {
   std::printf("tuned to %zu source(s) of %s\n", radio.source_count(), group.to_string().c_str());
   std::fflush(stdout);
 
-  auto print = [](const char* phase, const std::map<std::string, int>& heard) {
-    std::printf("%s:", phase);
-    for (const auto& [who, n] : heard)
-      std::printf(" %s=%d", who.c_str(), n);
-    std::printf("\n");
-    std::fflush(stdout);
-  };
-  print("all", sock.drain(std::chrono::milliseconds(1000)));
+  example::print_heard("all", sock.drain(std::chrono::milliseconds(1000)));
   if (!extra.empty()) {
     extra.back().drop(); // MCAST_LEAVE_SOURCE_GROUP
     std::printf("dropped %s\n", extra.back().source().to_string().c_str());
     std::fflush(stdout);
-    print("after drop", sock.drain(std::chrono::milliseconds(1000)));
+    example::print_heard("after drop", sock.drain(std::chrono::milliseconds(1000)));
   }
   radio.leave(); // MCAST_LEAVE_GROUP: every remaining source at once; `extra` becomes inert
   std::printf("left\n");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -193,6 +194,15 @@ private:
   mcast::family family_;
   native s_;
 };
+
+// Prints "LABEL: SOURCE=COUNT ..." for what drain() counted, and flushes (scripts watch it).
+inline void print_heard(const char* label, const std::map<std::string, int>& heard) {
+  std::printf("%s:", label);
+  for (const auto& [who, n] : heard)
+    std::printf(" %s=%d", who.c_str(), n);
+  std::printf("\n");
+  std::fflush(stdout);
+}
 
 } // namespace example
 
