@@ -102,37 +102,40 @@ private:
     return buf;
   }
 
+  // The group records after an IGMPv3 (RFC 3376 §4.2) or MLDv2 (RFC 3810 §5.2) report header: both
+  // put the record count at offset 6 of an 8-byte header and lay records out alike -- type, aux
+  // length, source count, group, sources -- with 4-byte (IPv4) or 16-byte (IPv6) addresses.
+  static void records(const unsigned char* b, std::size_t n, std::size_t off, int family, const std::string& reporter,
+                      const mcast::group& g, std::vector<group_record>& out) {
+    const std::size_t alen = family == AF_INET ? 4 : 16;
+    const unsigned count = (b[off + 6] << 8) | b[off + 7];
+    off += 8;
+    for (unsigned r = 0; r < count && off + 4 + alen <= n; ++r) {
+      group_record rec;
+      rec.type = b[off];
+      const std::size_t aux = b[off + 1] * 4u;
+      const unsigned ns = (b[off + 2] << 8) | b[off + 3];
+      rec.group = text(family, b + off + 4);
+      rec.reporter = reporter;
+      off += 4 + alen;
+      for (unsigned i = 0; i < ns && off + alen <= n; ++i, off += alen)
+        rec.sources.push_back(text(family, b + off));
+      off += aux;
+      if (rec.group == g.to_string())
+        out.push_back(rec);
+    }
+  }
+
   static void parse(const unsigned char* b, std::size_t n, unsigned proto, const mcast::group& g,
                     std::vector<group_record>& out) {
     std::size_t off = 14; // Ethernet header (lo has one too)
-    if (n < off)
-      return;
     if (proto == ETH_P_IP) {
-      if (n < off + 20)
-        return;
-      const std::size_t ihl = static_cast<std::size_t>(b[off] & 0x0f) * 4;
-      if (b[off + 9] != 2 /* IGMP */)
+      if (n < off + 20 || b[off + 9] != 2 /* IGMP */)
         return;
       const std::string reporter = text(AF_INET, b + off + 12);
-      off += ihl;
-      if (n < off + 8 || b[off] != 0x22 /* v3 report */)
-        return;
-      const unsigned count = (b[off + 6] << 8) | b[off + 7];
-      off += 8;
-      for (unsigned r = 0; r < count && off + 8 <= n; ++r) {
-        group_record rec;
-        rec.type = b[off];
-        const std::size_t aux = b[off + 1] * 4u;
-        const unsigned ns = (b[off + 2] << 8) | b[off + 3];
-        rec.group = text(AF_INET, b + off + 4);
-        rec.reporter = reporter;
-        off += 8;
-        for (unsigned i = 0; i < ns && off + 4 <= n; ++i, off += 4)
-          rec.sources.push_back(text(AF_INET, b + off));
-        off += aux;
-        if (rec.group == g.to_string())
-          out.push_back(rec);
-      }
+      off += static_cast<std::size_t>(b[off] & 0x0f) * 4;
+      if (n >= off + 8 && b[off] == 0x22 /* v3 report */)
+        records(b, n, off, AF_INET, reporter, g, out);
     } else if (proto == ETH_P_IPV6) {
       if (n < off + 40)
         return;
@@ -145,24 +148,8 @@ private:
         next = b[off];
         off += (static_cast<std::size_t>(b[off + 1]) + 1) * 8;
       }
-      if (next != 58 || n < off + 8 || b[off] != 143 /* MLDv2 report */)
-        return;
-      const unsigned count = (b[off + 6] << 8) | b[off + 7];
-      off += 8;
-      for (unsigned r = 0; r < count && off + 20 <= n; ++r) {
-        group_record rec;
-        rec.type = b[off];
-        const std::size_t aux = b[off + 1] * 4u;
-        const unsigned ns = (b[off + 2] << 8) | b[off + 3];
-        rec.group = text(AF_INET6, b + off + 4);
-        rec.reporter = reporter;
-        off += 20;
-        for (unsigned i = 0; i < ns && off + 16 <= n; ++i, off += 16)
-          rec.sources.push_back(text(AF_INET6, b + off));
-        off += aux;
-        if (rec.group == g.to_string())
-          out.push_back(rec);
-      }
+      if (next == 58 && n >= off + 8 && b[off] == 143 /* MLDv2 report */)
+        records(b, n, off, AF_INET6, reporter, g, out);
     }
   }
 

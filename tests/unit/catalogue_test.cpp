@@ -179,7 +179,7 @@ TEST_CASE("bad-input catalogue: each input gets its errc, before any system call
     CHECK(ec == e.expected);
     CHECK(rec.count() == 0);
   }
-  std::printf("bad-input catalogue: %zu inputs, each refused with its errc and no system call\n", entries.size());
+  std::printf("bad-input catalogue: %zu inputs checked for their errc and for no system call\n", entries.size());
 }
 
 TEST_CASE("bad sockets get the system's error (one call, nothing else)", "[catalogue][errors]") {
