@@ -4,6 +4,7 @@
 #if __has_include(<catch2/catch_test_macros.hpp>)
 #include <catch2/catch_test_macros.hpp>
 #include <catch2/catch_template_test_macros.hpp>
+#include <catch2/catch_version_macros.hpp>
 #define MCAST_CATCH_VERSION 3
 #elif __has_include(<catch2/catch.hpp>)
 #include <catch2/catch.hpp>
@@ -11,4 +12,5 @@
 #else
 #error "Catch2 (v2.13 or v3) is required for the tests"
 #endif
+#include "support/catch_version.hpp"
 #endif
