@@ -6,6 +6,9 @@
 #   CATCH2_SOURCE=/path/to/Catch2-3.x sh cmake/catch2-v3.sh   # or any unpacked v3 source tree
 #   cmake --workflow --preset catch2-v3
 #
+# CATCH2_DEBIAN_SUITE (default trixie) and CATCH2_DEBIAN_MIRROR choose where the source comes from;
+# CATCH2_JOBS the build's parallelism. Delete build/catch2-v3-prefix to build again.
+#
 # The Debian source is fetched with apt-get into a private apt state under build/ (signature and
 # checksums checked by apt against the installed Debian archive keyring); the system's apt
 # sources and package lists are not touched.
@@ -29,10 +32,10 @@ if [ -z "$src" ]; then
   rm -rf "$work"
   mkdir -p "$work/apt/lists/partial" "$work/apt/cache/archives/partial" "$work/src"
   echo "deb-src [signed-by=$keyring] $mirror $suite main" >"$work/apt/sources.list"
-  # Runs as the invoking user (no _apt sandbox), reading only this list.
+  # Only this list; downloads as the invoking user (the _apt sandbox user cannot write to build/).
   set -- -o "Dir::Etc::SourceList=$work/apt/sources.list" -o "Dir::Etc::SourceParts=$work/apt/none" \
     -o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache=$work/apt/cache" \
-    -o "APT::Sandbox::User=$(id -un)" -o Debug::NoLocking=1 -q
+    -o "APT::Sandbox::User=$(id -un)" -q
   apt-get "$@" update
   (cd "$work/src" && apt-get "$@" source --download-only catch2)
   orig=$(ls "$work"/src/catch2_3.*.orig.tar.* 2>/dev/null | head -n 1)
@@ -43,6 +46,7 @@ fi
 [ -f "$src/src/catch2/catch_test_macros.hpp" ] || { echo "catch2-v3: $src is not a Catch2 v3 source tree" >&2; exit 1; }
 
 # Release, static, installed with its CMake config (as vcpkg's port does); no self-tests, no docs.
+rm -rf "$work/build"
 cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
   -DCATCH_INSTALL_DOCS=OFF -DCATCH_INSTALL_EXTRAS=ON -DCMAKE_INSTALL_LIBDIR=lib \
   -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
