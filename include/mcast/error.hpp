@@ -40,6 +40,7 @@ enum class errc {
   limit_exceeded,         ///< too many groups or sources for the stack (Linux igmp_max_msf, ...)
   unsupported,            ///< this stack does not implement the option or IOCTL (WSAENOPROTOOPT, ...)
   invalid_sequence,       ///< apply_sequence: the options cannot be applied in this order
+  still_joined,           ///< a call failed half way and so did the leave that undoes it: the group is still joined
 };
 
 namespace detail {
@@ -63,6 +64,7 @@ inline const char* errc_text(int e) noexcept {
   case errc::limit_exceeded: return "too many groups or sources for this socket";
   case errc::unsupported: return "the network stack does not support this option";
   case errc::invalid_sequence: return "the options cannot be applied in this order";
+  case errc::still_joined: return "the call failed and so did the leave that undoes it: the group is still joined";
   }
   return "unknown mcast error";
 }

@@ -112,20 +112,78 @@ template <class Option> std::error_code issue(native_handle_type s, const Option
   return ec;
 }
 
-inline std::error_code multicast_all_off(native_handle_type s, const group& g, const join_options& o) noexcept {
-  if constexpr (has_multicast_all) {
-    if (o.keep_multicast_all)
-      return {};
-    const int off = 0;
-    const int name = g.is_v4() ? ip_multicast_all : ipv6_multicast_all;
-    if (int r = sys_setsockopt(s, level_of(g), name, &off, sizeof off); r != 0)
-      return system_error(r);
+// What a join needs to know about the socket (Linux only; elsewhere nothing is read): whether
+// it is an IPv6 socket and whether IPV6_V6ONLY is set. One getsockopt (IPV6_V6ONLY, which an
+// IPv4 socket refuses with EOPNOTSUPP). A group the socket can never receive is refused before
+// the join: an IPv6 group on an IPv4 socket, an IPv4 group on an IPV6_V6ONLY socket (Linux would
+// accept that join and never deliver).
+struct socket_facts {
+  bool v6 = false;
+  bool v6only = false;
+};
+
+inline bool read_socket_facts(native_handle_type s, const group& g, socket_facts& f, std::error_code& ec) noexcept {
+  if constexpr (checks_socket_family) {
+    int v = 0;
+    std::size_t len = sizeof v;
+    if (int r = sys_getsockopt(s, level_ipv6, ipv6_v6only, &v, len); r == 0) {
+      f.v6 = true;
+      f.v6only = v != 0;
+    } else if (r != sys_errc::not_supported && r != sys_errc::no_protocol_option) {
+      ec = translate(operation::other, r);
+      return false;
+    }
+    if (g.is_v6() ? !f.v6 : (f.v6 && f.v6only)) {
+      ec = make_error_code(errc::family_mismatch);
+      return false;
+    }
   } else {
     (void)s;
     (void)g;
+    (void)f;
+    (void)ec;
+  }
+  return true;
+}
+
+// Linux: IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off for every family the socket receives (a
+// dual-stack IPv6 socket receives both), so that it gets only what its own memberships admit.
+// Returns the raw error of the first call that failed, or 0.
+inline int multicast_all_off(native_handle_type s, const group& g, const socket_facts& f, const join_options& o) noexcept {
+  if constexpr (has_multicast_all) {
+    if (o.keep_multicast_all)
+      return 0;
+    const int off = 0;
+    const bool v4 = g.is_v4() || (f.v6 && !f.v6only);
+    const bool v6 = g.is_v6() || f.v6;
+    if (v4)
+      if (int r = sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off); r != 0)
+        return r;
+    if (v6 && !(g.is_v4() && f.v6only))
+      if (int r = sys_setsockopt(s, level_ipv6, ipv6_multicast_all, &off, sizeof off); r != 0)
+        return r;
+  } else {
+    (void)s;
+    (void)g;
+    (void)f;
     (void)o;
   }
-  return {};
+  return 0;
+}
+
+// Before any join: the socket's facts, then the interface any() stands for (resolve_interface).
+inline bool prepare_join(native_handle_type s, const group& g, const network_interface& nic, socket_facts& f,
+                         network_interface& resolved, std::error_code& ec) noexcept {
+  return read_socket_facts(s, g, f, ec) && resolve_interface(g, nic, resolved, ec);
+}
+
+// A join succeeded and a later step failed: leave again. Returns false when that leave failed too
+// -- the kernel still holds the group, so the handle must stay joined (its leave() or destructor
+// retries) rather than report a membership nobody could remove.
+template <class Api> bool undo_join(native_handle_type s, const group& g, const network_interface& nic) noexcept {
+  std::error_code e;
+  issue(s, typename api_options<Api>::leave{g, nic}, e);
+  return !e || e == errc::not_joined;
 }
 
 // Intrusive list of a membership's live children: no allocation, and moving either side only
@@ -259,6 +317,14 @@ protected:
   membership_base(const membership_base&) = default; // only for the refusing copy constructors
   membership_base(membership_base&& o) noexcept
       : socket_(o.socket_), group_(o.group_), nic_(std::move(o.nic_)), joined_(std::exchange(o.joined_, false)) {}
+  // Member-wise: the caller has already left (or given up on) what this handle held.
+  membership_base& operator=(membership_base&& o) noexcept {
+    socket_ = o.socket_;
+    group_ = o.group_;
+    nic_ = std::move(o.nic_);
+    joined_ = std::exchange(o.joined_, false);
+    return *this;
+  }
 
   // Issues the API's leave. The handle is no longer joined when it succeeds -- or when the kernel
   // says there is no membership any more (it is gone either way). Returns whether it left.
@@ -298,8 +364,12 @@ public:
   }
   any_source_membership& operator=(any_source_membership&& o) noexcept {
     if (this != &o) {
-      this->~any_source_membership();
-      new (this) any_source_membership(std::move(o));
+      // Whatever the leave returns, this handle's children stay with what it held (they become
+      // inert); only `o`'s children follow `o`'s membership here.
+      abandon();
+      membership_base::operator=(std::move(o));
+      children_ = std::exchange(o.children_, {});
+      children_.reparent(this);
     }
     return *this;
   }
@@ -314,10 +384,7 @@ public:
                   "std::move it, or keep it in one place and pass it by reference");
     return *this;
   }
-  ~any_source_membership() {
-    std::error_code ignored;
-    leave(ignored);
-  }
+  ~any_source_membership() { abandon(); }
 
   /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
   /// (MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE) when it goes, unless the group was left first.
@@ -387,6 +454,15 @@ private:
 
   any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : membership_base(s, g, n) {}
+
+  // Leaves best effort and lets go of everything, whatever the leave returned: the children become
+  // inert, so none is left linked to a handle that is going away or being reused.
+  void abandon() noexcept {
+    std::error_code ignored;
+    leave(ignored);
+    children_.detach_all();
+    joined_ = false;
+  }
 
   detail::child_list<blocked_source<Api>> children_;
 };
@@ -460,8 +536,13 @@ public:
   }
   source_membership& operator=(source_membership&& o) noexcept {
     if (this != &o) {
-      this->~source_membership();
-      new (this) source_membership(std::move(o));
+      // Whatever the leave returns, this handle's children stay with what it held (they become
+      // inert); only `o`'s children follow `o`'s membership here.
+      abandon();
+      membership_base::operator=(std::move(o));
+      source_ = o.source_;
+      children_ = std::exchange(o.children_, {});
+      children_.reparent(this);
     }
     return *this;
   }
@@ -476,10 +557,7 @@ public:
                   "std::move it, or keep it in one place and pass it by reference");
     return *this;
   }
-  ~source_membership() {
-    std::error_code ignored;
-    leave(ignored);
-  }
+  ~source_membership() { abandon(); }
 
   /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
   /// it (MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP) when it goes, unless the group was
@@ -549,6 +627,14 @@ private:
   source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::source& src,
                     const mcast::network_interface& n) noexcept
       : membership_base(s, g, n), source_(src) {}
+
+  // As any_source_membership::abandon().
+  void abandon() noexcept {
+    std::error_code ignored;
+    leave(ignored);
+    children_.detach_all();
+    joined_ = false;
+  }
 
   mcast::source source_;
   detail::child_list<included_source<Api>> children_;
@@ -627,8 +713,9 @@ public:
   filtered_membership(filtered_membership&& o) noexcept = default;
   filtered_membership& operator=(filtered_membership&& o) noexcept {
     if (this != &o) {
-      this->~filtered_membership();
-      new (this) filtered_membership(std::move(o));
+      std::error_code ignored;
+      leave(ignored);
+      membership_base::operator=(std::move(o));
     }
     return *this;
   }
@@ -736,13 +823,19 @@ template <class Api, class Socket>
 any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const network_interface& nic,
                                            const join_options& opts, std::error_code& ec) noexcept {
   const detail::native_handle_type s = detail::native_of(sock);
-  any_source_membership<Api> m(s, g, nic);
   detail::clear(ec);
-  detail::issue(s, typename detail::api_options<Api>::join_any{g, nic}, ec);
+  detail::socket_facts facts;
+  any_source_membership<Api> m(s, g, nic);
+  if ((ec = typename detail::api_options<Api>::join_any{g, nic}.check()))
+    return m; // the values first, before any system call
+  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
+    return m;
+  detail::issue(s, typename detail::api_options<Api>::join_any{g, m.nic_}, ec);
   if (ec)
     return m;
-  if ((ec = detail::multicast_all_off(s, g, opts))) {
-    (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
+    ec = detail::translate(detail::operation::other, r);
+    m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
     return m;
   }
   m.joined_ = true;
@@ -782,21 +875,27 @@ source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, con
                 "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source-specific join; use the default "
                 "api::protocol_independent (MCAST_JOIN_SOURCE_GROUP) for IPv6 source-specific multicast");
   const detail::native_handle_type s = detail::native_of(sock);
+  detail::clear(ec);
   source_membership<Api> m(s, g, src, nic);
-  const typename detail::api_options<Api>::join_source opt{g, src, nic};
-  if ((ec = opt.check()))
+  if ((ec = typename detail::api_options<Api>::join_source{g, src, nic}.check()))
+    return m;
+  detail::socket_facts facts;
+  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
     return m;
   // Refuse a group this socket already has on this interface, before the join (see the top).
-  if (detail::probe_membership(s, g, nic.index(), ec) != detail::membership_probe::none) {
-    ec = make_error_code(errc::already_joined);
-    return m;
+  if constexpr (detail::needs_source_join_probe) {
+    if (detail::probe_membership(s, g, m.nic_.index(), ec) != detail::membership_probe::none) {
+      ec = make_error_code(errc::already_joined);
+      return m;
+    }
+    if (ec)
+      return m;
   }
-  if (ec)
+  if ((ec = detail::issue(s, typename detail::api_options<Api>::join_source{g, src, m.nic_})))
     return m;
-  if ((ec = detail::issue(s, opt)))
-    return m;
-  if ((ec = detail::multicast_all_off(s, g, opts))) {
-    (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
+    ec = detail::translate(detail::operation::other, r);
+    m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
     return m;
   }
   m.joined_ = true;
@@ -841,17 +940,23 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
     return m;
   if (mode == filter_mode::include && n == 0)
     return m; // INCLUDE {} is no membership: nothing to do
-  if ((ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, nic})))
+  detail::socket_facts facts;
+  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
+    return m;
+  if (!detail::set_filter_interface<Api>(buf, m.nic_, ec))
+    return m;
+  if ((ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, m.nic_})))
     return m;
   if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
     if (int r = detail::sys_set_filter(s, detail::filter_struct_of<Api>(), detail::level_of(g), buf.data(), buf.size()); r != 0) {
       ec = detail::translate(detail::operation::set_filter, r);
-      (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+      m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
       return m;
     }
   }
-  if ((ec = detail::multicast_all_off(s, g, opts))) {
-    (void)detail::issue(s, typename detail::api_options<Api>::leave{g, nic});
+  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
+    ec = detail::translate(detail::operation::other, r);
+    m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
     return m;
   }
   m.joined_ = true;

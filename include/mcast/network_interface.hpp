@@ -10,6 +10,7 @@
 #endif
 
 #include "address.hpp"
+#include "detail/system.hpp"
 
 #include <array>
 #include <new>
@@ -19,14 +20,22 @@
 
 MCAST_BEGIN_NAMESPACE
 
+class network_interface;
+namespace detail {
+inline bool resolve_interface(const group&, const network_interface&, network_interface&, std::error_code&) noexcept;
+}
+
 /// A network interface, resolved when it is made: its index (what GROUP_REQ, GROUP_SOURCE_REQ,
 /// GROUP_FILTER and ipv6_mreq carry), its name, and its first IPv4 address (what ip_mreq,
 /// ip_mreq_source and ip_msfilter carry; on POSIX they cannot name an interface by index, on
 /// Windows an interface without an IPv4 address is named in the 0.0.0.index form instead).
 ///
-/// `any()` lets the stack choose (index 0, address 0.0.0.0). Note that the kernel resolves any()
-/// to a real interface, so a membership made on any() and one made on that interface by index
-/// are the same membership.
+/// `any()` lets the stack choose (index 0, address 0.0.0.0). The kernel resolves any() to a real
+/// interface -- the one its route to the group goes through -- so a membership made on any() and
+/// one made on that interface by index are the same membership. The handles, the filter calls and
+/// apply_sequence resolve any() the same way themselves where the stack would not (Linux: one
+/// route lookup over rtnetlink when any() is named), so every rule and every call behaves exactly
+/// as with that interface; a handle's nic() then reports the interface the stack chose.
 ///
 /// Value type: copyable, compared and hashed by index. (It is not called `interface`: Windows
 /// headers define that word as a macro.)
@@ -189,6 +198,8 @@ public:
 
 private:
   network_interface() noexcept = default;
+  friend bool detail::resolve_interface(const group&, const network_interface&, network_interface&,
+                                        std::error_code&) noexcept;
 
   void find_ipv4_address() noexcept {
     const unsigned want = index_;
@@ -224,6 +235,31 @@ private:
 };
 
 namespace detail {
+
+// any() as the stack resolves it for `g` (see the class comment); other interfaces, and any()
+// where the stack needs no help, unchanged. errc::no_such_interface when no route leads to the
+// group (the join itself would fail with ENODEV).
+inline bool resolve_interface(const group& g, const network_interface& nic, network_interface& out,
+                           std::error_code& ec) noexcept {
+  if (!detail::resolves_any_interface || !nic.is_any()) {
+    out = nic;
+    return true;
+  }
+  unsigned index = 0;
+  if (int r = detail::sys_route_interface(g.is_v4() ? detail::af_inet : detail::af_inet6, g.address().data(), index);
+      r != 0) {
+    ec = r == detail::sys_errc::net_unreachable ? make_error_code(errc::no_such_interface) : detail::system_error(r);
+    return false;
+  }
+  out = network_interface::from_index(index, ec);
+  if (ec)
+    return false;
+  if (!out.has_ipv4_) { // the IPv4-only options name it as the stack would: 0.0.0.0, same route
+    out.ipv4_ = address();
+    out.has_ipv4_ = true;
+  }
+  return true;
+}
 
 // The imr_interface / imsf_interface field of the IPv4-only structures: 0.0.0.0 for any(); the
 // interface's IPv4 address when it has one (valid everywhere); otherwise, on Windows only, the

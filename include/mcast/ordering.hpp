@@ -259,6 +259,14 @@ template <class Option> int raw_leave_like(native_handle_type s, const Option& o
   }
 }
 
+// The same option on another interface (any() resolved).
+template <class Option> Option with_interface(const Option& o, const network_interface& nic) noexcept {
+  if constexpr (Option::op == operation::join_any || Option::op == operation::leave_group)
+    return Option{o.group(), nic};
+  else
+    return Option{o.group(), o.source(), nic};
+}
+
 template <class Option> const source* source_of(const Option& opt) noexcept {
   if constexpr (Option::op == operation::join_any || Option::op == operation::leave_group)
     return nullptr;
@@ -369,9 +377,16 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
       return;
     }
   }
-  // 3. A leading source join: refuse if the kernel already has this group (Linux would accept).
-  if constexpr (std::decay_t<decltype(first)>::op == detail::operation::join_source) {
-    detail::membership_probe probe = detail::probe_membership(s, first.group(), first.interface_index(), ec);
+  // 3. any(): every option names the interface the stack would pick (see network_interface).
+  network_interface chosen = network_interface::any();
+  const bool resolve = detail::resolves_any_interface && first.interface_index() == 0;
+  if (resolve && !detail::resolve_interface(first.group(), chosen, chosen, ec))
+    return;
+  // 4. A leading source join: refuse if the kernel already has this group (Linux would accept).
+  if constexpr (detail::needs_source_join_probe &&
+                std::decay_t<decltype(first)>::op == detail::operation::join_source) {
+    const unsigned index = resolve ? chosen.index() : first.interface_index();
+    detail::membership_probe probe = detail::probe_membership(s, first.group(), index, ec);
     if (ec)
       return;
     if (probe != detail::membership_probe::none) {
@@ -379,10 +394,11 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
       return;
     }
   }
-  // 4. Apply; on failure, leave again if anything was joined.
+  // 5. Apply; on failure, leave again if anything was joined. If that leave fails too, the group
+  // is still joined and the error says so (errc::still_joined, with the first failure's raw code).
   detail::abstract_state st;
   bool failed = false;
-  auto apply_one = [&](const auto& o) {
+  auto apply_raw = [&](const auto& o) {
     if (failed)
       return;
     const detail::any_protocol p;
@@ -391,10 +407,17 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
       failed = true;
       ec = detail::translate(std::decay_t<decltype(o)>::op, r);
       if (st.state != detail::mstate::none)
-        (void)detail::raw_leave_like(s, o);
+        if (int u = detail::raw_leave_like(s, o); u != 0 && u != detail::sys_errc::addr_not_avail)
+          ec = detail::translated(errc::still_joined, r);
       return;
     }
     st = detail::step(st, std::decay_t<decltype(o)>::op).next;
+  };
+  auto apply_one = [&](const auto& o) {
+    if (resolve)
+      apply_raw(detail::with_interface(o, chosen));
+    else
+      apply_raw(o);
   };
   (apply_one(opts), ...);
 }

@@ -198,18 +198,38 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
   return true;
 }
 
+// Rewrites the interface field of a filter build_filter made (after any() was resolved).
+template <class Api> bool set_filter_interface(filter_buffer& buf, const network_interface& nic, std::error_code& ec) noexcept {
+  if constexpr (std::is_same_v<Api, api::ipv4>) {
+    in4_addr_type iface{};
+    if (!ipv4_interface_field(nic, iface, ec))
+      return false;
+    reinterpret_cast<ip_msfilter_type*>(buf.data())->imsf_interface = iface;
+  } else {
+    reinterpret_cast<group_filter_type*>(buf.data())->gf_interface =
+        static_cast<decltype(group_filter_type{}.gf_interface)>(nic.index());
+  }
+  return true;
+}
+
 template <class Api> constexpr filter_struct filter_struct_of() noexcept {
   return std::is_same_v<Api, api::ipv4> ? filter_struct::ip_msfilter : filter_struct::group_filter;
 }
 
 // One set call: validation first, then exactly one system call.
+// `resolve`: any() is resolved first (the public calls; a handle's interface is resolved already).
 template <class Api>
 void set_filter(native_handle_type s, const group& g, const network_interface& nic, filter_mode mode,
-                const source* src, std::size_t n, std::error_code& ec) noexcept {
+                const source* src, std::size_t n, std::error_code& ec, bool resolve = false) noexcept {
   detail::clear(ec);
   filter_buffer buf;
   if (!build_filter<Api>(buf, g, nic, mode, src, n, ec))
     return;
+  if (resolve && resolves_any_interface && nic.is_any()) {
+    network_interface chosen = nic;
+    if (!resolve_interface(g, nic, chosen, ec) || !set_filter_interface<Api>(buf, chosen, ec))
+      return;
+  }
   if (int r = sys_set_filter(s, filter_struct_of<Api>(), level_of(g), buf.data(), buf.size()); r != 0)
     ec = translate(operation::set_filter, r);
 }
@@ -337,14 +357,14 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
                        const Range& sources, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
   detail::assert_source_range<Range>();
-  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, std::data(sources), std::size(sources), ec);
+  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, std::data(sources), std::size(sources), ec, true);
 }
 
 template <class Api = api::protocol_independent, class Socket>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        std::initializer_list<source> sources, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
-  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, sources.begin(), sources.size(), ec);
+  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, sources.begin(), sources.size(), ec, true);
 }
 
 template <class Api = api::protocol_independent, class Socket, class Range>
@@ -369,6 +389,17 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
 template <class Api = api::protocol_independent, class Socket>
 source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
+  detail::clear(ec);
+  if (detail::resolves_any_interface && nic.is_any()) {
+    if (std::is_same_v<Api, api::ipv4> && !g.is_v4()) { // values first, before the route lookup
+      ec = make_error_code(errc::family_mismatch);
+      return {};
+    }
+    network_interface chosen = nic;
+    if (!detail::resolve_interface(g, nic, chosen, ec))
+      return {};
+    return detail::get_filter<Api>(detail::native_of(socket), g, chosen, ec);
+  }
   return detail::get_filter<Api>(detail::native_of(socket), g, nic, ec);
 }
 

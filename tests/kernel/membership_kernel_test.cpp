@@ -5,6 +5,7 @@
 #include "support/hook.hpp"
 #include "support/net.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 using namespace mcast_test;
@@ -272,13 +273,13 @@ TEST_CASE("a join whose IP_MULTICAST_ALL call fails is undone", "[kernel][member
   loopback_rig r;
   const auto g = fresh_group();
   syscall_recorder rec;
-  rec.fail_call(1, ENOMEM); // call 0 is the join, call 1 IP_MULTICAST_ALL
+  rec.fail_call(2, ENOMEM); // call 0 reads the socket's family, 1 is the join, 2 IP_MULTICAST_ALL
   std::error_code ec;
   auto conf = mcast::join_group(r.rx, g, r.lo, ec);
   CHECK(ec);
   CHECK(!conf.joined());
   CHECK(!kernel_has_group(g));
-  CHECK(rec.count() == 3); // join, multicast-all (failed), leave
+  CHECK(rec.count() == 4); // family, join, multicast-all (failed), leave
 }
 
 TEST_CASE("system calls per handle operation", "[kernel][membership]") {
@@ -286,7 +287,7 @@ TEST_CASE("system calls per handle operation", "[kernel][membership]") {
   const auto g = fresh_group();
   syscall_recorder rec;
   auto conf = mcast::join_group(r.rx, g, r.lo);
-  CHECK(rec.count() == 2); // join + IP_MULTICAST_ALL off (Linux)
+  CHECK(rec.count() == 3); // socket family (IPV6_V6ONLY) + join + IP_MULTICAST_ALL off (Linux)
   rec.clear();
   auto mute = conf.block(r.s3);
   CHECK(rec.count() == 1);
@@ -299,8 +300,104 @@ TEST_CASE("system calls per handle operation", "[kernel][membership]") {
   rec.clear();
   const auto gs = fresh_group(mcast::family::v4, true);
   auto radio = mcast::join_source_group(r.rx, gs, r.s2, r.lo);
-  CHECK(rec.count() == 3); // filter read + join + IP_MULTICAST_ALL
+  CHECK(rec.count() == 4); // socket family + filter read + join + IP_MULTICAST_ALL
   rec.clear();
   auto extra = radio.include(r.s3);
   CHECK(rec.count() == 1);
+}
+
+// ---- a membership destroyed or assigned over lets go of its children whatever its leave returns
+
+namespace {
+// Fails every leave (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP) with `error` while it lives.
+struct failing_leaves : syscall_recorder {
+  explicit failing_leaves(int error) { fail_options({MCAST_LEAVE_GROUP, IP_DROP_MEMBERSHIP}, error); }
+};
+} // namespace
+
+TEST_CASE("a membership destroyed while its leave fails leaves its blocked_source inert, not dangling",
+          "[kernel][membership]") {
+  loopback_rig r;
+  const auto g = fresh_group();
+  std::optional<mcast::any_source_membership<>> conf(mcast::join_group(r.rx, g, r.lo));
+  auto mute = conf->block(r.s3);
+  {
+    failing_leaves fail(ENOBUFS);
+    conf.reset(); // the leave fails; the handle goes anyway
+    CHECK(fail.failed == 1u);
+  }
+  CHECK(!mute.active()); // it pointed into the destroyed handle before
+  syscall_recorder rec;
+  mute.unblock();
+  CHECK(rec.count() == 0);
+  // The kernel still has the group (the leave failed): leave it through the raw layer.
+  mcast::set_option(r.rx, mcast::option::leave_group{g, r.lo});
+  CHECK(!kernel_has_group(g));
+}
+
+TEST_CASE("a source membership destroyed while its leave fails leaves its included_source inert",
+          "[kernel][membership]") {
+  loopback_rig r;
+  const auto g = fresh_group(mcast::family::v4, true);
+  std::optional<mcast::source_membership<>> radio(mcast::join_source_group(r.rx, g, r.s2, r.lo));
+  auto extra = radio->include(r.s3);
+  {
+    failing_leaves fail(ENOBUFS);
+    radio.reset();
+  }
+  CHECK(!extra.active());
+  syscall_recorder rec;
+  extra.drop();
+  CHECK(rec.count() == 0);
+  mcast::set_option(r.rx, mcast::option::leave_group{g, r.lo});
+  CHECK(!kernel_has_group(g));
+}
+
+TEST_CASE("move-assigning over a membership whose leave fails does not hand its children to the new one",
+          "[kernel][membership]") {
+  loopback_rig r;
+  const auto g1 = fresh_group();
+  const auto g2 = fresh_group();
+  auto a = mcast::join_group(r.rx, g1, r.lo);
+  auto old_child = a.block(r.s3);
+  auto b = mcast::join_group(r.rx, g2, r.lo);
+  {
+    failing_leaves fail(ENOBUFS);
+    a = std::move(b);
+    CHECK(fail.failed == 1u);
+  }
+  CHECK(a.group() == g2);
+  CHECK(a.blocked_count() == 0); // not the old child, and no count that wrapped around
+  CHECK(!old_child.active());
+  {
+    syscall_recorder rec;
+    old_child.unblock(); // would have unblocked 127.0.0.3 on g2
+    CHECK(rec.count() == 0);
+  }
+  CHECK(r.got(g2) == std::pair(3, 3));
+  CHECK(r.got(g1) == std::pair(3, 0)); // g1 still joined with 127.0.0.3 blocked: its leave failed
+  mcast::set_option(r.rx, mcast::option::leave_group{g1, r.lo});
+  a.leave();
+  CHECK(!kernel_has_group(g1));
+  CHECK(!kernel_has_group(g2));
+}
+
+TEST_CASE("move-assigning over a membership leaves it and keeps the new one's children working",
+          "[kernel][membership]") {
+  loopback_rig r;
+  const auto g1 = fresh_group();
+  const auto g2 = fresh_group();
+  auto a = mcast::join_group(r.rx, g1, r.lo);
+  auto old_child = a.block(r.s3);
+  auto b = mcast::join_group(r.rx, g2, r.lo);
+  auto new_child = b.block(r.s2);
+  a = std::move(b);
+  CHECK(!old_child.active());
+  CHECK(new_child.active());
+  CHECK(a.blocked_count() == 1);
+  CHECK(!kernel_has_group(g1));
+  CHECK(r.got(g2) == std::pair(0, 3));
+  new_child.unblock();
+  CHECK(r.got(g2) == std::pair(3, 3));
+  CHECK(a.blocked_count() == 0);
 }

@@ -45,6 +45,12 @@ public:
     fail_at_ = index;
     error_ = error;
   }
+  // Fails every setsockopt of these option numbers (e.g. every leave) with `error`.
+  void fail_options(std::vector<int> names, int error) noexcept {
+    fail_names_ = std::move(names);
+    error_ = error;
+  }
+  std::size_t failed = 0; // how many calls were failed
   void clear() noexcept {
     calls.clear();
     fail_at_ = static_cast<std::size_t>(-1);
@@ -66,11 +72,17 @@ private:
       self->calls.push_back(info);
     } catch (...) {
     }
-    return n == self->fail_at_ ? self->error_ : 0;
+    bool fail = n == self->fail_at_;
+    if (info.kind == mcast::detail::syscall_kind::setsockopt)
+      for (int name : self->fail_names_)
+        fail = fail || info.name == name;
+    self->failed += fail;
+    return fail ? self->error_ : 0;
   }
 
   mcast::detail::syscall_hook_type previous_ = nullptr;
   std::size_t fail_at_ = static_cast<std::size_t>(-1);
+  std::vector<int> fail_names_;
   int error_ = 0;
 };
 

@@ -62,16 +62,20 @@
 // ---------------------------------------------------------------------------------------------
 // POSIX (Linux, macOS, the BSDs)
 // ---------------------------------------------------------------------------------------------
+#include <sys/types.h>
+#include <sys/socket.h>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/types.h>
 #include <unistd.h>
-#if defined(__linux__) && !defined(IPV6_MULTICAST_ALL)
+#if defined(__linux__)
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#if !defined(IPV6_MULTICAST_ALL)
 #define IPV6_MULTICAST_ALL 29 // linux/in6.h; older libcs lack it (Linux 4.20+)
+#endif
 #endif
 #endif
 
@@ -186,6 +190,21 @@ inline constexpr int ip_multicast_all = -1;
 inline constexpr int ipv6_multicast_all = -1;
 #endif
 
+// Linux alone accepts a source-specific join on a group the socket has joined any-source (it
+// silently switches the filter to INCLUDE); the handles read the filter first there. Windows
+// refuses that join itself (Microsoft's table) and the library adds no probing of its own there.
+inline constexpr bool needs_source_join_probe = is_linux;
+
+// Linux stores a membership made on interface 0 under the interface its route picked and, in the
+// filter calls (MCAST_MSFILTER) and IPv6's source calls, compares the index it is given
+// literally: the library resolves any() to that interface itself (see resolve_interface).
+inline constexpr bool resolves_any_interface = is_linux;
+
+// Linux checks the socket's family before a join: a socket with IPV6_V6ONLY set accepts an IPv4
+// join it can never deliver, and a dual-stack socket needs both *_MULTICAST_ALL off.
+inline constexpr bool checks_socket_family = is_linux;
+inline constexpr int ipv6_v6only = IPV6_V6ONLY;
+
 // On Windows an IPv4 interface may be named by index as the address 0.0.0.idx (ip_mreq and
 // ip_mreq_source); on POSIX imr_interface must be one of the interface's own addresses.
 inline constexpr bool ipv4_interface_by_index = is_windows;
@@ -203,6 +222,7 @@ inline constexpr int no_protocol_option = WSAENOPROTOOPT;
 inline constexpr int not_supported = WSAEOPNOTSUPP;
 inline constexpr int bad_handle = WSAENOTSOCK;
 inline constexpr int fault = WSAEFAULT;
+inline constexpr int net_unreachable = WSAENETUNREACH;
 } // namespace sys_errc
 inline int last_error() noexcept { return ::WSAGetLastError(); }
 inline void set_last_error(int e) noexcept { ::WSASetLastError(e); }
@@ -218,6 +238,7 @@ inline constexpr int no_protocol_option = ENOPROTOOPT;
 inline constexpr int not_supported = EOPNOTSUPP;
 inline constexpr int bad_handle = EBADF;
 inline constexpr int fault = EFAULT;
+inline constexpr int net_unreachable = ENETUNREACH;
 } // namespace sys_errc
 inline int last_error() noexcept { return errno; }
 inline void set_last_error(int e) noexcept { errno = e; }
@@ -307,6 +328,76 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
   return r == 0 ? 0 : last_error();
 #else
   (void)s; (void)kind; (void)level; (void)buf; (void)size;
+  return sys_errc::not_supported;
+#endif
+}
+
+// The interface the kernel's routing picks for a destination -- what Linux itself does for a
+// membership on interface 0 (IPv4: the output route of the group; IPv6: the route lookup of the
+// group) -- asked with one RTM_GETROUTE over rtnetlink. `addr` is the 4 or 16 address bytes.
+// Returns 0 and sets `index`, or an error number (ENETUNREACH: no route). Linux only.
+inline int raw_route_interface(int family, const void* addr, unsigned& index) noexcept {
+#if defined(__linux__)
+  const std::size_t alen = family == AF_INET ? 4 : 16;
+  const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0)
+    return errno;
+  // nlmsghdr, rtmsg, one RTA_DST attribute: built by offset in an aligned buffer.
+  alignas(nlmsghdr) unsigned char req[NLMSG_SPACE(sizeof(rtmsg)) + RTA_SPACE(16)];
+  std::memset(req, 0, sizeof req);
+  auto* h = reinterpret_cast<nlmsghdr*>(req);
+  h->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(sizeof(rtmsg)));
+  h->nlmsg_type = RTM_GETROUTE;
+  h->nlmsg_flags = NLM_F_REQUEST;
+  h->nlmsg_seq = 1;
+  auto* r = static_cast<rtmsg*>(NLMSG_DATA(h));
+  r->rtm_family = static_cast<unsigned char>(family);
+  r->rtm_dst_len = static_cast<unsigned char>(alen * 8);
+  auto* a = reinterpret_cast<rtattr*>(req + NLMSG_ALIGN(h->nlmsg_len));
+  a->rta_type = RTA_DST;
+  a->rta_len = static_cast<unsigned short>(RTA_LENGTH(alen));
+  std::memcpy(RTA_DATA(a), addr, alen);
+  h->nlmsg_len = static_cast<std::uint32_t>(NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len));
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  int result = 0;
+  if (::sendto(fd, req, h->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+    result = errno;
+  } else {
+    alignas(nlmsghdr) unsigned char reply[8192];
+    const ssize_t n = ::recv(fd, reply, sizeof reply, 0);
+    if (n < 0) {
+      result = errno;
+    } else {
+      result = ENETUNREACH;
+      int len = static_cast<int>(n);
+      for (auto* m = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(m, static_cast<unsigned>(len)); m = NLMSG_NEXT(m, len)) {
+        if (m->nlmsg_type == NLMSG_ERROR) {
+          const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(m));
+          result = e->error < 0 ? -e->error : ENETUNREACH;
+          break;
+        }
+        if (m->nlmsg_type != RTM_NEWROUTE)
+          continue;
+        const auto* rm = static_cast<const rtmsg*>(NLMSG_DATA(m));
+        int alen2 = static_cast<int>(RTM_PAYLOAD(m));
+        for (auto* at = RTM_RTA(rm); RTA_OK(at, alen2); at = RTA_NEXT(at, alen2))
+          if (at->rta_type == RTA_OIF && RTA_PAYLOAD(at) >= sizeof(int)) {
+            int oif = 0;
+            std::memcpy(&oif, RTA_DATA(at), sizeof oif);
+            if (oif > 0) {
+              index = static_cast<unsigned>(oif);
+              result = 0;
+            }
+          }
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  return result;
+#else
+  (void)family; (void)addr; (void)index;
   return sys_errc::not_supported;
 #endif
 }

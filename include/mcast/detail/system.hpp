@@ -19,7 +19,7 @@
 MCAST_BEGIN_NAMESPACE
 namespace detail {
 
-enum class syscall_kind { setsockopt, getsockopt, set_filter, get_filter };
+enum class syscall_kind { setsockopt, getsockopt, set_filter, get_filter, route_lookup };
 
 struct syscall_info {
   syscall_kind kind;
@@ -67,6 +67,12 @@ inline int sys_get_filter(native_handle_type s, filter_struct kind, int level, v
                           std::size_t size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::get_filter, s, level, 0);
   return raw_get_filter(s, kind, level, buf, size);
+}
+
+// The interface the stack's routing picks for a group (Linux; see raw_route_interface).
+inline int sys_route_interface(int family, const void* addr, unsigned& index) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::route_lookup, invalid_native_handle, family, 0);
+  return raw_route_interface(family, addr, index);
 }
 
 } // namespace detail

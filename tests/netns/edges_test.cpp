@@ -1,0 +1,267 @@
+// The contract on its edges, on a real kernel in the test namespace: network_interface::any()
+// behaves exactly as the interface the stack picks (lo here: 224.0.0.0/4 and ff00::/8 lead to it),
+// and a dual-stack IPv6 socket receives only what its own memberships admit.
+#include "catch.hpp"
+#include "support/hook.hpp"
+#include "support/net.hpp"
+#include "support/netns.hpp"
+
+using namespace mcast_test;
+using mcast::errc;
+using mcast::filter_mode;
+namespace o = mcast::option;
+
+namespace {
+
+const mcast::network_interface any_nic = mcast::network_interface::any();
+
+int total(const std::map<std::string, int>& counts) {
+  int n = 0;
+  for (const auto& [from, c] : counts)
+    n += c;
+  return n;
+}
+
+// An IPv6 UDP socket on [::]:port with IPV6_V6ONLY as asked (SO_REUSEADDR: several on one port).
+socket_fd udp6_on(std::uint16_t port, bool v6only) {
+  socket_fd s(::socket(AF_INET6, SOCK_DGRAM, 0));
+  check_sys(s.get() >= 0, "socket");
+  int one = 1, flag = v6only ? 1 : 0;
+  ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  check_sys(::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &flag, sizeof flag) == 0, "IPV6_V6ONLY");
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  a.sin6_port = htons(port);
+  check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "bind");
+  return s;
+}
+
+socket_fd udp4_on(std::uint16_t port) {
+  socket_fd s(::socket(AF_INET, SOCK_DGRAM, 0));
+  check_sys(s.get() >= 0, "socket");
+  int one = 1;
+  ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "bind");
+  return s;
+}
+
+std::uint16_t free_port() {
+  std::uint16_t p = 0;
+  socket_fd s = udp_receiver(mcast::family::v6, p);
+  return p;
+}
+
+mcast::family fam_of(int v) { return v == 4 ? mcast::family::v4 : mcast::family::v6; }
+
+} // namespace
+
+// ---- any(): the refusal of a source join on an any-source group -----------------------------
+
+TEMPLATE_TEST_CASE("a source join on any() after an any-source join on any() is refused, and the first still hears everyone",
+                   "[netns][any]", mcast::api::protocol_independent, mcast::api::ipv4) {
+  loopback_rig r;
+  const auto g = fresh_group();
+  auto conf = mcast::join_group<TestType>(r.rx, g, any_nic);
+  CHECK(conf.nic() == r.lo); // the interface the stack chose
+  std::error_code ec;
+  auto radio = mcast::join_source_group<TestType>(r.rx, g, r.s2, any_nic, ec);
+  CHECK(ec == errc::already_joined);
+  CHECK(!radio.joined());
+  CHECK(r.got(g) == std::pair(3, 3)); // Linux would have switched the group to INCLUDE {s2}
+  CHECK(!r.filter(g).include);
+}
+
+TEST_CASE("a source join on any() after a join on lo (and the reverse) is refused", "[netns][any]") {
+  for (int v : {4, 6}) {
+    loopback_rig r(false, fam_of(v));
+    INFO("IPv" << v);
+    const auto g = fresh_group(r.family);
+    {
+      auto conf = mcast::join_group(r.rx, g, r.lo);
+      std::error_code ec;
+      auto radio = mcast::join_source_group(r.rx, g, r.s2, any_nic, ec);
+      CHECK(ec == errc::already_joined);
+      CHECK(r.got(g) == std::pair(3, 3));
+    }
+    {
+      auto conf = mcast::join_group(r.rx, g, any_nic);
+      std::error_code ec;
+      auto radio = mcast::join_source_group(r.rx, g, r.s2, r.lo, ec);
+      CHECK(ec == errc::already_joined);
+      CHECK(r.got(g) == std::pair(3, 3));
+    }
+    CHECK(!kernel_has_group(g));
+  }
+}
+
+TEST_CASE("apply_sequence with any() refuses a source join on a group joined any-source", "[netns][any]") {
+  for (int v : {4, 6}) {
+    loopback_rig r(false, fam_of(v));
+    INFO("IPv" << v);
+    const auto g = fresh_group(r.family);
+    auto conf = mcast::join_group(r.rx, g, any_nic);
+    std::error_code ec;
+    mcast::apply_sequence(r.rx, ec, o::join_source_group{g, r.s2, any_nic});
+    CHECK(ec == errc::already_joined);
+    CHECK(r.got(g) == std::pair(3, 3));
+  }
+  loopback_rig r;
+  const auto g = fresh_group();
+  auto conf = mcast::join_group<mcast::api::ipv4>(r.rx, g, any_nic);
+  std::error_code ec;
+  mcast::apply_sequence(r.rx, ec, o::ip_add_source_membership{g, r.s2, any_nic});
+  CHECK(ec == errc::already_joined);
+  CHECK(r.got(g) == std::pair(3, 3));
+}
+
+TEST_CASE("apply_sequence with any() works as with lo", "[netns][any]") {
+  for (int v : {4, 6}) {
+    loopback_rig r(false, fam_of(v));
+    INFO("IPv" << v);
+    const auto g = fresh_group(r.family);
+    mcast::apply_sequence(r.rx, o::join_group{g, any_nic}, o::block_source{g, r.s3, any_nic});
+    mcast_test::multicast_all_off(r.rx, v == 6);
+    CHECK(r.got(g) == std::pair(3, 0));
+    CHECK(r.filter(g).sources.size() == 1);
+    mcast::set_option(r.rx, o::leave_group{g, any_nic});
+    CHECK(!kernel_has_group(g));
+    mcast::apply_sequence(r.rx, o::join_source_group{g, r.s2, any_nic}, o::join_source_group{g, r.s3, any_nic},
+                          o::leave_source_group{g, r.s3, any_nic});
+    CHECK(r.got(g) == std::pair(3, 0));
+    mcast::set_option(r.rx, o::leave_group{g, r.lo});
+    CHECK(!kernel_has_group(g));
+  }
+}
+
+// ---- any(): the final-state filter calls ------------------------------------------------------
+
+TEST_CASE("join_with_filter on any() reads and sets its filter as on lo", "[netns][any][source_filter]") {
+  for (int v : {4, 6}) {
+    loopback_rig r(false, fam_of(v));
+    INFO("IPv" << v);
+    const auto g = fresh_group(r.family);
+    auto f = mcast::join_with_filter(r.rx, g, any_nic, filter_mode::exclude, {r.s3});
+    CHECK(f.nic() == r.lo);
+    CHECK(r.got(g) == std::pair(3, 0));
+    auto back = f.filter();
+    CHECK(back.mode == filter_mode::exclude);
+    CHECK(texts(back) == std::vector<std::string>{r.s3.to_string()});
+    CHECK(mcast::get_source_filter(r.rx, g, any_nic) == back);
+    f.set(filter_mode::include, {r.s2});
+    CHECK(r.got(g) == std::pair(3, 0));
+    CHECK(r.filter(g).include);
+    mcast::set_source_filter(r.rx, g, any_nic, filter_mode::exclude, std::vector<mcast::source>{});
+    CHECK(r.got(g) == std::pair(3, 3));
+    CHECK(mcast::get_source_filter(r.rx, g, any_nic).mode == filter_mode::exclude);
+    f.leave();
+    CHECK(!kernel_has_group(g));
+  }
+}
+
+TEST_CASE("get_source_filter and set_source_filter on any() after a raw join on any()", "[netns][any][source_filter]") {
+  for (int v : {4, 6}) {
+    loopback_rig r(true, fam_of(v));
+    INFO("IPv" << v);
+    const auto g = fresh_group(r.family);
+    mcast::set_option(r.rx, o::join_group{g, any_nic});
+    mcast::set_source_filter(r.rx, g, any_nic, filter_mode::exclude, {r.s2});
+    CHECK(r.got(g) == std::pair(0, 3));
+    const auto f = mcast::get_source_filter(r.rx, g, any_nic);
+    CHECK(f.mode == filter_mode::exclude);
+    CHECK(texts(f) == std::vector<std::string>{r.s2.to_string()});
+    mcast::set_option(r.rx, o::leave_group{g, any_nic});
+    CHECK(!kernel_has_group(g));
+  }
+  loopback_rig r(true);
+  const auto g = fresh_group();
+  auto m = mcast::join_with_filter<mcast::api::ipv4>(r.rx, g, any_nic, filter_mode::exclude, {r.s3});
+  CHECK(texts(m.filter()) == std::vector<std::string>{"127.0.0.3"});
+  CHECK(texts(mcast::get_source_filter<mcast::api::ipv4>(r.rx, g, any_nic)) == std::vector<std::string>{"127.0.0.3"});
+  CHECK(texts(mcast::get_source_filter(r.rx, g, any_nic)) == std::vector<std::string>{"127.0.0.3"});
+}
+
+TEST_CASE("IPv6 handles on any() block and include on the interface the stack chose", "[netns][any][ipv6]") {
+  loopback_rig r(false, mcast::family::v6);
+  const auto g = fresh_group(mcast::family::v6);
+  auto conf = mcast::join_group(r.rx, g, any_nic);
+  auto mute = conf.block(r.s3);
+  CHECK(r.got(g) == std::pair(3, 0));
+  CHECK(r.filter(g).sources == std::vector<std::string>{"2001:db8::3"});
+  mute.unblock();
+  CHECK(r.got(g) == std::pair(3, 3));
+  conf.leave();
+  const auto gs = fresh_group(mcast::family::v6, true);
+  auto radio = mcast::join_source_group(r.rx, gs, r.s2, any_nic);
+  auto extra = radio.include(r.s3);
+  CHECK(r.got(gs) == std::pair(3, 3));
+  extra.drop();
+  CHECK(r.got(gs) == std::pair(3, 0));
+  radio.leave();
+  CHECK(!kernel_has_group(gs));
+}
+
+// ---- sockets and families ----------------------------------------------------------------------
+
+TEST_CASE("a dual-stack socket that joins an IPv4 group receives no other socket's IPv6 group", "[netns][dual-stack]") {
+  const std::uint16_t port = free_port();
+  socket_fd dual = udp6_on(port, false);
+  socket_fd other = udp6_on(port, true);
+  const auto g4 = fresh_group(mcast::family::v4);
+  const auto g6 = fresh_group(mcast::family::v6);
+  const auto lo = mcast::network_interface::from_name("lo");
+  const auto s2 = mcast::make_source("127.0.0.2");
+  const auto s6 = mcast::make_source("2001:db8::2");
+  auto mine = mcast::join_group(dual, g4, lo);
+  auto theirs = mcast::join_group(other, g6, lo);
+  CHECK(total(delivery(dual, g4, port, {s2})) == 3);  // its own IPv4 group, as ::ffff:127.0.0.2
+  CHECK(total(delivery(dual, g6, port, {s6})) == 0);  // not the other socket's IPv6 group
+  CHECK(total(delivery(other, g6, port, {s6})) == 3);
+}
+
+TEST_CASE("a dual-stack socket that joins an IPv6 group receives no other socket's IPv4 group", "[netns][dual-stack]") {
+  const std::uint16_t port = free_port();
+  socket_fd dual = udp6_on(port, false);
+  socket_fd other = udp4_on(port);
+  const auto g4 = fresh_group(mcast::family::v4);
+  const auto g6 = fresh_group(mcast::family::v6);
+  const auto lo = mcast::network_interface::from_name("lo");
+  auto mine = mcast::join_group(dual, g6, lo);
+  auto theirs = mcast::join_group(other, g4, lo);
+  CHECK(total(delivery(dual, g6, port, {mcast::make_source("2001:db8::2")})) == 3);
+  CHECK(total(delivery(dual, g4, port, {mcast::make_source("127.0.0.2")})) == 0);
+  CHECK(total(delivery(other, g4, port, {mcast::make_source("127.0.0.2")})) == 3);
+}
+
+TEST_CASE("a group the socket can never receive is family_mismatch, before any change", "[netns][dual-stack]") {
+  const std::uint16_t port = free_port();
+  const auto lo = mcast::network_interface::from_name("lo");
+  const auto g4 = fresh_group(mcast::family::v4);
+  const auto g6 = fresh_group(mcast::family::v6);
+  const auto s4 = mcast::make_source("127.0.0.2");
+  const auto s6 = mcast::make_source("2001:db8::2");
+  socket_fd v6only = udp6_on(port, true);
+  socket_fd v4 = udp4_on(port);
+  syscall_recorder rec;
+  std::error_code ec;
+  auto a = mcast::join_group(v6only, g4, lo, ec); // Linux accepts this join and never delivers
+  CHECK(ec == errc::family_mismatch);
+  auto b = mcast::join_source_group(v6only, g4, s4, lo, ec);
+  CHECK(ec == errc::family_mismatch);
+  auto c = mcast::join_with_filter(v6only, g4, lo, filter_mode::exclude, {s4}, ec);
+  CHECK(ec == errc::family_mismatch);
+  auto d = mcast::join_group(v4, g6, lo, ec);
+  CHECK(ec == errc::family_mismatch);
+  auto e = mcast::join_source_group(v4, g6, s6, any_nic, ec);
+  CHECK(ec == errc::family_mismatch);
+  CHECK(!a.joined());
+  CHECK(!b.joined());
+  CHECK(!c.joined());
+  CHECK(!d.joined());
+  CHECK(!e.joined());
+  CHECK(rec.count(mcast::detail::syscall_kind::setsockopt) == 0);
+  CHECK(!kernel_has_group(g4));
+  CHECK(!kernel_has_group(g6));
+}
