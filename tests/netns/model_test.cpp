@@ -2,7 +2,8 @@
 //
 // A reference model of the per-(socket, interface, group) state machine (semantics.md §5: none,
 // any-source with a blocked set, source-specific with an included set) is driven alongside the
-// real thing: random operations over several sockets, groups and sources, IPv4 and IPv6, through
+// real thing: random operations over several sockets, groups and sources, IPv4, IPv6 and IPv4 on
+// dual-stack IPv6 sockets, each call on lo or on any() (which leads to lo here), through
 // every handle type and through raw apply_sequence. After every step, for every (socket, group):
 //   model state == libc getsourcefilter (an oracle independent of the library) == the library's view,
 // and every error returned == the errc the model expects.
@@ -73,10 +74,11 @@ struct cell {
 
 class world {
 public:
-  world(mcast::family f, std::mt19937& rng) : f_(f), rng_(rng) {
+  // `dual`: the sockets are dual-stack IPv6 sockets (IPV6_V6ONLY off) and the groups IPv4.
+  world(mcast::family f, std::mt19937& rng, bool dual = false) : f_(f), rng_(rng) {
     for (int i = 0; i < 2; ++i) {
       std::uint16_t port = 0;
-      sockets_.push_back(udp_receiver(f, port));
+      sockets_.push_back(dual ? udp_dual_receiver(port) : udp_receiver(f, port));
     }
     groups_.push_back(fresh_group(f));
     groups_.push_back(fresh_group(f, true));
@@ -98,17 +100,19 @@ public:
     std::ostringstream what;
     what << "socket " << si << " group " << groups_[gi].to_string() << ": ";
     const int op = static_cast<int>(pick(12));
+    // Each call names lo or any() (which the stack resolves to lo here): the rules must not care.
+    const mcast::network_interface& nic = pick(2) ? lo_ : any_;
 
     switch (op) {
     case 0: { // any-source join (a second handle on a held cell must be refused)
       what << "join_group api " << api;
       want = c.model.k == kind::none ? errc{} : errc::already_joined;
       if (api == 0)
-        keep(c.pi.any, mcast::join_group(sock(si), groups_[gi], lo_, ec), ec, want, what.str(), log);
+        keep(c.pi.any, mcast::join_group(sock(si), groups_[gi], nic, ec), ec, want, what.str(), log);
       else if (api == 1)
-        keep(c.v4.any, mcast::join_group<mcast::api::ipv4>(sock(si), groups_[gi], lo_, ec), ec, want, what.str(), log);
+        keep(c.v4.any, mcast::join_group<mcast::api::ipv4>(sock(si), groups_[gi], nic, ec), ec, want, what.str(), log);
       else
-        keep(c.v6.any, mcast::join_group<mcast::api::ipv6>(sock(si), groups_[gi], lo_, ec), ec, want, what.str(), log);
+        keep(c.v6.any, mcast::join_group<mcast::api::ipv6>(sock(si), groups_[gi], nic, ec), ec, want, what.str(), log);
       if (!ec)
         c.model = {kind::any, {}};
       return;
@@ -117,9 +121,9 @@ public:
       what << "join_source_group " << st << " api " << api;
       want = c.model.k == kind::none ? errc{} : errc::already_joined;
       if (api == 1)
-        keep(c.v4.src, mcast::join_source_group<mcast::api::ipv4>(sock(si), groups_[gi], s, lo_, ec), ec, want, what.str(), log);
+        keep(c.v4.src, mcast::join_source_group<mcast::api::ipv4>(sock(si), groups_[gi], s, nic, ec), ec, want, what.str(), log);
       else
-        keep(c.pi.src, mcast::join_source_group(sock(si), groups_[gi], s, lo_, ec), ec, want, what.str(), log);
+        keep(c.pi.src, mcast::join_source_group(sock(si), groups_[gi], s, nic, ec), ec, want, what.str(), log);
       if (!ec)
         c.model = {kind::src, {st}};
       return;
@@ -131,10 +135,10 @@ public:
       const bool nothing = mode == filter_mode::include && list.empty(); // INCLUDE {}: no membership, no call
       want = c.model.k == kind::none || nothing ? errc{} : errc::already_joined;
       if (api == 1)
-        keep(c.v4.filtered, mcast::join_with_filter<mcast::api::ipv4>(sock(si), groups_[gi], lo_, mode, list, ec), ec, want,
+        keep(c.v4.filtered, mcast::join_with_filter<mcast::api::ipv4>(sock(si), groups_[gi], nic, mode, list, ec), ec, want,
              what.str(), log);
       else
-        keep(c.pi.filtered, mcast::join_with_filter(sock(si), groups_[gi], lo_, mode, list, ec), ec, want, what.str(), log);
+        keep(c.pi.filtered, mcast::join_with_filter(sock(si), groups_[gi], nic, mode, list, ec), ec, want, what.str(), log);
       if (!ec && !nothing)
         c.model = {mode == filter_mode::include ? kind::src : kind::any, texts_of(list)};
       return;
@@ -224,8 +228,8 @@ public:
     case 9: { // raw joins against whatever is there (the Linux divergences must be refused)
       what << "apply_sequence(join_source_group " << st << ", leave_source_group)";
       want = c.model.k == kind::none ? errc{} : errc::already_joined;
-      mcast::apply_sequence(sock(si), ec, o::join_source_group{groups_[gi], s, lo_},
-                            o::leave_source_group{groups_[gi], s, lo_});
+      mcast::apply_sequence(sock(si), ec, o::join_source_group{groups_[gi], s, nic},
+                            o::leave_source_group{groups_[gi], s, nic});
       expect(ec, want, what.str(), log);
       return; // on success the sequence ends with no membership
     }
@@ -233,18 +237,18 @@ public:
       what << "apply_sequence(join_group, block " << st << ", unblock, leave_group)";
       want = c.model.k == kind::none ? errc{} : errc::already_joined;
       if (api == 1)
-        mcast::apply_sequence(sock(si), ec, o::ip_add_membership{groups_[gi], lo_}, o::ip_block_source{groups_[gi], s, lo_},
-                              o::ip_unblock_source{groups_[gi], s, lo_}, o::ip_drop_membership{groups_[gi], lo_});
+        mcast::apply_sequence(sock(si), ec, o::ip_add_membership{groups_[gi], nic}, o::ip_block_source{groups_[gi], s, nic},
+                              o::ip_unblock_source{groups_[gi], s, nic}, o::ip_drop_membership{groups_[gi], nic});
       else
-        mcast::apply_sequence(sock(si), ec, o::join_group{groups_[gi], lo_}, o::block_source{groups_[gi], s, lo_},
-                              o::unblock_source{groups_[gi], s, lo_}, o::leave_group{groups_[gi], lo_});
+        mcast::apply_sequence(sock(si), ec, o::join_group{groups_[gi], nic}, o::block_source{groups_[gi], s, nic},
+                              o::unblock_source{groups_[gi], s, nic}, o::leave_group{groups_[gi], nic});
       expect(ec, want, what.str(), log);
       return;
     }
     default: { // a sequence that depends on the source values: refused before any call
       what << "apply_sequence(join_group, block " << st << ", block " << st << ")";
-      mcast::apply_sequence(sock(si), ec, o::join_group{groups_[gi], lo_}, o::block_source{groups_[gi], s, lo_},
-                            o::block_source{groups_[gi], s, lo_});
+      mcast::apply_sequence(sock(si), ec, o::join_group{groups_[gi], nic}, o::block_source{groups_[gi], s, nic},
+                            o::block_source{groups_[gi], s, nic});
       expect(ec, errc::source_already_present, what.str(), log);
       return;
     }
@@ -391,6 +395,7 @@ private:
   std::vector<mcast::group> groups_;
   std::vector<mcast::source> sources_;
   mcast::network_interface lo_ = mcast::network_interface::from_name("lo");
+  mcast::network_interface any_ = mcast::network_interface::any();
   std::vector<cell> cells_;
 };
 
@@ -407,8 +412,9 @@ TEST_CASE("random operation sequences agree with the model, the kernel and the l
   std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   world v4(mcast::family::v4, rng);
   world v6(mcast::family::v6, rng);
+  world dual(mcast::family::v4, rng, true); // IPv4 groups on dual-stack IPv6 sockets
   for (unsigned long n = 0; n < sequences; ++n) {
-    world& w = (n % 2 == 0) ? v4 : v6;
+    world& w = (n % 3 == 0) ? v4 : (n % 3 == 1) ? v6 : dual;
     std::vector<std::string> log;
     const int length = 4 + static_cast<int>(n % 9);
     for (int i = 0; i < length; ++i) {
@@ -420,6 +426,6 @@ TEST_CASE("random operation sequences agree with the model, the kernel and the l
   }
   std::printf("model: seed %lu, %lu sequences, %zu operations, 0 divergences "
               "(reproduce: MCAST_MODEL_SEED=%lu mcast_netns_tests \"[model]\")\n",
-              seed, sequences, v4.steps + v6.steps, seed);
-  CHECK(v4.steps + v6.steps > sequences * 4);
+              seed, sequences, v4.steps + v6.steps + dual.steps, seed);
+  CHECK(v4.steps + v6.steps + dual.steps > sequences * 4);
 }

@@ -50,10 +50,15 @@ public:
     fail_names_ = std::move(names);
     error_ = error;
   }
+  // Fails call `index` and every call after it: a second fault in whatever undoes the first.
+  void fail_from(std::size_t index, int error) noexcept {
+    fail_from_ = index;
+    error_ = error;
+  }
   std::size_t failed = 0; // how many calls were failed
   void clear() noexcept {
     calls.clear();
-    fail_at_ = static_cast<std::size_t>(-1);
+    fail_at_ = fail_from_ = static_cast<std::size_t>(-1);
   }
 
   std::vector<mcast::detail::syscall_info> calls;
@@ -72,7 +77,7 @@ private:
       self->calls.push_back(info);
     } catch (...) {
     }
-    bool fail = n == self->fail_at_;
+    bool fail = n == self->fail_at_ || n >= self->fail_from_;
     if (info.kind == mcast::detail::syscall_kind::setsockopt)
       for (int name : self->fail_names_)
         fail = fail || info.name == name;
@@ -82,6 +87,7 @@ private:
 
   mcast::detail::syscall_hook_type previous_ = nullptr;
   std::size_t fail_at_ = static_cast<std::size_t>(-1);
+  std::size_t fail_from_ = static_cast<std::size_t>(-1);
   std::vector<int> fail_names_;
   int error_ = 0;
 };

@@ -106,6 +106,22 @@ inline socket_fd udp_receiver(mcast::family f, std::uint16_t& port, bool reuse =
   return s;
 }
 
+// An IPv6 UDP socket with IPV6_V6ONLY off (it receives IPv4 too, as ::ffff:a.b.c.d), bound to the
+// wildcard address and a port the kernel picks.
+inline socket_fd udp_dual_receiver(std::uint16_t& port) {
+  socket_fd s(::socket(AF_INET6, SOCK_DGRAM, 0));
+  check_sys(s.get() >= 0, "socket");
+  int off = 0;
+  check_sys(::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == 0, "IPV6_V6ONLY");
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "bind");
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  port = ntohs(a.sin6_port);
+  return s;
+}
+
 // A UDP socket that sends from `src` (which must be local: 127.0.0.x, or an address of lo in a
 // test namespace) with lo as its multicast interface, loopback on, TTL/hops 1.
 inline socket_fd udp_sender(const mcast::source& src) {
