@@ -139,6 +139,21 @@ std::vector<scenario> scenarios() {
 }
 
 
+// How many system calls the operation makes when nothing fails (and that it then leaves nothing).
+inline std::size_t calls_without_faults(const where& w, const scenario& sc) {
+  context c(w);
+  sc.setup(c);
+  syscall_recorder rec;
+  std::error_code ec;
+  sc.op(c, ec);
+  REQUIRE(!ec);
+  const std::size_t calls = rec.count();
+  c.teardown();
+  CHECK(!kernel_has_group(c.g));
+  CHECK(!kernel_has_group(c.gs));
+  return calls;
+}
+
 // Single faults: the strong guarantee -- the error is reported, the handle's state and the
 // kernel's are as before, and destroying everything leaves nothing joined.
 inline void run_single_faults(const where& w) {
@@ -146,20 +161,7 @@ inline void run_single_faults(const where& w) {
   int cases = 0;
   std::size_t total_calls = 0;
   for (const auto& sc : scenarios()) {
-    // How many system calls the operation makes when nothing fails.
-    std::size_t calls = 0;
-    {
-      context c(w);
-      sc.setup(c);
-      syscall_recorder rec;
-      std::error_code ec;
-      sc.op(c, ec);
-      REQUIRE(!ec);
-      calls = rec.count();
-      c.teardown();
-      CHECK(!kernel_has_group(c.g));
-      CHECK(!kernel_has_group(c.gs));
-    }
+    const std::size_t calls = calls_without_faults(w, sc);
     REQUIRE(calls > 0);
     total_calls += calls;
     std::printf("fault injection (%s%s): %-18s %zu call(s) x 4 errors\n", w.nic.to_string().c_str(),
@@ -195,16 +197,7 @@ inline void run_single_faults(const where& w) {
 inline void run_double_faults(const where& w) {
   int cases = 0;
   for (const auto& sc : scenarios()) {
-    std::size_t calls = 0;
-    {
-      context c(w);
-      sc.setup(c);
-      syscall_recorder rec;
-      std::error_code ec;
-      sc.op(c, ec);
-      calls = rec.count();
-      c.teardown();
-    }
+    const std::size_t calls = calls_without_faults(w, sc);
     for (std::size_t k = 0; k < calls; ++k) {
       context c(w);
       sc.setup(c);

@@ -77,8 +77,9 @@ inline mcast::group fresh_group(mcast::family f = mcast::family::v4, bool ssm = 
   return mcast::make_group(buf);
 }
 
-// A UDP socket bound to the wildcard address and a port the kernel picks.
-inline socket_fd udp_receiver(mcast::family f, std::uint16_t& port, bool reuse = false) {
+// A UDP socket bound to the wildcard address and a port the kernel picks. IPv6 sockets are
+// IPV6_V6ONLY unless `dual_stack` (then it receives IPv4 too, as ::ffff:a.b.c.d).
+inline socket_fd udp_receiver(mcast::family f, std::uint16_t& port, bool reuse = false, bool dual_stack = false) {
   const int fam = f == mcast::family::v4 ? AF_INET : AF_INET6;
   socket_fd s(::socket(fam, SOCK_DGRAM, 0));
   check_sys(s.get() >= 0, "socket");
@@ -86,41 +87,21 @@ inline socket_fd udp_receiver(mcast::family f, std::uint16_t& port, bool reuse =
     int one = 1;
     ::setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   }
-  if (f == mcast::family::v4) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "bind");
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin_port);
-  } else {
-    int on = 1;
-    ::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
-    sockaddr_in6 a{};
-    a.sin6_family = AF_INET6;
-    check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "bind");
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    port = ntohs(a.sin6_port);
+  sockaddr_storage a{};
+  a.ss_family = static_cast<sa_family_t>(fam);
+  socklen_t len = f == mcast::family::v4 ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  if (f == mcast::family::v6) {
+    int v6only = dual_stack ? 0 : 1;
+    check_sys(::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) == 0, "IPV6_V6ONLY");
   }
+  check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), len) == 0, "bind");
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  port = ntohs(f == mcast::family::v4 ? reinterpret_cast<sockaddr_in*>(&a)->sin_port
+                                      : reinterpret_cast<sockaddr_in6*>(&a)->sin6_port);
   return s;
 }
 
-// An IPv6 UDP socket with IPV6_V6ONLY off (it receives IPv4 too, as ::ffff:a.b.c.d), bound to the
-// wildcard address and a port the kernel picks.
-inline socket_fd udp_dual_receiver(std::uint16_t& port) {
-  socket_fd s(::socket(AF_INET6, SOCK_DGRAM, 0));
-  check_sys(s.get() >= 0, "socket");
-  int off = 0;
-  check_sys(::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off) == 0, "IPV6_V6ONLY");
-  sockaddr_in6 a{};
-  a.sin6_family = AF_INET6;
-  check_sys(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0, "bind");
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  port = ntohs(a.sin6_port);
-  return s;
-}
+inline socket_fd udp_dual_receiver(std::uint16_t& port) { return udp_receiver(mcast::family::v6, port, false, true); }
 
 // A UDP socket that sends from `src` (which must be local: 127.0.0.x, or an address of lo in a
 // test namespace) with lo as its multicast interface, loopback on, TTL/hops 1.
