@@ -69,6 +69,15 @@ public:
         return false;
     return bytes_[15] == 1;
   }
+  /// ::ffff:a.b.c.d, an IPv4 address written as IPv6 (RFC 4291 2.5.5.2).
+  bool is_v4_mapped() const noexcept {
+    if (!is_v6())
+      return false;
+    for (std::size_t i = 0; i < 10; ++i)
+      if (bytes_[i] != 0)
+        return false;
+    return bytes_[10] == 0xff && bytes_[11] == 0xff;
+  }
   /// 255.255.255.255 (IPv4 only).
   bool is_limited_broadcast() const noexcept {
     return is_v4() && bytes_[0] == 0xff && bytes_[1] == 0xff && bytes_[2] == 0xff && bytes_[3] == 0xff;
@@ -289,12 +298,18 @@ inline group make_group(std::string_view text) {
   return *g;
 }
 
-/// errc::not_unicast for a multicast, unspecified or limited-broadcast address; the noexcept
-/// form returns no value then.
+/// errc::not_unicast for a multicast, unspecified or limited-broadcast address;
+/// errc::family_mismatch for an IPv4-mapped IPv6 address (::ffff:a.b.c.d): no IPv6 datagram comes
+/// from one, and as an IPv4 source it must be written as IPv4. The noexcept form returns no value
+/// then.
 inline std::optional<source> make_source(const address& a, std::error_code& ec) noexcept {
   ec.clear();
   if (a.is_multicast() || a.is_unspecified() || a.is_limited_broadcast()) {
     ec = make_error_code(errc::not_unicast);
+    return std::nullopt;
+  }
+  if (a.is_v4_mapped()) {
+    ec = make_error_code(errc::family_mismatch);
     return std::nullopt;
   }
   return source(a);

@@ -69,7 +69,8 @@ public:
   }
 
   /// By name ("lo", "eth0"; on Windows the NDIS name, e.g. "ethernet_32769"); a decimal number is
-  /// taken as an index. errc::no_such_interface when there is none.
+  /// taken as an index. errc::no_such_interface when there is none, and for a Linux address label
+  /// such as "lo:0" (it names an address of lo, not an interface).
   static network_interface from_name(std::string_view name, std::error_code& ec) noexcept {
     ec.clear();
     char buf[detail::interface_name_max];
@@ -94,7 +95,14 @@ public:
       ec = make_error_code(errc::no_such_interface);
       return any();
     }
-    return from_index(index, ec);
+    network_interface nic = from_index(index, ec);
+    if (!ec && nic.name() != name) {
+      // Linux resolves an address label ("eth0:1") to its interface; a label names an address,
+      // not an interface, so it is refused rather than silently taken for another name.
+      ec = make_error_code(errc::no_such_interface);
+      return any();
+    }
+    return nic;
   }
   static network_interface from_name(std::string_view name) {
     std::error_code ec;

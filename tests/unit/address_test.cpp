@@ -67,6 +67,23 @@ TEST_CASE("sources are specified unicast addresses", "[address][errors]") {
   CHECK(ec == mcast::errc::invalid_address);
 }
 
+TEST_CASE("an IPv4-mapped IPv6 address is no source: family_mismatch, whatever IPv4 address it maps", "[address][errors]") {
+  std::error_code ec;
+  for (const char* mapped : {"::ffff:0.0.0.0", "::ffff:255.255.255.255", "::ffff:127.0.0.2", "::ffff:192.0.2.7"}) {
+    INFO(mapped);
+    CHECK(mcast::make_address(mapped).is_v4_mapped());
+    CHECK(!mcast::make_source(mapped, ec));
+    CHECK(ec == mcast::errc::family_mismatch);
+  }
+  CHECK(!mcast::make_address("::1").is_v4_mapped());
+  CHECK(!mcast::make_address("127.0.0.2").is_v4_mapped());
+  CHECK(!mcast::make_address("::fffe:7f00:2").is_v4_mapped());
+  CHECK(mcast::make_source("2001:db8::ffff:7f00:2", ec)); // ::ffff at the end is an ordinary address
+  CHECK(!ec);
+  CHECK(!mcast::make_group("::ffff:239.1.2.3", ec)); // not ff00::/8
+  CHECK(ec == mcast::errc::not_multicast);
+}
+
 TEST_CASE("addresses convert to and from the platform types", "[address]") {
   const auto a = mcast::make_address("192.0.2.7");
   const in_addr raw = a.to_in_addr();

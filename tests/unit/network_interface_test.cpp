@@ -31,6 +31,15 @@ TEST_CASE("loopback by name, index and address resolve to the same interface", "
   const auto by_v6 = mcast::network_interface::from_address(mcast::make_address("::1"));
   CHECK(by_v6 == by_name);
 }
+
+TEST_CASE("an address label (lo:0) is not an interface name", "[interface][errors]") {
+  std::error_code ec;
+  (void)mcast::network_interface::from_name("lo:0", ec); // Linux's if_nametoindex gives lo's index
+  CHECK(ec == mcast::errc::no_such_interface);
+  (void)mcast::network_interface::from_name("lo:", ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+  CHECK(mcast::network_interface::from_name("lo").name() == "lo");
+}
 #endif
 
 TEST_CASE("unknown interfaces get errc::no_such_interface", "[interface][errors]") {
