@@ -6,7 +6,8 @@
 // Nothing else is needed to use mcast with Asio: every mcast::option type is an Asio
 // SettableSocketOption (`socket.set_option(mcast::option::block_source{g, s, nic})`), and the
 // handles and filter calls take an asio::ip::udp::socket directly (through native_handle()).
-// This header adds the conversions between asio::ip::address and mcast's address types.
+// This header adds the conversions between asio::ip::address and mcast's address types, and makes
+// Asio's error codes compare equal to mcast::errc (include it where you compare them).
 // Link the CMake target mcast::asio (it brings Asio, with ASIO_STANDALONE).
 #ifndef MCAST_ASIO_HPP
 #define MCAST_ASIO_HPP
@@ -17,9 +18,17 @@
 
 #include "mcast.hpp"
 
+#include <asio/error_code.hpp>
 #include <asio/ip/address.hpp>
 
 MCAST_BEGIN_NAMESPACE
+
+namespace detail {
+// Asio reports system errors in its own category ("asio.system") with the system's numbers:
+// registered here, by identity, its codes compare equal to the errc they unambiguously mean
+// (`socket.set_option(opt, ec); ec == mcast::errc::limit_exceeded`).
+inline const bool asio_category_registered = (register_system_category(::asio::system_category()), true);
+} // namespace detail
 
 /// An asio::ip::address as an mcast::address (IPv6 scope ids are not carried: name the
 /// interface with network_interface instead).

@@ -1,7 +1,20 @@
-// mcast/error.hpp -- mcast::errc, its category, and the one translation of system errors.
+// mcast/error.hpp -- mcast::errc, its categories, and how a system error keeps its meaning.
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+// Two kinds of std::error_code come out of the library, and `ec.value()` is never a mix:
+// - a problem mcast found itself (a bad value, an ordering rule): value = the errc, category
+//   mcast::error_category();
+// - a kernel refusal mcast translated: value = the raw system error, exactly as the system gave
+//   it, in a category that says which errc it means (one category per errc, named
+//   "mcast.system"). Its message is the errc's text plus the system's; mcast::system_error_of()
+//   gives the raw code in the system category.
+// Either compares equal to its errc (`ec == mcast::errc::already_joined`), as Boost.Beast
+// separates codes from conditions. Raw system codes (the raw layer, Asio's codes) compare equal to
+// the conditions they unambiguously mean (ENOBUFS == errc::limit_exceeded, ...).
+// Which raw code means what for which operation is decided by the rule table
+// (detail/rule_table.hpp), not here.
 #ifndef MCAST_ERROR_HPP
 #define MCAST_ERROR_HPP
 
@@ -11,26 +24,41 @@
 
 #include "detail/socket_types.hpp"
 
-#include <cstring>
+#include <atomic>
 #include <string>
 #include <system_error>
 
 MCAST_BEGIN_NAMESPACE
 
+// Every errc with its message: the enum, the messages and the translated categories come from
+// this one list.
+#define MCAST_DETAIL_ERRC_LIST(X)                                                                            \
+  X(invalid_address, "not an IPv4 or IPv6 address")                                                          \
+  X(not_multicast, "the group address is not a multicast address")                                          \
+  X(not_unicast, "the source address must be a specified unicast address")                                   \
+  X(family_mismatch, "IPv4 and IPv6 addresses, options or sockets are mixed")                               \
+  X(no_such_interface, "no such network interface")                                                         \
+  X(no_ipv4_address, "the interface has no IPv4 address (needed by the IP_* options on this platform)")       \
+  X(already_joined, "the group is already joined on this socket and interface")                             \
+  X(not_joined, "the group is not joined on this socket and interface")                                     \
+  X(source_already_present, "the source is already blocked or included")                                    \
+  X(source_not_present, "the source is not blocked or included")                                            \
+  X(wrong_mode, "the operation does not fit the membership's mode (any-source vs source-specific)")          \
+  X(limit_exceeded, "too many groups or sources for this socket")                                          \
+  X(unsupported, "the network stack does not support this option")                                        \
+  X(invalid_sequence, "the options cannot be applied in this order")                                       \
+  X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")
+
 /// Portable error conditions. Compare any `std::error_code` the library gives you with them:
-/// `if (ec == mcast::errc::already_joined) ...` -- the same on Windows and Linux.
-///
-/// Like `std::errc`, this is an error *condition* enum. Errors the library detects itself (bad
-/// values, ordering rules) are codes of `mcast::error_category()`; when a kernel refusal was
-/// translated the code also keeps the raw system error, see `mcast::system_error_of()`. Codes the
-/// raw layer (`mcast::set_option`) returns are the untouched system codes; they still compare
-/// equal to the condition they unambiguously mean (ENOBUFS == errc::limit_exceeded, ...).
+/// `if (ec == mcast::errc::already_joined) ...` -- the same on every platform. Like `std::errc`
+/// this is an error *condition* enum (see the top of this file for the codes behind it). The
+/// messages are in MCAST_DETAIL_ERRC_LIST above, in this order.
 enum class errc {
   invalid_address = 1,    ///< the text is not an IPv4 or IPv6 address
   not_multicast,          ///< a group address that is not multicast
   not_unicast,            ///< a source that is multicast, unspecified or the limited broadcast
-  family_mismatch,        ///< IPv4 and IPv6 mixed (group, source, option family, interface)
-  no_such_interface,      ///< the interface name, index or address names no interface
+  family_mismatch,        ///< IPv4 and IPv6 mixed (group, source, option family, interface, socket)
+  no_such_interface,      ///< the interface name, index or address names no interface (or no route leads to the group)
   no_ipv4_address,        ///< an IPv4 option on POSIX needs the interface's IPv4 address; it has none
   already_joined,         ///< the group is already joined on this socket and interface
   not_joined,             ///< the group is not joined (never, or no longer)
@@ -38,38 +66,56 @@ enum class errc {
   source_not_present,     ///< the source is not blocked / not included
   wrong_mode,             ///< the operation needs the other kind of membership (any-source vs source-specific)
   limit_exceeded,         ///< too many groups or sources for the stack (Linux igmp_max_msf, ...)
-  unsupported,            ///< this stack does not implement the option or IOCTL (WSAENOPROTOOPT, ...)
+  unsupported,            ///< this stack does not implement the option or IOCTL (ENOPROTOOPT, WSAENOPROTOOPT, ...)
   invalid_sequence,       ///< apply_sequence: the options cannot be applied in this order
   still_joined,           ///< a call failed half way and so did the leave that undoes it: the group is still joined
 };
 
 namespace detail {
+// The list above and the enum agree, entry by entry.
+inline constexpr errc errc_list_order[] = {
+#define MCAST_DETAIL_ERRC_ORDER(name, text) errc::name,
+    MCAST_DETAIL_ERRC_LIST(MCAST_DETAIL_ERRC_ORDER)
+#undef MCAST_DETAIL_ERRC_ORDER
+};
+constexpr bool errc_list_in_order() noexcept {
+  for (std::size_t i = 0; i < sizeof errc_list_order / sizeof errc_list_order[0]; ++i)
+    if (static_cast<std::size_t>(errc_list_order[i]) != i + 1)
+      return false;
+  return sizeof errc_list_order / sizeof errc_list_order[0] == static_cast<std::size_t>(errc::still_joined);
+}
+static_assert(errc_list_in_order(), "mcast: MCAST_DETAIL_ERRC_LIST and enum errc must list the same errors in order");
+} // namespace detail
 
-// Which operation failed decides what an ambiguous kernel error means (semantics.md §4.2).
+namespace detail {
+
+// Which operation failed decides what an ambiguous kernel error means (rule_table.hpp).
 enum class operation { join_any, leave_group, join_source, leave_source, block, unblock, set_filter, get_filter, other };
+
+inline constexpr int errc_count = static_cast<int>(errc::still_joined);
 
 inline const char* errc_text(int e) noexcept {
   switch (static_cast<errc>(e)) {
-  case errc::invalid_address: return "not an IPv4 or IPv6 address";
-  case errc::not_multicast: return "the group address is not a multicast address";
-  case errc::not_unicast: return "the source address must be a specified unicast address";
-  case errc::family_mismatch: return "IPv4 and IPv6 addresses or options are mixed";
-  case errc::no_such_interface: return "no such network interface";
-  case errc::no_ipv4_address: return "the interface has no IPv4 address (needed by the IP_* options on this platform)";
-  case errc::already_joined: return "the group is already joined on this socket and interface";
-  case errc::not_joined: return "the group is not joined on this socket and interface";
-  case errc::source_already_present: return "the source is already blocked or included";
-  case errc::source_not_present: return "the source is not blocked or included";
-  case errc::wrong_mode: return "the operation does not fit the membership's mode (any-source vs source-specific)";
-  case errc::limit_exceeded: return "too many groups or sources for this socket";
-  case errc::unsupported: return "the network stack does not support this option";
-  case errc::invalid_sequence: return "the options cannot be applied in this order";
-  case errc::still_joined: return "the call failed and so did the leave that undoes it: the group is still joined";
+#define MCAST_DETAIL_ERRC_TEXT(name, text) \
+  case errc::name: return text;
+    MCAST_DETAIL_ERRC_LIST(MCAST_DETAIL_ERRC_TEXT)
+#undef MCAST_DETAIL_ERRC_TEXT
   }
   return "unknown mcast error";
 }
 
-// Maps a raw system error to the condition it means whatever the operation was.
+// The enumerator's name, for documentation and diagnostics ("already_joined").
+inline const char* errc_name(errc e) noexcept {
+  switch (e) {
+#define MCAST_DETAIL_ERRC_NAME(name, text) \
+  case errc::name: return #name;
+    MCAST_DETAIL_ERRC_LIST(MCAST_DETAIL_ERRC_NAME)
+#undef MCAST_DETAIL_ERRC_NAME
+  }
+  return "?";
+}
+
+// Maps a raw system error to the condition it means whatever the operation was (0: none).
 inline int unambiguous_condition(int raw) noexcept {
   if (raw == sys_errc::no_buffers || raw == sys_errc::no_memory)
     return static_cast<int>(errc::limit_exceeded);
@@ -80,40 +126,61 @@ inline int unambiguous_condition(int raw) noexcept {
   return 0;
 }
 
-// Value layout of a code in mcast's category: the errc in the low byte, the raw system error
-// (if the code is a translation) above it.
-inline constexpr int errc_bits = 8;
+// Categories whose values are the system's own error numbers besides std::system_category():
+// Asio's "asio.system" (mcast/asio.hpp registers it, by identity). Two slots are plenty.
+inline std::atomic<const std::error_category*> foreign_system_categories[2] = {};
+
+inline void register_system_category(const std::error_category& c) noexcept {
+  for (auto& slot : foreign_system_categories) {
+    const std::error_category* expected = nullptr;
+    if (slot.compare_exchange_strong(expected, &c) || expected == &c)
+      return;
+  }
+}
+
+inline bool is_system_like(const std::error_category& c) noexcept {
+  if (c == std::system_category() || c == std::generic_category())
+    return true;
+  for (const auto& slot : foreign_system_categories)
+    if (slot.load() == &c)
+      return true;
+  return false;
+}
+
+const std::error_category& translated_category(errc e) noexcept;
 
 class category_impl final : public std::error_category {
 public:
   const char* name() const noexcept override { return "mcast"; }
-
-  std::string message(int value) const override {
-    std::string text = errc_text(value & ((1 << errc_bits) - 1));
-    if (int raw = value >> errc_bits; raw != 0)
-      text += " (system error " + std::to_string(raw) + ": " + std::system_category().message(raw) + ")";
-    return text;
-  }
-
-  std::error_condition default_error_condition(int value) const noexcept override {
-    return std::error_condition(value & ((1 << errc_bits) - 1), *this);
-  }
-
+  std::string message(int value) const override { return errc_text(value); }
   bool equivalent(const std::error_code& code, int condition) const noexcept override {
     if (code.category() == *this)
-      return (code.value() & ((1 << errc_bits) - 1)) == condition;
-    // The system's own codes -- and Asio's, whose Windows category ("asio.system") carries the
-    // raw WSA numbers too (socket.set_option(opt, ec) reports through it).
-    if (code.category() == std::system_category() || code.category() == std::generic_category() ||
-        std::strcmp(code.category().name(), "asio.system") == 0)
+      return code.value() == condition;
+    if (is_system_like(code.category()))
       return code.value() != 0 && unambiguous_condition(code.value()) == condition;
-    return false;
+    return code.category().default_error_condition(code.value()) == std::error_condition(condition, *this);
   }
+};
+
+// A kernel refusal that means `e`: the value is the raw system error.
+class translated_category_impl final : public std::error_category {
+public:
+  explicit constexpr translated_category_impl(errc e) noexcept : meaning_(e) {}
+  const char* name() const noexcept override { return "mcast.system"; }
+  std::string message(int raw) const override {
+    return std::string(errc_text(static_cast<int>(meaning_))) + " (system error " + std::to_string(raw) + ": " +
+           std::system_category().message(raw) + ")";
+  }
+  std::error_condition default_error_condition(int) const noexcept override;
+  errc meaning() const noexcept { return meaning_; }
+
+private:
+  errc meaning_;
 };
 
 } // namespace detail
 
-/// The category of every error code whose meaning mcast decided.
+/// The category of the codes for problems mcast found itself (value: the errc).
 inline const std::error_category& error_category() noexcept {
   static const detail::category_impl instance;
   return instance;
@@ -127,14 +194,44 @@ inline std::error_condition make_error_condition(errc e) noexcept {
   return std::error_condition(static_cast<int>(e), error_category());
 }
 
+namespace detail {
+
+inline std::error_condition translated_category_impl::default_error_condition(int) const noexcept {
+  return make_error_condition(meaning_);
+}
+
+inline const translated_category_impl* translated_categories() noexcept {
+  static const translated_category_impl all[] = {
+#define MCAST_DETAIL_ERRC_CATEGORY(name, text) translated_category_impl(errc::name),
+      MCAST_DETAIL_ERRC_LIST(MCAST_DETAIL_ERRC_CATEGORY)
+#undef MCAST_DETAIL_ERRC_CATEGORY
+  };
+  return all;
+}
+
+inline const std::error_category& translated_category(errc e) noexcept {
+  return translated_categories()[static_cast<int>(e) - 1];
+}
+
+// The errc a translated code means, or errc{} when `c` is not one of the translated categories.
+inline errc translated_meaning(const std::error_category& c) noexcept {
+  const translated_category_impl* all = translated_categories();
+  for (int i = 0; i < errc_count; ++i)
+    if (&all[i] == &c)
+      return all[i].meaning();
+  return errc{};
+}
+
+} // namespace detail
+
 /// The raw system error behind `ec`, for diagnosis: the code itself when it is a system code,
-/// the translated one when mcast translated it, and an empty code when mcast detected the
+/// the untranslated one when mcast translated it, and an empty code when mcast detected the
 /// problem itself before any system call.
 inline std::error_code system_error_of(const std::error_code& ec) noexcept {
-  if (ec.category() == error_category()) {
-    int raw = ec.value() >> detail::errc_bits;
-    return raw != 0 ? std::error_code(raw, std::system_category()) : std::error_code();
-  }
+  if (ec.category() == error_category())
+    return std::error_code();
+  if (detail::translated_meaning(ec.category()) != errc{})
+    return std::error_code(ec.value(), std::system_category());
   return ec;
 }
 
@@ -144,59 +241,9 @@ inline std::error_code system_error(int raw) noexcept {
   return std::error_code(raw, std::system_category());
 }
 
+// A kernel refusal that means `e`; the raw number stays the value.
 inline std::error_code translated(errc e, int raw) noexcept {
-  return std::error_code(static_cast<int>(e) | (raw << errc_bits), error_category());
-}
-
-// The one place a kernel refusal becomes a portable error. Linux and Windows answer the same
-// misuse with different numbers (EADDRINUSE vs WSAEADDRNOTAVAIL for a second join, ...); what
-// the operation was tells which condition is meant. Anything not listed stays a system code.
-inline std::error_code translate(operation op, int raw) noexcept {
-  using namespace sys_errc;
-  if (int cond = unambiguous_condition(raw); cond != 0)
-    return translated(static_cast<errc>(cond), raw);
-  switch (op) {
-  case operation::join_any:
-    if (raw == addr_in_use || raw == addr_not_avail)
-      return translated(errc::already_joined, raw);
-    break;
-  case operation::join_source:
-    if (raw == addr_in_use)
-      return translated(errc::already_joined, raw);
-    if (raw == addr_not_avail)
-      return translated(errc::source_already_present, raw);
-    if (raw == invalid)
-      return translated(errc::wrong_mode, raw);
-    break;
-  case operation::leave_group:
-    if (raw == addr_not_avail || raw == invalid)
-      return translated(errc::not_joined, raw);
-    break;
-  case operation::leave_source:
-    if (raw == addr_not_avail)
-      return translated(errc::source_not_present, raw);
-    if (raw == invalid)
-      return translated(errc::not_joined, raw);
-    break;
-  case operation::block:
-    if (raw == addr_not_avail)
-      return translated(errc::source_already_present, raw);
-    if (raw == invalid)
-      return translated(errc::wrong_mode, raw);
-    break;
-  case operation::unblock:
-    if (raw == addr_not_avail || raw == invalid)
-      return translated(errc::source_not_present, raw);
-    break;
-  case operation::set_filter:
-  case operation::get_filter:
-    if (raw == addr_not_avail || raw == invalid)
-      return translated(errc::not_joined, raw);
-    break;
-  case operation::other:
-    break;
-  }
-  return system_error(raw);
+  return std::error_code(raw, translated_category(e));
 }
 
 // ec.clear() reaches libstdc++'s out-of-line system_category() every time; on the hot paths

@@ -42,7 +42,6 @@
 #include "source_filter.hpp"
 
 #include <initializer_list>
-#include <new>
 #include <type_traits>
 #include <utility>
 
@@ -64,12 +63,6 @@ template <class Api = api::protocol_independent> class filtered_membership;
 
 namespace detail {
 
-template <class T> constexpr bool dependent_false = false;
-// A compile-time rule lookup that depends on a template parameter, so that the static_assert in
-// a wrong-state member fires only when that member is used.
-template <class T> constexpr bool rule_allows(mstate s, operation op) noexcept {
-  return allowed(s, op) && !dependent_false<T>;
-}
 template <class Api> constexpr bool api_has_sources = !std::is_same_v<Api, api::ipv6>;
 
 // The option types of each API family.
@@ -97,14 +90,17 @@ template <> struct api_options<api::ipv6> {
 
 // Issues one change and translates a refusal into the portable errc (raw code kept). Sets `ec`
 // only on failure (the callers start from a clear one).
-template <class Option> void issue(native_handle_type s, const Option& opt, std::error_code& ec) noexcept {
+// `state` is what the handle knows of the membership (the rule table reads an ambiguous refusal
+// by it).
+template <class Option>
+void issue(native_handle_type s, const Option& opt, std::error_code& ec, mstate state = mstate::none) noexcept {
   if (!opt.valid()) {
     ec = opt.check();
     return;
   }
   const any_protocol p;
   if (int r = sys_setsockopt(s, opt.level(p), opt.name(p), opt.data(p), opt.size(p)); r != 0)
-    ec = translate(Option::op, r);
+    ec = translate(Option::op, r, state);
 }
 template <class Option> std::error_code issue(native_handle_type s, const Option& opt) noexcept {
   std::error_code ec;
@@ -273,8 +269,8 @@ public:
 protected:
   explicit child_handle(const mcast::source& s) noexcept : source_(s) {}
   child_handle(Parent* p, const mcast::source& s) noexcept : parent_(p), source_(s) { p->children_.push(derived()); }
-  child_handle(const child_handle& o) noexcept : source_(o.source_) {} // only for the refusing copy constructors
-  child_handle& operator=(const child_handle&) noexcept { return *this; }
+  child_handle(const child_handle&) = delete;
+  child_handle& operator=(const child_handle&) = delete;
   ~child_handle() = default;
 
   Derived* derived() noexcept { return static_cast<Derived*>(this); }
@@ -314,7 +310,8 @@ public:
 protected:
   membership_base(native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : socket_(s), group_(g), nic_(n) {}
-  membership_base(const membership_base&) = default; // only for the refusing copy constructors
+  membership_base(const membership_base&) = delete;
+  membership_base& operator=(const membership_base&) = delete;
   membership_base(membership_base&& o) noexcept
       : socket_(o.socket_), group_(o.group_), nic_(std::move(o.nic_)), joined_(std::exchange(o.joined_, false)) {}
   // Member-wise: the caller has already left (or given up on) what this handle held.
@@ -373,17 +370,8 @@ public:
     }
     return *this;
   }
-  any_source_membership(const any_source_membership& o) : membership_base(o) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: membership handles are move-only (each owns one kernel membership); "
-                  "std::move it, or keep it in one place and pass it by reference");
-  }
-  any_source_membership& operator=(const any_source_membership&) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: membership handles are move-only (each owns one kernel membership); "
-                  "std::move it, or keep it in one place and pass it by reference");
-    return *this;
-  }
+  any_source_membership(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  any_source_membership& operator=(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   ~any_source_membership() { abandon(); }
 
   /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
@@ -392,9 +380,7 @@ public:
   /// leave(); errc::family_mismatch for a source of the other family; errc::limit_exceeded past
   /// the stack's limit (Linux igmp_max_msf).
   [[nodiscard]] blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
-    static_assert(detail::api_has_sources<Api>,
-                  "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) cannot filter sources; use the default "
-                  "api::protocol_independent (MCAST_BLOCK_SOURCE) to block an IPv6 source");
+    detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
     detail::clear(ec);
     if (!joined_) {
       ec = make_error_code(errc::not_joined);
@@ -409,7 +395,7 @@ public:
       ec = make_error_code(e);
       return blocked_source<Api>(s);
     }
-    detail::issue(socket_, typename detail::api_options<Api>::block{group_, s, nic_}, ec);
+    detail::issue(socket_, typename detail::api_options<Api>::block{group_, s, nic_}, ec, detail::mstate::any);
     if (ec)
       return blocked_source<Api>(s);
     return blocked_source<Api>(this, s);
@@ -421,13 +407,9 @@ public:
     return b;
   }
 
-  /// Not available: see the message.
-  template <class T = void> void include(const source&, ...) {
-    static_assert(detail::rule_allows<T>(detail::mstate::any, detail::operation::join_source),
-                  "mcast: include() needs a source-specific membership (join_source_group); an any-source "
-                  "membership already receives every source it does not block -- unblock the source instead "
-                  "(Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)");
-  }
+  /// Not available (rule source_join_on_any): see the message.
+  void include(const mcast::source&) = delete; // mcast: include() needs a source-specific membership (join_source_group); an any-source membership already receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)
+  void include(const mcast::source&, std::error_code&) = delete; // mcast: include() needs a source-specific membership (join_source_group); an any-source membership already receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)
 
   /// Leaves the group (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every
   /// blocked_source becomes inert. Does nothing on an empty handle. On failure the handle stays
@@ -478,15 +460,8 @@ class blocked_source : public detail::child_handle<blocked_source<Api>, any_sour
 public:
   blocked_source(blocked_source&&) noexcept = default;
   blocked_source& operator=(blocked_source&&) noexcept = default;
-  blocked_source(const blocked_source& o) : base(o) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: blocked_source handles are move-only (each undoes one block); std::move it");
-  }
-  blocked_source& operator=(const blocked_source&) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: blocked_source handles are move-only (each undoes one block); std::move it");
-    return *this;
-  }
+  blocked_source(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
+  blocked_source& operator=(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
   ~blocked_source() { this->release(); }
 
   /// Unblocks the source. No system call if the handle is empty or the membership has left.
@@ -518,7 +493,8 @@ private:
       return;
     }
     if constexpr (detail::api_has_sources<Api>) // (an api::ipv6 blocked_source is never armed)
-      detail::issue(p->socket_, typename detail::api_options<Api>::unblock{p->group_, this->source_, p->nic_}, ec);
+      detail::issue(p->socket_, typename detail::api_options<Api>::unblock{p->group_, this->source_, p->nic_}, ec,
+                    detail::mstate::any);
   }
 };
 
@@ -546,17 +522,8 @@ public:
     }
     return *this;
   }
-  source_membership(const source_membership& o) : membership_base(o), source_(o.source_) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: membership handles are move-only (each owns one kernel membership); "
-                  "std::move it, or keep it in one place and pass it by reference");
-  }
-  source_membership& operator=(const source_membership&) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: membership handles are move-only (each owns one kernel membership); "
-                  "std::move it, or keep it in one place and pass it by reference");
-    return *this;
-  }
+  source_membership(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  source_membership& operator=(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   ~source_membership() { abandon(); }
 
   /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
@@ -579,7 +546,7 @@ public:
       ec = make_error_code(e);
       return included_source<Api>(s);
     }
-    detail::issue(socket_, typename detail::api_options<Api>::join_source{group_, s, nic_}, ec);
+    detail::issue(socket_, typename detail::api_options<Api>::join_source{group_, s, nic_}, ec, detail::mstate::src);
     if (ec)
       return included_source<Api>(s);
     return included_source<Api>(this, s);
@@ -591,13 +558,9 @@ public:
     return i;
   }
 
-  /// Not available: see the message.
-  template <class T = void> void block(const mcast::source&, ...) {
-    static_assert(detail::rule_allows<T>(detail::mstate::src, detail::operation::block),
-                  "mcast: block() needs an any-source membership (join_group); a source-specific membership "
-                  "stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with "
-                  "WSAEINVAL)");
-  }
+  /// Not available (rule block_on_source): see the message.
+  void block(const mcast::source&) = delete; // mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)
+  void block(const mcast::source&, std::error_code&) = delete; // mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)
 
   /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
   /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
@@ -650,15 +613,8 @@ class included_source : public detail::child_handle<included_source<Api>, source
 public:
   included_source(included_source&&) noexcept = default;
   included_source& operator=(included_source&&) noexcept = default;
-  included_source(const included_source& o) : base(o) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: included_source handles are move-only (each undoes one source join); std::move it");
-  }
-  included_source& operator=(const included_source&) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: included_source handles are move-only (each undoes one source join); std::move it");
-    return *this;
-  }
+  included_source(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
+  included_source& operator=(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
   ~included_source() { this->release(); }
 
   /// Drops the source. No system call if the handle is empty or the membership has left. If it
@@ -689,7 +645,8 @@ private:
       return;
     }
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
-      detail::issue(p->socket_, typename detail::api_options<Api>::leave_source{p->group_, this->source_, p->nic_}, ec);
+      detail::issue(p->socket_, typename detail::api_options<Api>::leave_source{p->group_, this->source_, p->nic_}, ec,
+                    detail::mstate::src);
       if (ec)
         return;
     }
@@ -719,17 +676,8 @@ public:
     }
     return *this;
   }
-  filtered_membership(const filtered_membership& o) : membership_base(o) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: membership handles are move-only (each owns one kernel membership); "
-                  "std::move it, or keep it in one place and pass it by reference");
-  }
-  filtered_membership& operator=(const filtered_membership&) {
-    static_assert(detail::dependent_false<Api>,
-                  "mcast: membership handles are move-only (each owns one kernel membership); "
-                  "std::move it, or keep it in one place and pass it by reference");
-    return *this;
-  }
+  filtered_membership(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  filtered_membership& operator=(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   ~filtered_membership() {
     std::error_code ignored;
     leave(ignored);
@@ -740,8 +688,8 @@ public:
   /// unchanged) past the stack's limit; errc::family_mismatch; errc::source_already_present for
   /// a source listed twice.
   template <class Range> void set(filter_mode mode, const Range& sources, std::error_code& ec) noexcept {
-    detail::assert_source_range<Range>();
-    set_impl(mode, std::data(sources), std::size(sources), ec);
+    const detail::source_span list = detail::sources_of(sources);
+    set_impl(mode, list.data, list.size, ec);
   }
   void set(filter_mode mode, std::initializer_list<mcast::source> sources, std::error_code& ec) noexcept {
     set_impl(mode, sources.begin(), sources.size(), ec);
@@ -772,18 +720,11 @@ public:
     return f;
   }
 
-  /// Not available: see the message.
-  template <class T = void> void block(const mcast::source&, ...) {
-    static_assert(detail::dependent_false<T>,
-                  "mcast: block() needs an any-source membership (join_group); a filtered membership "
-                  "changes its whole list at once with set(filter_mode::exclude, {...})");
-  }
-  /// Not available: see the message.
-  template <class T = void> void include(const mcast::source&, ...) {
-    static_assert(detail::dependent_false<T>,
-                  "mcast: include() needs a source-specific membership (join_source_group); a filtered "
-                  "membership changes its whole list at once with set(filter_mode::include, {...})");
-  }
+  /// Not available (rules filtered_block, filtered_include): see the messages.
+  void block(const mcast::source&) = delete; // mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at once with set(filter_mode::exclude, {...})
+  void block(const mcast::source&, std::error_code&) = delete; // mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at once with set(filter_mode::exclude, {...})
+  void include(const mcast::source&) = delete; // mcast: include() needs a source-specific membership (join_source_group); a filtered membership changes its whole list at once with set(filter_mode::include, {...})
+  void include(const mcast::source&, std::error_code&) = delete; // mcast: include() needs a source-specific membership (join_source_group); a filtered membership changes its whole list at once with set(filter_mode::include, {...})
 
   /// Leaves the group. Nothing on an empty handle.
   void leave(std::error_code& ec) noexcept {
@@ -871,9 +812,7 @@ template <class Api, class Socket>
 source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, const source& src,
                                               const network_interface& nic, const join_options& opts,
                                               std::error_code& ec) noexcept {
-  static_assert(detail::api_has_sources<Api>,
-                "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source-specific join; use the default "
-                "api::protocol_independent (MCAST_JOIN_SOURCE_GROUP) for IPv6 source-specific multicast");
+  detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
   const detail::native_handle_type s = detail::native_of(sock);
   detail::clear(ec);
   source_membership<Api> m(s, g, src, nic);
@@ -971,8 +910,8 @@ template <class Api = api::protocol_independent, class Socket, class Range>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts, std::error_code& ec) noexcept {
-  detail::assert_source_range<Range>();
-  return join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, std::data(sources), std::size(sources), opts, ec);
+  const detail::source_span list = detail::sources_of(sources);
+  return join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts, ec);
 }
 template <class Api = api::protocol_independent, class Socket, class Range>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,

@@ -269,6 +269,16 @@ inline bool resolve_interface(const group& g, const network_interface& nic, netw
   return true;
 }
 
+// The 0.0.0.index form of an interface (Windows, ip_mreq_source docs): 24 bits of index. A larger
+// index is refused rather than truncated to another interface's.
+inline bool index_form(unsigned index, in4_addr_type& out) noexcept {
+  if (index > 0x00ffffffu)
+    return false;
+  const std::uint32_t v = host_to_net32(index);
+  std::memcpy(&out, &v, 4);
+  return true;
+}
+
 // The imr_interface / imsf_interface field of the IPv4-only structures: 0.0.0.0 for any(); the
 // interface's IPv4 address when it has one (valid everywhere); otherwise, on Windows only, the
 // 0.0.0.index form (ip_mreq_source docs) -- POSIX cannot name an interface by index here.
@@ -282,8 +292,10 @@ inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& ou
     return true;
   }
   if constexpr (ipv4_interface_by_index) {
-    const std::uint32_t v = host_to_net32(nic.index() & 0x00ffffffu);
-    std::memcpy(&out, &v, 4);
+    if (!index_form(nic.index(), out)) {
+      ec = make_error_code(errc::no_ipv4_address);
+      return false;
+    }
     return true;
   } else {
     ec = make_error_code(errc::no_ipv4_address);

@@ -3,11 +3,10 @@
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
 //
-// One constexpr table encodes Microsoft's "Multicast Socket Option Behavior" rules (written for
-// IP_*; applied alike to MCAST_* and IPV6_*) for the options issued on one (socket, interface,
-// group). It drives three things: is_valid_sequence<Options...> and apply_sequence (at compile
-// time, for what is wrong whatever the sources are), apply_sequence again at run time (for what
-// depends on the source values), and the membership handles (membership.hpp).
+// The rule table (detail/rule_table.hpp: Microsoft's "Multicast Socket Option Behavior" rules,
+// written for IP_* and applied alike to MCAST_* and IPV6_*, for the options issued on one (socket,
+// interface, group)) drives is_valid_sequence<Options...> and apply_sequence here: at compile time
+// for what is wrong whatever the sources are, at run time for what depends on the source values.
 #ifndef MCAST_ORDERING_HPP
 #define MCAST_ORDERING_HPP
 
@@ -15,6 +14,7 @@
 #pragma once
 #endif
 
+#include "detail/rule_table.hpp"
 #include "option.hpp"
 #include "source_filter.hpp"
 
@@ -26,76 +26,6 @@
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
-
-// The state of one (socket, interface, group): no membership, any-source (EXCLUDE mode with a
-// blocked set), or source-specific (INCLUDE mode with a non-empty source set).
-enum class mstate : unsigned char { none, any, src };
-
-// Why an operation is refused in a state. Each has one portable errc and, for the compile-time
-// check, one sentence (see assert_valid_sequence below).
-enum class rule : unsigned char {
-  ok,
-  not_joined,            // anything but a join with no membership (never joined, or left)
-  join_twice,            // an any-source join on an any-source membership
-  source_join_on_any,    // a source join on an any-source membership
-  any_join_on_source,    // an any-source join on a source-specific membership
-  source_leave_on_any,   // a source leave on an any-source membership
-  block_on_source,       // block or unblock on a source-specific membership
-  unblock_without_block, // more unblocks than blocks
-  mixed_families,        // IPv4-only and IPv6-only options cannot name one group
-};
-
-constexpr errc rule_errc(rule r) noexcept {
-  switch (r) {
-  case rule::ok: return errc{};
-  case rule::not_joined: return errc::not_joined;
-  case rule::join_twice: return errc::already_joined;
-  case rule::source_join_on_any: return errc::already_joined;
-  case rule::any_join_on_source: return errc::already_joined;
-  case rule::source_leave_on_any: return errc::wrong_mode;
-  case rule::block_on_source: return errc::wrong_mode;
-  case rule::unblock_without_block: return errc::source_not_present;
-  case rule::mixed_families: return errc::family_mismatch;
-  }
-  return errc::invalid_sequence;
-}
-
-struct rule_entry {
-  mstate next;
-  signed char delta; // change in the number of blocked (any) or included (src) sources
-  rule violation;
-};
-
-constexpr std::size_t op_index(operation op) noexcept { return static_cast<std::size_t>(op); }
-
-// THE table. Rows: state; columns: join_any, leave_group, join_source, leave_source, block, unblock.
-// Windows codes from Microsoft's table, Linux from the measured matrix (semantics.md §2.1, §4).
-inline constexpr rule_entry rule_table[3][6] = {
-    // none: only a join is valid (Windows WSAEINVAL, Linux EADDRNOTAVAIL / EINVAL otherwise)
-    {{mstate::any, 0, rule::ok},
-     {mstate::none, 0, rule::not_joined},
-     {mstate::src, +1, rule::ok},
-     {mstate::none, 0, rule::not_joined},
-     {mstate::none, 0, rule::not_joined},
-     {mstate::none, 0, rule::not_joined}},
-    // any(B): block/unblock/leave. ADD_MEMBERSHIP twice: WSAEADDRNOTAVAIL; ADD_SOURCE after ADD:
-    // WSAEADDRNOTAVAIL (Linux silently switches to INCLUDE); DROP_SOURCE after ADD: WSAEINVAL
-    // (Linux corrupts the filter to INCLUDE {}); UNBLOCK of a never-blocked source: WSAEINVAL.
-    {{mstate::any, 0, rule::join_twice},
-     {mstate::none, 0, rule::ok},
-     {mstate::any, 0, rule::source_join_on_any},
-     {mstate::any, 0, rule::source_leave_on_any},
-     {mstate::any, +1, rule::ok},
-     {mstate::any, -1, rule::ok}},
-    // src(S): more sources, fewer sources, leave. ADD after ADD_SOURCE: WSAEADDRNOTAVAIL; block or
-    // unblock: WSAEINVAL (Linux EINVAL).
-    {{mstate::src, 0, rule::any_join_on_source},
-     {mstate::none, 0, rule::ok},
-     {mstate::src, +1, rule::ok},
-     {mstate::src, -1, rule::ok},
-     {mstate::src, 0, rule::block_on_source},
-     {mstate::src, 0, rule::block_on_source}},
-};
 
 // The state with a count: how many sources are blocked (any) or included (src).
 struct abstract_state {
@@ -110,7 +40,7 @@ struct step_result {
 
 // One step of the table, knowing only how many sources there are (not which).
 constexpr step_result step(abstract_state s, operation op) noexcept {
-  const rule_entry& e = rule_table[static_cast<std::size_t>(s.state)][op_index(op)];
+  const rule_entry& e = transitions[static_cast<std::size_t>(s.state)][op_index(op)];
   if (e.violation != rule::ok)
     return {s, e.violation};
   abstract_state n{e.next, e.next == s.state ? s.count + e.delta : (e.next == mstate::none ? 0 : e.delta)};
@@ -121,10 +51,6 @@ constexpr step_result step(abstract_state s, operation op) noexcept {
   return {n, rule::ok};
 }
 
-/// Whether `op` can ever be valid in `state` (used by the handles' compile-time checks).
-constexpr bool allowed(mstate state, operation op) noexcept {
-  return rule_table[static_cast<std::size_t>(state)][op_index(op)].violation == rule::ok;
-}
 
 struct sequence_result {
   rule violation = rule::ok;
@@ -160,39 +86,13 @@ template <class... Options> constexpr sequence_result check_sequence() noexcept 
   return {};
 }
 
+// One static_assert per rule row, each with the row's sentence; only the broken rule's fires.
 template <class... Options> constexpr void assert_valid_sequence() noexcept {
   constexpr rule r = check_sequence<Options...>().violation;
-  static_assert(r != rule::not_joined,
-                "mcast: invalid option sequence: after the group was left (or its last source dropped), "
-                "or before the first join, only a new join is valid (Windows fails it with WSAEINVAL); "
-                "start with join_group / join_source_group / ip_add_membership");
-  static_assert(r != rule::join_twice,
-                "mcast: invalid option sequence: the group is joined twice on one socket and interface "
-                "(WSAEADDRNOTAVAIL on Windows, EADDRINUSE on Linux); leave it first, or join it on another "
-                "interface");
-  static_assert(r != rule::source_join_on_any,
-                "mcast: invalid option sequence: a source-specific join (ADD_SOURCE_MEMBERSHIP / "
-                "JOIN_SOURCE_GROUP) on an any-source membership is refused by Windows (WSAEADDRNOTAVAIL, or "
-                "WSAEINVAL after a BLOCK) and silently switches the filter on Linux; to accept a blocked "
-                "source use UNBLOCK_SOURCE, to change mode leave first or use set_source_filter");
-  static_assert(r != rule::any_join_on_source,
-                "mcast: invalid option sequence: an any-source join (ADD_MEMBERSHIP / JOIN_GROUP) after a "
-                "source-specific join of the same group fails (WSAEADDRNOTAVAIL); leave the group first, or "
-                "use set_source_filter to switch mode in one call");
-  static_assert(r != rule::source_leave_on_any,
-                "mcast: invalid option sequence: DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP on an any-source "
-                "membership fails on Windows (WSAEINVAL) and corrupts the filter on Linux; use BLOCK_SOURCE "
-                "to stop a source");
-  static_assert(r != rule::block_on_source,
-                "mcast: invalid option sequence: BLOCK_SOURCE / UNBLOCK_SOURCE need an any-source membership "
-                "(WSAEINVAL on a source-specific one); drop the source with DROP_SOURCE_MEMBERSHIP / "
-                "LEAVE_SOURCE_GROUP instead");
-  static_assert(r != rule::unblock_without_block,
-                "mcast: invalid option sequence: more UNBLOCK_SOURCE than BLOCK_SOURCE (unblocking a source "
-                "that is not blocked fails with WSAEINVAL); unblock only what the sequence blocked");
-  static_assert(r != rule::mixed_families,
-                "mcast: invalid option sequence: IPv4-only (IP_*) and IPv6-only (IPV6_*) options cannot name "
-                "the same group; use one family per sequence (MCAST_* works for both)");
+#define MCAST_DETAIL_RULE_SEQUENCE_ASSERT(id, what, e, wc, wt, lc, lt, seq, handle) \
+  static_assert(r != rule::id, seq);
+  MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_SEQUENCE_ASSERT)
+#undef MCAST_DETAIL_RULE_SEQUENCE_ASSERT
 }
 
 // ---- run time: the same table with the actual sources ----------------------------------------
@@ -285,20 +185,10 @@ inline errc check_op(abstract_state st, operation op, bool present) noexcept {
   step_result r = step(st, op);
   if (r.violation != rule::ok)
     return rule_errc(r.violation);
-  switch (op) {
-  case operation::block:
-  case operation::join_source:
-    if (st.state != mstate::none && present)
-      return errc::source_already_present;
-    break;
-  case operation::unblock:
-  case operation::leave_source:
-    if (!present)
-      return errc::source_not_present;
-    break;
-  default:
-    break;
-  }
+  const rule v = value_rule(st.state, op);
+  const bool adds = op == operation::block || op == operation::join_source;
+  if (v != rule::ok && present == adds)
+    return rule_errc(v);
   return errc{};
 }
 
@@ -405,7 +295,7 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
     int r = detail::sys_setsockopt(s, o.level(p), o.name(p), o.data(p), o.size(p));
     if (r != 0) {
       failed = true;
-      ec = detail::translate(std::decay_t<decltype(o)>::op, r);
+      ec = detail::translate(std::decay_t<decltype(o)>::op, r, st.state);
       if (st.state != detail::mstate::none)
         if (int u = detail::raw_leave_like(s, o); u != 0 && u != detail::sys_errc::addr_not_avail)
           ec = detail::translated(errc::still_joined, r);

@@ -14,6 +14,7 @@
 #pragma once
 #endif
 
+#include "detail/rule_table.hpp"
 #include "option.hpp"
 
 #include <algorithm>
@@ -93,12 +94,8 @@ inline filter_mode_field_type mode_field(filter_mode m) noexcept {
 }
 
 template <class Api> constexpr void assert_filter_api() noexcept {
-  static_assert(!std::is_same_v<Api, api::ipv6>,
-                "mcast: source filtering needs api::protocol_independent (MCAST_*, GROUP_FILTER); "
-                "IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options -- use the default API for IPv6 "
-                "source filters");
+  assert_handle_rule<rule::ipv6_api_no_sources, !std::is_same_v<Api, api::ipv6>>();
 }
-
 // No source listed twice: pairwise for short lists, sorted beyond (bounded work for long ones).
 inline bool has_duplicates(const source* src, std::size_t n, std::error_code& ec) noexcept {
   if (n <= 16) {
@@ -336,13 +333,28 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   return membership_probe::none;
 }
 
-template <class Range> constexpr void assert_source_range() noexcept {
-  using element = std::remove_cv_t<std::remove_pointer_t<decltype(std::data(std::declval<const Range&>()))>>;
-  static_assert(std::is_same_v<element, source>,
-                "mcast: the sources of a filter must be a contiguous range of mcast::source "
-                "(std::vector<mcast::source>, an array, or a braced list)");
-}
+// A contiguous range of mcast::source (std::vector, std::array, a C array, a span): what the
+// filter calls take. Anything else gets one `mcast:` sentence, not the errors of std::data.
+template <class Range, class = void> struct is_source_range : std::false_type {};
+template <class Range>
+struct is_source_range<Range, std::void_t<decltype(std::data(std::declval<const Range&>())),
+                                          decltype(std::size(std::declval<const Range&>()))>>
+    : std::is_same<std::remove_cv_t<std::remove_pointer_t<decltype(std::data(std::declval<const Range&>()))>>, source> {};
 
+struct source_span {
+  const source* data;
+  std::size_t size;
+};
+
+template <class Range> source_span sources_of(const Range& r) noexcept {
+  static_assert(is_source_range<Range>::value,
+                "mcast: the sources of a filter must be a contiguous range of mcast::source "
+                "(std::vector<mcast::source>, an array, or a braced list); copy a std::set or list into a vector");
+  if constexpr (is_source_range<Range>::value)
+    return {std::data(r), static_cast<std::size_t>(std::size(r))};
+  else
+    return {nullptr, 0};
+}
 } // namespace detail
 
 /// Replaces the whole filter of a joined group in one system call (SIOCSMSFILTER /
@@ -356,8 +368,8 @@ template <class Api = api::protocol_independent, class Socket, class Range>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        const Range& sources, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
-  detail::assert_source_range<Range>();
-  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, std::data(sources), std::size(sources), ec, true);
+  const detail::source_span list = detail::sources_of(sources);
+  detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, list.data, list.size, ec, true);
 }
 
 template <class Api = api::protocol_independent, class Socket>

@@ -116,7 +116,19 @@ TEST_CASE("socket.set_option with every IPv4 option type (source-specific sequen
     std::error_code ec;
     r.rx.set_option(o::join_group{g, r.lo}, ec);
     CHECK(ec.value() == EADDRINUSE);
+    CHECK(ec.category() == asio::system_category());
   }
+}
+
+TEST_CASE("Asio's error codes compare equal to the errc they unambiguously mean", "[asio]") {
+  asio::io_context io;
+  asio::ip::udp::socket v4(io, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
+  std::error_code ec;
+  v4.set_option(o::ipv6_add_membership{fresh_group(mcast::family::v6), mcast::network_interface::from_name("lo")}, ec);
+  REQUIRE(ec);
+  CHECK(ec.category() == asio::system_category()); // Asio's own category, not the system's
+  CHECK(ec == mcast::errc::unsupported);           // ENOPROTOOPT: the option is not one of an IPv4 socket
+  CHECK(ec != mcast::errc::limit_exceeded);
 }
 
 TEST_CASE("socket.set_option with the IPv6 option types", "[asio]") {

@@ -1,5 +1,6 @@
-// error.hpp: errc conditions, the mcast category, and the one translation of system errors.
-#include <mcast/error.hpp>
+// error.hpp: errc conditions and the mcast categories; the translation of system errors through
+// the rule table (detail/rule_table.hpp).
+#include <mcast/detail/rule_table.hpp>
 
 #include "catch.hpp"
 
@@ -17,27 +18,76 @@ TEST_CASE("errc compares with codes the library makes", "[error]") {
   CHECK(!mcast::system_error_of(ec)); // found before any system call
 }
 
-TEST_CASE("a translated kernel refusal keeps the raw system code", "[error]") {
-  std::error_code ec = mcast::detail::translate(operation::join_any, se::addr_in_use);
+using mcast::detail::mstate;
+
+TEST_CASE("a translated kernel refusal keeps the raw system code as its value", "[error]") {
+  std::error_code ec = mcast::detail::translate(operation::join_any, se::addr_in_use, mstate::any);
   CHECK(ec == errc::already_joined);
+  CHECK(ec.value() == se::addr_in_use); // the raw number, never packed with the errc
+  CHECK(std::string(ec.category().name()) == "mcast.system");
   CHECK(mcast::system_error_of(ec) == std::error_code(se::addr_in_use, std::system_category()));
+  CHECK(ec.message().find("already joined") != std::string::npos);
   CHECK(ec.message().find("system error") != std::string::npos);
+  CHECK(ec != errc::not_joined);
+  // A code mcast made itself has the errc as its value and no system error behind it.
+  const std::error_code own = mcast::make_error_code(errc::not_joined);
+  CHECK(own.value() == static_cast<int>(errc::not_joined));
+  CHECK(!mcast::system_error_of(own));
 }
 
-TEST_CASE("the same misuse gives one errc whatever the platform's number", "[error]") {
-  // Duplicate join: Linux EADDRINUSE, Windows WSAEADDRNOTAVAIL.
-  CHECK(mcast::detail::translate(operation::join_any, se::addr_in_use) == errc::already_joined);
-  CHECK(mcast::detail::translate(operation::join_any, se::addr_not_avail) == errc::already_joined);
-  // Leave of a group not joined: Linux EADDRNOTAVAIL, Windows WSAEINVAL.
-  CHECK(mcast::detail::translate(operation::leave_group, se::addr_not_avail) == errc::not_joined);
-  CHECK(mcast::detail::translate(operation::leave_group, se::invalid) == errc::not_joined);
-  // Same source twice / source not there.
-  CHECK(mcast::detail::translate(operation::block, se::addr_not_avail) == errc::source_already_present);
-  CHECK(mcast::detail::translate(operation::join_source, se::addr_not_avail) == errc::source_already_present);
-  CHECK(mcast::detail::translate(operation::unblock, se::addr_not_avail) == errc::source_not_present);
-  CHECK(mcast::detail::translate(operation::unblock, se::invalid) == errc::source_not_present);
-  CHECK(mcast::detail::translate(operation::leave_source, se::addr_not_avail) == errc::source_not_present);
-  CHECK(mcast::detail::translate(operation::block, se::invalid) == errc::wrong_mode);
+// One row per (operation, raw code, what the caller knows of the membership): the errc on Linux
+// (the measured column) and on Windows (Microsoft's table). Where one raw code answers several rows
+// the caller's state decides.
+struct translation_case {
+  operation op;
+  int raw;
+  mstate state;
+  errc linux_errc;   // errc{}: stays a system code
+  errc windows_errc;
+};
+
+TEST_CASE("the rule table decides what a kernel refusal means, by operation and state", "[error]") {
+  const translation_case cases[] = {
+      // a second join: Linux EADDRINUSE; Windows WSAEADDRNOTAVAIL, WSAEINVAL after a BLOCK
+      {operation::join_any, se::addr_in_use, mstate::none, errc::already_joined, errc{}},
+      {operation::join_any, se::addr_not_avail, mstate::none, errc{}, errc::already_joined},
+      {operation::join_any, se::invalid, mstate::none, errc{}, errc::already_joined},
+      // a source join on a group the socket has: Windows WSAEADDRNOTAVAIL / WSAEINVAL -> already_joined
+      {operation::join_source, se::addr_not_avail, mstate::none, errc::source_already_present, errc::already_joined},
+      {operation::join_source, se::invalid, mstate::none, errc::already_joined, errc::already_joined},
+      // include() of a source already included
+      {operation::join_source, se::addr_not_avail, mstate::src, errc::source_already_present, errc::source_already_present},
+      // leave of a group that is gone
+      {operation::leave_group, se::addr_not_avail, mstate::any, errc::not_joined, errc{}},
+      {operation::leave_group, se::invalid, mstate::any, errc::not_joined, errc::not_joined},
+      // block: twice (ADDRNOTAVAIL); on a group that is gone (INVAL on a handle that is any-source)
+      {operation::block, se::addr_not_avail, mstate::any, errc::source_already_present, errc::source_already_present},
+      {operation::block, se::invalid, mstate::any, errc::not_joined, errc::not_joined},
+      {operation::block, se::invalid, mstate::src, errc::wrong_mode, errc::wrong_mode},
+      {operation::block, se::invalid, mstate::none, errc::not_joined, errc::not_joined},
+      // unblock of a source that is not blocked; on a source-specific membership
+      {operation::unblock, se::addr_not_avail, mstate::any, errc::source_not_present, errc::source_not_present},
+      {operation::unblock, se::invalid, mstate::any, errc::not_joined, errc::source_not_present},
+      {operation::unblock, se::invalid, mstate::src, errc::wrong_mode, errc::wrong_mode},
+      // source leave: not included; on an any-source membership; once the group is gone
+      {operation::leave_source, se::addr_not_avail, mstate::src, errc::source_not_present, errc::source_not_present},
+      {operation::leave_source, se::invalid, mstate::any, errc::wrong_mode, errc::wrong_mode},
+      {operation::leave_source, se::invalid, mstate::src, errc::not_joined, errc::not_joined},
+      // filter calls on a group not joined: Linux measured; Windows not documented (raw kept)
+      {operation::get_filter, se::addr_not_avail, mstate::none, errc::not_joined, errc{}},
+      {operation::set_filter, se::invalid, mstate::none, errc::not_joined, errc{}},
+  };
+  for (const auto& c : cases) {
+    const errc want = mcast::detail::is_windows ? c.windows_errc : c.linux_errc;
+    const std::error_code ec = mcast::detail::translate(c.op, c.raw, c.state);
+    INFO("operation " << static_cast<int>(c.op) << ", raw " << c.raw << ", state " << static_cast<int>(c.state));
+    if (want == errc{}) {
+      CHECK(ec.category() == std::system_category());
+    } else {
+      CHECK(ec == want);
+      CHECK(mcast::system_error_of(ec).value() == c.raw);
+    }
+  }
   // Limits and missing support mean the same for every operation.
   for (operation op : {operation::join_any, operation::block, operation::join_source, operation::set_filter}) {
     CHECK(mcast::detail::translate(op, se::no_buffers) == errc::limit_exceeded);
@@ -51,11 +101,28 @@ TEST_CASE("the same misuse gives one errc whatever the platform's number", "[err
   CHECK(other.value() == se::bad_handle);
 }
 
+TEST_CASE("every rule row has an errc, both columns, and a sentence where it is a compile-time rule", "[error][rules]") {
+  for (const auto& r : mcast::detail::rule_rows) {
+    INFO(r.name);
+    CHECK(r.code != errc{});
+    CHECK(std::string(r.windows_text).size() > 0);
+    CHECK(std::string(r.linux_text).size() > 0);
+    for (const char* sentence : {r.sequence_sentence, r.handle_sentence})
+      if (*sentence)
+        CHECK(std::string(sentence).rfind("mcast: ", 0) == 0);
+  }
+}
+
 TEST_CASE("raw system codes compare equal to the condition they unambiguously mean", "[error]") {
   CHECK(std::error_code(se::no_buffers, std::system_category()) == errc::limit_exceeded);
   CHECK(std::error_code(se::no_protocol_option, std::system_category()) == errc::unsupported);
   CHECK(std::error_code(se::not_supported, std::system_category()) == errc::unsupported);
+#if defined(_WIN32)
+  // Winsock has no "no such interface" code; WSAENETDOWN means the network is down.
+  CHECK(std::error_code(WSAENETDOWN, std::system_category()) != errc::no_such_interface);
+#else
   CHECK(std::error_code(se::no_device, std::system_category()) == errc::no_such_interface);
+#endif
   // Ambiguous numbers are not guessed: EADDRNOTAVAIL means different things per operation.
   CHECK(std::error_code(se::addr_not_avail, std::system_category()) != errc::already_joined);
   CHECK(std::error_code(se::addr_not_avail, std::system_category()) != errc::source_not_present);
@@ -68,4 +135,22 @@ TEST_CASE("every errc has a message", "[error]") {
     CHECK(!m.empty());
     CHECK(m != "unknown mcast error");
   }
+}
+
+namespace {
+// A category that carries the system's numbers, as Asio's "asio.system" does.
+class foreign_category final : public std::error_category {
+public:
+  const char* name() const noexcept override { return "foreign.system"; }
+  std::string message(int) const override { return "foreign"; }
+};
+} // namespace
+
+TEST_CASE("a registered foreign system category compares like the system's, by identity", "[error]") {
+  static const foreign_category foreign;
+  const std::error_code ec(se::no_buffers, foreign);
+  CHECK(ec != errc::limit_exceeded); // unknown categories are never guessed at
+  mcast::detail::register_system_category(foreign);
+  CHECK(ec == errc::limit_exceeded);
+  CHECK(std::error_code(se::addr_in_use, foreign) != errc::already_joined); // still only the unambiguous codes
 }

@@ -3,6 +3,8 @@
 
 #include "catch.hpp"
 
+#include <cstring>
+
 TEST_CASE("any() is index 0 with the 0.0.0.0 IPv4 field", "[interface]") {
   const auto nic = mcast::network_interface::any();
   CHECK(nic.is_any());
@@ -79,3 +81,14 @@ TEST_CASE("interfaces copy, move and assign as values, name included", "[interfa
   CHECK(assigned.to_string() == "any");
 }
 #endif
+
+TEST_CASE("the 0.0.0.index form holds 24 bits: a larger index is refused, not truncated", "[interface][errors]") {
+  mcast::detail::in4_addr_type out{};
+  CHECK(mcast::detail::index_form(7, out));
+  unsigned char b[4];
+  std::memcpy(b, &out, 4);
+  CHECK((b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] == 7));
+  CHECK(mcast::detail::index_form(0x00ffffffu, out));
+  CHECK(!mcast::detail::index_form(0x01000000u, out)); // would have been 0.0.0.0: the stack's choice
+  CHECK(!mcast::detail::index_form(0x01000005u, out)); // would have been interface 5
+}

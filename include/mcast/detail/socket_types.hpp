@@ -217,7 +217,7 @@ inline constexpr int addr_not_avail = WSAEADDRNOTAVAIL;
 inline constexpr int invalid = WSAEINVAL;
 inline constexpr int no_buffers = WSAENOBUFS;
 inline constexpr int no_memory = ERROR_NOT_ENOUGH_MEMORY;
-inline constexpr int no_device = WSAENETDOWN;
+inline constexpr int no_device = -1; // Winsock documents no "no such interface" code (WSAENETDOWN is not one)
 inline constexpr int no_protocol_option = WSAENOPROTOOPT;
 inline constexpr int not_supported = WSAEOPNOTSUPP;
 inline constexpr int bad_handle = WSAENOTSOCK;
@@ -294,6 +294,8 @@ inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, v
                           std::size_t size) noexcept {
 #if defined(_WIN32)
   (void)level;
+  if (size > 0xffffffffu) // a DWORD carries the size: as the SDK's setsourcefilter, refuse it
+    return WSAENOBUFS;
   DWORD returned = 0;
   DWORD code = kind == filter_struct::group_filter ? static_cast<DWORD>(SIOCSMSFILTER)
                                                    : static_cast<DWORD>(SIO_SET_MULTICAST_FILTER);
@@ -315,6 +317,8 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
                           std::size_t size) noexcept {
 #if defined(_WIN32)
   (void)level;
+  if (size > 0xffffffffu)
+    return WSAENOBUFS;
   DWORD returned = 0;
   DWORD code = kind == filter_struct::group_filter ? static_cast<DWORD>(SIOCGMSFILTER)
                                                    : static_cast<DWORD>(SIO_GET_MULTICAST_FILTER);

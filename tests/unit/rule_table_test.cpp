@@ -1,0 +1,131 @@
+// detail/rule_table.hpp: the one rule table and what derives from it -- the handles' deleted
+// members carry the table's sentences, and the README's rule table is the table, printed.
+#include <mcast/mcast.hpp>
+
+#include "catch.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The README's table, generated from the rows.
+std::string markdown_table() {
+  std::ostringstream md;
+  md << "| Rule | `mcast::errc` | Windows (Microsoft's table) | Linux (measured) |\n";
+  md << "|---|---|---|---|\n";
+  for (const auto& r : mcast::detail::rule_rows) {
+    md << "| " << r.what << " | `" << mcast::detail::errc_name(r.code) << "` | " << r.windows_text << " | "
+       << r.linux_text << " |\n";
+  }
+  return md.str();
+}
+
+// Detection: is h.block(s) / h.include(s) callable?
+template <class H, class = void> struct can_block : std::false_type {};
+template <class H>
+struct can_block<H, std::void_t<decltype(std::declval<H&>().block(std::declval<const mcast::source&>()))>> : std::true_type {};
+template <class H, class = void> struct can_include : std::false_type {};
+template <class H>
+struct can_include<H, std::void_t<decltype(std::declval<H&>().include(std::declval<const mcast::source&>()))>>
+    : std::true_type {};
+template <class H, class = void> struct can_set : std::false_type {};
+template <class H>
+struct can_set<H, std::void_t<decltype(std::declval<H&>().set(mcast::filter_mode::include,
+                                                               std::declval<const std::vector<mcast::source>&>()))>>
+    : std::true_type {};
+
+} // namespace
+
+// The handle types tell the truth to generic code: what the state forbids is not callable, and
+// nothing is copyable.
+static_assert(can_block<mcast::any_source_membership<>>::value);
+static_assert(!can_block<mcast::source_membership<>>::value);
+static_assert(!can_block<mcast::filtered_membership<>>::value);
+static_assert(can_include<mcast::source_membership<>>::value);
+static_assert(!can_include<mcast::any_source_membership<>>::value);
+static_assert(!can_include<mcast::filtered_membership<>>::value);
+static_assert(can_set<mcast::filtered_membership<>>::value);
+static_assert(!can_set<mcast::any_source_membership<>>::value);
+static_assert(!std::is_copy_constructible_v<mcast::any_source_membership<>>);
+static_assert(!std::is_copy_constructible_v<mcast::source_membership<mcast::api::ipv4>>);
+static_assert(!std::is_copy_constructible_v<mcast::filtered_membership<>>);
+static_assert(!std::is_copy_constructible_v<mcast::blocked_source<>>);
+static_assert(!std::is_copy_constructible_v<mcast::included_source<>>);
+static_assert(!std::is_copy_assignable_v<mcast::any_source_membership<>>);
+static_assert(!std::is_copy_assignable_v<mcast::blocked_source<>>);
+static_assert(std::is_nothrow_move_assignable_v<mcast::any_source_membership<>>);
+static_assert(std::is_nothrow_move_assignable_v<mcast::source_membership<>>);
+static_assert(std::is_nothrow_move_assignable_v<mcast::filtered_membership<>>);
+
+TEST_CASE("every rule row has a distinct name and a what", "[rules]") {
+  std::set<std::string> names;
+  for (const auto& r : mcast::detail::rule_rows) {
+    CHECK(names.insert(r.name).second);
+    CHECK(std::string(r.what).size() > 10);
+    CHECK(mcast::detail::row_of(r.id).name == r.name);
+  }
+  CHECK(names.size() == mcast::detail::rule_count);
+}
+
+#if defined(MCAST_SOURCE_DIR)
+TEST_CASE("the handles' deleted members carry the rule table's sentences", "[rules]") {
+  const std::string header = slurp(std::string(MCAST_SOURCE_DIR) + "/include/mcast/membership.hpp");
+  REQUIRE(!header.empty());
+  std::set<std::string> table;
+  for (const auto& r : mcast::detail::rule_rows)
+    if (*r.handle_sentence)
+      table.insert(r.handle_sentence);
+  std::set<std::string> used;
+  std::istringstream in(header);
+  std::string line;
+  int deleted = 0;
+  while (std::getline(in, line)) {
+    const auto at = line.find("= delete; // ");
+    if (at == std::string::npos)
+      continue;
+    ++deleted;
+    const std::string sentence = line.substr(at + 13);
+    INFO(line);
+    CHECK(sentence.rfind("mcast: ", 0) == 0);
+    if (sentence.find("move-only") != std::string::npos)
+      continue; // copying is not an ordering rule
+    CHECK(table.count(sentence) == 1);
+    used.insert(sentence);
+  }
+  CHECK(deleted > 10);
+  for (const char* id : {"source_join_on_any", "block_on_source", "filtered_block", "filtered_include"})
+    for (const auto& r : mcast::detail::rule_rows)
+      if (std::string(r.name) == id) {
+        INFO(id);
+        CHECK(used.count(r.handle_sentence) == 1);
+      }
+}
+
+TEST_CASE("the README's rule table is the rule table", "[rules]") {
+  const std::string readme = slurp(std::string(MCAST_SOURCE_DIR) + "/README.md");
+  const std::string begin = "<!-- rule-table:begin (generated from include/mcast/detail/rule_table.hpp; "
+                            "tests/unit/rule_table_test.cpp checks it) -->\n";
+  const std::string end = "<!-- rule-table:end -->";
+  const auto b = readme.find(begin);
+  const auto e = readme.find(end);
+  REQUIRE(b != std::string::npos);
+  REQUIRE(e != std::string::npos);
+  const std::string in_readme = readme.substr(b + begin.size(), e - b - begin.size());
+  const std::string expected = markdown_table();
+  if (in_readme != expected)
+    std::printf("README rule table differs; it should read:\n%s", expected.c_str());
+  CHECK(in_readme == expected);
+}
+#endif
