@@ -49,9 +49,12 @@ MCAST_BEGIN_NAMESPACE
 
 /// Options for the factories.
 struct join_options {
-  /// Linux: do not turn IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off. With the default (false)
-  /// every join sets it to 0: a socket then receives a group only through its own memberships.
-  /// Elsewhere this has no effect.
+  /// Linux: this join leaves the socket's IP_MULTICAST_ALL / IPV6_MULTICAST_ALL as they are. With
+  /// the default (false) every join sets them to 0: the socket then receives a group only through
+  /// its own memberships. They are settings of the *socket* (option::ip_multicast_all in
+  /// socket_options.hpp), not of a membership: a later join without this flag turns them off for
+  /// the whole socket. A socket that must receive every group passes it to every join, or sets
+  /// option::ip_multicast_all{true} after its joins. Elsewhere this has no effect.
   bool keep_multicast_all = false;
 };
 

@@ -13,25 +13,6 @@
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// The README's table, generated from the rows.
-std::string markdown_table() {
-  std::ostringstream md;
-  md << "| Rule | `mcast::errc` | Windows (Microsoft's table) | Linux (measured) |\n";
-  md << "|---|---|---|---|\n";
-  for (const auto& r : mcast::detail::rule_rows) {
-    md << "| " << r.what << " | `" << mcast::detail::errc_name(r.code) << "` | " << r.windows_text << " | "
-       << r.linux_text << " |\n";
-  }
-  return md.str();
-}
-
 // Detection: is h.block(s) / h.include(s) callable?
 template <class H, class = void> struct can_block : std::false_type {};
 template <class H>
@@ -80,6 +61,28 @@ TEST_CASE("every rule row has a distinct name and a what", "[rules]") {
 }
 
 #if defined(MCAST_SOURCE_DIR)
+namespace {
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The README's table, generated from the rows.
+std::string markdown_table() {
+  std::ostringstream md;
+  md << "| Rule | `mcast::errc` | Windows (Microsoft's table) | Linux (measured) |\n";
+  md << "|---|---|---|---|\n";
+  for (const auto& r : mcast::detail::rule_rows) {
+    md << "| " << r.what << " | `" << mcast::detail::errc_name(r.code) << "` | " << r.windows_text << " | "
+       << r.linux_text << " |\n";
+  }
+  return md.str();
+}
+
+} // namespace
+
 TEST_CASE("the handles' deleted members carry the rule table's sentences", "[rules]") {
   const std::string header = slurp(std::string(MCAST_SOURCE_DIR) + "/include/mcast/membership.hpp");
   REQUIRE(!header.empty());
