@@ -37,20 +37,20 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
 //   sentence for a sequence (is_valid_sequence / apply_sequence), sentence for a handle call)
 // An empty sentence: the rule is never a compile-time error in that form.
 #define MCAST_DETAIL_RULES(X)                                                                                     \
-  X(not_joined, "anything but a join with no membership (never joined, or left)", not_joined,                                                                                        \
+  X(not_joined, "anything but a join with no membership (never joined, or left)", not_joined, \
     rc_inval, "WSAEINVAL",                                                                                         \
     rc_addrnotavail | rc_inval, "EADDRNOTAVAIL (leave), EINVAL (source calls)",                                    \
     "mcast: invalid option sequence: after the group was left (or its last source dropped), or before the first "  \
     "join, only a new join is valid (Windows fails it with WSAEINVAL); start with join_group / join_source_group " \
     "/ ip_add_membership",                                                                                         \
     "")                                                                                                            \
-  X(join_twice, "an any-source join on an any-source membership", already_joined,                                                                                    \
-    rc_addrnotavail | rc_inval, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK)",                                      \
+  X(join_twice, "an any-source join on an any-source membership", already_joined, \
+    rc_addrnotavail | rc_inval | rc_addrinuse, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK; Wine: WSAEADDRINUSE)",   \
     rc_addrinuse, "EADDRINUSE",                                                                                    \
     "mcast: invalid option sequence: the group is joined twice on one socket and interface (WSAEADDRNOTAVAIL on "  \
     "Windows, EADDRINUSE on Linux); leave it first, or join it on another interface",                              \
     "")                                                                                                            \
-  X(source_join_on_any, "a source-specific join on an any-source membership", already_joined,                                                                            \
+  X(source_join_on_any, "a source-specific join on an any-source membership", already_joined, \
     rc_addrnotavail | rc_inval, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK)",                                      \
     rc_inval, "accepted: the group silently switches to INCLUDE (EINVAL after a BLOCK); mcast refuses it first",   \
     "mcast: invalid option sequence: a source-specific join (ADD_SOURCE_MEMBERSHIP / JOIN_SOURCE_GROUP) on an "    \
@@ -60,64 +60,64 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
     "mcast: include() needs a source-specific membership (join_source_group); an any-source membership already "   \
     "receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP " \
     "here with WSAEADDRNOTAVAIL)")                                                                                 \
-  X(any_join_on_source, "an any-source join on a source-specific membership", already_joined,                                                                            \
-    rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
+  X(any_join_on_source, "an any-source join on a source-specific membership", already_joined, \
+    rc_addrnotavail | rc_addrinuse, "WSAEADDRNOTAVAIL (Wine: WSAEADDRINUSE)",                                      \
     rc_addrinuse, "EADDRINUSE",                                                                                    \
     "mcast: invalid option sequence: an any-source join (ADD_MEMBERSHIP / JOIN_GROUP) after a source-specific "    \
     "join of the same group fails (WSAEADDRNOTAVAIL); leave the group first, or use set_source_filter to switch "  \
     "mode in one call",                                                                                            \
     "")                                                                                                            \
-  X(source_leave_on_any, "a source leave on an any-source membership", wrong_mode,                                                                               \
+  X(source_leave_on_any, "a source leave on an any-source membership", wrong_mode, \
     rc_inval, "WSAEINVAL",                                                                                         \
     rc_addrnotavail | rc_inval, "EADDRNOTAVAIL and the filter becomes INCLUDE {} (EINVAL after a BLOCK); mcast "    \
     "refuses it first",                                                                                            \
     "mcast: invalid option sequence: DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP on an any-source membership "     \
     "fails on Windows (WSAEINVAL) and corrupts the filter on Linux; use BLOCK_SOURCE to stop a source",            \
     "")                                                                                                            \
-  X(block_on_source, "a block or unblock on a source-specific membership", wrong_mode,                                                                                   \
+  X(block_on_source, "a block or unblock on a source-specific membership", wrong_mode, \
     rc_inval, "WSAEINVAL (documented for UNBLOCK; BLOCK is not in the table)",                                    \
     rc_inval, "EINVAL",                                                                                            \
     "mcast: invalid option sequence: BLOCK_SOURCE / UNBLOCK_SOURCE need an any-source membership (WSAEINVAL on a " \
     "source-specific one); drop the source with DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP instead",              \
     "mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by "  \
     "dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)")                             \
-  X(unblock_without_block, "an unblock of a source that is not blocked", source_not_present,                                                                     \
+  X(unblock_without_block, "an unblock of a source that is not blocked", source_not_present, \
     rc_inval | rc_addrnotavail, "WSAEINVAL (never blocked), WSAEADDRNOTAVAIL (unblocked already)",                 \
     rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "mcast: invalid option sequence: more UNBLOCK_SOURCE than BLOCK_SOURCE (unblocking a source that is not "      \
     "blocked fails with WSAEINVAL); unblock only what the sequence blocked",                                       \
     "")                                                                                                            \
-  X(source_twice, "the same source blocked or included twice", source_already_present,                                                                          \
+  X(source_twice, "the same source blocked or included twice", source_already_present, \
     rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
     rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "", "")                                                                                                        \
-  X(source_absent, "a source leave of a source that is not included", source_not_present,                                                                             \
+  X(source_absent, "a source leave of a source that is not included", source_not_present, \
     rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
     rc_addrnotavail, "EADDRNOTAVAIL (EINVAL once the last source is gone: not_joined)",                            \
     "", "")                                                                                                        \
-  X(filter_not_joined, "a filter read or set with no membership", not_joined,                                                                                 \
+  X(filter_not_joined, "a filter read or set with no membership", not_joined, \
     rc_none, "not documented (the raw code is kept)",                                                              \
     rc_addrnotavail | rc_inval, "EADDRNOTAVAIL (read), EINVAL (IPv6 set)",                                         \
     "", "")                                                                                                        \
-  X(mixed_families, "IPv4-only and IPv6-only options in one sequence", family_mismatch,                                                                               \
+  X(mixed_families, "IPv4-only and IPv6-only options in one sequence", family_mismatch, \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     "mcast: invalid option sequence: IPv4-only (IP_*) and IPv6-only (IPV6_*) options cannot name the same group; " \
     "use one family per sequence (MCAST_* works for both)",                                                        \
     "")                                                                                                            \
-  X(ipv6_api_no_sources, "a source call through IPV6_ADD_MEMBERSHIP (api::ipv6)", unsupported,                                                                              \
+  X(ipv6_api_no_sources, "a source call through IPV6_ADD_MEMBERSHIP (api::ipv6)", unsupported, \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     "",                                                                                                            \
     "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); " \
     "use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources")  \
-  X(filtered_block, "block() on a filtered membership", wrong_mode,                                                                                    \
+  X(filtered_block, "block() on a filtered membership", wrong_mode, \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     "",                                                                                                            \
     "mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at " \
     "once with set(filter_mode::exclude, {...})")                                                                  \
-  X(filtered_include, "include() on a filtered membership", wrong_mode,                                                                                  \
+  X(filtered_include, "include() on a filtered membership", wrong_mode, \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     "",                                                                                                            \
