@@ -13,7 +13,7 @@
 //   auto f = mcast::join_with_filter(sock, g, nic, mcast::filter_mode::exclude, {s1, s2});
 //   f.set(mcast::filter_mode::include, {s3});                // filtered_membership    SIOCSMSFILTER / MCAST_MSFILTER
 //
-// Rules (DESIGN §2):
+// Rules (the README, "Platform notes"; the rules themselves: detail/rule_table.hpp):
 // - Each handle is move-only; a moved-from handle is empty and inert; destructors undo best
 //   effort and never throw. leave()/unblock()/drop() on an empty handle do nothing.
 // - A child (blocked_source, included_source) undoes itself when destroyed -- unless its

@@ -1,4 +1,4 @@
-// The portable state machine (semantics.md §5) on a real kernel: every transition, on the handle
+// The portable state machine (detail/rule_table.hpp, transitions) on a real kernel: every transition, on the handle
 // API where it can be written and on apply_sequence where it cannot, with the same mcast::errc.
 // Transitions that are compile errors are covered in tests/compile_fail and unit/ordering_test.
 #include "catch.hpp"

@@ -1,6 +1,6 @@
 // Model-based random testing against the kernel, in the test namespace.
 //
-// A reference model of the per-(socket, interface, group) state machine (semantics.md §5: none,
+// A reference model of the per-(socket, interface, group) state machine (detail/rule_table.hpp: none,
 // any-source with a blocked set, source-specific with an included set) is driven alongside the
 // real thing: random operations over several sockets, groups and sources, IPv4, IPv6 and IPv4 on
 // dual-stack IPv6 sockets, each call on lo or on any() (which leads to lo here), through

@@ -76,3 +76,27 @@ TEST_CASE("a join on a bad socket reports the system's error and leaves an empty
   CHECK(!conf.joined());
   CHECK(rec.count() == 1);
 }
+
+TEST_CASE("a source-specific join reads the filter first only where the stack needs it (Linux)", "[membership]") {
+  // An invalid socket: every call fails, so what is called shows the path. On Linux the socket's
+  // family is read first (and fails); elsewhere the join itself is the first and only call --
+  // Windows refuses a source join on an any-source group by itself, and mcast adds no probing.
+  mcast_test::syscall_recorder rec;
+  std::error_code ec;
+  const auto nic = mcast::detail::resolves_any_interface ? mcast::network_interface::from_index(1)
+                                                         : mcast::network_interface::any();
+  rec.clear();
+  auto m = mcast::join_source_group(mcast::detail::invalid_native_handle, mcast::make_group("232.1.2.3"),
+                                    mcast::make_source("192.0.2.1"), nic, ec);
+  CHECK(ec);
+  CHECK(!m.joined());
+  CHECK(rec.count(mcast::detail::syscall_kind::get_filter) == 0);
+  if (mcast::detail::checks_socket_family) {
+    REQUIRE(rec.count() == 1); // the family read, refused: nothing after it
+    CHECK(rec.calls[0].kind == mcast::detail::syscall_kind::getsockopt);
+  } else {
+    REQUIRE(rec.count() == 1);
+    CHECK(rec.calls[0].kind == mcast::detail::syscall_kind::setsockopt);
+  }
+  CHECK(mcast::detail::needs_source_join_probe == mcast::detail::is_linux);
+}

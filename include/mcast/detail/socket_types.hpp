@@ -132,7 +132,7 @@ inline constexpr int af_inet6 = AF_INET6;
 inline constexpr int level_ip = IPPROTO_IP;
 inline constexpr int level_ipv6 = IPPROTO_IPV6;
 
-// ---- option numbers (they differ on every platform family: semantics.md §3.1) --------------
+// ---- option numbers (they differ on every platform family; pinned below) -----------------
 enum class option_id {
   ip_add_membership,
   ip_drop_membership,
@@ -517,7 +517,7 @@ template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
 #endif
 }
 
-// ---- layout pins (semantics.md §3.2) ----------------------------------------------------------
+// ---- layout pins (each checked against the platform headers by the build itself) ------------
 // A structure copied from another platform is silently wrong; these fail the build instead.
 static_assert(sizeof(ip_mreq_type) == 8, "mcast: unexpected ip_mreq size on this platform");
 static_assert(sizeof(ip_mreq_source_type) == 12, "mcast: unexpected ip_mreq_source size");
