@@ -7,6 +7,11 @@
 
 #include <cstdio>
 
+// pkg-config's flags must not choose the language standard for the consumer.
+#if defined(MCAST_EXPECT_CPLUSPLUS)
+static_assert(__cplusplus == MCAST_EXPECT_CPLUSPLUS, "the consumer's -std was overridden");
+#endif
+
 int main() {
   const auto g = mcast::make_group("239.1.2.3");
   const auto s = mcast::make_source("192.0.2.1");

@@ -1,24 +1,18 @@
-# vcpkg port for mcast (header-only). Use as an overlay port until it is in the registry:
-#   vcpkg install mcast[asio] --overlay-ports=<mcast>/cmake/vcpkg/ports
+# vcpkg port for mcast (header-only), installed from the checkout this file sits in: an overlay port
+# that downloads nothing.
+#   vcpkg install mcast mcast[asio] --overlay-ports=<mcast>/cmake/vcpkg/ports
+# The release form (a tagged tarball with its computed SHA512) is made by
+# cmake/vcpkg/release-port.cmake from cmake/vcpkg/release/portfile.cmake.in.
 set(VCPKG_BUILD_TYPE release) # header-only
 
-vcpkg_from_github(
-  OUT_SOURCE_PATH SOURCE_PATH
-  REPO mcast-cpp/mcast
-  REF "v${VERSION}"
-  SHA512 0 # before the first release: vcpkg prints the real hash when this does not match
-  HEAD_REF main
-)
-
-vcpkg_check_features(OUT_FEATURE_OPTIONS FEATURE_OPTIONS
-  FEATURES
-    asio MCAST_WITH_ASIO
-)
+get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
+if(NOT EXISTS "${SOURCE_PATH}/include/mcast/mcast.hpp")
+  message(FATAL_ERROR "mcast: this overlay port installs the checkout it sits in; ${SOURCE_PATH} is not one")
+endif()
 
 vcpkg_cmake_configure(
   SOURCE_PATH "${SOURCE_PATH}"
   OPTIONS
-    ${FEATURE_OPTIONS}
     -DMCAST_BUILD_TESTS=OFF
     -DMCAST_BUILD_EXAMPLES=OFF
     -DMCAST_INSTALL=ON
