@@ -28,6 +28,11 @@ int main(int argc, char** argv) try {
       }
       return argv[++i];
     };
+    if (a == "-h" || a == "--help") {
+      std::printf("usage: sender [--from ADDR] [--iface IF] [--ttl N] [--no-loop] [--count N] [--interval MS] GROUP PORT\n"
+                  "sends COUNT (default 10) datagrams to GROUP:PORT, one every MS (default 100) milliseconds\n");
+      return 0;
+    }
     if (a == "--from") from = next();
     else if (a == "--iface") iface = next();
     else if (a == "--ttl") ttl = std::atoi(next().c_str());

@@ -5,12 +5,14 @@
 
 #include <mcast/mcast.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #if defined(_WIN32)
@@ -29,6 +31,20 @@ namespace example {
 
 using native = mcast::detail::native_handle_type;
 
+// The system's text for the last socket error ("Cannot assign requested address (99)").
+inline std::string last_error_text() {
+#if defined(_WIN32)
+  const int e = ::WSAGetLastError();
+#else
+  const int e = errno;
+#endif
+  return std::system_category().message(e) + " (" + std::to_string(e) + ")";
+}
+
+inline std::string endpoint_text(const mcast::address& a, std::uint16_t port) {
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(port);
+}
+
 // mcast never calls WSAStartup itself; a program without Asio keeps one of these alive.
 using winsock_session = mcast::winsock_session;
 
@@ -45,7 +61,8 @@ public:
   explicit udp_socket(mcast::family f) : family_(f) {
     s_ = ::socket(f == mcast::family::v4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0);
     if (s_ == mcast::detail::invalid_native_handle)
-      throw std::runtime_error("socket() failed");
+      throw std::runtime_error(std::string("socket(") + (f == mcast::family::v4 ? "AF_INET" : "AF_INET6") +
+                               ") failed: " + last_error_text());
   }
   udp_socket(const udp_socket&) = delete;
   udp_socket& operator=(const udp_socket&) = delete;
@@ -83,7 +100,10 @@ public:
     auto ss = g.address().to_sockaddr(port);
     int len = g.is_v4() ? static_cast<int>(sizeof(sockaddr_in)) : static_cast<int>(sizeof(sockaddr_in6));
     if (::sendto(s_, text.data(), static_cast<int>(text.size()), 0, reinterpret_cast<sockaddr*>(&ss), len) < 0)
-      throw std::runtime_error("sendto failed");
+      throw std::runtime_error("sendto " + endpoint_text(g.address(), port) + " failed: " + last_error_text() +
+                               (g.is_v6() ? " (IPv6 multicast needs a route for the group: on Linux loopback, "
+                                            "ip -6 route add local ff00::/8 dev lo table local)"
+                                          : ""));
   }
 
   // Waits up to `wait` for one datagram; returns {source, payload} or {"", ""} on timeout.
@@ -175,8 +195,14 @@ public:
 private:
   std::uint16_t bind_to(const sockaddr_storage& a) {
     socklen_t len = a.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
-    if (::bind(s_, reinterpret_cast<const sockaddr*>(&a), len) != 0)
-      throw std::runtime_error("bind failed");
+    if (::bind(s_, reinterpret_cast<const sockaddr*>(&a), len) != 0) {
+      std::error_code ignored;
+      const mcast::address at = mcast::address::from_sockaddr(a, ignored);
+      const std::uint16_t port = a.ss_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in*>(&a)->sin_port)
+                                                         : ntohs(reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port);
+      throw std::runtime_error("bind to " + endpoint_text(at, port) + " failed: " + last_error_text() +
+                               (at.is_v6() && !at.is_unspecified() ? " (is the address on an interface of this host?)" : ""));
+    }
     sockaddr_storage got{};
     socklen_t glen = sizeof got;
     ::getsockname(s_, reinterpret_cast<sockaddr*>(&got), &glen);

@@ -25,6 +25,7 @@
 #include <string>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -35,6 +36,15 @@ inline bool write_file(const std::string& path, const std::string& value) {
   out << value;
   out.flush();
   return static_cast<bool>(out);
+}
+
+// Whether this process's root is not the system's (a chroot): the kernel refuses to create a user
+// namespace there (EPERM). Best effort: /proc/1/root may not be readable.
+inline bool in_chroot() {
+  struct stat mine {}, init {};
+  if (::stat("/", &mine) != 0 || ::stat("/proc/1/root/", &init) != 0)
+    return false;
+  return mine.st_dev != init.st_dev || mine.st_ino != init.st_ino;
 }
 
 struct namespace_status {
@@ -55,8 +65,12 @@ inline namespace_status enter_private_namespace() {
     const int e = errno;
     st.reason = std::string("unshare(") + (uid != 0 ? "CLONE_NEWUSER|" : "") + "CLONE_NEWNET) failed: " +
                 std::strerror(e);
-    if (e == EPERM)
-      st.reason += " (user namespaces restricted: kernel.unprivileged_userns_clone=0, AppArmor, or a seccomp filter)";
+    if (e == EPERM && in_chroot())
+      st.reason += " (this process runs inside a chroot, and the kernel refuses user namespaces there: run the tests "
+                   "as root, or outside the chroot)";
+    else if (e == EPERM)
+      st.reason += " (user namespaces restricted: kernel.unprivileged_userns_clone=0, AppArmor, a seccomp filter, or a "
+                   "chroot -- the kernel refuses user namespaces inside one)";
     else if (e == ENOSPC)
       st.reason += " (user.max_user_namespaces is 0)";
     else if (e == EINVAL)
