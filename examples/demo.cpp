@@ -25,7 +25,8 @@ struct senders {
   mcast::source sa, sb;
   senders(const mcast::network_interface& lo, bool v6)
       : a(v6 ? mcast::family::v6 : mcast::family::v4), b(v6 ? mcast::family::v6 : mcast::family::v4),
-        sa(mcast::make_source(v6 ? "2001:db8::2" : "127.0.0.2")), sb(mcast::make_source(v6 ? "2001:db8::3" : "127.0.0.3")) {
+        sa(mcast::make_source(v6 ? "2001:db8::2" : "127.0.0.2")),
+        sb(mcast::make_source(v6 ? "2001:db8::3" : "127.0.0.3")) {
     a.bind_source(sa);
     b.bind_source(sb);
     a.multicast_out(lo);
@@ -34,8 +35,8 @@ struct senders {
 };
 
 // Both senders send 5 datagrams; report and check how many of each arrived.
-void step(const char* what, example::udp_socket& rx, senders& tx, const mcast::group& g, std::uint16_t port,
-          int want_a, int want_b) {
+void step(const char* what, example::udp_socket& rx, senders& tx, const mcast::group& g, std::uint16_t port, int want_a,
+          int want_b) {
   for (int i = 0; i < 5; ++i) {
     tx.a.send_to(g, port, "from a");
     tx.b.send_to(g, port, "from b");

@@ -130,92 +130,178 @@ template <bool Ip> std::vector<row> rows(const env& e) {
   };
   auto jg = [=](example::native s, std::error_code& ec) { return mcast::join_group<api>(s, g, nic, ec); };
   std::vector<row> out;
-  out.push_back({1, "ADD_MEMBERSHIP, ADD_MEMBERSHIP", rule::join_twice, op::join_any, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja)}, raw_step("ADD_MEMBERSHIP", ja), compile_time(ja, ja),
+  out.push_back({1,
+                 "ADD_MEMBERSHIP, ADD_MEMBERSHIP",
+                 rule::join_twice,
+                 op::join_any,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja)},
+                 raw_step("ADD_MEMBERSHIP", ja),
+                 compile_time(ja, ja),
                  [=](example::native s) {
                    std::error_code ec;
                    auto a = jg(s, ec);
                    auto b = jg(s, ec);
                    return ec;
                  }});
-  out.push_back({2, "ADD_MEMBERSHIP, ADD_SOURCE_MEMBERSHIP", rule::source_join_on_any, op::join_source, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja)}, raw_step("ADD_SOURCE_MEMBERSHIP", jg1), compile_time(ja, jg1),
+  out.push_back({2,
+                 "ADD_MEMBERSHIP, ADD_SOURCE_MEMBERSHIP",
+                 rule::source_join_on_any,
+                 op::join_source,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja)},
+                 raw_step("ADD_SOURCE_MEMBERSHIP", jg1),
+                 compile_time(ja, jg1),
                  [=](example::native s) {
                    std::error_code ec;
                    auto a = jg(s, ec);
                    auto b = mcast::join_source_group<api>(s, g, s1, nic, ec);
                    return ec;
                  }});
-  out.push_back({3, "ADD_MEMBERSHIP, DROP_SOURCE_MEMBERSHIP", rule::source_leave_on_any, op::leave_source, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja)}, raw_step("DROP_SOURCE_MEMBERSHIP", ls1), compile_time(ja, ls1), {}});
-  out.push_back({4, "ADD_MEMBERSHIP, UNBLOCK_SOURCE", rule::unblock_without_block, op::unblock, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja)}, raw_step("UNBLOCK_SOURCE", u1), compile_time(ja, u1), {}});
-  out.push_back({5, "DROP_MEMBERSHIP, then BLOCK_SOURCE", rule::not_joined, op::block, mstate::none,
-                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("DROP_MEMBERSHIP", lv)}, raw_step("BLOCK_SOURCE", b1),
-                 compile_time(ja, lv, b1), [=](example::native s) {
+  out.push_back({3,
+                 "ADD_MEMBERSHIP, DROP_SOURCE_MEMBERSHIP",
+                 rule::source_leave_on_any,
+                 op::leave_source,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja)},
+                 raw_step("DROP_SOURCE_MEMBERSHIP", ls1),
+                 compile_time(ja, ls1),
+                 {}});
+  out.push_back({4,
+                 "ADD_MEMBERSHIP, UNBLOCK_SOURCE",
+                 rule::unblock_without_block,
+                 op::unblock,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja)},
+                 raw_step("UNBLOCK_SOURCE", u1),
+                 compile_time(ja, u1),
+                 {}});
+  out.push_back({5,
+                 "DROP_MEMBERSHIP, then BLOCK_SOURCE",
+                 rule::not_joined,
+                 op::block,
+                 mstate::none,
+                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("DROP_MEMBERSHIP", lv)},
+                 raw_step("BLOCK_SOURCE", b1),
+                 compile_time(ja, lv, b1),
+                 [=](example::native s) {
                    std::error_code ec;
                    auto a = jg(s, ec);
                    a.leave(ec);
                    auto b = a.block(s1, ec);
                    return ec;
                  }});
-  out.push_back({6, "ADD_SOURCE_MEMBERSHIP, ADD_MEMBERSHIP", rule::any_join_on_source, op::join_any, mstate::src,
-                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1)}, raw_step("ADD_MEMBERSHIP", jas), compile_time(js1, jas),
+  out.push_back({6,
+                 "ADD_SOURCE_MEMBERSHIP, ADD_MEMBERSHIP",
+                 rule::any_join_on_source,
+                 op::join_any,
+                 mstate::src,
+                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1)},
+                 raw_step("ADD_MEMBERSHIP", jas),
+                 compile_time(js1, jas),
                  [=](example::native s) {
                    std::error_code ec;
                    auto a = mcast::join_source_group<api>(s, gs, s1, nic, ec);
                    auto b = mcast::join_group<api>(s, gs, nic, ec);
                    return ec;
                  }});
-  out.push_back({7, "ADD_SOURCE_MEMBERSHIP, ADD_SOURCE_MEMBERSHIP (same pair)", rule::source_twice, op::join_source,
-                 mstate::src, {raw_step("ADD_SOURCE_MEMBERSHIP", js1)}, raw_step("ADD_SOURCE_MEMBERSHIP", js1),
-                 compile_time(js1, js1), [=](example::native s) {
+  out.push_back({7,
+                 "ADD_SOURCE_MEMBERSHIP, ADD_SOURCE_MEMBERSHIP (same pair)",
+                 rule::source_twice,
+                 op::join_source,
+                 mstate::src,
+                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1)},
+                 raw_step("ADD_SOURCE_MEMBERSHIP", js1),
+                 compile_time(js1, js1),
+                 [=](example::native s) {
                    std::error_code ec;
                    auto a = mcast::join_source_group<api>(s, gs, s1, nic, ec);
                    auto b = a.include(s1, ec);
                    return ec;
                  }});
-  out.push_back({8, "ADD_SOURCE_MEMBERSHIP, UNBLOCK_SOURCE", rule::block_on_source, op::unblock, mstate::src,
-                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1)}, raw_step("UNBLOCK_SOURCE", us1), compile_time(js1, us1), {}});
-  out.push_back({9, "DROP_SOURCE_MEMBERSHIP, UNBLOCK_SOURCE", rule::block_on_source, op::unblock, mstate::src,
-                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1), raw_step("ADD_SOURCE_MEMBERSHIP", js2),
-                  raw_step("DROP_SOURCE_MEMBERSHIP", lss2)},
-                 raw_step("UNBLOCK_SOURCE", us2), compile_time(js1, js2, lss2, us2), {}});
-  out.push_back({10, "DROP_SOURCE_MEMBERSHIP, DROP_SOURCE_MEMBERSHIP (same pair)", rule::source_absent, op::leave_source,
+  out.push_back({8,
+                 "ADD_SOURCE_MEMBERSHIP, UNBLOCK_SOURCE",
+                 rule::block_on_source,
+                 op::unblock,
+                 mstate::src,
+                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1)},
+                 raw_step("UNBLOCK_SOURCE", us1),
+                 compile_time(js1, us1),
+                 {}});
+  out.push_back({9,
+                 "DROP_SOURCE_MEMBERSHIP, UNBLOCK_SOURCE",
+                 rule::block_on_source,
+                 op::unblock,
                  mstate::src,
                  {raw_step("ADD_SOURCE_MEMBERSHIP", js1), raw_step("ADD_SOURCE_MEMBERSHIP", js2),
                   raw_step("DROP_SOURCE_MEMBERSHIP", lss2)},
-                 raw_step("DROP_SOURCE_MEMBERSHIP", lss2), compile_time(js1, js2, lss2, lss2), {}});
-  out.push_back({11, "BLOCK_SOURCE, BLOCK_SOURCE (same pair)", rule::source_twice, op::block, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1)}, raw_step("BLOCK_SOURCE", b1),
-                 compile_time(ja, b1, b1), [=](example::native s) {
+                 raw_step("UNBLOCK_SOURCE", us2),
+                 compile_time(js1, js2, lss2, us2),
+                 {}});
+  out.push_back({10,
+                 "DROP_SOURCE_MEMBERSHIP, DROP_SOURCE_MEMBERSHIP (same pair)",
+                 rule::source_absent,
+                 op::leave_source,
+                 mstate::src,
+                 {raw_step("ADD_SOURCE_MEMBERSHIP", js1), raw_step("ADD_SOURCE_MEMBERSHIP", js2),
+                  raw_step("DROP_SOURCE_MEMBERSHIP", lss2)},
+                 raw_step("DROP_SOURCE_MEMBERSHIP", lss2),
+                 compile_time(js1, js2, lss2, lss2),
+                 {}});
+  out.push_back({11,
+                 "BLOCK_SOURCE, BLOCK_SOURCE (same pair)",
+                 rule::source_twice,
+                 op::block,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1)},
+                 raw_step("BLOCK_SOURCE", b1),
+                 compile_time(ja, b1, b1),
+                 [=](example::native s) {
                    std::error_code ec;
                    auto a = jg(s, ec);
                    auto b = a.block(s1, ec);
                    auto c = a.block(s1, ec);
                    return ec;
                  }});
-  out.push_back({12, "BLOCK_SOURCE, ADD_SOURCE_MEMBERSHIP", rule::source_join_on_any, op::join_source, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1)}, raw_step("ADD_SOURCE_MEMBERSHIP", jg1),
-                 compile_time(ja, b1, jg1), [=](example::native s) {
+  out.push_back({12,
+                 "BLOCK_SOURCE, ADD_SOURCE_MEMBERSHIP",
+                 rule::source_join_on_any,
+                 op::join_source,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1)},
+                 raw_step("ADD_SOURCE_MEMBERSHIP", jg1),
+                 compile_time(ja, b1, jg1),
+                 [=](example::native s) {
                    std::error_code ec;
                    auto a = jg(s, ec);
                    auto b = a.block(s1, ec);
                    auto c = mcast::join_source_group<api>(s, g, s2, nic, ec);
                    return ec;
                  }});
-  out.push_back({13, "BLOCK_SOURCE, ADD_MEMBERSHIP", rule::join_twice, op::join_any, mstate::any,
-                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1)}, raw_step("ADD_MEMBERSHIP", ja),
-                 compile_time(ja, b1, ja), [=](example::native s) {
+  out.push_back({13,
+                 "BLOCK_SOURCE, ADD_MEMBERSHIP",
+                 rule::join_twice,
+                 op::join_any,
+                 mstate::any,
+                 {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1)},
+                 raw_step("ADD_MEMBERSHIP", ja),
+                 compile_time(ja, b1, ja),
+                 [=](example::native s) {
                    std::error_code ec;
                    auto a = jg(s, ec);
                    auto b = a.block(s1, ec);
                    auto c = jg(s, ec);
                    return ec;
                  }});
-  out.push_back({14, "UNBLOCK_SOURCE, UNBLOCK_SOURCE (same pair)", rule::unblock_without_block, op::unblock, mstate::any,
+  out.push_back({14,
+                 "UNBLOCK_SOURCE, UNBLOCK_SOURCE (same pair)",
+                 rule::unblock_without_block,
+                 op::unblock,
+                 mstate::any,
                  {raw_step("ADD_MEMBERSHIP", ja), raw_step("BLOCK_SOURCE", b1), raw_step("UNBLOCK_SOURCE", u1)},
-                 raw_step("UNBLOCK_SOURCE", u1), compile_time(ja, b1, u1, u1), {}});
+                 raw_step("UNBLOCK_SOURCE", u1),
+                 compile_time(ja, b1, u1, u1),
+                 {}});
   (void)jas_again;
   return out;
 }
@@ -270,7 +356,10 @@ void run(const char* family, const std::vector<row>& all, verdict& v) {
       ok = true; // the stack lacks the family altogether: reported, not judged
     std::printf("%2d %-6s %-58s raw %-17s -> %-22s mcast %-22s handles %-22s %s\n", r.number, family, r.sequence,
                 ran ? raw_text.c_str() : ("cannot run: " + cannot).c_str(), raw_errc.c_str(), seq.c_str(),
-                handles.c_str(), !ran ? "(not run)" : ok ? "agrees" : "DISAGREES");
+                handles.c_str(),
+                !ran ? "(not run)"
+                : ok ? "agrees"
+                     : "DISAGREES");
     if (!ran)
       ++v.cannot;
     else if (ok)
@@ -320,9 +409,13 @@ int main(int argc, char** argv) {
                 mcast::make_source("192.0.2.1"), mcast::make_source("192.0.2.2")};
     std::printf("mcast-probe %d.%d.%d: Microsoft's \"Multicast Socket Option Behavior\" table on %s, interface %s "
                 "(index %u)\n",
-                MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH, mcast::detail::is_windows ? "Windows" : mcast::detail::is_linux ? "Linux" : "this stack",
+                MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH,
+                mcast::detail::is_windows ? "Windows"
+                : mcast::detail::is_linux ? "Linux"
+                                          : "this stack",
                 nic.to_string().c_str(), nic.index());
-    std::printf("each row: the raw code of the last call and the errc mcast reads from it; apply_sequence; the handles\n");
+    std::printf(
+        "each row: the raw code of the last call and the errc mcast reads from it; apply_sequence; the handles\n");
     verdict v;
     run("IP_*", rows<true>(e), v);
     run("MCAST_*", rows<false>(e), v);

@@ -29,25 +29,36 @@ int main(int argc, char** argv) try {
       return argv[++i];
     };
     if (a == "-h" || a == "--help") {
-      std::printf("usage: sender [--from ADDR] [--iface IF] [--ttl N] [--no-loop] [--count N] [--interval MS] GROUP PORT\n"
-                  "sends COUNT (default 10) datagrams to GROUP:PORT, one every MS (default 100) milliseconds\n");
+      std::printf(
+          "usage: sender [--from ADDR] [--iface IF] [--ttl N] [--no-loop] [--count N] [--interval MS] GROUP PORT\n"
+          "sends COUNT (default 10) datagrams to GROUP:PORT, one every MS (default 100) milliseconds\n");
       return 0;
     }
-    if (a == "--from") from = next();
-    else if (a == "--iface") iface = next();
-    else if (a == "--ttl") ttl = std::atoi(next().c_str());
-    else if (a == "--count") count = std::atoi(next().c_str());
-    else if (a == "--interval") interval_ms = std::atoi(next().c_str());
-    else if (a == "--no-loop") loop = false;
-    else if (group_text.empty()) group_text = a;
-    else if (port_text.empty()) port_text = a;
+    if (a == "--from")
+      from = next();
+    else if (a == "--iface")
+      iface = next();
+    else if (a == "--ttl")
+      ttl = std::atoi(next().c_str());
+    else if (a == "--count")
+      count = std::atoi(next().c_str());
+    else if (a == "--interval")
+      interval_ms = std::atoi(next().c_str());
+    else if (a == "--no-loop")
+      loop = false;
+    else if (group_text.empty())
+      group_text = a;
+    else if (port_text.empty())
+      port_text = a;
     else {
       std::fprintf(stderr, "sender: unexpected '%s'\n", a.c_str());
       return 2;
     }
   }
   if (group_text.empty() || port_text.empty()) {
-    std::fprintf(stderr, "usage: sender [--from ADDR] [--iface IF] [--ttl N] [--no-loop] [--count N] [--interval MS] GROUP PORT\n");
+    std::fprintf(
+        stderr,
+        "usage: sender [--from ADDR] [--iface IF] [--ttl N] [--no-loop] [--count N] [--interval MS] GROUP PORT\n");
     return 2;
   }
   example::winsock_session winsock;

@@ -71,7 +71,8 @@ public:
 
   // Receivers bind the wildcard address (on Windows, never the group) and a port.
   std::uint16_t bind_any(std::uint16_t port = 0) {
-    auto a = (family_ == mcast::family::v4 ? mcast::make_address("0.0.0.0") : mcast::make_address("::")).to_sockaddr(port);
+    auto a =
+        (family_ == mcast::family::v4 ? mcast::make_address("0.0.0.0") : mcast::make_address("::")).to_sockaddr(port);
     return bind_to(a);
   }
   // Senders bind the source address they send from.
@@ -164,7 +165,8 @@ public:
     const auto n = ::recvmsg(s_, &msg, 0);
     if (n < 0)
       return {};
-    datagram d{mcast::address::from_sockaddr(from).to_string(), std::string(), std::string(buf, static_cast<std::size_t>(n))};
+    datagram d{mcast::address::from_sockaddr(from).to_string(), std::string(),
+               std::string(buf, static_cast<std::size_t>(n))};
     for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
       if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
         in_pktinfo info;
@@ -199,9 +201,10 @@ private:
       std::error_code ignored;
       const mcast::address at = mcast::address::from_sockaddr(a, ignored);
       const std::uint16_t port = a.ss_family == AF_INET ? ntohs(reinterpret_cast<const sockaddr_in*>(&a)->sin_port)
-                                                         : ntohs(reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port);
-      throw std::runtime_error("bind to " + endpoint_text(at, port) + " failed: " + last_error_text() +
-                               (at.is_v6() && !at.is_unspecified() ? " (is the address on an interface of this host?)" : ""));
+                                                        : ntohs(reinterpret_cast<const sockaddr_in6*>(&a)->sin6_port);
+      throw std::runtime_error(
+          "bind to " + endpoint_text(at, port) + " failed: " + last_error_text() +
+          (at.is_v6() && !at.is_unspecified() ? " (is the address on an interface of this host?)" : ""));
     }
     sockaddr_storage got{};
     socklen_t glen = sizeof got;

@@ -52,9 +52,7 @@ public:
   bool is_v4() const noexcept { return family_ == mcast::family::v4; }
   bool is_v6() const noexcept { return family_ == mcast::family::v6; }
 
-  bool is_multicast() const noexcept {
-    return is_v4() ? (bytes_[0] & 0xf0) == 0xe0 : bytes_[0] == 0xff;
-  }
+  bool is_multicast() const noexcept { return is_v4() ? (bytes_[0] & 0xf0) == 0xe0 : bytes_[0] == 0xff; }
   bool is_unspecified() const noexcept {
     for (std::size_t i = 0; i < size(); ++i)
       if (bytes_[i] != 0)

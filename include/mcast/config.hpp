@@ -20,11 +20,11 @@
 #endif
 
 // An inline namespace so that two incompatible versions never link together silently.
-#define MCAST_BEGIN_NAMESPACE                                                                      \
-  namespace mcast {                                                                                \
+#define MCAST_BEGIN_NAMESPACE                                                                                          \
+  namespace mcast {                                                                                                    \
   inline namespace v1 {
-#define MCAST_END_NAMESPACE                                                                        \
-  }                                                                                                \
+#define MCAST_END_NAMESPACE                                                                                            \
+  }                                                                                                                    \
   }
 
 // MCAST_SYSCALL_HOOK: define it (to anything) in every translation unit of a program -- tests do

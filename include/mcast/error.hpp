@@ -32,21 +32,21 @@ MCAST_BEGIN_NAMESPACE
 
 // Every errc with its message: the enum, the messages and the translated categories come from
 // this one list.
-#define MCAST_DETAIL_ERRC_LIST(X)                                                                            \
-  X(invalid_address, "not an IPv4 or IPv6 address")                                                          \
-  X(not_multicast, "the group address is not a multicast address")                                          \
-  X(not_unicast, "the source address must be a specified unicast address")                                   \
-  X(family_mismatch, "IPv4 and IPv6 addresses, options or sockets are mixed")                               \
-  X(no_such_interface, "no such network interface")                                                         \
-  X(no_ipv4_address, "the interface has no IPv4 address (needed by the IP_* options on this platform)")       \
-  X(already_joined, "the group is already joined on this socket and interface")                             \
-  X(not_joined, "the group is not joined on this socket and interface")                                     \
-  X(source_already_present, "the source is already blocked or included")                                    \
-  X(source_not_present, "the source is not blocked or included")                                            \
-  X(wrong_mode, "the operation does not fit the membership's mode (any-source vs source-specific)")          \
-  X(limit_exceeded, "too many groups or sources for this socket")                                          \
-  X(unsupported, "the network stack does not support this option")                                        \
-  X(invalid_sequence, "the options cannot be applied in this order")                                       \
+#define MCAST_DETAIL_ERRC_LIST(X)                                                                                      \
+  X(invalid_address, "not an IPv4 or IPv6 address")                                                                    \
+  X(not_multicast, "the group address is not a multicast address")                                                     \
+  X(not_unicast, "the source address must be a specified unicast address")                                             \
+  X(family_mismatch, "IPv4 and IPv6 addresses, options or sockets are mixed")                                          \
+  X(no_such_interface, "no such network interface")                                                                    \
+  X(no_ipv4_address, "the interface has no IPv4 address (needed by the IP_* options on this platform)")                \
+  X(already_joined, "the group is already joined on this socket and interface")                                        \
+  X(not_joined, "the group is not joined on this socket and interface")                                                \
+  X(source_already_present, "the source is already blocked or included")                                               \
+  X(source_not_present, "the source is not blocked or included")                                                       \
+  X(wrong_mode, "the operation does not fit the membership's mode (any-source vs source-specific)")                    \
+  X(limit_exceeded, "too many groups or sources for this socket")                                                      \
+  X(unsupported, "the network stack does not support this option")                                                     \
+  X(invalid_sequence, "the options cannot be applied in this order")                                                   \
   X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")
 
 /// Portable error conditions. Compare any `std::error_code` the library gives you with them:
@@ -90,13 +90,23 @@ static_assert(errc_list_in_order(), "mcast: MCAST_DETAIL_ERRC_LIST and enum errc
 namespace detail {
 
 // Which operation failed decides what an ambiguous kernel error means (rule_table.hpp).
-enum class operation { join_any, leave_group, join_source, leave_source, block, unblock, set_filter, get_filter, other };
+enum class operation {
+  join_any,
+  leave_group,
+  join_source,
+  leave_source,
+  block,
+  unblock,
+  set_filter,
+  get_filter,
+  other
+};
 
 inline constexpr int errc_count = static_cast<int>(errc::still_joined);
 
 inline const char* errc_text(int e) noexcept {
   switch (static_cast<errc>(e)) {
-#define MCAST_DETAIL_ERRC_TEXT(name, text) \
+#define MCAST_DETAIL_ERRC_TEXT(name, text)                                                                             \
   case errc::name: return text;
     MCAST_DETAIL_ERRC_LIST(MCAST_DETAIL_ERRC_TEXT)
 #undef MCAST_DETAIL_ERRC_TEXT
@@ -107,7 +117,7 @@ inline const char* errc_text(int e) noexcept {
 // The enumerator's name, for documentation and diagnostics ("already_joined").
 inline const char* errc_name(errc e) noexcept {
   switch (e) {
-#define MCAST_DETAIL_ERRC_NAME(name, text) \
+#define MCAST_DETAIL_ERRC_NAME(name, text)                                                                             \
   case errc::name: return #name;
     MCAST_DETAIL_ERRC_LIST(MCAST_DETAIL_ERRC_NAME)
 #undef MCAST_DETAIL_ERRC_NAME
@@ -237,14 +247,10 @@ inline std::error_code system_error_of(const std::error_code& ec) noexcept {
 
 namespace detail {
 
-inline std::error_code system_error(int raw) noexcept {
-  return std::error_code(raw, std::system_category());
-}
+inline std::error_code system_error(int raw) noexcept { return std::error_code(raw, std::system_category()); }
 
 // A kernel refusal that means `e`; the raw number stays the value.
-inline std::error_code translated(errc e, int raw) noexcept {
-  return std::error_code(raw, translated_category(e));
-}
+inline std::error_code translated(errc e, int raw) noexcept { return std::error_code(raw, translated_category(e)); }
 
 // ec.clear() reaches libstdc++'s out-of-line system_category() every time; on the hot paths
 // (every handle operation) clear only what is set. A value of 0 means success in any category.
@@ -253,9 +259,7 @@ inline void clear(std::error_code& ec) noexcept {
     ec.clear();
 }
 
-[[noreturn]] inline void throw_error(const std::error_code& ec, const char* what) {
-  throw std::system_error(ec, what);
-}
+[[noreturn]] inline void throw_error(const std::error_code& ec, const char* what) { throw std::system_error(ec, what); }
 
 inline void throw_if(const std::error_code& ec, const char* what) {
   if (ec)

@@ -148,7 +148,8 @@ inline bool read_socket_facts(native_handle_type s, const group& g, socket_facts
 // Linux: IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off for every family the socket receives (a
 // dual-stack IPv6 socket receives both), so that it gets only what its own memberships admit.
 // Returns the raw error of the first call that failed, or 0.
-inline int multicast_all_off(native_handle_type s, const group& g, const socket_facts& f, const join_options& o) noexcept {
+inline int multicast_all_off(native_handle_type s, const group& g, const socket_facts& f,
+                             const join_options& o) noexcept {
   if constexpr (has_multicast_all) {
     if (o.keep_multicast_all)
       return 0;
@@ -373,8 +374,11 @@ public:
     }
     return *this;
   }
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   any_source_membership(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   any_source_membership& operator=(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  // clang-format on
   ~any_source_membership() { abandon(); }
 
   /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
@@ -411,8 +415,11 @@ public:
   }
 
   /// Not available (rule source_join_on_any): see the message.
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   void include(const mcast::source&) = delete; // mcast: include() needs a source-specific membership (join_source_group); an any-source membership already receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)
   void include(const mcast::source&, std::error_code&) = delete; // mcast: include() needs a source-specific membership (join_source_group); an any-source membership already receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)
+  // clang-format on
 
   /// Leaves the group (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every
   /// blocked_source becomes inert. Does nothing on an empty handle. On failure the handle stays
@@ -463,8 +470,11 @@ class blocked_source : public detail::child_handle<blocked_source<Api>, any_sour
 public:
   blocked_source(blocked_source&&) noexcept = default;
   blocked_source& operator=(blocked_source&&) noexcept = default;
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   blocked_source(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
   blocked_source& operator=(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
+  // clang-format on
   ~blocked_source() { this->release(); }
 
   /// Unblocks the source. No system call if the handle is empty or the membership has left.
@@ -525,8 +535,11 @@ public:
     }
     return *this;
   }
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   source_membership(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   source_membership& operator=(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  // clang-format on
   ~source_membership() { abandon(); }
 
   /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
@@ -562,8 +575,11 @@ public:
   }
 
   /// Not available (rule block_on_source): see the message.
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   void block(const mcast::source&) = delete; // mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)
   void block(const mcast::source&, std::error_code&) = delete; // mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)
+  // clang-format on
 
   /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
   /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
@@ -609,15 +625,17 @@ private:
 // ================================================================================================
 /// One extra source of a source_membership. drop() (or destruction) issues
 /// MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP -- unless the membership has left.
-template <class Api>
-class included_source : public detail::child_handle<included_source<Api>, source_membership<Api>> {
+template <class Api> class included_source : public detail::child_handle<included_source<Api>, source_membership<Api>> {
   using base = detail::child_handle<included_source<Api>, source_membership<Api>>;
 
 public:
   included_source(included_source&&) noexcept = default;
   included_source& operator=(included_source&&) noexcept = default;
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   included_source(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
   included_source& operator=(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
+  // clang-format on
   ~included_source() { this->release(); }
 
   /// Drops the source. No system call if the handle is empty or the membership has left. If it
@@ -679,8 +697,11 @@ public:
     }
     return *this;
   }
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   filtered_membership(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   filtered_membership& operator=(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  // clang-format on
   ~filtered_membership() {
     std::error_code ignored;
     leave(ignored);
@@ -724,15 +745,16 @@ public:
   }
 
   /// Not available (rules filtered_block, filtered_include): see the messages.
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
   void block(const mcast::source&) = delete; // mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at once with set(filter_mode::exclude, {...})
   void block(const mcast::source&, std::error_code&) = delete; // mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at once with set(filter_mode::exclude, {...})
   void include(const mcast::source&) = delete; // mcast: include() needs a source-specific membership (join_source_group); a filtered membership changes its whole list at once with set(filter_mode::include, {...})
   void include(const mcast::source&, std::error_code&) = delete; // mcast: include() needs a source-specific membership (join_source_group); a filtered membership changes its whole list at once with set(filter_mode::include, {...})
+  // clang-format on
 
   /// Leaves the group. Nothing on an empty handle.
-  void leave(std::error_code& ec) noexcept {
-    (void)leave_with<Api>(ec);
-  }
+  void leave(std::error_code& ec) noexcept { (void)leave_with<Api>(ec); }
   void leave() {
     std::error_code ec;
     leave(ec);
@@ -742,8 +764,8 @@ public:
 private:
   template <class A, class S>
   friend filtered_membership<A> join_with_filter_impl(S&&, const mcast::group&, const mcast::network_interface&,
-                                                     filter_mode, const mcast::source*, std::size_t,
-                                                     const join_options&, std::error_code&) noexcept;
+                                                      filter_mode, const mcast::source*, std::size_t,
+                                                      const join_options&, std::error_code&) noexcept;
 
   filtered_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : membership_base(s, g, n) {}
@@ -890,7 +912,8 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
   if ((ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, m.nic_})))
     return m;
   if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
-    if (int r = detail::sys_set_filter(s, detail::filter_struct_of<Api>(), detail::level_of(g), buf.data(), buf.size()); r != 0) {
+    if (int r = detail::sys_set_filter(s, detail::filter_struct_of<Api>(), detail::level_of(g), buf.data(), buf.size());
+        r != 0) {
       ec = detail::translate(detail::operation::set_filter, r);
       m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
       return m;
@@ -918,14 +941,16 @@ template <class Api = api::protocol_independent, class Socket, class Range>
 }
 template <class Api = api::protocol_independent, class Socket, class Range>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
-                                                        filter_mode mode, const Range& sources, std::error_code& ec) noexcept {
+                                                        filter_mode mode, const Range& sources,
+                                                        std::error_code& ec) noexcept {
   return join_with_filter<Api>(std::forward<Socket>(sock), g, nic, mode, sources, join_options{}, ec);
 }
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         std::error_code& ec) noexcept {
-  return join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, sources.begin(), sources.size(), join_options{}, ec);
+  return join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, sources.begin(), sources.size(),
+                                    join_options{}, ec);
 }
 template <class Api = api::protocol_independent, class Socket, class Range>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,

@@ -169,9 +169,7 @@ public:
   friend bool operator!=(const network_interface& a, const network_interface& b) noexcept {
     return a.index_ != b.index_;
   }
-  friend bool operator<(const network_interface& a, const network_interface& b) noexcept {
-    return a.index_ < b.index_;
-  }
+  friend bool operator<(const network_interface& a, const network_interface& b) noexcept { return a.index_ < b.index_; }
   std::size_t hash() const noexcept { return std::hash<unsigned>()(index_); }
 
   network_interface(const network_interface& o) noexcept
@@ -180,8 +178,8 @@ public:
       set_name(o.long_name_);
   }
   network_interface(network_interface&& o) noexcept
-      : index_(o.index_), short_name_(o.short_name_), long_name_(std::exchange(o.long_name_, nullptr)),
-        ipv4_(o.ipv4_), has_ipv4_(o.has_ipv4_) {}
+      : index_(o.index_), short_name_(o.short_name_), long_name_(std::exchange(o.long_name_, nullptr)), ipv4_(o.ipv4_),
+        has_ipv4_(o.has_ipv4_) {}
   network_interface& operator=(const network_interface& o) noexcept {
     if (this != &o) {
       index_ = o.index_;
@@ -248,7 +246,7 @@ namespace detail {
 // where the stack needs no help, unchanged. errc::no_such_interface when no route leads to the
 // group (the join itself would fail with ENODEV).
 inline bool resolve_interface(const group& g, const network_interface& nic, network_interface& out,
-                           std::error_code& ec) noexcept {
+                              std::error_code& ec) noexcept {
   if (!detail::resolves_any_interface || !nic.is_any()) {
     out = nic;
     return true;

@@ -199,20 +199,25 @@ using leave_group = detail::group_request<detail::option_id::mcast_leave_group, 
 /// MCAST_BLOCK_SOURCE with GROUP_SOURCE_REQ: stop one source of an any-source membership.
 using block_source = detail::group_source_request<detail::option_id::mcast_block_source, detail::operation::block>;
 /// MCAST_UNBLOCK_SOURCE with GROUP_SOURCE_REQ: let a blocked source through again.
-using unblock_source = detail::group_source_request<detail::option_id::mcast_unblock_source, detail::operation::unblock>;
+using unblock_source =
+    detail::group_source_request<detail::option_id::mcast_unblock_source, detail::operation::unblock>;
 /// MCAST_JOIN_SOURCE_GROUP with GROUP_SOURCE_REQ: source-specific join (INCLUDE {source}).
-using join_source_group = detail::group_source_request<detail::option_id::mcast_join_source_group, detail::operation::join_source>;
+using join_source_group =
+    detail::group_source_request<detail::option_id::mcast_join_source_group, detail::operation::join_source>;
 /// MCAST_LEAVE_SOURCE_GROUP with GROUP_SOURCE_REQ: drop one source of a source-specific membership.
-using leave_source_group = detail::group_source_request<detail::option_id::mcast_leave_source_group, detail::operation::leave_source>;
+using leave_source_group =
+    detail::group_source_request<detail::option_id::mcast_leave_source_group, detail::operation::leave_source>;
 
 /// IP_ADD_MEMBERSHIP with ip_mreq (IPv4 any-source join).
 using ip_add_membership = detail::ipv4_request<detail::option_id::ip_add_membership, detail::operation::join_any>;
 /// IP_DROP_MEMBERSHIP with ip_mreq (IPv4 leave).
 using ip_drop_membership = detail::ipv4_request<detail::option_id::ip_drop_membership, detail::operation::leave_group>;
 /// IP_ADD_SOURCE_MEMBERSHIP with ip_mreq_source (IPv4 source-specific join).
-using ip_add_source_membership = detail::ipv4_source_request<detail::option_id::ip_add_source_membership, detail::operation::join_source>;
+using ip_add_source_membership =
+    detail::ipv4_source_request<detail::option_id::ip_add_source_membership, detail::operation::join_source>;
 /// IP_DROP_SOURCE_MEMBERSHIP with ip_mreq_source (drop one IPv4 source).
-using ip_drop_source_membership = detail::ipv4_source_request<detail::option_id::ip_drop_source_membership, detail::operation::leave_source>;
+using ip_drop_source_membership =
+    detail::ipv4_source_request<detail::option_id::ip_drop_source_membership, detail::operation::leave_source>;
 /// IP_BLOCK_SOURCE with ip_mreq_source (block one IPv4 source of an any-source membership).
 using ip_block_source = detail::ipv4_source_request<detail::option_id::ip_block_source, detail::operation::block>;
 /// IP_UNBLOCK_SOURCE with ip_mreq_source.
@@ -221,7 +226,8 @@ using ip_unblock_source = detail::ipv4_source_request<detail::option_id::ip_unbl
 /// IPV6_ADD_MEMBERSHIP (= IPV6_JOIN_GROUP) with ipv6_mreq (IPv6 any-source join).
 using ipv6_add_membership = detail::ipv6_request<detail::option_id::ipv6_add_membership, detail::operation::join_any>;
 /// IPV6_DROP_MEMBERSHIP (= IPV6_LEAVE_GROUP) with ipv6_mreq (IPv6 leave).
-using ipv6_drop_membership = detail::ipv6_request<detail::option_id::ipv6_drop_membership, detail::operation::leave_group>;
+using ipv6_drop_membership =
+    detail::ipv6_request<detail::option_id::ipv6_drop_membership, detail::operation::leave_group>;
 
 } // namespace option
 

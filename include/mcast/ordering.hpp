@@ -51,7 +51,6 @@ constexpr step_result step(abstract_state s, operation op) noexcept {
   return {n, rule::ok};
 }
 
-
 struct sequence_result {
   rule violation = rule::ok;
   std::size_t index = 0; // which option (0-based) broke the rule
@@ -89,8 +88,7 @@ template <class... Options> constexpr sequence_result check_sequence() noexcept 
 // One static_assert per rule row, each with the row's sentence; only the broken rule's fires.
 template <class... Options> constexpr void assert_valid_sequence() noexcept {
   constexpr rule r = check_sequence<Options...>().violation;
-#define MCAST_DETAIL_RULE_SEQUENCE_ASSERT(id, what, e, wc, wt, lc, lt, seq, handle) \
-  static_assert(r != rule::id, seq);
+#define MCAST_DETAIL_RULE_SEQUENCE_ASSERT(id, what, e, wc, wt, lc, lt, seq, handle) static_assert(r != rule::id, seq);
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_SEQUENCE_ASSERT)
 #undef MCAST_DETAIL_RULE_SEQUENCE_ASSERT
 }
@@ -206,12 +204,8 @@ inline errc runtime_step(concrete_state& st, operation op, const source* s) noex
       return errc::limit_exceeded;
     break;
   case operation::unblock:
-  case operation::leave_source:
-    st.sources.erase(*s);
-    break;
-  default:
-    st.sources.clear();
-    break;
+  case operation::leave_source: st.sources.erase(*s); break;
+  default: st.sources.clear(); break;
   }
   st.abs = step(st.abs, op).next;
   if (st.abs.state == mstate::none)

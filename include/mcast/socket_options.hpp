@@ -50,9 +50,7 @@ public:
       value_ = static_cast<int>(*reinterpret_cast<const unsigned char*>(&value_) != 0);
   }
 
-  std::error_code check() const noexcept {
-    return Available ? std::error_code() : make_error_code(errc::unsupported);
-  }
+  std::error_code check() const noexcept { return Available ? std::error_code() : make_error_code(errc::unsupported); }
 
 private:
   int value_ = 0;

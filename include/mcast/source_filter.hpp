@@ -121,8 +121,8 @@ inline bool has_duplicates(const source* src, std::size_t n, std::error_code& ec
 // Validates the sources and builds the kernel structure in `buf`: the count first (it must fit
 // the 32-bit field and memory), then each source's family, then duplicates.
 template <class Api>
-bool build_filter(filter_buffer& buf, const group& g, const network_interface& nic, filter_mode mode,
-                  const source* src, std::size_t n, std::error_code& ec) noexcept {
+bool build_filter(filter_buffer& buf, const group& g, const network_interface& nic, filter_mode mode, const source* src,
+                  std::size_t n, std::error_code& ec) noexcept {
   std::size_t unused = 0;
   if (!filter_bytes(n, group_filter_header, sizeof(sockaddr_storage_type), unused)) {
     ec = make_error_code(errc::limit_exceeded);
@@ -196,7 +196,8 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
 }
 
 // Rewrites the interface field of a filter build_filter made (after any() was resolved).
-template <class Api> bool set_filter_interface(filter_buffer& buf, const network_interface& nic, std::error_code& ec) noexcept {
+template <class Api>
+bool set_filter_interface(filter_buffer& buf, const network_interface& nic, std::error_code& ec) noexcept {
   if constexpr (std::is_same_v<Api, api::ipv4>) {
     in4_addr_type iface{};
     if (!ipv4_interface_field(nic, iface, ec))
@@ -216,8 +217,8 @@ template <class Api> constexpr filter_struct filter_struct_of() noexcept {
 // One set call: validation first, then exactly one system call.
 // `resolve`: any() is resolved first (the public calls; a handle's interface is resolved already).
 template <class Api>
-void set_filter(native_handle_type s, const group& g, const network_interface& nic, filter_mode mode,
-                const source* src, std::size_t n, std::error_code& ec, bool resolve = false) noexcept {
+void set_filter(native_handle_type s, const group& g, const network_interface& nic, filter_mode mode, const source* src,
+                std::size_t n, std::error_code& ec, bool resolve = false) noexcept {
   detail::clear(ec);
   filter_buffer buf;
   if (!build_filter<Api>(buf, g, nic, mode, src, n, ec))
@@ -234,7 +235,8 @@ void set_filter(native_handle_type s, const group& g, const network_interface& n
 // Reads the filter. The first call offers room for 8 sources; when the kernel reports more, it is
 // asked again with room for what it reported (a few times, in case the filter grows meanwhile).
 template <class Api>
-source_filter get_filter(native_handle_type s, const group& g, const network_interface& nic, std::error_code& ec) noexcept {
+source_filter get_filter(native_handle_type s, const group& g, const network_interface& nic,
+                         std::error_code& ec) noexcept {
   detail::clear(ec);
   source_filter out;
   std::size_t capacity = 8;
@@ -316,7 +318,8 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
 // before a source-specific join, which Linux would otherwise accept on an any-source group.
 enum class membership_probe { none, any, src };
 
-inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index, std::error_code& ec) noexcept {
+inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index,
+                                         std::error_code& ec) noexcept {
   detail::clear(ec);
   group_filter_type f;
   std::memset(&f, 0, sizeof f);
@@ -339,7 +342,8 @@ template <class Range, class = void> struct is_source_range : std::false_type {}
 template <class Range>
 struct is_source_range<Range, std::void_t<decltype(std::data(std::declval<const Range&>())),
                                           decltype(std::size(std::declval<const Range&>()))>>
-    : std::is_same<std::remove_cv_t<std::remove_pointer_t<decltype(std::data(std::declval<const Range&>()))>>, source> {};
+    : std::is_same<std::remove_cv_t<std::remove_pointer_t<decltype(std::data(std::declval<const Range&>()))>>, source> {
+};
 
 struct source_span {
   const source* data;
@@ -399,7 +403,8 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
 /// SIO_GET_MULTICAST_FILTER on Windows, MCAST_MSFILTER / IP_MSFILTER getsockopt on Linux. Every
 /// source is returned (sorted), however many. errc::not_joined when there is no membership.
 template <class Api = api::protocol_independent, class Socket>
-source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic, std::error_code& ec) noexcept {
+source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic,
+                                std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
   detail::clear(ec);
   if (detail::resolves_any_interface && nic.is_any()) {

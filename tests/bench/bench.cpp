@@ -205,7 +205,6 @@ double compile_seconds(const std::string& source_text) {
 #endif
 }
 
-
 #if defined(MCAST_SYSCALL_HOOK)
 void syscall_rows(std::ostream& out) {
   {
@@ -244,7 +243,8 @@ void syscall_rows(std::ostream& out) {
     out << "1 |\n";
     count("leave", [&] { any->leave(); });
     out << "1 |\n";
-    count("join_source_group (filter read + join + IP_MULTICAST_ALL)", [&] { src.emplace(mcast::join_source_group(st.sock, gs, s2, st.lo)); });
+    count("join_source_group (filter read + join + IP_MULTICAST_ALL)",
+          [&] { src.emplace(mcast::join_source_group(st.sock, gs, s2, st.lo)); });
     out << "<= 2 + 1 (Linux) |\n";
     count("include", [&] { inc.emplace(src->include(st.s)); });
     out << "1 |\n";
@@ -252,13 +252,13 @@ void syscall_rows(std::ostream& out) {
     out << "1 |\n";
     count("source leave", [&] { src->leave(); });
     out << "1 |\n";
-    count("join_with_filter exclude {s} (join + filter + IP_MULTICAST_ALL)", [&] {
-      filt.emplace(mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {st.s}));
-    });
+    count("join_with_filter exclude {s} (join + filter + IP_MULTICAST_ALL)",
+          [&] { filt.emplace(mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {st.s})); });
     out << "2 + 1 (Linux) |\n";
     count("filtered set (mode switch)", [&] { filt->set(mcast::filter_mode::include, {s2}); });
     out << "1 |\n";
-    count("set_source_filter", [&] { mcast::set_source_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {s2}); });
+    count("set_source_filter",
+          [&] { mcast::set_source_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {s2}); });
     out << "1 |\n";
     count("filtered leave", [&] { filt->leave(); });
     out << "1 |\n";
@@ -333,11 +333,15 @@ int main(int argc, char** argv) {
     auto [r_keep, t_keep] = ab([&] { cycle_mcast_keep(st); }, [&] { cycle_hand(st); }, pairs, iterations / 10);
     auto [r_def, t_def] = ab([&] { cycle_mcast(st); }, [&] { cycle_hand(st); }, pairs, iterations / 10);
     char buf[160];
-    std::snprintf(buf, sizeof buf, "| whole cycle time, mcast (same 4 calls) / hand-written (median of %d A/B pairs) | %.2f (%.0f ns) | <= 1.30 |\n",
+    std::snprintf(buf, sizeof buf,
+                  "| whole cycle time, mcast (same 4 calls) / hand-written (median of %d A/B pairs) | %.2f (%.0f ns) | "
+                  "<= 1.30 |\n",
                   pairs, r_keep, t_keep);
     md << buf;
-    std::snprintf(buf, sizeof buf, "| whole cycle time, mcast (default, + IP_MULTICAST_ALL) / hand-written | %.2f (%.0f ns) | <= 1.30 |\n",
-                  r_def, t_def);
+    std::snprintf(
+        buf, sizeof buf,
+        "| whole cycle time, mcast (default, + IP_MULTICAST_ALL) / hand-written | %.2f (%.0f ns) | <= 1.30 |\n", r_def,
+        t_def);
     md << buf;
   }
 
@@ -355,7 +359,8 @@ int main(int argc, char** argv) {
   }
 #endif
   if (!quick && std::system("command -v strace >/dev/null 2>&1") == 0) {
-    const std::string cmd = "strace -f -c -e trace=setsockopt,getsockopt " + self_path + " --only cycle_mcast 100 2>&1 | grep -E 'setsockopt|getsockopt'";
+    const std::string cmd = "strace -f -c -e trace=setsockopt,getsockopt " + self_path +
+                            " --only cycle_mcast 100 2>&1 | grep -E 'setsockopt|getsockopt'";
     md << "\nstrace -c of 100 default cycles (cross-check: 5 setsockopt per cycle):\n```\n";
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
       char line[256];
@@ -367,7 +372,8 @@ int main(int argc, char** argv) {
   }
 
   // 3. replacing an N-source filter
-  md << "\n| 3. replace an N-source exclude list | calls final-state | calls change-based | time ratio change/final |\n|---|---|---|---|\n";
+  md << "\n| 3. replace an N-source exclude list | calls final-state | calls change-based | time ratio change/final "
+        "|\n|---|---|---|---|\n";
   {
     const int limit = read_sysctl("/proc/sys/net/ipv4/igmp_max_msf", 10);
     if (in_namespace)
@@ -375,7 +381,8 @@ int main(int argc, char** argv) {
     const int max_sources = in_namespace ? 512 : limit / 2;
     for (int n : {1, 8, 64, 256}) {
       if (2 * n > max_sources + 0 && n > max_sources / 2) {
-        md << "| N = " << n << " | skipped: limit " << limit << " (run as root or with user namespaces to raise it) | | |\n";
+        md << "| N = " << n << " | skipped: limit " << limit
+           << " (run as root or with user namespaces to raise it) | | |\n";
         continue;
       }
       setup st;
@@ -388,7 +395,12 @@ int main(int argc, char** argv) {
       // final state: one set() per replacement
       auto f = mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, a);
       bool flip = false;
-      const double t_final = time_per_call([&] { f.set(mcast::filter_mode::exclude, flip ? a : b); flip = !flip; }, reps);
+      const double t_final = time_per_call(
+          [&] {
+            f.set(mcast::filter_mode::exclude, flip ? a : b);
+            flip = !flip;
+          },
+          reps);
       f.leave();
       // change-based: unblock each old source, block each new one
       auto m = mcast::join_group(st.sock, st.g, st.lo);
@@ -397,12 +409,14 @@ int main(int argc, char** argv) {
       for (const auto& s : a)
         held.push_back(m.block(s));
       flip = false;
-      const double t_change = time_per_call([&] {
-        held.clear(); // unblocks
-        for (const auto& s : (flip ? a : b))
-          held.push_back(m.block(s));
-        flip = !flip;
-      }, reps);
+      const double t_change = time_per_call(
+          [&] {
+            held.clear(); // unblocks
+            for (const auto& s : (flip ? a : b))
+              held.push_back(m.block(s));
+            flip = !flip;
+          },
+          reps);
       char buf[128];
       std::snprintf(buf, sizeof buf, "| N = %d | 1 | %d | %.1f (%.0f us vs %.0f us) |\n", n, 2 * n, t_change / t_final,
                     t_change / 1000, t_final / 1000);
@@ -430,16 +444,22 @@ int main(int argc, char** argv) {
   // 5. compile cost
   md << "\n| 5. compile cost (-fsyntax-only, median of 3) | seconds | ratio to socket headers |\n|---|---|---|\n";
   {
-    const double base = compile_seconds("#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\n#include <net/if.h>\nint main(){}\n");
-    const double with_std = compile_seconds("#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\n"
-                                            "#include <net/if.h>\n#include <system_error>\n#include <string>\n#include <vector>\n"
-                                            "#include <optional>\n#include <algorithm>\n#include <memory>\nint main(){}\n");
-    const double with_mcast = compile_seconds("#include <mcast/mcast.hpp>\nint main(){ auto g = mcast::make_group(\"239.1.2.3\"); (void)g; }\n");
+    const double base = compile_seconds("#include <sys/socket.h>\n#include <netinet/in.h>\n#include "
+                                        "<arpa/inet.h>\n#include <net/if.h>\nint main(){}\n");
+    const double with_std =
+        compile_seconds("#include <sys/socket.h>\n#include <netinet/in.h>\n#include <arpa/inet.h>\n"
+                        "#include <net/if.h>\n#include <system_error>\n#include <string>\n#include <vector>\n"
+                        "#include <optional>\n#include <algorithm>\n#include <memory>\nint main(){}\n");
+    const double with_mcast = compile_seconds(
+        "#include <mcast/mcast.hpp>\nint main(){ auto g = mcast::make_group(\"239.1.2.3\"); (void)g; }\n");
     char buf[256];
-    std::snprintf(buf, sizeof buf, "| platform socket headers | %.3f | 1.00 |\n| <mcast/mcast.hpp> | %.3f | %.2f (target <= 1.5) |\n",
+    std::snprintf(buf, sizeof buf,
+                  "| platform socket headers | %.3f | 1.00 |\n| <mcast/mcast.hpp> | %.3f | %.2f (target <= 1.5) |\n",
                   base, with_mcast, with_mcast / base);
     md << buf;
-    std::snprintf(buf, sizeof buf, "| socket headers + the standard headers mcast's API needs (system_error, string, vector, optional, algorithm, memory) | %.3f | %.2f; mcast over it: %.2f |\n",
+    std::snprintf(buf, sizeof buf,
+                  "| socket headers + the standard headers mcast's API needs (system_error, string, vector, optional, "
+                  "algorithm, memory) | %.3f | %.2f; mcast over it: %.2f |\n",
                   with_std, with_std / base, with_mcast / with_std);
     md << buf;
 #if defined(MCAST_BENCH_ASIO)

@@ -10,7 +10,10 @@ int main() {
   const auto g = mcast::make_group("232.1.2.3");
   const auto s = mcast::make_source("127.0.0.2");
   const auto nic = mcast::network_interface::any();
-  (void)fd; (void)g; (void)s; (void)nic;
+  (void)fd;
+  (void)g;
+  (void)s;
+  (void)nic;
 #if !defined(MCAST_CF_TWIN)
   auto f = mcast::join_with_filter(fd, g, nic, mcast::filter_mode::exclude, {s});
   f.block(s);

@@ -10,16 +10,15 @@ int main() {
   const auto g = mcast::make_group("232.1.2.3");
   const auto s = mcast::make_source("127.0.0.2");
   const auto nic = mcast::network_interface::any();
-  (void)fd; (void)g; (void)s; (void)nic;
+  (void)fd;
+  (void)g;
+  (void)s;
+  (void)nic;
 #if !defined(MCAST_CF_TWIN)
-  mcast::apply_sequence(fd,
-                        mcast::option::ip_add_membership{g, nic},
-                        mcast::option::ip_drop_membership{g, nic},
+  mcast::apply_sequence(fd, mcast::option::ip_add_membership{g, nic}, mcast::option::ip_drop_membership{g, nic},
                         mcast::option::ip_block_source{g, s, nic});
 #else
-  mcast::apply_sequence(fd,
-                        mcast::option::ip_add_membership{g, nic},
-                        mcast::option::ip_drop_membership{g, nic},
+  mcast::apply_sequence(fd, mcast::option::ip_add_membership{g, nic}, mcast::option::ip_drop_membership{g, nic},
                         mcast::option::ip_add_membership{g, nic});
 #endif
 }

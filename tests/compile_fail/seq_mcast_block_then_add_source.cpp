@@ -10,16 +10,15 @@ int main() {
   const auto g = mcast::make_group("232.1.2.3");
   const auto s = mcast::make_source("127.0.0.2");
   const auto nic = mcast::network_interface::any();
-  (void)fd; (void)g; (void)s; (void)nic;
+  (void)fd;
+  (void)g;
+  (void)s;
+  (void)nic;
 #if !defined(MCAST_CF_TWIN)
-  mcast::apply_sequence(fd,
-                        mcast::option::join_group{g, nic},
-                        mcast::option::block_source{g, s, nic},
+  mcast::apply_sequence(fd, mcast::option::join_group{g, nic}, mcast::option::block_source{g, s, nic},
                         mcast::option::join_source_group{g, s, nic});
 #else
-  mcast::apply_sequence(fd,
-                        mcast::option::join_group{g, nic},
-                        mcast::option::block_source{g, s, nic},
+  mcast::apply_sequence(fd, mcast::option::join_group{g, nic}, mcast::option::block_source{g, s, nic},
                         mcast::option::unblock_source{g, s, nic});
 #endif
 }

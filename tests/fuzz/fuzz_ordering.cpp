@@ -67,8 +67,7 @@ struct reference {
         return errc::source_not_present;
       sources.erase(s);
       return {};
-    default:
-      return {};
+    default: return {};
     }
   }
 };

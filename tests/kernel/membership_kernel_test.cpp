@@ -11,7 +11,6 @@
 using namespace mcast_test;
 using mcast::errc;
 
-
 TEMPLATE_TEST_CASE("any-source handle: join, block, unblock, leave", "[kernel][membership]",
                    mcast::api::protocol_independent, mcast::api::ipv4) {
   loopback_rig r;
@@ -142,7 +141,8 @@ TEST_CASE("an exception half-way leaves nothing joined", "[kernel][membership]")
   CHECK(r.filter(g).error == EADDRNOTAVAIL);
 }
 
-TEST_CASE("the same errc for value-dependent misuse, before the system call where the handle knows", "[kernel][membership]") {
+TEST_CASE("the same errc for value-dependent misuse, before the system call where the handle knows",
+          "[kernel][membership]") {
   loopback_rig r;
   const auto g = fresh_group();
   auto conf = mcast::join_group(r.rx, g, r.lo);
@@ -165,7 +165,8 @@ TEST_CASE("the same errc for value-dependent misuse, before the system call wher
   // lo by index (MCAST_*, GROUP_REQ) and lo by address (IP_*, ip_mreq) are one interface to the
   // kernel: they collide too. (any() collides the same way where the route for the group leads
   // to lo; in the default namespace it leads to the real network, so it is not used here.)
-  auto by_ipv4 = mcast::join_group<mcast::api::ipv4>(r.rx, g, mcast::network_interface::from_address(mcast::make_address("127.0.0.1")), ec);
+  auto by_ipv4 = mcast::join_group<mcast::api::ipv4>(
+      r.rx, g, mcast::network_interface::from_address(mcast::make_address("127.0.0.1")), ec);
   CHECK(ec == errc::already_joined);
   CHECK(conf.joined());
   CHECK(r.got(g) == std::pair(3, 0)); // untouched
@@ -188,7 +189,8 @@ TEST_CASE("Linux divergence 1 refused: a source join on an any-source group", "[
   CHECK(!f.include); // still EXCLUDE {}
   CHECK(r.got(g) == std::pair(3, 3));
   // Through IP_* with the interface spelled by address: the same.
-  auto v4 = mcast::join_source_group<mcast::api::ipv4>(r.rx, g, r.s2, mcast::network_interface::from_address(mcast::make_address("127.0.0.1")), ec);
+  auto v4 = mcast::join_source_group<mcast::api::ipv4>(
+      r.rx, g, r.s2, mcast::network_interface::from_address(mcast::make_address("127.0.0.1")), ec);
   CHECK(ec == errc::already_joined);
   CHECK(r.got(g) == std::pair(3, 3));
 }

@@ -10,9 +10,8 @@
 using namespace mcast_test;
 namespace o = mcast::option;
 
-
-TEMPLATE_TEST_CASE_SIG("any-source options: join, block, unblock, leave", "[kernel][option]",
-                       ((bool Ip), Ip), (true), (false)) {
+TEMPLATE_TEST_CASE_SIG("any-source options: join, block, unblock, leave", "[kernel][option]", ((bool Ip), Ip), (true),
+                       (false)) {
   loopback_rig r(true);
   const auto g = fresh_group();
   using join = std::conditional_t<Ip, o::ip_add_membership, o::join_group>;
@@ -45,8 +44,8 @@ TEMPLATE_TEST_CASE_SIG("any-source options: join, block, unblock, leave", "[kern
   CHECK(!kernel_has_group(g));
 }
 
-TEMPLATE_TEST_CASE_SIG("source-specific options: join sources, drop them", "[kernel][option]",
-                       ((bool Ip), Ip), (true), (false)) {
+TEMPLATE_TEST_CASE_SIG("source-specific options: join sources, drop them", "[kernel][option]", ((bool Ip), Ip), (true),
+                       (false)) {
   loopback_rig r(true);
   const auto g = fresh_group(mcast::family::v4, true);
   using join = std::conditional_t<Ip, o::ip_add_source_membership, o::join_source_group>;

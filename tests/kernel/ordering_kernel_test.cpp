@@ -9,7 +9,6 @@ using namespace mcast_test;
 using mcast::errc;
 namespace o = mcast::option;
 
-
 TEST_CASE("None: a join is the only valid operation", "[kernel][ordering]") {
   loopback_rig r(true);
   const auto g = fresh_group();
@@ -36,29 +35,32 @@ TEST_CASE("Any(B): block, unblock, leave and every refusal", "[kernel][ordering]
   loopback_rig r(true);
   const auto g = fresh_group();
   std::error_code ec;
-  auto conf = mcast::join_group(r.rx, g, r.lo);       // None -> Any({})
-  auto b3 = conf.block(r.s3);                         // s not in B -> Any({s3})
-  auto again = conf.block(r.s3, ec);                  // s in B -> source_already_present
+  auto conf = mcast::join_group(r.rx, g, r.lo); // None -> Any({})
+  auto b3 = conf.block(r.s3);                   // s not in B -> Any({s3})
+  auto again = conf.block(r.s3, ec);            // s in B -> source_already_present
   CHECK(ec == errc::source_already_present);
-  auto twice = mcast::join_group(r.rx, g, r.lo, ec);  // join_any -> already_joined
+  auto twice = mcast::join_group(r.rx, g, r.lo, ec); // join_any -> already_joined
   CHECK(ec == errc::already_joined);
   auto ssm = mcast::join_source_group(r.rx, g, r.s2, r.lo, ec); // join_source -> already_joined
   CHECK(ec == errc::already_joined);
   CHECK(r.got(g) == std::pair(3, 0));
-  b3.unblock();                                       // s in B -> Any({})
+  b3.unblock(); // s in B -> Any({})
   CHECK(r.got(g) == std::pair(3, 3));
-  conf.leave();                                       // -> None
+  conf.leave(); // -> None
   CHECK(r.filter(g).error == EADDRNOTAVAIL);
 
   // unblock of a source not blocked cannot be written with handles; apply_sequence checks it.
   syscall_recorder rec;
-  mcast::apply_sequence(r.rx, ec, o::join_group{g, r.lo}, o::block_source{g, r.s2, r.lo}, o::unblock_source{g, r.s3, r.lo});
+  mcast::apply_sequence(r.rx, ec, o::join_group{g, r.lo}, o::block_source{g, r.s2, r.lo},
+                        o::unblock_source{g, r.s3, r.lo});
   CHECK(ec == errc::source_not_present);
   CHECK(rec.count() == 0);
   CHECK(!kernel_has_group(g));
 }
 
-TEST_CASE("Linux divergence 2: a source leave on an any-source membership corrupts the filter -- the library never issues one", "[kernel][ordering]") {
+TEST_CASE("Linux divergence 2: a source leave on an any-source membership corrupts the filter -- the library never "
+          "issues one",
+          "[kernel][ordering]") {
   loopback_rig r(true);
   const auto g = fresh_group();
   // What the raw kernel does (the raw layer is exact, so this shows why the rule exists):
@@ -88,16 +90,16 @@ TEST_CASE("Src(S): include, drop, leave and every refusal", "[kernel][ordering]"
   loopback_rig r(true);
   const auto g = fresh_group(mcast::family::v4, true);
   std::error_code ec;
-  auto radio = mcast::join_source_group(r.rx, g, r.s2, r.lo);   // None -> Src({s2})
-  auto i3 = radio.include(r.s3);                               // s not in S -> Src({s2,s3})
-  auto dup = radio.include(r.s3, ec);                          // s in S -> source_already_present
+  auto radio = mcast::join_source_group(r.rx, g, r.s2, r.lo); // None -> Src({s2})
+  auto i3 = radio.include(r.s3);                              // s not in S -> Src({s2,s3})
+  auto dup = radio.include(r.s3, ec);                         // s in S -> source_already_present
   CHECK(ec == errc::source_already_present);
-  auto asm_join = mcast::join_group(r.rx, g, r.lo, ec);        // join_any -> already_joined
+  auto asm_join = mcast::join_group(r.rx, g, r.lo, ec); // join_any -> already_joined
   CHECK(ec == errc::already_joined);
   CHECK(r.got(g) == std::pair(3, 3));
-  i3.drop();                                                   // |S| > 1 -> Src({s2})
+  i3.drop(); // |S| > 1 -> Src({s2})
   CHECK(r.got(g) == std::pair(3, 0));
-  radio.leave();                                               // -> None, every source at once
+  radio.leave(); // -> None, every source at once
   CHECK(!kernel_has_group(g));
 
   // Src({s}) leave_source(s) -> None, and a leave after it is invalid: apply_sequence.
@@ -106,7 +108,8 @@ TEST_CASE("Src(S): include, drop, leave and every refusal", "[kernel][ordering]"
   CHECK(r.filter(g).error == EADDRNOTAVAIL);
   // leave_source of a source not in S: refused before any call.
   syscall_recorder rec;
-  mcast::apply_sequence(r.rx, ec, o::ip_add_source_membership{g, r.s2, r.lo}, o::ip_drop_source_membership{g, r.s3, r.lo});
+  mcast::apply_sequence(r.rx, ec, o::ip_add_source_membership{g, r.s2, r.lo},
+                        o::ip_drop_source_membership{g, r.s3, r.lo});
   CHECK(ec == errc::source_not_present);
   CHECK(rec.count() == 0);
 }
@@ -123,7 +126,8 @@ TEST_CASE("apply_sequence on the kernel: applied in order, and undone when a cal
   syscall_recorder rec;
   rec.fail_call(2, ENOBUFS); // join, block s2, block s3 <- fails
   std::error_code ec;
-  mcast::apply_sequence(r.rx, ec, o::join_group{g, r.lo}, o::block_source{g, r.s2, r.lo}, o::block_source{g, r.s3, r.lo});
+  mcast::apply_sequence(r.rx, ec, o::join_group{g, r.lo}, o::block_source{g, r.s2, r.lo},
+                        o::block_source{g, r.s3, r.lo});
   CHECK(ec == errc::limit_exceeded);
   CHECK(rec.count() == 4); // the three, then the leave that undoes them
   CHECK(!kernel_has_group(g));

@@ -66,7 +66,8 @@ TEST_CASE("ip_multicast_all: set, read back, and proven by a socket that did not
   mcast::set_option(sp.b, o::leave_group{g2, sp.lo});
 }
 
-TEST_CASE("ipv6_multicast_all reads and writes its own setting, and works through Asio's option shape", "[kernel][socket_options]") {
+TEST_CASE("ipv6_multicast_all reads and writes its own setting, and works through Asio's option shape",
+          "[kernel][socket_options]") {
   std::uint16_t port = 0;
   socket_fd s = udp_receiver(mcast::family::v6, port);
   o::ipv6_multicast_all all;

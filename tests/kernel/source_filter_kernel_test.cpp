@@ -9,9 +9,8 @@ using namespace mcast_test;
 using mcast::errc;
 using mcast::filter_mode;
 
-
-TEMPLATE_TEST_CASE("filtered membership: exclude, switch to include in one call, back, leave", "[kernel][source_filter]",
-                   mcast::api::protocol_independent, mcast::api::ipv4) {
+TEMPLATE_TEST_CASE("filtered membership: exclude, switch to include in one call, back, leave",
+                   "[kernel][source_filter]", mcast::api::protocol_independent, mcast::api::ipv4) {
   loopback_rig r;
   const auto g = fresh_group();
   auto f = mcast::join_with_filter<TestType>(r.rx, g, r.lo, filter_mode::exclude, {r.s3});

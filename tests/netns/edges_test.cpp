@@ -60,8 +60,9 @@ mcast::family fam_of(int v) { return v == 4 ? mcast::family::v4 : mcast::family:
 
 // ---- any(): the refusal of a source join on an any-source group -----------------------------
 
-TEMPLATE_TEST_CASE("a source join on any() after an any-source join on any() is refused, and the first still hears everyone",
-                   "[netns][any]", mcast::api::protocol_independent, mcast::api::ipv4) {
+TEMPLATE_TEST_CASE(
+    "a source join on any() after an any-source join on any() is refused, and the first still hears everyone",
+    "[netns][any]", mcast::api::protocol_independent, mcast::api::ipv4) {
   loopback_rig r;
   const auto g = fresh_group();
   auto conf = mcast::join_group<TestType>(r.rx, g, any_nic);
@@ -216,8 +217,8 @@ TEST_CASE("a dual-stack socket that joins an IPv4 group receives no other socket
   const auto s6 = mcast::make_source("2001:db8::2");
   auto mine = mcast::join_group(dual, g4, lo);
   auto theirs = mcast::join_group(other, g6, lo);
-  CHECK(total(delivery(dual, g4, port, {s2})) == 3);  // its own IPv4 group, as ::ffff:127.0.0.2
-  CHECK(total(delivery(dual, g6, port, {s6})) == 0);  // not the other socket's IPv6 group
+  CHECK(total(delivery(dual, g4, port, {s2})) == 3); // its own IPv4 group, as ::ffff:127.0.0.2
+  CHECK(total(delivery(dual, g6, port, {s6})) == 0); // not the other socket's IPv6 group
   CHECK(total(delivery(other, g6, port, {s6})) == 3);
 }
 

@@ -68,7 +68,8 @@ TEST_CASE("iperf2 sends to our source-specific receiver: only its source arrives
   loopback_rig r;
   const auto g = fresh_group(mcast::family::v4, true);
   auto radio = mcast::join_source_group(r.rx, g, r.s2, r.lo);
-  const std::string base = "timeout 10 iperf -c " + g.to_string() + " -u -T 1 -t 1 -b 100k -p " + std::to_string(r.port);
+  const std::string base =
+      "timeout 10 iperf -c " + g.to_string() + " -u -T 1 -t 1 -b 100k -p " + std::to_string(r.port);
   // iperf2 picks the multicast interface by route; in this namespace 224.0.0.0/4 is on lo.
   REQUIRE(run(base + " -B 127.0.0.2").first == 0);
   REQUIRE(run(base + " -B 127.0.0.3").first == 0);
@@ -85,10 +86,10 @@ TEST_CASE("mcfirst (ssmping) receives our sender's datagrams as an SSM receiver"
   const std::string port = std::to_string(30000 + ::getpid() % 20000);
   // mcfirst joins (127.0.0.2, G) and exits 0 once it has 3 datagrams; the sender example sends
   // from 127.0.0.3 first (mcfirst must not count those) and then from 127.0.0.2.
-  auto res = run("( timeout 10 mcfirst -4 -I lo -c 3 -t 8 127.0.0.2 " + g.to_string() + " " + port +
-                 " & sleep 0.5; " + sender + " --from 127.0.0.3 --iface lo --count 5 --interval 10 " + g.to_string() +
-                 " " + port + " >/dev/null; " + sender + " --from 127.0.0.2 --iface lo --count 5 --interval 50 " +
-                 g.to_string() + " " + port + " >/dev/null; wait %1 )");
+  auto res = run("( timeout 10 mcfirst -4 -I lo -c 3 -t 8 127.0.0.2 " + g.to_string() + " " + port + " & sleep 0.5; " +
+                 sender + " --from 127.0.0.3 --iface lo --count 5 --interval 10 " + g.to_string() + " " + port +
+                 " >/dev/null; " + sender + " --from 127.0.0.2 --iface lo --count 5 --interval 50 " + g.to_string() +
+                 " " + port + " >/dev/null; wait %1 )");
   INFO(res.second);
   CHECK(res.first == 0);
   CHECK(res.second.find("127.0.0.2") != std::string::npos);

@@ -84,7 +84,7 @@ public:
     groups_.push_back(fresh_group(f, true));
     for (int i = 2; i <= 5; ++i)
       sources_.push_back(mcast::make_source(f == mcast::family::v4 ? "127.0.0." + std::to_string(i)
-                                                                  : "2001:db8::" + std::to_string(i)));
+                                                                   : "2001:db8::" + std::to_string(i)));
     cells_.resize(sockets_.size() * groups_.size());
   }
 
@@ -92,7 +92,8 @@ public:
   void step(std::vector<std::string>& log) {
     const std::size_t si = pick(sockets_.size()), gi = pick(groups_.size());
     cell& c = cells_[si * groups_.size() + gi];
-    const int api = f_ == mcast::family::v4 ? static_cast<int>(pick(2)) : (pick(4) == 0 ? 2 : 0); // 0 MCAST_*, 1 IP_*, 2 IPV6_*
+    const int api =
+        f_ == mcast::family::v4 ? static_cast<int>(pick(2)) : (pick(4) == 0 ? 2 : 0); // 0 MCAST_*, 1 IP_*, 2 IPV6_*
     const auto& s = sources_[pick(sources_.size())];
     const std::string st = s.to_string();
     std::error_code ec;
@@ -121,7 +122,8 @@ public:
       what << "join_source_group " << st << " api " << api;
       want = c.model.k == kind::none ? errc{} : errc::already_joined;
       if (api == 1)
-        keep(c.v4.src, mcast::join_source_group<mcast::api::ipv4>(sock(si), groups_[gi], s, nic, ec), ec, want, what.str(), log);
+        keep(c.v4.src, mcast::join_source_group<mcast::api::ipv4>(sock(si), groups_[gi], s, nic, ec), ec, want,
+             what.str(), log);
       else
         keep(c.pi.src, mcast::join_source_group(sock(si), groups_[gi], s, nic, ec), ec, want, what.str(), log);
       if (!ec)
@@ -135,10 +137,11 @@ public:
       const bool nothing = mode == filter_mode::include && list.empty(); // INCLUDE {}: no membership, no call
       want = c.model.k == kind::none || nothing ? errc{} : errc::already_joined;
       if (api == 1)
-        keep(c.v4.filtered, mcast::join_with_filter<mcast::api::ipv4>(sock(si), groups_[gi], nic, mode, list, ec), ec, want,
-             what.str(), log);
+        keep(c.v4.filtered, mcast::join_with_filter<mcast::api::ipv4>(sock(si), groups_[gi], nic, mode, list, ec), ec,
+             want, what.str(), log);
       else
-        keep(c.pi.filtered, mcast::join_with_filter(sock(si), groups_[gi], nic, mode, list, ec), ec, want, what.str(), log);
+        keep(c.pi.filtered, mcast::join_with_filter(sock(si), groups_[gi], nic, mode, list, ec), ec, want, what.str(),
+             log);
       if (!ec && !nothing)
         c.model = {mode == filter_mode::include ? kind::src : kind::any, texts_of(list)};
       return;
@@ -237,8 +240,9 @@ public:
       what << "apply_sequence(join_group, block " << st << ", unblock, leave_group)";
       want = c.model.k == kind::none ? errc{} : errc::already_joined;
       if (api == 1)
-        mcast::apply_sequence(sock(si), ec, o::ip_add_membership{groups_[gi], nic}, o::ip_block_source{groups_[gi], s, nic},
-                              o::ip_unblock_source{groups_[gi], s, nic}, o::ip_drop_membership{groups_[gi], nic});
+        mcast::apply_sequence(sock(si), ec, o::ip_add_membership{groups_[gi], nic},
+                              o::ip_block_source{groups_[gi], s, nic}, o::ip_unblock_source{groups_[gi], s, nic},
+                              o::ip_drop_membership{groups_[gi], nic});
       else
         mcast::apply_sequence(sock(si), ec, o::join_group{groups_[gi], nic}, o::block_source{groups_[gi], s, nic},
                               o::unblock_source{groups_[gi], s, nic}, o::leave_group{groups_[gi], nic});
@@ -334,8 +338,9 @@ private:
   }
   static bool has_handle(cell& c) {
     bool any = false;
-    for_each_holder(c, [&](auto& h) { any = any || (h.any && h.any->joined()) || (h.src && h.src->joined()) ||
-                                            (h.filtered && h.filtered->joined()); });
+    for_each_holder(c, [&](auto& h) {
+      any = any || (h.any && h.any->joined()) || (h.src && h.src->joined()) || (h.filtered && h.filtered->joined());
+    });
     return any;
   }
   template <class F> void with_any(cell& c, F&& f) {
@@ -375,15 +380,15 @@ private:
       }
       using H = std::decay_t<decltype(h)>;
       if constexpr (mcast::detail::api_has_sources<typename H::api>) {
-      if (h.filtered && h.filtered->joined()) {
-        std::error_code ec;
-        const auto f = h.filtered->filter(ec);
-        if (!ec) {
-          v.k = f.mode == filter_mode::include ? kind::src : kind::any;
-          for (const auto& s : f.sources)
-            v.sources.insert(s.to_string());
+        if (h.filtered && h.filtered->joined()) {
+          std::error_code ec;
+          const auto f = h.filtered->filter(ec);
+          if (!ec) {
+            v.k = f.mode == filter_mode::include ? kind::src : kind::any;
+            for (const auto& s : f.sources)
+              v.sources.insert(s.to_string());
+          }
         }
-      }
       }
     });
     return v;

@@ -82,9 +82,13 @@ std::vector<scenario> scenarios() {
       {"join_group", [](context&) {},
        [](context& c, std::error_code& ec) { c.any.emplace(mcast::join_group(c.r.rx, c.g, c.nic, ec)); }},
       {"join_group<ipv4>", [](context&) {},
-       [](context& c, std::error_code& ec) { c.any4.emplace(mcast::join_group<mcast::api::ipv4>(c.r.rx, c.g, c.nic, ec)); }},
+       [](context& c, std::error_code& ec) {
+         c.any4.emplace(mcast::join_group<mcast::api::ipv4>(c.r.rx, c.g, c.nic, ec));
+       }},
       {"join_source_group", [](context&) {},
-       [](context& c, std::error_code& ec) { c.src.emplace(mcast::join_source_group(c.r.rx, c.gs, c.r.s2, c.nic, ec)); }},
+       [](context& c, std::error_code& ec) {
+         c.src.emplace(mcast::join_source_group(c.r.rx, c.gs, c.r.s2, c.nic, ec));
+       }},
       {"join_with_filter", [](context&) {},
        [](context& c, std::error_code& ec) {
          c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.nic, filter_mode::exclude, {c.r.s3}, ec));
@@ -126,10 +130,14 @@ std::vector<scenario> scenarios() {
        },
        [](context& c, std::error_code& ec) { c.src->leave(ec); }},
       {"filtered set",
-       [](context& c) { c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.nic, filter_mode::exclude, {c.r.s3})); },
+       [](context& c) {
+         c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.nic, filter_mode::exclude, {c.r.s3}));
+       },
        [](context& c, std::error_code& ec) { c.filtered->set(filter_mode::include, {c.r.s2}, ec); }},
       {"filtered leave",
-       [](context& c) { c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.nic, filter_mode::exclude, {c.r.s3})); },
+       [](context& c) {
+         c.filtered.emplace(mcast::join_with_filter(c.r.rx, c.g, c.nic, filter_mode::exclude, {c.r.s3}));
+       },
        [](context& c, std::error_code& ec) { c.filtered->leave(ec); }},
       {"set_source_filter", [](context& c) { c.any.emplace(mcast::join_group(c.r.rx, c.g, c.nic)); },
        [](context& c, std::error_code& ec) {
@@ -137,7 +145,6 @@ std::vector<scenario> scenarios() {
        }},
   };
 }
-
 
 // How many system calls the operation makes when nothing fails (and that it then leaves nothing).
 inline std::size_t calls_without_faults(const where& w, const scenario& sc) {
@@ -178,16 +185,17 @@ inline void run_single_faults(const where& w) {
           sc.op(c, ec);
         }
         INFO(sc.name << ": call " << k << " of " << calls << " failed with " << std::strerror(e));
-        CHECK(ec);                           // reported
+        CHECK(ec); // reported
         CHECK(mcast::system_error_of(ec).value() == e);
-        CHECK(c.snapshot() == before);       // handle and kernel as before
-        c.teardown();                        // destructors still clean up
+        CHECK(c.snapshot() == before); // handle and kernel as before
+        c.teardown();                  // destructors still clean up
         CHECK(!kernel_has_group(c.g));
         CHECK(!kernel_has_group(c.gs));
         ++cases;
       }
   }
-  std::printf("fault injection: %d single-fault cases checked (failures, if any, are reported above by Catch)\n", cases);
+  std::printf("fault injection: %d single-fault cases checked (failures, if any, are reported above by Catch)\n",
+              cases);
   CHECK(cases == static_cast<int>(total_calls * 4)); // every call of every operation, four errors each
 }
 

@@ -142,7 +142,8 @@ inline void send_one(const socket_fd& s, const mcast::group& g, std::uint16_t po
 }
 
 // Receives until nothing more arrives within `quiet`; returns the datagrams per source address.
-inline std::map<std::string, int> drain(const socket_fd& r, std::chrono::milliseconds quiet = std::chrono::milliseconds(30)) {
+inline std::map<std::string, int> drain(const socket_fd& r,
+                                        std::chrono::milliseconds quiet = std::chrono::milliseconds(30)) {
   std::map<std::string, int> counts;
   for (int i = 0; i < 10000; ++i) { // bounded
     pollfd p{r.get(), POLLIN, 0};
@@ -322,7 +323,8 @@ inline int read_sysctl(const char* path, int fallback) {
 // memberships.
 inline void multicast_all_off(int fd, bool v6 = false) {
   int off = 0;
-  ::setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? 29 /* IPV6_MULTICAST_ALL */ : IP_MULTICAST_ALL, &off, sizeof off);
+  ::setsockopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? 29 /* IPV6_MULTICAST_ALL */ : IP_MULTICAST_ALL, &off,
+               sizeof off);
 }
 
 // The usual setup: a receiver on a fresh port, two senders, and lo. IPv4: 127.0.0.2 and

@@ -41,7 +41,8 @@ inline bool write_file(const std::string& path, const std::string& value) {
 // Whether this process's root is not the system's (a chroot): the kernel refuses to create a user
 // namespace there (EPERM). Best effort: /proc/1/root may not be readable.
 inline bool in_chroot() {
-  struct stat mine {}, init {};
+  struct stat mine {
+  }, init{};
   if (::stat("/", &mine) != 0 || ::stat("/proc/1/root/", &init) != 0)
     return false;
   return mine.st_dev != init.st_dev || mine.st_ino != init.st_ino;
@@ -63,8 +64,8 @@ inline namespace_status enter_private_namespace() {
     flags |= CLONE_NEWUSER;
   if (::unshare(flags) != 0) {
     const int e = errno;
-    st.reason = std::string("unshare(") + (uid != 0 ? "CLONE_NEWUSER|" : "") + "CLONE_NEWNET) failed: " +
-                std::strerror(e);
+    st.reason =
+        std::string("unshare(") + (uid != 0 ? "CLONE_NEWUSER|" : "") + "CLONE_NEWNET) failed: " + std::strerror(e);
     if (e == EPERM && in_chroot())
       st.reason += " (this process runs inside a chroot, and the kernel refuses user namespaces there: run the tests "
                    "as root, or outside the chroot)";
@@ -150,7 +151,7 @@ public:
       // Walk the messages by hand (the NLMSG_OK/NEXT macros mix signed and unsigned lengths).
       std::size_t off = 0;
       const std::size_t total = static_cast<std::size_t>(got);
-      for (; off + sizeof(nlmsghdr) <= total; ) {
+      for (; off + sizeof(nlmsghdr) <= total;) {
         auto* h = reinterpret_cast<nlmsghdr*>(reply + off);
         if (h->nlmsg_len < sizeof(nlmsghdr) || off + h->nlmsg_len > total)
           break;

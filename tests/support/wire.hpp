@@ -21,7 +21,14 @@
 namespace mcast_test {
 
 // Record types (the same numbers in IGMPv3 and MLDv2).
-enum record_type { mode_is_include = 1, mode_is_exclude = 2, to_include = 3, to_exclude = 4, allow_new = 5, block_old = 6 };
+enum record_type {
+  mode_is_include = 1,
+  mode_is_exclude = 2,
+  to_include = 3,
+  to_exclude = 4,
+  allow_new = 5,
+  block_old = 6
+};
 
 struct group_record {
   int type = 0;

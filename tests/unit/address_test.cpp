@@ -67,7 +67,8 @@ TEST_CASE("sources are specified unicast addresses", "[address][errors]") {
   CHECK(ec == mcast::errc::invalid_address);
 }
 
-TEST_CASE("an IPv4-mapped IPv6 address is no source: family_mismatch, whatever IPv4 address it maps", "[address][errors]") {
+TEST_CASE("an IPv4-mapped IPv6 address is no source: family_mismatch, whatever IPv4 address it maps",
+          "[address][errors]") {
   std::error_code ec;
   for (const char* mapped : {"::ffff:0.0.0.0", "::ffff:255.255.255.255", "::ffff:127.0.0.2", "::ffff:192.0.2.7"}) {
     INFO(mapped);

@@ -45,7 +45,8 @@ struct huge_range {
 std::vector<entry> catalogue() {
   std::vector<entry> c;
   auto address = [&](const char* what, std::string text) {
-    c.push_back({what, errc::invalid_address, [text] { return ec_of([&](auto& ec) { (void)mcast::make_address(text, ec); }); }});
+    c.push_back({what, errc::invalid_address,
+                 [text] { return ec_of([&](auto& ec) { (void)mcast::make_address(text, ec); }); }});
   };
   address("empty address", "");
   address("three-part IPv4", "1.2.3");
@@ -66,7 +67,8 @@ std::vector<entry> catalogue() {
   group("class E as a group", "240.0.0.1", errc::not_multicast);
   group("malformed group", "239.1.2", errc::invalid_address);
   auto source = [&](const char* what, const char* text) {
-    c.push_back({what, errc::not_unicast, [text] { return ec_of([&](auto& ec) { (void)mcast::make_source(text, ec); }); }});
+    c.push_back(
+        {what, errc::not_unicast, [text] { return ec_of([&](auto& ec) { (void)mcast::make_source(text, ec); }); }});
   };
   source("multicast IPv4 source", "239.1.1.1");
   source("multicast IPv6 source", "ff02::1");
@@ -76,12 +78,16 @@ std::vector<entry> catalogue() {
   auto nic = [&](const char* what, errc e, std::function<void(std::error_code&)> f) {
     c.push_back({what, e, [f] { return ec_of(f); }});
   };
-  nic("unknown interface name", errc::no_such_interface, [](auto& ec) { (void)mcast::network_interface::from_name("no-such-if0", ec); });
-  nic("empty interface name", errc::no_such_interface, [](auto& ec) { (void)mcast::network_interface::from_name("", ec); });
+  nic("unknown interface name", errc::no_such_interface,
+      [](auto& ec) { (void)mcast::network_interface::from_name("no-such-if0", ec); });
+  nic("empty interface name", errc::no_such_interface,
+      [](auto& ec) { (void)mcast::network_interface::from_name("", ec); });
   nic("over-long interface name", errc::no_such_interface,
       [](auto& ec) { (void)mcast::network_interface::from_name(std::string(400, 'x'), ec); });
-  nic("unknown interface index", errc::no_such_interface, [](auto& ec) { (void)mcast::network_interface::from_index(999999, ec); });
-  nic("unknown index as text", errc::no_such_interface, [](auto& ec) { (void)mcast::network_interface::from_name("999999", ec); });
+  nic("unknown interface index", errc::no_such_interface,
+      [](auto& ec) { (void)mcast::network_interface::from_index(999999, ec); });
+  nic("unknown index as text", errc::no_such_interface,
+      [](auto& ec) { (void)mcast::network_interface::from_name("999999", ec); });
   nic("address of no interface", errc::no_such_interface,
       [](auto& ec) { (void)mcast::network_interface::from_address(mcast::make_address("198.51.100.77"), ec); });
   nic("multicast interface address", errc::not_unicast,
@@ -89,28 +95,36 @@ std::vector<entry> catalogue() {
   auto call = [&](const char* what, errc e, std::function<void(std::error_code&)> f) {
     c.push_back({what, e, [f] { return ec_of(f); }});
   };
-  call("MCAST_JOIN_SOURCE_GROUP, v4 group + v6 source", errc::family_mismatch,
-       [](auto& ec) { mcast::set_option(no_socket, o::join_source_group{g4, s6, any}, ec); });
-  call("MCAST_BLOCK_SOURCE, v6 group + v4 source", errc::family_mismatch,
-       [](auto& ec) { mcast::set_option(no_socket, o::block_source{g6, s4, any}, ec); });
-  call("IP_ADD_MEMBERSHIP with an IPv6 group", errc::family_mismatch,
-       [](auto& ec) { mcast::set_option(no_socket, o::ip_add_membership{g6, any}, ec); });
-  call("IP_BLOCK_SOURCE with an IPv6 source", errc::family_mismatch,
-       [](auto& ec) { mcast::set_option(no_socket, o::ip_block_source{g4, s6, any}, ec); });
-  call("IPV6_ADD_MEMBERSHIP with an IPv4 group", errc::family_mismatch,
-       [](auto& ec) { mcast::set_option(no_socket, o::ipv6_add_membership{g4, any}, ec); });
+  call("MCAST_JOIN_SOURCE_GROUP, v4 group + v6 source", errc::family_mismatch, [](auto& ec) {
+    mcast::set_option(no_socket, o::join_source_group{g4, s6, any}, ec);
+  });
+  call("MCAST_BLOCK_SOURCE, v6 group + v4 source", errc::family_mismatch, [](auto& ec) {
+    mcast::set_option(no_socket, o::block_source{g6, s4, any}, ec);
+  });
+  call("IP_ADD_MEMBERSHIP with an IPv6 group", errc::family_mismatch, [](auto& ec) {
+    mcast::set_option(no_socket, o::ip_add_membership{g6, any}, ec);
+  });
+  call("IP_BLOCK_SOURCE with an IPv6 source", errc::family_mismatch, [](auto& ec) {
+    mcast::set_option(no_socket, o::ip_block_source{g4, s6, any}, ec);
+  });
+  call("IPV6_ADD_MEMBERSHIP with an IPv4 group", errc::family_mismatch, [](auto& ec) {
+    mcast::set_option(no_socket, o::ipv6_add_membership{g4, any}, ec);
+  });
   call("join_group<api::ipv4> with an IPv6 group", errc::family_mismatch,
        [](auto& ec) { (void)mcast::join_group<mcast::api::ipv4>(no_socket, g6, any, ec); });
   call("join_group<api::ipv6> with an IPv4 group", errc::family_mismatch,
        [](auto& ec) { (void)mcast::join_group<mcast::api::ipv6>(no_socket, g4, any, ec); });
   call("join_source_group with a source of the other family", errc::family_mismatch,
        [](auto& ec) { (void)mcast::join_source_group(no_socket, gs4, s6, any, ec); });
-  call("join_with_filter with a source listed twice", errc::source_already_present,
-       [](auto& ec) { (void)mcast::join_with_filter(no_socket, g4, any, mcast::filter_mode::exclude, {s4, s4b, s4}, ec); });
-  call("join_with_filter with mixed families", errc::family_mismatch,
-       [](auto& ec) { (void)mcast::join_with_filter(no_socket, g4, any, mcast::filter_mode::include, {s4, s6}, ec); });
+  call("join_with_filter with a source listed twice", errc::source_already_present, [](auto& ec) {
+    (void)mcast::join_with_filter(no_socket, g4, any, mcast::filter_mode::exclude, {s4, s4b, s4}, ec);
+  });
+  call("join_with_filter with mixed families", errc::family_mismatch, [](auto& ec) {
+    (void)mcast::join_with_filter(no_socket, g4, any, mcast::filter_mode::include, {s4, s6}, ec);
+  });
   call("set_source_filter<api::ipv4> with an IPv6 group", errc::family_mismatch, [](auto& ec) {
-    mcast::set_source_filter<mcast::api::ipv4>(no_socket, g6, any, mcast::filter_mode::exclude, std::vector<mcast::source>{}, ec);
+    mcast::set_source_filter<mcast::api::ipv4>(no_socket, g6, any, mcast::filter_mode::exclude,
+                                               std::vector<mcast::source>{}, ec);
   });
   call("set_source_filter with more sources than a buffer can hold", errc::limit_exceeded,
        [](auto& ec) { mcast::set_source_filter(no_socket, g4, any, mcast::filter_mode::include, huge_range{}, ec); });
@@ -121,10 +135,12 @@ std::vector<entry> catalogue() {
     many.push_back(mcast::make_source("192.0.2.7"));
     mcast::set_source_filter(no_socket, g4, any, mcast::filter_mode::exclude, many, ec);
   });
-  call("apply_sequence on two groups", errc::invalid_sequence,
-       [](auto& ec) { mcast::apply_sequence(no_socket, ec, o::join_group{g4, any}, o::leave_group{gs4, any}); });
+  call("apply_sequence on two groups", errc::invalid_sequence, [](auto& ec) {
+    mcast::apply_sequence(no_socket, ec, o::join_group{g4, any}, o::leave_group{gs4, any});
+  });
   call("apply_sequence blocking one source twice", errc::source_already_present, [](auto& ec) {
-    mcast::apply_sequence(no_socket, ec, o::join_group{g4, any}, o::block_source{g4, s4, any}, o::block_source{g4, s4, any});
+    mcast::apply_sequence(no_socket, ec, o::join_group{g4, any}, o::block_source{g4, s4, any},
+                          o::block_source{g4, s4, any});
   });
   call("apply_sequence unblocking a source not blocked", errc::source_not_present, [](auto& ec) {
     mcast::apply_sequence(no_socket, ec, o::ip_add_membership{g4, any}, o::ip_block_source{g4, s4, any},
@@ -135,10 +151,12 @@ std::vector<entry> catalogue() {
                           o::leave_source_group{gs4, s4b, any}, o::leave_source_group{gs4, s4b, any});
   });
   call("apply_sequence joining one source twice", errc::source_already_present, [](auto& ec) {
-    mcast::apply_sequence(no_socket, ec, o::ip_add_source_membership{gs4, s4, any}, o::ip_add_source_membership{gs4, s4, any});
+    mcast::apply_sequence(no_socket, ec, o::ip_add_source_membership{gs4, s4, any},
+                          o::ip_add_source_membership{gs4, s4, any});
   });
-  call("apply_sequence with a family mismatch inside", errc::family_mismatch,
-       [](auto& ec) { mcast::apply_sequence(no_socket, ec, o::join_group{g4, any}, o::block_source{g4, s6, any}); });
+  call("apply_sequence with a family mismatch inside", errc::family_mismatch, [](auto& ec) {
+    mcast::apply_sequence(no_socket, ec, o::join_group{g4, any}, o::block_source{g4, s6, any});
+  });
   call("block on a membership that never joined", errc::not_joined, [](auto& ec) {
     std::error_code ignore;
     auto m = mcast::join_group<mcast::api::ipv4>(no_socket, g6, any, ignore);

@@ -42,21 +42,23 @@ struct translation_case {
   operation op;
   int raw;
   mstate state;
-  errc linux_errc;   // errc{}: stays a system code
+  errc linux_errc; // errc{}: stays a system code
   errc windows_errc;
 };
 
 TEST_CASE("the rule table decides what a kernel refusal means, by operation and state", "[error]") {
   const translation_case cases[] = {
       // a second join: Linux EADDRINUSE; Windows WSAEADDRNOTAVAIL, WSAEINVAL after a BLOCK
-      {operation::join_any, se::addr_in_use, mstate::none, errc::already_joined, errc::already_joined}, // Windows: what Wine answers
+      {operation::join_any, se::addr_in_use, mstate::none, errc::already_joined,
+       errc::already_joined}, // Windows: what Wine answers
       {operation::join_any, se::addr_not_avail, mstate::none, errc{}, errc::already_joined},
       {operation::join_any, se::invalid, mstate::none, errc{}, errc::already_joined},
       // a source join on a group the socket has: Windows WSAEADDRNOTAVAIL / WSAEINVAL -> already_joined
       {operation::join_source, se::addr_not_avail, mstate::none, errc::source_already_present, errc::already_joined},
       {operation::join_source, se::invalid, mstate::none, errc::already_joined, errc::already_joined},
       // include() of a source already included
-      {operation::join_source, se::addr_not_avail, mstate::src, errc::source_already_present, errc::source_already_present},
+      {operation::join_source, se::addr_not_avail, mstate::src, errc::source_already_present,
+       errc::source_already_present},
       // leave of a group that is gone
       {operation::leave_group, se::addr_not_avail, mstate::any, errc::not_joined, errc{}},
       {operation::leave_group, se::invalid, mstate::any, errc::not_joined, errc::not_joined},
@@ -101,7 +103,8 @@ TEST_CASE("the rule table decides what a kernel refusal means, by operation and 
   CHECK(other.value() == se::bad_handle);
 }
 
-TEST_CASE("every rule row has an errc, both columns, and a sentence where it is a compile-time rule", "[error][rules]") {
+TEST_CASE("every rule row has an errc, both columns, and a sentence where it is a compile-time rule",
+          "[error][rules]") {
   for (const auto& r : mcast::detail::rule_rows) {
     INFO(r.name);
     CHECK(r.code != errc{});

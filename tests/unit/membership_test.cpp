@@ -70,7 +70,7 @@ TEST_CASE("a join on a bad socket reports the system's error and leaves an empty
   mcast_test::syscall_recorder rec;
   std::error_code ec;
   auto conf = mcast::join_group<mcast::api::ipv4>(mcast::detail::invalid_native_handle, mcast::make_group("239.1.2.3"),
-                                mcast::network_interface::any(), ec);
+                                                  mcast::network_interface::any(), ec);
   CHECK(ec);
   CHECK(ec.category() == std::system_category());
   CHECK(!conf.joined());
@@ -83,8 +83,8 @@ TEST_CASE("a source-specific join reads the filter first only where the stack ne
   // Windows refuses a source join on an any-source group by itself, and mcast adds no probing.
   mcast_test::syscall_recorder rec;
   std::error_code ec;
-  const auto nic = mcast::detail::resolves_any_interface ? mcast::network_interface::from_index(1)
-                                                         : mcast::network_interface::any();
+  const auto nic =
+      mcast::detail::resolves_any_interface ? mcast::network_interface::from_index(1) : mcast::network_interface::any();
   rec.clear();
   auto m = mcast::join_source_group(mcast::detail::invalid_native_handle, mcast::make_group("232.1.2.3"),
                                     mcast::make_source("192.0.2.1"), nic, ec);

@@ -179,7 +179,8 @@ TEST_CASE("a bad socket gets the system's error, clearly", "[option][errors]") {
   // IP_ADD_MEMBERSHIP: every stack has it (Wine answers MCAST_* with WSAENOPROTOOPT before it
   // looks at the socket).
   mcast::set_option(mcast::detail::invalid_native_handle,
-                    mcast::option::ip_add_membership{mcast::make_group("239.1.2.3"), mcast::network_interface::any()}, ec);
+                    mcast::option::ip_add_membership{mcast::make_group("239.1.2.3"), mcast::network_interface::any()},
+                    ec);
   CHECK(rec.count() == 1);
   REQUIRE(ec);
   CHECK(ec.category() == std::system_category());

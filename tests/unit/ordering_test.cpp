@@ -42,13 +42,14 @@ static_assert(!is_valid_sequence<o::join_source_group, o::unblock_source>);
 static_assert(!is_valid_sequence<o::join_source_group, o::block_source>);
 // IP_DROP_SOURCE_MEMBERSHIP -> IP_UNBLOCK_SOURCE: WSAEINVAL (with or without sources left)
 static_assert(!is_valid_sequence<o::ip_add_source_membership, o::ip_drop_source_membership, o::ip_unblock_source>);
-static_assert(!is_valid_sequence<o::ip_add_source_membership, o::ip_add_source_membership,
-                                 o::ip_drop_source_membership, o::ip_unblock_source>);
+static_assert(!is_valid_sequence<o::ip_add_source_membership, o::ip_add_source_membership, o::ip_drop_source_membership,
+                                 o::ip_unblock_source>);
 // IP_DROP_SOURCE_MEMBERSHIP -> IP_DROP_SOURCE_MEMBERSHIP: wrong for the same pair (run time); and
 // more drops than joins is wrong whatever the sources
-static_assert(is_valid_sequence<o::ip_add_source_membership, o::ip_add_source_membership,
-                                o::ip_drop_source_membership, o::ip_drop_source_membership>);
-static_assert(!is_valid_sequence<o::ip_add_source_membership, o::ip_drop_source_membership, o::ip_drop_source_membership>);
+static_assert(is_valid_sequence<o::ip_add_source_membership, o::ip_add_source_membership, o::ip_drop_source_membership,
+                                o::ip_drop_source_membership>);
+static_assert(
+    !is_valid_sequence<o::ip_add_source_membership, o::ip_drop_source_membership, o::ip_drop_source_membership>);
 static_assert(!is_valid_sequence<o::join_source_group, o::leave_source_group, o::leave_group>);
 // IP_BLOCK_SOURCE -> IP_BLOCK_SOURCE: only the same pair is wrong (run time)
 static_assert(is_valid_sequence<o::ip_add_membership, o::ip_block_source, o::ip_block_source>);
@@ -67,7 +68,8 @@ static_assert(!is_valid_sequence<o::leave_group>);
 static_assert(!is_valid_sequence<o::ip_drop_source_membership>);
 // The Winsock recommended sequences (any-source and controlled-source).
 static_assert(is_valid_sequence<o::join_group, o::block_source, o::unblock_source, o::leave_group>);
-static_assert(is_valid_sequence<o::join_source_group, o::join_source_group, o::leave_source_group, o::leave_source_group>);
+static_assert(
+    is_valid_sequence<o::join_source_group, o::join_source_group, o::leave_source_group, o::leave_source_group>);
 static_assert(is_valid_sequence<o::join_source_group, o::join_source_group, o::leave_group>);
 // The families share one state (Linux measured all eight combinations identical) ...
 static_assert(is_valid_sequence<o::ip_add_membership, o::block_source, o::ip_unblock_source, o::leave_group>);
@@ -111,7 +113,8 @@ TEST_CASE("apply_sequence refuses source-dependent violations before any system 
   std::error_code ec;
 
   // IP_BLOCK_SOURCE -> IP_BLOCK_SOURCE (same pair): WSAEADDRNOTAVAIL
-  mcast::apply_sequence(-1, ec, o::ip_add_membership{g, nic}, o::ip_block_source{g, s1, nic}, o::ip_block_source{g, s1, nic});
+  mcast::apply_sequence(-1, ec, o::ip_add_membership{g, nic}, o::ip_block_source{g, s1, nic},
+                        o::ip_block_source{g, s1, nic});
   CHECK(ec == errc::source_already_present);
   mcast::apply_sequence(-1, ec, o::join_group{g, nic}, o::block_source{g, s1, nic}, o::block_source{g, s1, nic});
   CHECK(ec == errc::source_already_present);
@@ -132,8 +135,9 @@ TEST_CASE("apply_sequence refuses source-dependent violations before any system 
   mcast::apply_sequence(-1, ec, o::join_source_group{g, mcast::make_source("2001:db8::1"), nic});
   CHECK(ec == errc::family_mismatch);
   CHECK(rec.count() == 0);
-  CHECK_THROWS_AS(mcast::apply_sequence(-1, o::join_group{g, nic}, o::block_source{g, s1, nic}, o::block_source{g, s1, nic}),
-                  std::system_error);
+  CHECK_THROWS_AS(
+      mcast::apply_sequence(-1, o::join_group{g, nic}, o::block_source{g, s1, nic}, o::block_source{g, s1, nic}),
+      std::system_error);
   CHECK(rec.count() == 0);
 }
 

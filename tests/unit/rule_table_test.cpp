@@ -16,7 +16,8 @@ namespace {
 // Detection: is h.block(s) / h.include(s) callable?
 template <class H, class = void> struct can_block : std::false_type {};
 template <class H>
-struct can_block<H, std::void_t<decltype(std::declval<H&>().block(std::declval<const mcast::source&>()))>> : std::true_type {};
+struct can_block<H, std::void_t<decltype(std::declval<H&>().block(std::declval<const mcast::source&>()))>>
+    : std::true_type {};
 template <class H, class = void> struct can_include : std::false_type {};
 template <class H>
 struct can_include<H, std::void_t<decltype(std::declval<H&>().include(std::declval<const mcast::source&>()))>>
@@ -24,7 +25,7 @@ struct can_include<H, std::void_t<decltype(std::declval<H&>().include(std::declv
 template <class H, class = void> struct can_set : std::false_type {};
 template <class H>
 struct can_set<H, std::void_t<decltype(std::declval<H&>().set(mcast::filter_mode::include,
-                                                               std::declval<const std::vector<mcast::source>&>()))>>
+                                                              std::declval<const std::vector<mcast::source>&>()))>>
     : std::true_type {};
 
 } // namespace

@@ -69,8 +69,8 @@ TEST_CASE("GROUP_FILTER bytes for IPv6", "[source_filter]") {
   const std::vector<mcast::source> src{mcast::make_source("2001:db8::2"), mcast::make_source("2001:db8::3")};
   mcast::detail::filter_buffer buf;
   std::error_code ec;
-  REQUIRE(mcast::detail::build_filter<mcast::api::protocol_independent>(buf, g, mcast::network_interface::any(),
-                                                                         mcast::filter_mode::include, src.data(), 2, ec));
+  REQUIRE(mcast::detail::build_filter<mcast::api::protocol_independent>(
+      buf, g, mcast::network_interface::any(), mcast::filter_mode::include, src.data(), 2, ec));
   const sockaddr_storage s2 = ss6("2001:db8::3");
   CHECK(std::memcmp(buf.data() + 144 + sizeof(sockaddr_storage), &s2, sizeof s2) == 0);
   const sockaddr_storage gg = ss6("ff3e::1234");

@@ -174,7 +174,8 @@ TEST_CASE("MCAST_* and the filter IOCTLs, which Wine lacks, are reported as errc
   auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
   mcast::set_source_filter(rx, g, nic, mcast::filter_mode::include, {s}, ec); // SIOCSMSFILTER
   CHECK(ec == mcast::errc::unsupported);
-  mcast::set_source_filter<mcast::api::ipv4>(rx, g, nic, mcast::filter_mode::include, {s}, ec); // SIO_SET_MULTICAST_FILTER
+  mcast::set_source_filter<mcast::api::ipv4>(rx, g, nic, mcast::filter_mode::include, {s},
+                                             ec); // SIO_SET_MULTICAST_FILTER
   CHECK(ec == mcast::errc::unsupported);
   (void)mcast::get_source_filter(rx, g, nic, ec);
   CHECK(ec == mcast::errc::unsupported);
@@ -183,7 +184,7 @@ TEST_CASE("MCAST_* and the filter IOCTLs, which Wine lacks, are reported as errc
   CHECK(ec == mcast::errc::unsupported);
   CHECK(!f.joined());
   CHECK(!kernel_has_v4(mcast::make_group("239.77.1.3"))); // the join before the filter was undone
-  CHECK(kernel_has_v4(g)); // the IP_* membership is untouched
+  CHECK(kernel_has_v4(g));                                // the IP_* membership is untouched
 }
 
 TEST_CASE("ip_mreq_source is built in the Windows field order (Wine's pass-through as the oracle)", "[windows]") {

@@ -146,7 +146,7 @@ struct rule_row {
 };
 
 inline constexpr rule_row rule_rows[] = {
-#define MCAST_DETAIL_RULE_ROW(id, what, e, wc, wt, lc, lt, seq, handle)                                          \
+#define MCAST_DETAIL_RULE_ROW(id, what, e, wc, wt, lc, lt, seq, handle)                                                \
   {rule::id, #id, what, errc::e, wc, wt, lc, lt, seq, handle},
     MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_ROW)
 #undef MCAST_DETAIL_RULE_ROW
@@ -218,16 +218,11 @@ constexpr rule value_rule(mstate s, operation op) noexcept {
   if (s == mstate::none)
     return rule::ok;
   switch (op) {
-  case operation::block:
-    return s == mstate::any ? rule::source_twice : rule::ok;
-  case operation::join_source:
-    return s == mstate::src ? rule::source_twice : rule::ok;
-  case operation::unblock:
-    return s == mstate::any ? rule::unblock_without_block : rule::ok;
-  case operation::leave_source:
-    return s == mstate::src ? rule::source_absent : rule::ok;
-  default:
-    return rule::ok;
+  case operation::block: return s == mstate::any ? rule::source_twice : rule::ok;
+  case operation::join_source: return s == mstate::src ? rule::source_twice : rule::ok;
+  case operation::unblock: return s == mstate::any ? rule::unblock_without_block : rule::ok;
+  case operation::leave_source: return s == mstate::src ? rule::source_absent : rule::ok;
+  default: return rule::ok;
   }
 }
 
@@ -256,7 +251,7 @@ inline std::error_code translate(operation op, int raw, mstate state = mstate::n
 // type forbids (one static_assert per row; only the one for `R` can fire, and only when `Ok` is
 // false).
 template <rule R, bool Ok> constexpr void assert_handle_rule() noexcept {
-#define MCAST_DETAIL_RULE_HANDLE_ASSERT(id, what, e, wc, wt, lc, lt, seq, handle) \
+#define MCAST_DETAIL_RULE_HANDLE_ASSERT(id, what, e, wc, wt, lc, lt, seq, handle)                                      \
   static_assert(Ok || R != rule::id, handle);
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_HANDLE_ASSERT)
 #undef MCAST_DETAIL_RULE_HANDLE_ASSERT

@@ -26,13 +26,15 @@
 // Windows (Winsock 2, Vista or later)
 // ---------------------------------------------------------------------------------------------
 #if defined(_WINSOCKAPI_) && !defined(_WINSOCK2API_)
-#error "mcast: Winsock 1.1 <winsock.h> was included before mcast (a plain <windows.h> without WIN32_LEAN_AND_MEAN does that); its IP_ADD_MEMBERSHIP is 5, not 12. Include <winsock2.h> (or mcast) before <windows.h>, or define WIN32_LEAN_AND_MEAN."
+#error                                                                                                                 \
+    "mcast: Winsock 1.1 <winsock.h> was included before mcast (a plain <windows.h> without WIN32_LEAN_AND_MEAN does that); its IP_ADD_MEMBERSHIP is 5, not 12. Include <winsock2.h> (or mcast) before <windows.h>, or define WIN32_LEAN_AND_MEAN."
 #endif
 #if !defined(_WIN32_WINNT)
 #define _WIN32_WINNT 0x0600
 #endif
 #if _WIN32_WINNT < 0x0600
-#error "mcast: the MCAST_* options, GROUP_REQ and GROUP_FILTER need Windows Vista or later; define _WIN32_WINNT=0x0600 (or higher) before including mcast."
+#error                                                                                                                 \
+    "mcast: the MCAST_* options, GROUP_REQ and GROUP_FILTER need Windows Vista or later; define _WIN32_WINNT=0x0600 (or higher) before including mcast."
 #endif
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -54,7 +56,7 @@
 #define SIO_GET_MULTICAST_FILTER _IOW('t', 124 | IOC_IN, ULONG)
 #endif
 #ifndef GROUP_FILTER_SIZE
-#define GROUP_FILTER_SIZE(numsrc) \
+#define GROUP_FILTER_SIZE(numsrc)                                                                                      \
   (sizeof(GROUP_FILTER) - sizeof(SOCKADDR_STORAGE) + (numsrc) * sizeof(SOCKADDR_STORAGE))
 #endif
 
@@ -261,8 +263,7 @@ inline void network_cleanup() noexcept {
 
 // ---- raw calls (the hook in system.hpp wraps these) ------------------------------------------
 // Each returns 0 on success and the platform's error number otherwise.
-inline int raw_setsockopt(native_handle_type s, int level, int name, const void* data,
-                          std::size_t size) noexcept {
+inline int raw_setsockopt(native_handle_type s, int level, int name, const void* data, std::size_t size) noexcept {
 #if defined(_WIN32)
   int r = ::setsockopt(s, level, name, static_cast<const char*>(data), static_cast<int>(size));
 #else
@@ -271,8 +272,7 @@ inline int raw_setsockopt(native_handle_type s, int level, int name, const void*
   return r == 0 ? 0 : last_error();
 }
 
-inline int raw_getsockopt(native_handle_type s, int level, int name, void* data,
-                          std::size_t& size) noexcept {
+inline int raw_getsockopt(native_handle_type s, int level, int name, void* data, std::size_t& size) noexcept {
   socklen_type len = static_cast<socklen_type>(size);
 #if defined(_WIN32)
   int r = ::getsockopt(s, level, name, static_cast<char*>(data), &len);
@@ -290,8 +290,7 @@ inline int raw_getsockopt(native_handle_type s, int level, int name, void* data,
 // libc's setsourcefilter does); the BSDs through libc (not wired yet: reports not_supported).
 enum class filter_struct { group_filter, ip_msfilter };
 
-inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, void* buf,
-                          std::size_t size) noexcept {
+inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, void* buf, std::size_t size) noexcept {
 #if defined(_WIN32)
   (void)level;
   if (size > 0xffffffffu) // a DWORD carries the size: as the SDK's setsourcefilter, refuse it
@@ -308,13 +307,16 @@ inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, v
               : ::setsockopt(s, IPPROTO_IP, IP_MSFILTER, buf, static_cast<socklen_type>(size));
   return r == 0 ? 0 : last_error();
 #else
-  (void)s; (void)kind; (void)level; (void)buf; (void)size;
+  (void)s;
+  (void)kind;
+  (void)level;
+  (void)buf;
+  (void)size;
   return sys_errc::not_supported;
 #endif
 }
 
-inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, void* buf,
-                          std::size_t size) noexcept {
+inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, void* buf, std::size_t size) noexcept {
 #if defined(_WIN32)
   (void)level;
   if (size > 0xffffffffu)
@@ -322,8 +324,8 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
   DWORD returned = 0;
   DWORD code = kind == filter_struct::group_filter ? static_cast<DWORD>(SIOCGMSFILTER)
                                                    : static_cast<DWORD>(SIO_GET_MULTICAST_FILTER);
-  int r = ::WSAIoctl(s, code, buf, static_cast<DWORD>(size), buf, static_cast<DWORD>(size),
-                     &returned, nullptr, nullptr);
+  int r =
+      ::WSAIoctl(s, code, buf, static_cast<DWORD>(size), buf, static_cast<DWORD>(size), &returned, nullptr, nullptr);
   return r == 0 ? 0 : last_error();
 #elif defined(__linux__)
   socklen_type len = static_cast<socklen_type>(size);
@@ -331,7 +333,11 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
                                               : ::getsockopt(s, IPPROTO_IP, IP_MSFILTER, buf, &len);
   return r == 0 ? 0 : last_error();
 #else
-  (void)s; (void)kind; (void)level; (void)buf; (void)size;
+  (void)s;
+  (void)kind;
+  (void)level;
+  (void)buf;
+  (void)size;
   return sys_errc::not_supported;
 #endif
 }
@@ -375,7 +381,8 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
     } else {
       result = ENETUNREACH;
       int len = static_cast<int>(n);
-      for (auto* m = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(m, static_cast<unsigned>(len)); m = NLMSG_NEXT(m, len)) {
+      for (auto* m = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(m, static_cast<unsigned>(len));
+           m = NLMSG_NEXT(m, len)) {
         if (m->nlmsg_type == NLMSG_ERROR) {
           const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(m));
           result = e->error < 0 ? -e->error : ENETUNREACH;
@@ -401,18 +408,16 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
   ::close(fd);
   return result;
 #else
-  (void)family; (void)addr; (void)index;
+  (void)family;
+  (void)addr;
+  (void)index;
   return sys_errc::not_supported;
 #endif
 }
 
 // ---- addresses --------------------------------------------------------------------------------
-inline bool parse_v4(const char* text, in4_addr_type& out) noexcept {
-  return ::inet_pton(AF_INET, text, &out) == 1;
-}
-inline bool parse_v6(const char* text, in6_addr_type& out) noexcept {
-  return ::inet_pton(AF_INET6, text, &out) == 1;
-}
+inline bool parse_v4(const char* text, in4_addr_type& out) noexcept { return ::inet_pton(AF_INET, text, &out) == 1; }
+inline bool parse_v6(const char* text, in6_addr_type& out) noexcept { return ::inet_pton(AF_INET6, text, &out) == 1; }
 // `out` must hold 46 characters (INET6_ADDRSTRLEN).
 inline bool format_address(int family, const void* addr, char* out, std::size_t size) noexcept {
 #if defined(_WIN32)
@@ -466,10 +471,8 @@ template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
     auto* buf = static_cast<IP_ADAPTER_ADDRESSES*>(::HeapAlloc(::GetProcessHeap(), 0, size));
     if (buf == nullptr)
       return false;
-    ULONG r = ::GetAdaptersAddresses(AF_UNSPEC,
-                                     GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST |
-                                         GAA_FLAG_SKIP_DNS_SERVER,
-                                     nullptr, buf, &size);
+    ULONG r = ::GetAdaptersAddresses(
+        AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER, nullptr, buf, &size);
     if (r == ERROR_BUFFER_OVERFLOW) {
       ::HeapFree(::GetProcessHeap(), 0, buf);
       continue;
@@ -485,8 +488,7 @@ template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
         if (sa == nullptr)
           continue;
         if (sa->sa_family == AF_INET)
-          stop = fn(static_cast<unsigned>(a->IfIndex), AF_INET,
-                    &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
+          stop = fn(static_cast<unsigned>(a->IfIndex), AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
         else if (sa->sa_family == AF_INET6)
           stop = fn(static_cast<unsigned>(a->Ipv6IfIndex), AF_INET6,
                     &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
@@ -527,29 +529,24 @@ static_assert(sizeof(sockaddr_storage_type) == 128, "mcast: unexpected sockaddr_
 static_assert(IP_ADD_MEMBERSHIP == 12,
               "mcast: IP_ADD_MEMBERSHIP is not 12, so Winsock 1.1 <winsock.h> constants leaked in "
               "(its value is 5); include <winsock2.h> before <windows.h> or define WIN32_LEAN_AND_MEAN");
-static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4 &&
-                  offsetof(ip_mreq_source_type, imr_interface) == 8,
+static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4 && offsetof(ip_mreq_source_type, imr_interface) == 8,
               "mcast: Windows ip_mreq_source is {multiaddr, sourceaddr, interface}");
 static_assert(sizeof(group_req_type) == 136 && offsetof(group_req_type, gr_group) == 8,
               "mcast: unexpected GROUP_REQ layout (136 bytes, gr_group at 8, on x86 and x64)");
-static_assert(sizeof(group_source_req_type) == 264 &&
-                  offsetof(group_source_req_type, gsr_source) == 136,
+static_assert(sizeof(group_source_req_type) == 264 && offsetof(group_source_req_type, gsr_source) == 136,
               "mcast: unexpected GROUP_SOURCE_REQ layout");
-static_assert(offsetof(group_filter_type, gf_fmode) == 136 &&
-                  offsetof(group_filter_type, gf_numsrc) == 140 &&
+static_assert(offsetof(group_filter_type, gf_fmode) == 136 && offsetof(group_filter_type, gf_numsrc) == 140 &&
                   offsetof(group_filter_type, gf_slist) == 144,
               "mcast: unexpected GROUP_FILTER layout");
-static_assert(offsetof(ip_msfilter_type, imsf_fmode) == 8 &&
-                  offsetof(ip_msfilter_type, imsf_numsrc) == 12 &&
+static_assert(offsetof(ip_msfilter_type, imsf_fmode) == 8 && offsetof(ip_msfilter_type, imsf_numsrc) == 12 &&
                   offsetof(ip_msfilter_type, imsf_slist) == 16,
               "mcast: unexpected ip_msfilter layout");
 static_assert(MCAST_INCLUDE == 0 && MCAST_EXCLUDE == 1, "mcast: Windows MCAST_INCLUDE/EXCLUDE are 0/1");
 static_assert(MCAST_JOIN_GROUP == 41 && MCAST_LEAVE_GROUP == 42 && MCAST_BLOCK_SOURCE == 43 &&
-                  MCAST_UNBLOCK_SOURCE == 44 && MCAST_JOIN_SOURCE_GROUP == 45 &&
-                  MCAST_LEAVE_SOURCE_GROUP == 46,
+                  MCAST_UNBLOCK_SOURCE == 44 && MCAST_JOIN_SOURCE_GROUP == 45 && MCAST_LEAVE_SOURCE_GROUP == 46,
               "mcast: unexpected Windows MCAST_* option numbers");
-static_assert(IP_ADD_SOURCE_MEMBERSHIP == 15 && IP_DROP_SOURCE_MEMBERSHIP == 16 &&
-                  IP_BLOCK_SOURCE == 17 && IP_UNBLOCK_SOURCE == 18 && IP_DROP_MEMBERSHIP == 13,
+static_assert(IP_ADD_SOURCE_MEMBERSHIP == 15 && IP_DROP_SOURCE_MEMBERSHIP == 16 && IP_BLOCK_SOURCE == 17 &&
+                  IP_UNBLOCK_SOURCE == 18 && IP_DROP_MEMBERSHIP == 13,
               "mcast: unexpected Windows IP_* option numbers");
 #elif defined(__APPLE__)
 static_assert(sizeof(group_req_type) == 132 && offsetof(group_req_type, gr_group) == 4,
@@ -558,8 +555,7 @@ static_assert(sizeof(group_source_req_type) == 260, "mcast: macOS packs group_so
 static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4,
               "mcast: macOS ip_mreq_source is {multiaddr, sourceaddr, interface}");
 #elif defined(__linux__)
-static_assert(offsetof(ip_mreq_source_type, imr_interface) == 4 &&
-                  offsetof(ip_mreq_source_type, imr_sourceaddr) == 8,
+static_assert(offsetof(ip_mreq_source_type, imr_interface) == 4 && offsetof(ip_mreq_source_type, imr_sourceaddr) == 8,
               "mcast: Linux ip_mreq_source is {multiaddr, interface, sourceaddr}");
 static_assert(MCAST_INCLUDE == 1 && MCAST_EXCLUDE == 0, "mcast: Linux MCAST_INCLUDE/EXCLUDE are 1/0");
 static_assert(IP_ADD_MEMBERSHIP == 35 && MCAST_JOIN_GROUP == 42 && MCAST_LEAVE_GROUP == 45 &&
@@ -568,8 +564,7 @@ static_assert(IP_ADD_MEMBERSHIP == 35 && MCAST_JOIN_GROUP == 42 && MCAST_LEAVE_G
 #if defined(__x86_64__) || defined(__aarch64__)
 static_assert(sizeof(group_req_type) == 136 && offsetof(group_req_type, gr_group) == 8,
               "mcast: unexpected group_req layout on 64-bit Linux");
-static_assert(offsetof(group_filter_type, gf_fmode) == 136 &&
-                  offsetof(group_filter_type, gf_numsrc) == 140 &&
+static_assert(offsetof(group_filter_type, gf_fmode) == 136 && offsetof(group_filter_type, gf_numsrc) == 140 &&
                   offsetof(group_filter_type, gf_slist) == 144,
               "mcast: unexpected group_filter layout on 64-bit Linux");
 #endif

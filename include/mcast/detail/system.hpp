@@ -32,39 +32,35 @@ struct syscall_info {
 // Returns 0 to let the call through, or an error number to fail it without calling the kernel.
 using syscall_hook_type = int (*)(const syscall_info&) noexcept;
 inline syscall_hook_type syscall_hook = nullptr;
-#define MCAST_DETAIL_HOOK(...)                                                                     \
-  do {                                                                                             \
-    if (::mcast::detail::syscall_hook != nullptr) {                                                \
-      const ::mcast::detail::syscall_info info_{__VA_ARGS__};                                      \
-      if (int injected_ = ::mcast::detail::syscall_hook(info_); injected_ != 0)                    \
-        return injected_;                                                                          \
-    }                                                                                              \
+#define MCAST_DETAIL_HOOK(...)                                                                                         \
+  do {                                                                                                                 \
+    if (::mcast::detail::syscall_hook != nullptr) {                                                                    \
+      const ::mcast::detail::syscall_info info_{__VA_ARGS__};                                                          \
+      if (int injected_ = ::mcast::detail::syscall_hook(info_); injected_ != 0)                                        \
+        return injected_;                                                                                              \
+    }                                                                                                                  \
   } while (false)
 #else
 #define MCAST_DETAIL_HOOK(...) ((void)0)
 #endif
 
 // All return 0 on success and the platform error number otherwise.
-inline int sys_setsockopt(native_handle_type s, int level, int name, const void* data,
-                          std::size_t size) noexcept {
+inline int sys_setsockopt(native_handle_type s, int level, int name, const void* data, std::size_t size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::setsockopt, s, level, name);
   return raw_setsockopt(s, level, name, data, size);
 }
 
-inline int sys_getsockopt(native_handle_type s, int level, int name, void* data,
-                          std::size_t& size) noexcept {
+inline int sys_getsockopt(native_handle_type s, int level, int name, void* data, std::size_t& size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::getsockopt, s, level, name);
   return raw_getsockopt(s, level, name, data, size);
 }
 
-inline int sys_set_filter(native_handle_type s, filter_struct kind, int level, void* buf,
-                          std::size_t size) noexcept {
+inline int sys_set_filter(native_handle_type s, filter_struct kind, int level, void* buf, std::size_t size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::set_filter, s, level, 0);
   return raw_set_filter(s, kind, level, buf, size);
 }
 
-inline int sys_get_filter(native_handle_type s, filter_struct kind, int level, void* buf,
-                          std::size_t size) noexcept {
+inline int sys_get_filter(native_handle_type s, filter_struct kind, int level, void* buf, std::size_t size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::get_filter, s, level, 0);
   return raw_get_filter(s, kind, level, buf, size);
 }
