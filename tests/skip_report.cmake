@@ -1,6 +1,7 @@
 # Run by ctest after the tests (CTEST_CUSTOM_POST_TEST, see tests/CMakeLists.txt): prints, at the
 # end of the test command's output, why each skipped test was skipped -- the "SKIP: ..." line each
-# one prints before it exits with 77 -- so that no reason needs ctest -V to be seen.
+# one prints before it exits with 77 -- and what each independent peer checked ("PEER: ..." lines
+# of the interop tests: socat, iperf2, mcfirst, tshark), so that neither needs ctest -V to be seen.
 set(dir "Testing/Temporary")
 set(log "${dir}/LastTest.log.tmp") # the run that just ended (ctest renames it afterwards)
 if(NOT EXISTS "${log}")
@@ -12,11 +13,14 @@ endif()
 file(STRINGS "${log}" lines)
 set(test "")
 set(reasons "")
+set(peers "")
 foreach(line IN LISTS lines)
   if(line MATCHES "^[0-9]+/[0-9]+ Test: (.+)$")
     set(test "${CMAKE_MATCH_1}")
   elseif(line MATCHES "^SKIP: (.+)$" AND NOT test STREQUAL "")
     list(APPEND reasons "  ${test}: ${CMAKE_MATCH_1}")
+  elseif(line MATCHES "^PEER: (.+)$")
+    list(APPEND peers "  ${CMAKE_MATCH_1}")
   endif()
 endforeach()
 list(REMOVE_DUPLICATES reasons)
@@ -24,4 +28,9 @@ list(LENGTH reasons n)
 if(n GREATER 0)
   string(REPLACE ";" "\n" text "${reasons}")
   message("\nSkipped tests and why (${n}):\n${text}\n")
+endif()
+list(LENGTH peers np)
+if(np GREATER 0)
+  string(REPLACE ";" "\n" text "${peers}")
+  message("\nIndependent peers (interop), what each checked:\n${text}\n")
 endif()

@@ -61,6 +61,9 @@ TEST_CASE("socat sends to our receiver: the blocked source is filtered", "[netns
   auto counts = drain(r.rx);
   CHECK(counts["127.0.0.2"] == 3);
   CHECK(counts["127.0.0.3"] == 0);
+  std::printf(
+      "PEER: socat sends from 127.0.0.2 and .3 to an mcast receiver blocking .3: received %d/3 and %d/3 -- %s\n",
+      counts["127.0.0.2"], counts["127.0.0.3"], counts["127.0.0.2"] == 3 && counts["127.0.0.3"] == 0 ? "ok" : "WRONG");
 }
 
 TEST_CASE("iperf2 sends to our source-specific receiver: only its source arrives", "[netns][interop]") {
@@ -77,6 +80,9 @@ TEST_CASE("iperf2 sends to our source-specific receiver: only its source arrives
   INFO("from 127.0.0.2: " << counts["127.0.0.2"]);
   CHECK(counts["127.0.0.2"] > 5);
   CHECK(counts["127.0.0.3"] == 0);
+  std::printf(
+      "PEER: iperf2 sends from 127.0.0.2 and .3 to an mcast (G, 127.0.0.2) receiver: received %d and %d -- %s\n",
+      counts["127.0.0.2"], counts["127.0.0.3"], counts["127.0.0.2"] > 5 && counts["127.0.0.3"] == 0 ? "ok" : "WRONG");
 }
 
 TEST_CASE("mcfirst (ssmping) receives our sender's datagrams as an SSM receiver", "[netns][interop]") {
@@ -93,6 +99,8 @@ TEST_CASE("mcfirst (ssmping) receives our sender's datagrams as an SSM receiver"
   INFO(res.second);
   CHECK(res.first == 0);
   CHECK(res.second.find("127.0.0.2") != std::string::npos);
+  std::printf("PEER: mcfirst joins (127.0.0.2, G) and receives the mcast sender example: exit %d -- %s\n", res.first,
+              res.first == 0 ? "ok" : "WRONG");
 }
 
 TEST_CASE("socat as an any-source receiver of our sender example", "[netns][interop]") {
@@ -105,6 +113,8 @@ TEST_CASE("socat as an any-source receiver of our sender example", "[netns][inte
                  g.to_string() + " " + port + " >/dev/null; sleep 0.3; kill %1 )");
   INFO(res.second);
   CHECK(res.second.find("mcast sender datagram 3") != std::string::npos);
+  std::printf("PEER: socat joins G and receives the mcast sender example's datagrams -- %s\n",
+              res.second.find("mcast sender datagram 3") != std::string::npos ? "ok" : "WRONG");
 }
 
 TEST_CASE("the demo's IPv6 story runs in the test namespace", "[netns][interop][demo]") {

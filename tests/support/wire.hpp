@@ -16,6 +16,7 @@
 #include <string>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace mcast_test {
@@ -92,7 +93,10 @@ public:
       if (loopback_ && from.sll_pkttype != PACKET_OUTGOING)
         continue;
       const bool had = !out.empty();
+      const std::size_t before = out.size();
       parse(buf, static_cast<std::size_t>(n), ntohs(from.sll_protocol), g, out);
+      if (out.size() != before) // a report about g: kept for an independent decoder (tshark.hpp)
+        frames_.emplace_back(buf, buf + n);
       if (!had && !out.empty())
         deadline = std::chrono::steady_clock::now() + settle;
     }
@@ -101,6 +105,10 @@ public:
 
   // Drops whatever is queued (reports of earlier steps).
   void drain() { (void)records_for(mcast::make_group("239.255.255.254"), std::chrono::milliseconds(150)); }
+
+  // The Ethernet frames (lo has an all-zero Ethernet header too) that carried the records
+  // records_for() returned since the last take_frames().
+  std::vector<std::vector<unsigned char>> take_frames() { return std::exchange(frames_, {}); }
 
 private:
   static std::string text(int family, const unsigned char* p) {
@@ -162,6 +170,7 @@ private:
 
   int fd_ = -1;
   bool loopback_ = false;
+  std::vector<std::vector<unsigned char>> frames_;
 };
 
 } // namespace mcast_test
