@@ -28,7 +28,12 @@ enum record_type {
   to_include = 3,
   to_exclude = 4,
   allow_new = 5,
-  block_old = 6
+  block_old = 6,
+  // IGMPv2 (RFC 2236) and MLDv1 (RFC 2710) messages, which carry a group and no sources.
+  igmpv2_report = 0x116,
+  igmpv2_leave = 0x117,
+  mldv1_report = 0x183,
+  mldv1_done = 0x184
 };
 
 struct group_record {
@@ -46,6 +51,10 @@ inline const char* record_name(int t) {
   case block_old: return "BLOCK_OLD_SOURCES";
   case mode_is_include: return "MODE_IS_INCLUDE";
   case mode_is_exclude: return "MODE_IS_EXCLUDE";
+  case igmpv2_report: return "IGMPv2 REPORT";
+  case igmpv2_leave: return "IGMPv2 LEAVE";
+  case mldv1_report: return "MLDv1 REPORT";
+  case mldv1_done: return "MLDv1 DONE";
   }
   return "?";
 }
@@ -141,6 +150,12 @@ private:
     }
   }
 
+  static void single(int type, const std::string& group, const std::string& reporter, const mcast::group& g,
+                     std::vector<group_record>& out) {
+    if (group == g.to_string())
+      out.push_back(group_record{type, group, {}, reporter});
+  }
+
   static void parse(const unsigned char* b, std::size_t n, unsigned proto, const mcast::group& g,
                     std::vector<group_record>& out) {
     std::size_t off = 14; // Ethernet header (lo has one too)
@@ -151,6 +166,8 @@ private:
       off += static_cast<std::size_t>(b[off] & 0x0f) * 4;
       if (n >= off + 8 && b[off] == 0x22 /* v3 report */)
         records(b, n, off, AF_INET, reporter, g, out);
+      else if (n >= off + 8 && (b[off] == 0x16 || b[off] == 0x17)) // v2 report / leave: the group at 4
+        single(b[off] == 0x16 ? igmpv2_report : igmpv2_leave, text(AF_INET, b + off + 4), reporter, g, out);
     } else if (proto == ETH_P_IPV6) {
       if (n < off + 40)
         return;
@@ -165,6 +182,8 @@ private:
       }
       if (next == 58 && n >= off + 8 && b[off] == 143 /* MLDv2 report */)
         records(b, n, off, AF_INET6, reporter, g, out);
+      else if (next == 58 && n >= off + 24 && (b[off] == 131 || b[off] == 132)) // MLDv1 report / done: the group at 8
+        single(b[off] == 131 ? mldv1_report : mldv1_done, text(AF_INET6, b + off + 8), reporter, g, out);
     }
   }
 
