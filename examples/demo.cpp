@@ -1,8 +1,10 @@
 // mcast demo: the whole story on IPv4 loopback, without privileges or setup.
 //   mcast_demo           IPv4: senders 127.0.0.2 and 127.0.0.3 (every 127.x address is local)
-//   mcast_demo --ipv6    IPv6: senders 2001:db8::2 and ::3, which must be on lo with a
-//                        "local ff00::/8 dev lo table local" route -- as in the test namespace
-//                        (tests/support/netns.hpp sets it up; the netns tests run it there)
+//   mcast_demo --ipv6    IPv6: senders 2001:db8::2 and ::3 on lo, with a "local ff00::/8 dev lo
+//                        table local" route. Where lo lacks them (a stock host), the demo runs
+//                        itself in a private network namespace it sets up so (Linux: unshare
+//                        from util-linux and ip from iproute2; no privileges where user
+//                        namespaces are allowed), and says why when it cannot.
 //
 // One receiver and two senders. The
 // receiver joins a group any-source, mutes a source, unmutes it, leaves; then joins a
@@ -14,7 +16,11 @@
 #include "udp.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#if defined(__linux__)
+#include <sys/wait.h>
+#endif
 
 namespace {
 
@@ -51,8 +57,40 @@ void step(const char* what, example::udp_socket& rx, senders& tx, const mcast::g
 
 } // namespace
 
+#if defined(__linux__)
+// The IPv6 story needs 2001:db8::2 and ::3 on lo and a route for the groups, which a stock host
+// does not have (and only root could add): run the demo again in a private user+network
+// namespace set up for it. Returns the exit status, or -1 when lo is ready here already.
+int ipv6_in_private_namespace(const char* self) {
+  std::error_code ec;
+  (void)mcast::network_interface::from_address(mcast::make_address("2001:db8::3"), ec);
+  if (!ec || std::getenv("MCAST_DEMO_NAMESPACE") != nullptr)
+    return -1; // ready here (or already inside the namespace: the run below reports what is wrong)
+  const std::string setup = "ip link set lo up && ip -6 addr add 2001:db8::2/128 dev lo nodad && "
+                            "ip -6 addr add 2001:db8::3/128 dev lo nodad && "
+                            "ip -6 route add local ff00::/8 dev lo table local && MCAST_DEMO_NAMESPACE=1 exec '" +
+                            std::string(self) + "' --ipv6";
+  std::printf("mcast demo: lo has no 2001:db8::2/::3 here; running the IPv6 story in a private network namespace\n");
+  std::fflush(stdout);
+  const int status = std::system(("unshare --user --map-root-user --net sh -c \"" + setup + "\"").c_str());
+  if (status != 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    std::printf(
+        "mcast demo FAILED: unshare (util-linux) or ip (iproute2) is missing; or add 2001:db8::2, ::3 to lo and "
+        "'ip -6 route add local ff00::/8 dev lo table local' as root\n");
+  else if (status != 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 1))
+    std::printf("mcast demo FAILED: could not create a private network namespace (user namespaces are not "
+                "allowed here, e.g. in a chroot); run it as root, or add the addresses and route above to lo\n");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+#endif
+
 int main(int argc, char** argv) try {
   const bool v6 = argc > 1 && std::string(argv[1]) == "--ipv6";
+#if defined(__linux__)
+  if (v6)
+    if (int status = ipv6_in_private_namespace(argv[0]); status >= 0)
+      return status;
+#endif
   example::winsock_session winsock; // Windows: mcast never calls WSAStartup itself
   const auto lo = mcast::network_interface::from_address(mcast::make_address(v6 ? "::1" : "127.0.0.1"));
   example::udp_socket rx(v6 ? mcast::family::v6 : mcast::family::v4); // outlives every handle below
