@@ -104,11 +104,13 @@ public:
   void fill_sockaddr(detail::sockaddr_storage_type& out, std::uint16_t port = 0) const noexcept {
     if (is_v4()) {
       auto& sin = reinterpret_cast<detail::sockaddr_in4_type&>(out);
+      detail::set_sockaddr_length(sin);
       sin.sin_family = static_cast<decltype(sin.sin_family)>(detail::af_inet);
       sin.sin_port = detail::host_to_net16(port);
       std::memcpy(&sin.sin_addr, bytes_.data(), 4);
     } else {
       auto& sin6 = reinterpret_cast<detail::sockaddr_in6_type&>(out);
+      detail::set_sockaddr_length(sin6);
       sin6.sin6_family = static_cast<decltype(sin6.sin6_family)>(detail::af_inet6);
       sin6.sin6_port = detail::host_to_net16(port);
       std::memcpy(&sin6.sin6_addr, bytes_.data(), 16);
@@ -120,12 +122,14 @@ public:
     detail::sockaddr_storage_type ss{};
     if (is_v4()) {
       detail::sockaddr_in4_type sin{};
+      detail::set_sockaddr_length(sin);
       sin.sin_family = static_cast<decltype(sin.sin_family)>(detail::af_inet);
       sin.sin_port = detail::host_to_net16(port);
       sin.sin_addr = to_in_addr();
       std::memcpy(&ss, &sin, sizeof sin);
     } else {
       detail::sockaddr_in6_type sin6{};
+      detail::set_sockaddr_length(sin6);
       sin6.sin6_family = static_cast<decltype(sin6.sin6_family)>(detail::af_inet6);
       sin6.sin6_port = detail::host_to_net16(port);
       sin6.sin6_addr = to_in6_addr();

@@ -62,8 +62,12 @@
 
 #else
 // ---------------------------------------------------------------------------------------------
-// POSIX (Linux, macOS, the BSDs)
+// POSIX (Linux, macOS, FreeBSD; other BSDs where their headers have what is used)
 // ---------------------------------------------------------------------------------------------
+#if defined(__NetBSD__)
+#error                                                                                                                 \
+    "mcast: NetBSD has no MCAST_* options, no group_req / group_source_req and no ip_mreq_source, which mcast is built on; use Linux, macOS, FreeBSD or Windows"
+#endif
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
@@ -118,8 +122,29 @@ using ip_mreq_source_type = ::ip_mreq_source;
 using ipv6_mreq_type = ::ipv6_mreq;
 using group_req_type = ::group_req;
 using group_source_req_type = ::group_source_req;
+#if defined(__linux__)
 using group_filter_type = ::group_filter;
 using ip_msfilter_type = ::ip_msfilter;
+#else
+// macOS and the BSDs declare no group_filter / ip_msfilter (only a private structure that points
+// to a separate source array); their public API is libc's setsourcefilter / getsourcefilter and
+// setipv4sourcefilter / getipv4sourcefilter. mcast builds its filters in these structures of its
+// own -- the RFC 3678 shape, the same fields as Linux's -- and hands their fields to those calls.
+struct group_filter_type {
+  std::uint32_t gf_interface;
+  ::sockaddr_storage gf_group;
+  std::uint32_t gf_fmode;
+  std::uint32_t gf_numsrc;
+  ::sockaddr_storage gf_slist[1];
+};
+struct ip_msfilter_type {
+  ::in_addr imsf_multiaddr;
+  ::in_addr imsf_interface;
+  std::uint32_t imsf_fmode;
+  std::uint32_t imsf_numsrc;
+  ::in_addr imsf_slist[1];
+};
+#endif
 using filter_mode_field_type = std::uint32_t;
 #endif
 using in4_addr_type = ::in_addr;
@@ -128,6 +153,28 @@ using sockaddr_type = ::sockaddr;
 using sockaddr_in4_type = ::sockaddr_in;
 using sockaddr_in6_type = ::sockaddr_in6;
 using sockaddr_storage_type = ::sockaddr_storage;
+
+// macOS and the BSDs carry the length of a sockaddr in it (sin_len, sin6_len), and their
+// kernels check it in every MCAST_* call; Linux and Windows have no such field.
+inline void set_sockaddr_length(sockaddr_in4_type& s) noexcept {
+#if defined(SIN6_LEN)
+  s.sin_len = static_cast<decltype(s.sin_len)>(sizeof s);
+#else
+  (void)s;
+#endif
+}
+inline void set_sockaddr_length(sockaddr_in6_type& s) noexcept {
+#if defined(SIN6_LEN)
+  s.sin6_len = static_cast<decltype(s.sin6_len)>(sizeof s);
+#else
+  (void)s;
+#endif
+}
+#if defined(SIN6_LEN)
+inline constexpr bool has_sockaddr_length = true;
+#else
+inline constexpr bool has_sockaddr_length = false;
+#endif
 
 inline constexpr int af_inet = AF_INET;
 inline constexpr int af_inet6 = AF_INET6;
@@ -307,12 +354,20 @@ inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, v
               : ::setsockopt(s, IPPROTO_IP, IP_MSFILTER, buf, static_cast<socklen_type>(size));
   return r == 0 ? 0 : last_error();
 #else
-  (void)s;
-  (void)kind;
+  // libc's RFC 3678 calls, one setsockopt(IP_MSFILTER / IPV6_MSFILTER) each.
   (void)level;
-  (void)buf;
   (void)size;
-  return sys_errc::not_supported;
+  int r = 0;
+  if (kind == filter_struct::group_filter) {
+    auto* f = static_cast<group_filter_type*>(buf);
+    const socklen_type len = f->gf_group.ss_family == AF_INET ? sizeof(sockaddr_in4_type) : sizeof(sockaddr_in6_type);
+    r = ::setsourcefilter(s, f->gf_interface, reinterpret_cast<sockaddr_type*>(&f->gf_group), len, f->gf_fmode,
+                          f->gf_numsrc, f->gf_slist);
+  } else {
+    auto* f = static_cast<ip_msfilter_type*>(buf);
+    r = ::setipv4sourcefilter(s, f->imsf_interface, f->imsf_multiaddr, f->imsf_fmode, f->imsf_numsrc, f->imsf_slist);
+  }
+  return r == 0 ? 0 : last_error();
 #endif
 }
 
@@ -333,12 +388,20 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
                                               : ::getsockopt(s, IPPROTO_IP, IP_MSFILTER, buf, &len);
   return r == 0 ? 0 : last_error();
 #else
-  (void)s;
-  (void)kind;
+  // libc's calls: numsrc in = room, out = how many the stack holds (more than the room: ask again).
   (void)level;
-  (void)buf;
   (void)size;
-  return sys_errc::not_supported;
+  int r = 0;
+  if (kind == filter_struct::group_filter) {
+    auto* f = static_cast<group_filter_type*>(buf);
+    const socklen_type len = f->gf_group.ss_family == AF_INET ? sizeof(sockaddr_in4_type) : sizeof(sockaddr_in6_type);
+    r = ::getsourcefilter(s, f->gf_interface, reinterpret_cast<sockaddr_type*>(&f->gf_group), len, &f->gf_fmode,
+                          &f->gf_numsrc, f->gf_slist);
+  } else {
+    auto* f = static_cast<ip_msfilter_type*>(buf);
+    r = ::getipv4sourcefilter(s, f->imsf_interface, f->imsf_multiaddr, &f->imsf_fmode, &f->imsf_numsrc, f->imsf_slist);
+  }
+  return r == 0 ? 0 : last_error();
 #endif
 }
 
@@ -551,9 +614,27 @@ static_assert(IP_ADD_SOURCE_MEMBERSHIP == 15 && IP_DROP_SOURCE_MEMBERSHIP == 16 
 #elif defined(__APPLE__)
 static_assert(sizeof(group_req_type) == 132 && offsetof(group_req_type, gr_group) == 4,
               "mcast: macOS packs group_req to 4 (132 bytes, gr_group at 4)");
-static_assert(sizeof(group_source_req_type) == 260, "mcast: macOS packs group_source_req to 4");
-static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4,
+static_assert(sizeof(group_source_req_type) == 260 && offsetof(group_source_req_type, gsr_source) == 132,
+              "mcast: macOS packs group_source_req to 4 (260 bytes, gsr_source at 132)");
+static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4 && offsetof(ip_mreq_source_type, imr_interface) == 8,
               "mcast: macOS ip_mreq_source is {multiaddr, sourceaddr, interface}");
+static_assert(MCAST_INCLUDE == 1 && MCAST_EXCLUDE == 2, "mcast: macOS MCAST_INCLUDE/EXCLUDE are 1/2");
+static_assert(MCAST_JOIN_GROUP == 80 && MCAST_LEAVE_GROUP == 81 && MCAST_JOIN_SOURCE_GROUP == 82 &&
+                  MCAST_LEAVE_SOURCE_GROUP == 83 && MCAST_BLOCK_SOURCE == 84 && MCAST_UNBLOCK_SOURCE == 85,
+              "mcast: unexpected macOS MCAST_* option numbers");
+static_assert(sizeof(sockaddr_in4_type) == 16 && offsetof(sockaddr_in4_type, sin_len) == 0 && has_sockaddr_length,
+              "mcast: macOS sockaddr_in starts with sin_len");
+#elif defined(__FreeBSD__)
+// Not compiled here against FreeBSD's headers (see the README's platform notes): the values of
+// FreeBSD's sys/netinet/in.h as read.
+static_assert(sizeof(group_req_type) == 136 && offsetof(group_req_type, gr_group) == 8,
+              "mcast: FreeBSD group_req is 136 bytes, gr_group at 8");
+static_assert(sizeof(group_source_req_type) == 264 && offsetof(group_source_req_type, gsr_source) == 136,
+              "mcast: FreeBSD group_source_req is 264 bytes, gsr_source at 136");
+static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4 && offsetof(ip_mreq_source_type, imr_interface) == 8,
+              "mcast: FreeBSD ip_mreq_source is {multiaddr, sourceaddr, interface}");
+static_assert(MCAST_INCLUDE == 1 && MCAST_EXCLUDE == 2, "mcast: FreeBSD MCAST_INCLUDE/EXCLUDE are 1/2");
+static_assert(MCAST_JOIN_GROUP == 80, "mcast: unexpected FreeBSD MCAST_JOIN_GROUP");
 #elif defined(__linux__)
 static_assert(offsetof(ip_mreq_source_type, imr_interface) == 4 && offsetof(ip_mreq_source_type, imr_sourceaddr) == 8,
               "mcast: Linux ip_mreq_source is {multiaddr, interface, sourceaddr}");
