@@ -19,10 +19,17 @@
 #error "mcast: C++17 or later is required; compile with -std=c++17 (or /std:c++17)."
 #endif
 
-// An inline namespace so that two incompatible versions never link together silently.
+// An inline namespace so that two incompatible versions never link together silently -- nor a
+// translation unit built with MCAST_SYSCALL_HOOK and one built without it: their inline functions
+// differ, so they live in different namespaces (v1 and v1_hooked) and each keeps its own.
+#if defined(MCAST_SYSCALL_HOOK)
+#define MCAST_DETAIL_ABI_NAMESPACE v1_hooked
+#else
+#define MCAST_DETAIL_ABI_NAMESPACE v1
+#endif
 #define MCAST_BEGIN_NAMESPACE                                                                                          \
   namespace mcast {                                                                                                    \
-  inline namespace v1 {
+  inline namespace MCAST_DETAIL_ABI_NAMESPACE {
 #define MCAST_END_NAMESPACE                                                                                            \
   }                                                                                                                    \
   }
