@@ -235,26 +235,26 @@ void syscall_rows(std::ostream& out) {
     std::optional<mcast::source_membership<>> src;
     std::optional<mcast::included_source<>> inc;
     std::optional<mcast::filtered_membership<>> filt;
-    count("join_group (join + IP_MULTICAST_ALL off)", [&] { any.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
-    out << "1 + 1 (Linux) |\n";
+    count("join_group (socket family + join + IP_MULTICAST_ALL off)", [&] { any.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
+    out << "1 + 2 (Linux: family, IP_MULTICAST_ALL) |\n";
     count("block", [&] { blocked.emplace(any->block(st.s)); });
     out << "1 |\n";
     count("unblock", [&] { blocked->unblock(); });
     out << "1 |\n";
     count("leave", [&] { any->leave(); });
     out << "1 |\n";
-    count("join_source_group (filter read + join + IP_MULTICAST_ALL)",
+    count("join_source_group (family + filter read + join + IP_MULTICAST_ALL)",
           [&] { src.emplace(mcast::join_source_group(st.sock, gs, s2, st.lo)); });
-    out << "<= 2 + 1 (Linux) |\n";
+    out << "1 + 3 (Linux) |\n";
     count("include", [&] { inc.emplace(src->include(st.s)); });
     out << "1 |\n";
     count("drop", [&] { inc->drop(); });
     out << "1 |\n";
     count("source leave", [&] { src->leave(); });
     out << "1 |\n";
-    count("join_with_filter exclude {s} (join + filter + IP_MULTICAST_ALL)",
+    count("join_with_filter exclude {s} (family + join + filter + IP_MULTICAST_ALL)",
           [&] { filt.emplace(mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {st.s})); });
-    out << "2 + 1 (Linux) |\n";
+    out << "2 + 2 (Linux) |\n";
     count("filtered set (mode switch)", [&] { filt->set(mcast::filter_mode::include, {s2}); });
     out << "1 |\n";
     count("set_source_filter",
