@@ -47,7 +47,8 @@ MCAST_BEGIN_NAMESPACE
   X(limit_exceeded, "too many groups or sources for this socket")                                                      \
   X(unsupported, "the network stack does not support this option")                                                     \
   X(invalid_sequence, "the options cannot be applied in this order")                                                   \
-  X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")
+  X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")                \
+  X(invalid_value, "the value is outside the option's range")
 
 /// Portable error conditions. Compare any `std::error_code` the library gives you with them:
 /// `if (ec == mcast::errc::already_joined) ...` -- the same on every platform. Like `std::errc`
@@ -69,6 +70,7 @@ enum class errc {
   unsupported,            ///< this stack does not implement the option or IOCTL (ENOPROTOOPT, WSAENOPROTOOPT, ...)
   invalid_sequence,       ///< apply_sequence: the options cannot be applied in this order
   still_joined,           ///< a call failed half way and so did the leave that undoes it: the group is still joined
+  invalid_value,          ///< a socket option's value outside its range (TTL 0..255, hops -1..255)
 };
 
 namespace detail {
@@ -82,7 +84,7 @@ constexpr bool errc_list_in_order() noexcept {
   for (std::size_t i = 0; i < sizeof errc_list_order / sizeof errc_list_order[0]; ++i)
     if (static_cast<std::size_t>(errc_list_order[i]) != i + 1)
       return false;
-  return sizeof errc_list_order / sizeof errc_list_order[0] == static_cast<std::size_t>(errc::still_joined);
+  return sizeof errc_list_order / sizeof errc_list_order[0] == static_cast<std::size_t>(errc::invalid_value);
 }
 static_assert(errc_list_in_order(), "mcast: MCAST_DETAIL_ERRC_LIST and enum errc must list the same errors in order");
 } // namespace detail
@@ -102,7 +104,7 @@ enum class operation {
   other
 };
 
-inline constexpr int errc_count = static_cast<int>(errc::still_joined);
+inline constexpr int errc_count = static_cast<int>(errc::invalid_value);
 
 inline const char* errc_text(int e) noexcept {
   switch (static_cast<errc>(e)) {

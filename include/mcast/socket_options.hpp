@@ -1,4 +1,6 @@
-// mcast/socket_options.hpp -- the multicast socket's own settings as typed values, and get_option.
+// mcast/socket_options.hpp -- the multicast socket's own settings as typed values, and get_option:
+// IP_MULTICAST_IF / IPV6_MULTICAST_IF, IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, IP_MULTICAST_LOOP /
+// IPV6_MULTICAST_LOOP, IP_MULTICAST_ALL / IPV6_MULTICAST_ALL, IP_PKTINFO / IPV6_RECVPKTINFO.
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -26,12 +28,14 @@
 #include "option.hpp"
 
 #include <cstddef>
+#include <cstring>
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
 
-// An int-valued boolean option at (Level, Name); `Available` is false where the stack lacks it.
-template <int Level, int Name, bool Available> class boolean_option {
+// A boolean option at (Level, Name) whose kernel field is `Field`; `Available` is false where the
+// stack lacks it (errc::unsupported before any system call).
+template <int Level, int Name, bool Available, class Field = int> class boolean_option {
 public:
   constexpr boolean_option() noexcept = default;
   constexpr explicit boolean_option(bool on) noexcept : value_(on ? 1 : 0) {}
@@ -46,19 +50,122 @@ public:
   template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof value_; }
   // A stack that answers with fewer bytes (a u_char) keeps the low byte's meaning.
   template <class Protocol> void resize(const Protocol&, std::size_t n) noexcept {
-    if (n == 1)
-      value_ = static_cast<int>(*reinterpret_cast<const unsigned char*>(&value_) != 0);
+    if (n == 1 && sizeof value_ > 1)
+      value_ = static_cast<Field>(*reinterpret_cast<const unsigned char*>(&value_) != 0);
   }
 
   std::error_code check() const noexcept { return Available ? std::error_code() : make_error_code(errc::unsupported); }
 
 private:
-  int value_ = 0;
+  Field value_ = 0;
+};
+
+// A value option at (Level, Name) whose kernel field is `Field`; values outside [Min, Max] are
+// errc::invalid_value before any system call.
+template <int Level, int Name, class Field, int Min, int Max> class ranged_option {
+public:
+  constexpr ranged_option() noexcept = default;
+  constexpr explicit ranged_option(int v) noexcept : value_(static_cast<Field>(v)), bad_(v < Min || v > Max) {}
+
+  int value() const noexcept { return static_cast<int>(value_); }
+
+  template <class Protocol> int level(const Protocol&) const noexcept { return Level; }
+  template <class Protocol> int name(const Protocol&) const noexcept { return Name; }
+  template <class Protocol> const void* data(const Protocol&) const noexcept { return &value_; }
+  template <class Protocol> void* data(const Protocol&) noexcept { return &value_; }
+  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof value_; }
+  // A stack that answers with one byte (a u_char) for a wider field: widen it.
+  template <class Protocol> void resize(const Protocol&, std::size_t n) noexcept {
+    if (n == 1 && sizeof value_ > 1)
+      value_ = static_cast<Field>(*reinterpret_cast<const unsigned char*>(&value_));
+  }
+  std::error_code check() const noexcept { return bad_ ? make_error_code(errc::invalid_value) : std::error_code(); }
+
+private:
+  Field value_ = 0;
+  bool bad_ = false;
 };
 
 } // namespace detail
 
 namespace option {
+/// IP_MULTICAST_TTL: the hop limit of IPv4 multicast this socket sends, 0..255 (a DWORD on Windows,
+/// an int on Linux, a u_char on macOS and the BSDs).
+using ip_multicast_ttl =
+    detail::ranged_option<detail::level_ip, detail::ip_multicast_ttl, detail::ip_byte_option_type, 0, 255>;
+/// IPV6_MULTICAST_HOPS: the same for IPv6, -1 (the route's default) .. 255 (an int).
+using ipv6_multicast_hops = detail::ranged_option<detail::level_ipv6, detail::ipv6_multicast_hops, int, -1, 255>;
+/// IP_MULTICAST_LOOP: whether this socket's IPv4 multicast is looped back to local receivers. On
+/// POSIX the sending socket decides; on Windows the *receiving* one does. Linux loops back what is
+/// sent out of lo whatever this says.
+using ip_multicast_loop =
+    detail::boolean_option<detail::level_ip, detail::ip_multicast_loop, true, detail::ip_byte_option_type>;
+/// IPV6_MULTICAST_LOOP: the same for IPv6 (an unsigned int).
+using ipv6_multicast_loop =
+    detail::boolean_option<detail::level_ipv6, detail::ipv6_multicast_loop, true, detail::ipv6_uint_option_type>;
+/// IP_PKTINFO: deliver each IPv4 datagram's destination and interface with it (recvmsg /
+/// WSARecvMsg). FreeBSD has no IP_PKTINFO: errc::unsupported there.
+using ip_pktinfo = detail::boolean_option<detail::level_ip, detail::ip_pktinfo, detail::has_ip_pktinfo>;
+/// IPV6_RECVPKTINFO (IPV6_PKTINFO on Windows): the same for IPv6.
+using ipv6_recvpktinfo = detail::boolean_option<detail::level_ipv6, detail::ipv6_recvpktinfo, true>;
+
+/// IPV6_MULTICAST_IF: the interface this socket's IPv6 multicast leaves by (its index; any() is
+/// the route's choice).
+class ipv6_multicast_if {
+public:
+  ipv6_multicast_if() noexcept = default;
+  explicit ipv6_multicast_if(const network_interface& nic) noexcept
+      : index_(static_cast<detail::ipv6_uint_option_type>(nic.index())) {}
+  /// The interface index the stack holds (0: the route's choice).
+  unsigned index() const noexcept { return static_cast<unsigned>(index_); }
+
+  template <class Protocol> int level(const Protocol&) const noexcept { return detail::level_ipv6; }
+  template <class Protocol> int name(const Protocol&) const noexcept { return detail::ipv6_multicast_if; }
+  template <class Protocol> const void* data(const Protocol&) const noexcept { return &index_; }
+  template <class Protocol> void* data(const Protocol&) noexcept { return &index_; }
+  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof index_; }
+  template <class Protocol> void resize(const Protocol&, std::size_t) noexcept {}
+  std::error_code check() const noexcept { return {}; }
+
+private:
+  detail::ipv6_uint_option_type index_ = 0;
+};
+
+/// IP_MULTICAST_IF: the interface this socket's IPv4 multicast leaves by. Linux: an ip_mreqn that
+/// names it by index; elsewhere its IPv4 address (Windows: or the 0.0.0.index form). Reads back as
+/// the stack reports it: an address (Linux: 0.0.0.0 when it was set by index). An interface that
+/// cannot be named so is errc::no_ipv4_address before any system call.
+class ip_multicast_if {
+public:
+  ip_multicast_if() noexcept { std::memset(&req_, 0, sizeof req_); }
+  explicit ip_multicast_if(const network_interface& nic) noexcept {
+    std::memset(&req_, 0, sizeof req_);
+    detail::in4_addr_type address{};
+    std::error_code ec;
+    if (!detail::ip_multicast_if_by_index && !detail::ipv4_interface_field(nic, address, ec))
+      bad_ = true;
+    detail::fill_ip_multicast_if(req_, nic.index(), address);
+  }
+  /// The address the stack reports (read back with get_option).
+  address value() const noexcept {
+    detail::in4_addr_type a{};
+    std::memcpy(&a, &req_, sizeof a); // the stack answers with an in_addr at the start
+    return address(a);
+  }
+
+  template <class Protocol> int level(const Protocol&) const noexcept { return detail::level_ip; }
+  template <class Protocol> int name(const Protocol&) const noexcept { return detail::ip_multicast_if; }
+  template <class Protocol> const void* data(const Protocol&) const noexcept { return &req_; }
+  template <class Protocol> void* data(const Protocol&) noexcept { return &req_; }
+  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof req_; }
+  template <class Protocol> void resize(const Protocol&, std::size_t) noexcept {}
+  std::error_code check() const noexcept { return bad_ ? make_error_code(errc::no_ipv4_address) : std::error_code(); }
+
+private:
+  detail::ip_multicast_if_type req_;
+  bool bad_ = false;
+};
+
 /// IP_MULTICAST_ALL (Linux): whether the socket receives IPv4 groups joined by other sockets.
 using ip_multicast_all = detail::boolean_option<detail::level_ip, detail::ip_multicast_all, detail::has_multicast_all>;
 /// IPV6_MULTICAST_ALL (Linux 4.20+): the same for IPv6 groups.

@@ -2,6 +2,7 @@
 // proven by a socket that did not join, and how they compose with the handles (a setting of the
 // socket, not of a membership).
 #include "catch.hpp"
+#include "support/hook.hpp"
 #include "support/net.hpp"
 
 using namespace mcast_test;
@@ -84,4 +85,82 @@ TEST_CASE("ipv6_multicast_all reads and writes its own setting, and works throug
   const mcast::detail::any_protocol p;
   CHECK(all.level(p) == IPPROTO_IPV6);
   CHECK(all.size(p) == sizeof(int));
+}
+
+// ---- the sender and receiver options: set, read back, and refused out of range ----------------
+
+TEST_CASE("IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS: set and read back; out of range refused before any call",
+          "[kernel][socket_options]") {
+  std::uint16_t port = 0;
+  socket_fd s4 = udp_receiver(mcast::family::v4, port);
+  socket_fd s6 = udp_receiver(mcast::family::v6, port);
+  for (int ttl : {0, 1, 32, 255}) {
+    mcast::set_option(s4, o::ip_multicast_ttl{ttl});
+    o::ip_multicast_ttl back;
+    mcast::get_option(s4, back);
+    CHECK(back.value() == ttl);
+  }
+  for (int hops : {0, 1, 64, 255}) {
+    mcast::set_option(s6, o::ipv6_multicast_hops{hops});
+    o::ipv6_multicast_hops back;
+    mcast::get_option(s6, back);
+    CHECK(back.value() == hops);
+  }
+  mcast::set_option(s6, o::ipv6_multicast_hops{-1}); // the route's default: Linux reads back 1
+  syscall_recorder rec;
+  std::error_code ec;
+  for (int bad : {-1, 256, 1000}) {
+    mcast::set_option(s4, o::ip_multicast_ttl{bad}, ec);
+    CHECK(ec == mcast::errc::invalid_value);
+  }
+  for (int bad : {-2, 256}) {
+    mcast::set_option(s6, o::ipv6_multicast_hops{bad}, ec);
+    CHECK(ec == mcast::errc::invalid_value);
+  }
+  CHECK(rec.count() == 0);
+}
+
+TEST_CASE("IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP and packet info: set and read back", "[kernel][socket_options]") {
+  std::uint16_t port = 0;
+  socket_fd s4 = udp_receiver(mcast::family::v4, port);
+  socket_fd s6 = udp_receiver(mcast::family::v6, port);
+  for (bool on : {false, true}) {
+    mcast::set_option(s4, o::ip_multicast_loop{on});
+    o::ip_multicast_loop l4;
+    mcast::get_option(s4, l4);
+    CHECK(l4.value() == on);
+    mcast::set_option(s6, o::ipv6_multicast_loop{on});
+    o::ipv6_multicast_loop l6;
+    mcast::get_option(s6, l6);
+    CHECK(l6.value() == on);
+    mcast::set_option(s4, o::ip_pktinfo{on});
+    o::ip_pktinfo p4;
+    mcast::get_option(s4, p4);
+    CHECK(p4.value() == on);
+    mcast::set_option(s6, o::ipv6_recvpktinfo{on});
+    o::ipv6_recvpktinfo p6;
+    mcast::get_option(s6, p6);
+    CHECK(p6.value() == on);
+  }
+}
+
+TEST_CASE("IP_MULTICAST_IF / IPV6_MULTICAST_IF: set by interface, read back as the stack reports it",
+          "[kernel][socket_options]") {
+  std::uint16_t port = 0;
+  socket_fd s4 = udp_receiver(mcast::family::v4, port);
+  socket_fd s6 = udp_receiver(mcast::family::v6, port);
+  const auto lo = mcast::network_interface::from_name("lo");
+  mcast::set_option(s4, o::ip_multicast_if{lo});
+  o::ip_multicast_if back4;
+  mcast::get_option(s4, back4);
+  // Linux: set by index (ip_mreqn), so it reads back 0.0.0.0; elsewhere the interface's address.
+  CHECK(back4.value() ==
+        (mcast::detail::ip_multicast_if_by_index ? mcast::make_address("0.0.0.0") : lo.ipv4_address()));
+  mcast::set_option(s6, o::ipv6_multicast_if{lo});
+  o::ipv6_multicast_if back6;
+  mcast::get_option(s6, back6);
+  CHECK(back6.index() == lo.index());
+  mcast::set_option(s6, o::ipv6_multicast_if{mcast::network_interface::any()});
+  mcast::get_option(s6, back6);
+  CHECK(back6.index() == 0u);
 }

@@ -133,7 +133,7 @@ TEST_CASE("raw system codes compare equal to the condition they unambiguously me
 }
 
 TEST_CASE("every errc has a message", "[error]") {
-  for (int e = static_cast<int>(errc::invalid_address); e <= static_cast<int>(errc::still_joined); ++e) {
+  for (int e = static_cast<int>(errc::invalid_address); e <= mcast::detail::errc_count; ++e) {
     const std::string m = mcast::make_error_code(static_cast<errc>(e)).message();
     CHECK(!m.empty());
     CHECK(m != "unknown mcast error");

@@ -2,10 +2,13 @@
 // platform's structure filled by field name from the same inputs, and level/name are the
 // platform's constants.
 #include <mcast/option.hpp>
+#include <mcast/socket_options.hpp>
 
 #include "catch.hpp"
 #include "support/hook.hpp"
 #include "support/platform.hpp"
+
+#include <cstring>
 
 using namespace mcast_test;
 
@@ -200,4 +203,28 @@ TEST_CASE("options work with any protocol argument, as Asio passes one", "[optio
   // is joined at IPPROTO_IP).
   CHECK(j.level(fake_protocol{}) == IPPROTO_IP);
   CHECK(j.size(fake_protocol{}) == sizeof(test_group_req));
+}
+
+TEST_CASE("the socket options' representation per platform, and their ranges", "[option][socket_options]") {
+  namespace o = mcast::option;
+  const mcast::detail::any_protocol p;
+  // IP_MULTICAST_TTL / LOOP: a DWORD on Windows, an int on Linux, a u_char on macOS and the BSDs.
+  const std::size_t byte_option = mcast::detail::is_windows || mcast::detail::is_linux ? 4u : 1u;
+  CHECK(o::ip_multicast_ttl{1}.size(p) == byte_option);
+  CHECK(o::ip_multicast_loop{true}.size(p) == byte_option);
+  CHECK(o::ipv6_multicast_hops{1}.size(p) == sizeof(int));
+  CHECK(o::ipv6_multicast_loop{true}.size(p) == 4u);
+  CHECK(o::ipv6_multicast_if{}.size(p) == 4u);
+  CHECK(o::ip_multicast_if{}.size(p) == (mcast::detail::is_linux ? 12u : 4u)); // ip_mreqn / in_addr
+  CHECK(o::ip_multicast_ttl{255}.check() == std::error_code());
+  CHECK(o::ip_multicast_ttl{256}.check() == mcast::errc::invalid_value);
+  CHECK(o::ip_multicast_ttl{-1}.check() == mcast::errc::invalid_value);
+  CHECK(o::ipv6_multicast_hops{-1}.check() == std::error_code());
+  CHECK(o::ipv6_multicast_hops{-2}.check() == mcast::errc::invalid_value);
+  CHECK(o::ip_multicast_all{false}.check() ==
+        (mcast::detail::has_multicast_all ? std::error_code() : mcast::make_error_code(mcast::errc::unsupported)));
+  unsigned char first = 0;
+  const auto ttl = o::ip_multicast_ttl{7};
+  std::memcpy(&first, ttl.data(p), 1);
+  CHECK((first == 7 || byte_option == 4u)); // little- or big-endian int, or the u_char itself
 }

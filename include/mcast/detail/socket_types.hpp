@@ -239,6 +239,63 @@ inline constexpr int ip_multicast_all = -1;
 inline constexpr int ipv6_multicast_all = -1;
 #endif
 
+// ---- the sender / receiver options and their representation per platform --------------------
+// IP_MULTICAST_TTL and IP_MULTICAST_LOOP: a DWORD on Windows, an int on Linux (which also takes a
+// u_char), a u_char on macOS and the BSDs. The IPv6 twins are an int / unsigned int everywhere.
+inline constexpr int ip_multicast_if = IP_MULTICAST_IF;
+inline constexpr int ip_multicast_ttl = IP_MULTICAST_TTL;
+inline constexpr int ip_multicast_loop = IP_MULTICAST_LOOP;
+inline constexpr int ipv6_multicast_if = IPV6_MULTICAST_IF;
+inline constexpr int ipv6_multicast_hops = IPV6_MULTICAST_HOPS;
+inline constexpr int ipv6_multicast_loop = IPV6_MULTICAST_LOOP;
+#if defined(_WIN32)
+using ip_byte_option_type = DWORD;
+using ipv6_uint_option_type = DWORD;
+#elif defined(__linux__)
+using ip_byte_option_type = int;
+using ipv6_uint_option_type = unsigned int;
+#else
+using ip_byte_option_type = unsigned char;
+using ipv6_uint_option_type = unsigned int;
+#endif
+// IP_MULTICAST_IF: Linux takes an ip_mreqn, which names the interface by index (and reads back
+// as an in_addr: 0.0.0.0 when set by index); elsewhere an in_addr (Windows: the address or the
+// 0.0.0.index form).
+#if defined(__linux__)
+using ip_multicast_if_type = ::ip_mreqn;
+inline constexpr bool ip_multicast_if_by_index = true;
+#else
+struct ip_multicast_if_type {
+  ::in_addr imr_address;
+};
+inline constexpr bool ip_multicast_if_by_index = false;
+#endif
+inline void fill_ip_multicast_if(ip_multicast_if_type& r, unsigned index, const in4_addr_type& address) noexcept {
+#if defined(__linux__)
+  r.imr_ifindex = static_cast<int>(index);
+  (void)address;
+#else
+  r.imr_address = address;
+  (void)index;
+#endif
+}
+// Packet info: the destination group and interface of each datagram, through recvmsg / WSARecvMsg.
+#if defined(IP_PKTINFO)
+inline constexpr bool has_ip_pktinfo = true;
+inline constexpr int ip_pktinfo = IP_PKTINFO;
+#else // FreeBSD: IP_RECVDSTADDR / IP_RECVIF instead
+inline constexpr bool has_ip_pktinfo = false;
+inline constexpr int ip_pktinfo = -1;
+#endif
+#if defined(IPV6_RECVPKTINFO)
+inline constexpr int ipv6_recvpktinfo = IPV6_RECVPKTINFO;
+#elif defined(__APPLE__)
+// macOS declares the RFC 3542 names only under __APPLE_USE_RFC_3542; the value is its in6.h's.
+inline constexpr int ipv6_recvpktinfo = 61;
+#else // Windows names the receive option IPV6_PKTINFO
+inline constexpr int ipv6_recvpktinfo = IPV6_PKTINFO;
+#endif
+
 // Linux alone accepts a source-specific join on a group the socket has joined any-source (it
 // silently switches the filter to INCLUDE); the handles read the filter first there. Windows
 // refuses that join itself (Microsoft's table) and the library adds no probing of its own there.

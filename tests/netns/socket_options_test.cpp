@@ -1,0 +1,93 @@
+// socket_options.hpp proven by behaviour in the test namespace: the TTL / hop limit as it is on the
+// wire (the IP header of a datagram captured on lo), and IP_MULTICAST_LOOP by whether a local
+// receiver gets what is sent out of a veth (Linux loops back whatever is sent out of lo itself, so
+// lo cannot show it).
+#include "catch.hpp"
+#include "support/net.hpp"
+#include "support/netns.hpp"
+
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+
+using namespace mcast_test;
+namespace o = mcast::option;
+
+namespace {
+
+// The TTL (IPv4) or hop limit (IPv6) of the first UDP datagram to `port` seen leaving lo.
+int hop_limit_on_wire(const mcast::group& g, std::uint16_t port, const socket_fd& tx) {
+  const bool v4 = g.is_v4();
+  const int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(v4 ? ETH_P_IP : ETH_P_IPV6));
+  check_sys(fd >= 0, "AF_PACKET");
+  sockaddr_ll sll{};
+  sll.sll_family = AF_PACKET;
+  sll.sll_protocol = htons(v4 ? ETH_P_IP : ETH_P_IPV6);
+  sll.sll_ifindex = static_cast<int>(::if_nametoindex("lo"));
+  check_sys(::bind(fd, reinterpret_cast<sockaddr*>(&sll), sizeof sll) == 0, "bind AF_PACKET");
+  send_one(tx, g, port, "hop limit");
+  int found = -1;
+  for (int i = 0; i < 200 && found < 0; ++i) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0)
+      break;
+    unsigned char b[2048];
+    const ssize_t n = ::recv(fd, b, sizeof b, 0);
+    if (v4 && n >= 28 && b[9] == IPPROTO_UDP) {
+      const std::size_t ihl = static_cast<std::size_t>(b[0] & 0x0f) * 4;
+      if (((b[ihl + 2] << 8) | b[ihl + 3]) == port)
+        found = b[8];
+    } else if (!v4 && n >= 48 && b[6] == IPPROTO_UDP && ((b[42] << 8) | b[43]) == port) {
+      found = b[7];
+    }
+  }
+  ::close(fd);
+  return found;
+}
+
+} // namespace
+
+TEST_CASE("IP_MULTICAST_TTL and IPV6_MULTICAST_HOPS are what the IP header carries", "[netns][socket_options]") {
+  for (int v : {4, 6}) {
+    const auto f = v == 4 ? mcast::family::v4 : mcast::family::v6;
+    INFO("IPv" << v);
+    std::uint16_t port = 0;
+    socket_fd rx = udp_receiver(f, port);
+    socket_fd tx = udp_sender(mcast::make_source(v == 4 ? "127.0.0.2" : "2001:db8::2"));
+    const auto g = fresh_group(f);
+    for (int hops : {1, 7, 200}) {
+      if (v == 4)
+        mcast::set_option(tx, o::ip_multicast_ttl{hops});
+      else
+        mcast::set_option(tx, o::ipv6_multicast_hops{hops});
+      CHECK(hop_limit_on_wire(g, port, tx) == hops);
+    }
+  }
+}
+
+TEST_CASE("IP_MULTICAST_LOOP decides whether a local receiver gets what leaves by a veth", "[netns][socket_options]") {
+  netlink nl;
+  nl.add_veth("la", "lb", ::getpid());
+  link_up("la");
+  link_up("lb");
+  const unsigned la = ::if_nametoindex("la");
+  nl.add_address(la, AF_INET, "203.0.113.1", 24);
+  const auto nic = mcast::network_interface::from_name("la");
+  const auto g = fresh_group();
+  std::uint16_t port = 0;
+  socket_fd rx = udp_receiver(mcast::family::v4, port);
+  auto member = mcast::join_group(rx, g, nic);
+  socket_fd tx(::socket(AF_INET, SOCK_DGRAM, 0));
+  mcast::set_option(tx, o::ip_multicast_if{nic});
+  mcast::set_option(tx, o::ip_multicast_ttl{1});
+  for (bool loop : {true, false, true}) {
+    mcast::set_option(tx, o::ip_multicast_loop{loop});
+    (void)drain(rx, std::chrono::milliseconds(1));
+    for (int i = 0; i < 3; ++i)
+      send_one(tx, g, port, "loop?");
+    int n = 0;
+    for (const auto& [from, c] : drain(rx, std::chrono::milliseconds(100)))
+      n += c;
+    INFO("loop " << loop);
+    CHECK(n == (loop ? 3 : 0));
+  }
+}
