@@ -33,56 +33,53 @@
 MCAST_BEGIN_NAMESPACE
 namespace detail {
 
-// A boolean option at (Level, Name) whose kernel field is `Field`; `Available` is false where the
-// stack lacks it (errc::unsupported before any system call).
-template <int Level, int Name, bool Available, class Field = int> class boolean_option {
+// What every value option is to Asio (level, name, data, size, resize): one kernel field of type
+// `Field` at (Level, Name). A stack that answers with one byte (a u_char) for a wider field is read
+// from that byte.
+template <int Level, int Name, class Field> class field_option {
 public:
-  constexpr boolean_option() noexcept = default;
-  constexpr explicit boolean_option(bool on) noexcept : value_(on ? 1 : 0) {}
-
-  bool value() const noexcept { return value_ != 0; }
-  explicit operator bool() const noexcept { return value(); }
-
   template <class Protocol> int level(const Protocol&) const noexcept { return Level; }
   template <class Protocol> int name(const Protocol&) const noexcept { return Name; }
   template <class Protocol> const void* data(const Protocol&) const noexcept { return &value_; }
   template <class Protocol> void* data(const Protocol&) noexcept { return &value_; }
   template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof value_; }
-  // A stack that answers with fewer bytes (a u_char) keeps the low byte's meaning.
-  template <class Protocol> void resize(const Protocol&, std::size_t n) noexcept {
-    if (n == 1 && sizeof value_ > 1)
-      value_ = static_cast<Field>(*reinterpret_cast<const unsigned char*>(&value_) != 0);
-  }
-
-  std::error_code check() const noexcept { return Available ? std::error_code() : make_error_code(errc::unsupported); }
-
-private:
-  Field value_ = 0;
-};
-
-// A value option at (Level, Name) whose kernel field is `Field`; values outside [Min, Max] are
-// errc::invalid_value before any system call.
-template <int Level, int Name, class Field, int Min, int Max> class ranged_option {
-public:
-  constexpr ranged_option() noexcept = default;
-  constexpr explicit ranged_option(int v) noexcept : value_(static_cast<Field>(v)), bad_(v < Min || v > Max) {}
-
-  int value() const noexcept { return static_cast<int>(value_); }
-
-  template <class Protocol> int level(const Protocol&) const noexcept { return Level; }
-  template <class Protocol> int name(const Protocol&) const noexcept { return Name; }
-  template <class Protocol> const void* data(const Protocol&) const noexcept { return &value_; }
-  template <class Protocol> void* data(const Protocol&) noexcept { return &value_; }
-  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof value_; }
-  // A stack that answers with one byte (a u_char) for a wider field: widen it.
   template <class Protocol> void resize(const Protocol&, std::size_t n) noexcept {
     if (n == 1 && sizeof value_ > 1)
       value_ = static_cast<Field>(*reinterpret_cast<const unsigned char*>(&value_));
   }
+
+protected:
+  constexpr field_option() noexcept = default;
+  constexpr explicit field_option(Field v) noexcept : value_(v) {}
+  Field value_ = 0;
+};
+
+// A boolean option; `Available` is false where the stack lacks it (errc::unsupported before any
+// system call).
+template <int Level, int Name, bool Available, class Field = int>
+class boolean_option : public field_option<Level, Name, Field> {
+public:
+  constexpr boolean_option() noexcept = default;
+  constexpr explicit boolean_option(bool on) noexcept
+      : field_option<Level, Name, Field>(static_cast<Field>(on ? 1 : 0)) {}
+
+  bool value() const noexcept { return this->value_ != 0; }
+  explicit operator bool() const noexcept { return value(); }
+  std::error_code check() const noexcept { return Available ? std::error_code() : make_error_code(errc::unsupported); }
+};
+
+// A number option; values outside [Min, Max] are errc::invalid_value before any system call.
+template <int Level, int Name, class Field, int Min, int Max>
+class ranged_option : public field_option<Level, Name, Field> {
+public:
+  constexpr ranged_option() noexcept = default;
+  constexpr explicit ranged_option(int v) noexcept
+      : field_option<Level, Name, Field>(static_cast<Field>(v)), bad_(v < Min || v > Max) {}
+
+  int value() const noexcept { return static_cast<int>(this->value_); }
   std::error_code check() const noexcept { return bad_ ? make_error_code(errc::invalid_value) : std::error_code(); }
 
 private:
-  Field value_ = 0;
   bool bad_ = false;
 };
 
