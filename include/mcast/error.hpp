@@ -47,7 +47,7 @@ MCAST_BEGIN_NAMESPACE
   X(limit_exceeded, "too many groups or sources for this socket")                                                      \
   X(unsupported, "the network stack does not support this option")                                                     \
   X(invalid_sequence, "the options cannot be applied in this order")                                                   \
-  X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")                \
+  X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")                    \
   X(invalid_value, "the value is outside the option's range")
 
 /// Portable error conditions. Compare any `std::error_code` the library gives you with them:

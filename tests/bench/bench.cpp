@@ -235,7 +235,8 @@ void syscall_rows(std::ostream& out) {
     std::optional<mcast::source_membership<>> src;
     std::optional<mcast::included_source<>> inc;
     std::optional<mcast::filtered_membership<>> filt;
-    count("join_group (socket family + join + IP_MULTICAST_ALL off)", [&] { any.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
+    count("join_group (socket family + join + IP_MULTICAST_ALL off)",
+          [&] { any.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
     out << "1 + 2 (Linux: family, IP_MULTICAST_ALL) |\n";
     count("block", [&] { blocked.emplace(any->block(st.s)); });
     out << "1 |\n";
