@@ -89,7 +89,7 @@ TEST_CASE("ipv6_multicast_all reads and writes its own setting, and works throug
 
 // ---- the sender and receiver options: set, read back, and refused out of range ----------------
 
-TEST_CASE("IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS: set and read back; out of range refused before any call",
+TEST_CASE("IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS: set and read back, out of range refused before any call",
           "[kernel][socket_options]") {
   std::uint16_t port = 0;
   socket_fd s4 = udp_receiver(mcast::family::v4, port);
