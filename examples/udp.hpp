@@ -81,19 +81,16 @@ public:
   // Multicast out of `nic` (IPv4: by its address; IPv6: by index), `ttl` hops, looped back to
   // local receivers when `loop` (on Windows loopback is decided by the receiver instead).
   void multicast_out(const mcast::network_interface& nic, int ttl = 1, bool loop = true) {
-    int on = loop ? 1 : 0;
+    namespace o = mcast::option; // mcast/socket_options.hpp: each checked, each the platform's size
     if (family_ == mcast::family::v4) {
-      if (!nic.is_any()) {
-        in_addr a = nic.ipv4_address().to_in_addr();
-        setopt(IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof a);
-      }
-      setopt(IPPROTO_IP, IP_MULTICAST_LOOP, &on, sizeof on);
-      setopt(IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
+      if (!nic.is_any())
+        mcast::set_option(s_, o::ip_multicast_if{nic});
+      mcast::set_option(s_, o::ip_multicast_loop{loop});
+      mcast::set_option(s_, o::ip_multicast_ttl{ttl});
     } else {
-      unsigned idx = nic.index();
-      setopt(IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof idx);
-      setopt(IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &on, sizeof on);
-      setopt(IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl);
+      mcast::set_option(s_, o::ipv6_multicast_if{nic});
+      mcast::set_option(s_, o::ipv6_multicast_loop{loop});
+      mcast::set_option(s_, o::ipv6_multicast_hops{ttl});
     }
   }
 

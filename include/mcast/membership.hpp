@@ -23,13 +23,19 @@
 // - Operations a state does not allow are compile errors with an `mcast:` sentence.
 // - Errors that depend on values are the same mcast::errc on every platform and are found before
 //   the system call where the handle can know (the same source twice, a family mismatch).
-// - Linux only: every join turns IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off on the socket (one
-//   more setsockopt, idempotent), so the socket receives only what its own memberships admit, as
-//   on Windows. Opt out with join_options::keep_multicast_all.
-// - join_source_group first reads the kernel's filter for the group (one getsockopt / ioctl): if
+// - Linux only: every join first reads the socket's IPV6_V6ONLY (a group the socket can never
+//   receive is errc::family_mismatch before any change), and afterwards turns IP_MULTICAST_ALL /
+//   IPV6_MULTICAST_ALL off (both on a dual-stack socket; idempotent), so the socket receives only
+//   what its own memberships admit, as on Windows. Opt out with join_options::keep_multicast_all.
+// - Linux only: join_source_group reads the kernel's filter for the group (one getsockopt): if
 //   the group is already joined on that socket and interface -- by any handle, any API, or an
-//   interface spelled differently -- it fails with errc::already_joined, as on Windows. Linux
-//   alone would silently switch an any-source membership to INCLUDE mode.
+//   interface spelled differently -- it fails with errc::already_joined, as Windows does by
+//   itself. Linux alone would silently switch an any-source membership to INCLUDE mode.
+// - network_interface::any() is resolved to the interface the stack's route picks (Linux; see
+//   network_interface.hpp); nic() then reports that interface.
+// - A join whose later step fails is left again; if that leave fails too, the handle is returned
+//   joined (with the error) so that leave() or its destructor retries. A membership destroyed or
+//   assigned over lets go of its children whatever its leave returned.
 #ifndef MCAST_MEMBERSHIP_HPP
 #define MCAST_MEMBERSHIP_HPP
 

@@ -108,24 +108,15 @@ using ipv6_recvpktinfo = detail::boolean_option<detail::level_ipv6, detail::ipv6
 
 /// IPV6_MULTICAST_IF: the interface this socket's IPv6 multicast leaves by (its index; any() is
 /// the route's choice).
-class ipv6_multicast_if {
+class ipv6_multicast_if
+    : public detail::field_option<detail::level_ipv6, detail::ipv6_multicast_if, detail::ipv6_uint_option_type> {
 public:
   ipv6_multicast_if() noexcept = default;
   explicit ipv6_multicast_if(const network_interface& nic) noexcept
-      : index_(static_cast<detail::ipv6_uint_option_type>(nic.index())) {}
+      : field_option(static_cast<detail::ipv6_uint_option_type>(nic.index())) {}
   /// The interface index the stack holds (0: the route's choice).
-  unsigned index() const noexcept { return static_cast<unsigned>(index_); }
-
-  template <class Protocol> int level(const Protocol&) const noexcept { return detail::level_ipv6; }
-  template <class Protocol> int name(const Protocol&) const noexcept { return detail::ipv6_multicast_if; }
-  template <class Protocol> const void* data(const Protocol&) const noexcept { return &index_; }
-  template <class Protocol> void* data(const Protocol&) noexcept { return &index_; }
-  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof index_; }
-  template <class Protocol> void resize(const Protocol&, std::size_t) noexcept {}
+  unsigned index() const noexcept { return static_cast<unsigned>(this->value_); }
   std::error_code check() const noexcept { return {}; }
-
-private:
-  detail::ipv6_uint_option_type index_ = 0;
 };
 
 /// IP_MULTICAST_IF: the interface this socket's IPv4 multicast leaves by. Linux: an ip_mreqn that
