@@ -23,20 +23,23 @@ void force_old_versions() {
   REQUIRE(write_file("/proc/sys/net/ipv6/conf/lo/force_mld_version", "1"));
 }
 
-// Every record about g since the last call: only v2 / v1 messages, of the expected type if any.
+// Every record about g since the last call: only v2 / v1 messages with no sources, and the
+// expected type among them if one is expected. (A v2 / v1 host repeats its unsolicited report of
+// a join on its own timer, so a repeated REPORT may arrive within a later step's window too.)
 void expect_old_reports(report_capture& cap, const mcast::group& g, int want, const char* step) {
   auto recs = cap.records_for(g, std::chrono::milliseconds(want ? 1500 : 300));
   (void)cap.take_frames();
   INFO(step << " on " << g.to_string());
-  if (want != 0)
-    REQUIRE(!recs.empty());
+  bool seen = want == 0;
   for (const auto& r : recs) {
     INFO("got " << record_name(r.type));
     CHECK(r.sources.empty());
     CHECK((r.type == igmpv2_report || r.type == igmpv2_leave || r.type == mldv1_report || r.type == mldv1_done));
-    if (want != 0)
-      CHECK(r.type == want);
+    seen = seen || r.type == want;
+    if (want == 0 || want == igmpv2_report || want == mldv1_report)
+      CHECK((r.type == igmpv2_report || r.type == mldv1_report)); // nothing but reports before a leave
   }
+  CHECK(seen);
 }
 
 std::string proc_igmp_lo_line() {
