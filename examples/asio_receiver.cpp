@@ -1,5 +1,6 @@
-// asio_receiver: asynchronous receive with Asio and mcast handles; Ctrl-C (SIGINT) or SIGTERM
-// closes everything cleanly: the handles leave, then the socket closes.
+// asio_receiver: asynchronous receive with Asio and mcast handles -- mcast::async_receive reports
+// the group and interface of each datagram; Ctrl-C (SIGINT) or SIGTERM closes everything cleanly:
+// the handles leave, then the socket closes.
 //
 //   asio_receiver GROUP PORT IFACE [--block SOURCE] [--seconds N]
 #include <mcast/asio.hpp>
@@ -9,6 +10,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -31,9 +33,15 @@ int main(int argc, char** argv) try {
   }
 
   asio::io_context io;
-  // Bind the wildcard address and the port (never the group: Windows refuses that).
-  const auto any = group.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6();
-  asio::ip::udp::socket socket(io, asio::ip::udp::endpoint(any, port));
+  // A receiver bound the portable way: the wildcard address (never the group: Windows refuses
+  // that), the port shared, and on Linux IP_MULTICAST_ALL off.
+  asio::ip::udp::socket socket(io, group.is_v4() ? asio::ip::udp::v4() : asio::ip::udp::v6());
+  mcast::bind_receiver(socket, group.family(), port);
+  // Packet info: each datagram says which group it was sent to and where it arrived.
+  if (group.is_v4())
+    mcast::set_option(socket, mcast::option::ip_pktinfo{true});
+  else
+    mcast::set_option(socket, mcast::option::ipv6_recvpktinfo{true});
 
   // The handles take the Asio socket as it is; declared after it, they leave before it closes.
   auto member = mcast::join_group(socket, group, nic);
@@ -45,12 +53,12 @@ int main(int argc, char** argv) try {
   std::fflush(stdout);
 
   std::array<char, 2048> buffer;
-  asio::ip::udp::endpoint from;
   std::function<void()> receive = [&] {
-    socket.async_receive_from(asio::buffer(buffer), from, [&](std::error_code ec, std::size_t n) {
+    mcast::async_receive(socket, asio::buffer(buffer), [&](std::error_code ec, mcast::datagram d) {
       if (ec)
         return; // cancelled at shutdown
-      std::printf("from %s: %zu bytes\n", from.address().to_string().c_str(), n);
+      std::printf("%s from %s: %zu bytes on interface %u\n", d.destination ? d.destination->to_string().c_str() : "?",
+                  d.source.to_string().c_str(), d.size, d.interface_index);
       std::fflush(stdout);
       receive();
     });

@@ -1,23 +1,32 @@
 // mcast-join: join multicast groups (any-source, source-specific, or with a whole source filter),
-// print each datagram with its source and size, and show the filter the stack really holds.
+// print each datagram with its group, interface and source, count every stream mcast-send sends
+// (received, lost, duplicated, reordered, latency), and show the filter the stack really holds.
 //
 //   mcast-join -p 5000 239.1.2.3                      any-source
 //   mcast-join -p 5000 239.1.2.3 --block 10.0.0.9     any-source, one source muted
 //   mcast-join -p 5000 232.1.2.3@10.0.0.1,10.0.0.2    source-specific
 //   mcast-join -p 5000 239.1.2.3 --exclude 10.0.0.9,10.0.0.10 --show-filter
+//   mcast-join --list-interfaces
 //
-// Each datagram is printed as "GROUP from SOURCE: N bytes".
-// Exit codes: 0 done (--count reached, or --timeout with no --count), 1 --timeout before --count
-// datagrams arrived, 2 bad arguments, 3 the stack refused (join, block, filter).
+// Each datagram is printed as "GROUP from SOURCE: N bytes via IF[, seq N, L ms]"; at the end one
+// "summary" line per stream. --json prints the same as one JSON object per line.
+// Exit codes: 0 done (--count reached, or --timeout / Ctrl-C with no --count), 1 --timeout or
+// Ctrl-C before --count datagrams arrived, 2 bad arguments, 3 the stack refused (join, block,
+// filter, socket).
 #include <mcast/mcast.hpp>
 
+#include "stream.hpp"
 #include "udp.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace {
@@ -38,11 +47,19 @@ const char* const usage_text =
     "      --api API        mcast (MCAST_*, default), ip (IP_*, IPv4) or ipv6 (IPV6_*, any-source only)\n"
     "  -c, --count N        exit after N datagrams\n"
     "  -t, --timeout SEC    exit after SEC seconds (status 1 if --count was not reached)\n"
+    "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
-    "  -q, --quiet          do not print datagrams\n"
+    "      --json           report as JSON, one object per line\n"
+    "  -q, --quiet          do not print datagrams (the summary still is)\n"
+    "      --list-interfaces  print the host's interfaces (index, name, flags, addresses) and exit\n"
+    "      --version        print the version\n"
     "  -h, --help           this text\n"
     "\n"
-    "exit status: 0 done, 1 timed out before --count, 2 bad arguments, 3 refused by the stack\n";
+    "Datagrams from mcast-send are counted per stream (group, source, session): received, lost,\n"
+    "duplicated, reordered, and latency (exact on one host; across hosts, as good as the clocks).\n"
+    "\n"
+    "exit status: 0 done, 1 timed out (or interrupted) before --count, 2 bad arguments,\n"
+    "3 refused by the stack\n";
 
 struct target {
   mcast::group group;
@@ -60,6 +77,9 @@ struct options {
   double timeout = -1;
   bool show_filter = false;
   bool quiet = false;
+  bool json = false;
+  bool list_interfaces = false;
+  long rcvbuf = 0;
   std::vector<target> targets;
 };
 
@@ -140,6 +160,15 @@ options parse(int argc, char** argv) {
       o.count = parse_number(a, value(i, a), 1, 1L << 30);
     } else if (a == "-t" || a == "--timeout") {
       o.timeout = static_cast<double>(parse_number(a, value(i, a), 0, 86400));
+    } else if (a == "--version") {
+      std::printf("mcast-join %d.%d.%d\n", MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH);
+      std::exit(0);
+    } else if (a == "--list-interfaces") {
+      o.list_interfaces = true;
+    } else if (a == "--json") {
+      o.json = true;
+    } else if (a == "--rcvbuf") {
+      o.rcvbuf = parse_number(a, value(i, a), 1, 1L << 30);
     } else if (a == "--show-filter") {
       o.show_filter = true;
     } else if (a == "-q" || a == "--quiet") {
@@ -160,6 +189,11 @@ options parse(int argc, char** argv) {
       }
       o.targets.push_back(t);
     }
+  }
+  if (o.list_interfaces) {
+    if (!o.targets.empty() || o.port)
+      bad("--list-interfaces takes no group or port");
+    return o;
   }
   if (o.targets.empty())
     bad("no group given (see --help)");
@@ -182,12 +216,119 @@ template <class Api> struct memberships {
   std::vector<mcast::filtered_membership<Api>> filtered;
 };
 
+// ---- output -------------------------------------------------------------------------------------
+std::string json_text(const std::string& v) {
+  std::string out = "\"";
+  for (const char c : v) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20)
+      out += ' ';
+    else
+      out += c;
+  }
+  return out + "\"";
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i ? "," : "") + json_text(items[i]);
+  return out + "]";
+}
+
+std::string interface_name(unsigned index) {
+  if (index == 0)
+    return "?";
+  std::error_code ec;
+  const auto nic = mcast::network_interface::from_index(index, ec);
+  return ec ? std::to_string(index) : std::string(nic.name());
+}
+
+int list_interfaces(const options& o) {
+  example::winsock_session winsock;
+  std::error_code ec;
+  const auto all = mcast::list_interfaces(ec);
+  if (ec) {
+    std::fprintf(stderr, "mcast-join: cannot list the interfaces: %s\n", ec.message().c_str());
+    return 3;
+  }
+  for (const auto& i : all) {
+    std::vector<std::string> addresses;
+    for (const auto& a : i.addresses)
+      addresses.push_back(a.to_string());
+    if (o.json) {
+      std::printf("{\"event\":\"interface\",\"index\":%u,\"name\":%s,\"up\":%s,\"multicast\":%s,"
+                  "\"loopback\":%s,\"addresses\":%s}\n",
+                  i.index, json_text(i.name).c_str(), i.up ? "true" : "false", i.multicast ? "true" : "false",
+                  i.loopback ? "true" : "false", json_list(addresses).c_str());
+    } else {
+      std::string flags = i.up ? "up" : "down";
+      if (i.multicast)
+        flags += ",multicast";
+      if (i.loopback)
+        flags += ",loopback";
+      std::printf("%u %s %s", i.index, i.name.c_str(), flags.c_str());
+      for (const auto& a : addresses)
+        std::printf(" %s", a.c_str());
+      std::printf("\n");
+    }
+  }
+  return 0;
+}
+
+// A stream: (group, source, session); unnumbered datagrams (not mcast-send's) have no session.
+using stream_key = std::tuple<std::string, std::string, std::optional<std::uint32_t>>;
+
+void print_summary(const options& o, const std::map<stream_key, example::stream::tally>& streams) {
+  for (const auto& [key, t] : streams) {
+    const auto& [group, source, session] = key;
+    if (o.json) {
+      if (session)
+        std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"session\":%u,\"received\":%llu,"
+                    "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"latency_ms\":{\"min\":%.3f,"
+                    "\"avg\":%.3f,\"max\":%.3f}}\n",
+                    json_text(group).c_str(), json_text(source).c_str(), *session,
+                    static_cast<unsigned long long>(t.received()), static_cast<unsigned long long>(t.lost()),
+                    static_cast<unsigned long long>(t.duplicated()), static_cast<unsigned long long>(t.reordered()),
+                    t.min_ms(), t.avg_ms(), t.max_ms());
+      else
+        std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"received\":%llu}\n", json_text(group).c_str(),
+                    json_text(source).c_str(), static_cast<unsigned long long>(t.received()));
+    } else if (session) {
+      std::printf("summary %s from %s (session %u): %llu received, %llu lost, %llu duplicated, %llu reordered, "
+                  "latency min/avg/max %.3f/%.3f/%.3f ms\n",
+                  group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(t.received()),
+                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
+                  static_cast<unsigned long long>(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms());
+    } else {
+      std::printf("summary %s from %s (unnumbered): %llu received (not mcast-send's: no loss count)\n", group.c_str(),
+                  source.c_str(), static_cast<unsigned long long>(t.received()));
+    }
+  }
+}
+
+volatile std::sig_atomic_t interrupted = 0;
+extern "C" void on_signal(int) { interrupted = 1; }
+
 template <class Api> int run(const options& o) {
   example::winsock_session winsock;
   const mcast::family fam = o.targets.front().group.family();
   example::udp_socket sock(fam); // before the handles: it must outlive them
   sock.bind_any(static_cast<std::uint16_t>(*o.port));
-  sock.report_destinations();
+  // The group and interface of each datagram (IP_PKTINFO / IPV6_RECVPKTINFO), where the stack has it.
+  std::error_code info_ec;
+  if (fam == mcast::family::v4)
+    mcast::set_option(sock, mcast::option::ip_pktinfo{true}, info_ec);
+  else
+    mcast::set_option(sock, mcast::option::ipv6_recvpktinfo{true}, info_ec);
+  if (o.rcvbuf > 0) {
+    const int granted = sock.receive_buffer(static_cast<int>(o.rcvbuf));
+    if (o.json)
+      std::printf("{\"event\":\"rcvbuf\",\"requested\":%ld,\"granted\":%d}\n", o.rcvbuf, granted);
+    else
+      std::printf("receive buffer: asked %ld bytes, the stack holds %d\n", o.rcvbuf, granted);
+  }
   const auto nic = o.nic.value_or(mcast::network_interface::any());
   memberships<Api> m;
   auto refuse = [](const std::string& what, const std::error_code& ec) {
@@ -197,6 +338,7 @@ template <class Api> int run(const options& o) {
   for (const auto& t : o.targets) {
     std::error_code ec;
     const std::string name = t.group.to_string();
+    mcast::network_interface joined_on = nic;
     if (!t.sources.empty()) {
       if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
         return refuse(name, mcast::make_error_code(mcast::errc::unsupported));
@@ -206,6 +348,7 @@ template <class Api> int run(const options& o) {
         m.ssm.push_back(mcast::join_source_group<Api>(sock, t.group, t.sources.front(), nic, ec));
         if (ec)
           return refuse("join (" + name + ", " + t.sources.front().to_string() + ")", ec);
+        joined_on = m.ssm.back().nic();
         for (std::size_t i = 1; i < t.sources.size(); ++i) {
           m.included.push_back(m.ssm.back().include(t.sources[i], ec));
           if (ec)
@@ -219,11 +362,13 @@ template <class Api> int run(const options& o) {
         m.filtered.push_back(mcast::join_with_filter<Api>(sock, t.group, nic, *o.mode, o.filter, ec));
         if (ec)
           return refuse("join " + name + " with a filter", ec);
+        joined_on = m.filtered.back().nic();
       }
     } else {
       m.any.push_back(mcast::join_group<Api>(sock, t.group, nic, ec));
       if (ec)
         return refuse("join " + name, ec);
+      joined_on = m.any.back().nic();
       for (const auto& s : o.block) {
         if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
           return refuse("block " + s.to_string(), mcast::make_error_code(mcast::errc::unsupported));
@@ -234,49 +379,107 @@ template <class Api> int run(const options& o) {
         }
       }
     }
-    std::printf("joined %s on %s\n", name.c_str(), nic.to_string().c_str());
+    std::vector<std::string> sources;
+    for (const auto& s : t.sources)
+      sources.push_back(s.to_string());
+    if (o.json)
+      std::printf("{\"event\":\"joined\",\"group\":%s,\"interface\":%s,\"sources\":%s}\n", json_text(name).c_str(),
+                  json_text(joined_on.to_string()).c_str(), json_list(sources).c_str());
+    else
+      std::printf("joined %s on %s\n", name.c_str(), joined_on.to_string().c_str());
     if (o.show_filter) {
       if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
-        std::printf("filter %s: (not available through IPV6_ADD_MEMBERSHIP)\n", name.c_str());
+        if (!o.json)
+          std::printf("filter %s: (not available through IPV6_ADD_MEMBERSHIP)\n", name.c_str());
       } else {
         auto f = mcast::get_source_filter<Api>(sock, t.group, nic, ec);
         if (ec)
           return refuse("read the filter of " + name, ec);
-        std::printf("filter %s: %s {", name.c_str(), f.mode == mcast::filter_mode::include ? "INCLUDE" : "EXCLUDE");
+        std::vector<std::string> held;
         for (const auto& s : f.sources)
-          std::printf(" %s", s.to_string().c_str());
-        std::printf(" }\n");
+          held.push_back(s.to_string());
+        const char* mode = f.mode == mcast::filter_mode::include ? "INCLUDE" : "EXCLUDE";
+        if (o.json) {
+          std::printf("{\"event\":\"filter\",\"group\":%s,\"mode\":\"%s\",\"sources\":%s}\n", json_text(name).c_str(),
+                      f.mode == mcast::filter_mode::include ? "include" : "exclude", json_list(held).c_str());
+        } else {
+          std::printf("filter %s: %s {", name.c_str(), mode);
+          for (const auto& h : held)
+            std::printf(" %s", h.c_str());
+          std::printf(" }\n");
+        }
       }
     }
   }
   std::fflush(stdout);
 
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
   const auto start = std::chrono::steady_clock::now();
   long received = 0;
-  for (;;) {
-    int wait_ms = 1000;
+  std::map<stream_key, example::stream::tally> streams;
+  std::vector<unsigned char> buf(65536);
+  int status = o.count > 0 ? 1 : 0;
+  while (interrupted == 0) {
+    int wait_ms = 200; // short waits, so that Ctrl-C is seen soon
     if (o.timeout >= 0) {
       const double left = o.timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (left <= 0)
         break;
-      wait_ms = static_cast<int>(left * 1000) + 1;
-      if (wait_ms > 1000)
-        wait_ms = 1000;
+      wait_ms = std::min(wait_ms, static_cast<int>(left * 1000) + 1);
     }
-    auto d = sock.receive_with_destination(std::chrono::milliseconds(wait_ms));
-    if (d.from.empty())
+    std::optional<mcast::datagram> d;
+    try {
+      d = sock.receive(buf.data(), buf.size(), std::chrono::milliseconds(wait_ms));
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "mcast-join: receive: %s\n", e.what());
+      return 3;
+    }
+    if (!d)
       continue;
     ++received;
+    const auto now = example::stream::now_ns();
+    // The group each datagram was sent to (where the stack reports it), then its source.
+    const std::string to = d->destination          ? d->destination->to_string()
+                           : o.targets.size() == 1 ? o.targets.front().group.to_string()
+                                                   : "?";
+    const std::string from = d->source.to_string();
+    const std::string via = interface_name(d->interface_index);
+    const auto h = example::stream::read(buf.data(), d->size);
+    auto& t = streams[stream_key{to, from, h ? std::optional<std::uint32_t>(h->session) : std::nullopt}];
+    if (h)
+      t.add(*h, now);
+    else
+      t.add_unnumbered();
     if (!o.quiet) {
-      // The group each datagram was sent to (where the stack reports it), then its source.
-      const std::string to = !d.to.empty() ? d.to : o.targets.size() == 1 ? o.targets.front().group.to_string() : "?";
-      std::printf("%s from %s: %zu bytes\n", to.c_str(), d.from.c_str(), d.payload.size());
+      const double ms = h ? (static_cast<double>(now) - static_cast<double>(h->sent_ns)) / 1e6 : 0;
+      if (o.json) {
+        std::printf("{\"event\":\"datagram\",\"group\":%s,\"interface\":%s,\"interface_index\":%u,"
+                    "\"source\":%s,\"source_port\":%u,\"size\":%zu,\"truncated\":%s",
+                    json_text(to).c_str(), json_text(via).c_str(), d->interface_index, json_text(from).c_str(),
+                    static_cast<unsigned>(d->source_port), d->size, d->truncated ? "true" : "false");
+        if (h)
+          std::printf(",\"session\":%u,\"seq\":%llu,\"latency_ms\":%.3f", h->session,
+                      static_cast<unsigned long long>(h->sequence), ms);
+        std::printf("}\n");
+      } else {
+        std::printf("%s from %s: %zu bytes via %s", to.c_str(), from.c_str(), d->size, via.c_str());
+        if (h)
+          std::printf(", seq %llu, %.3f ms", static_cast<unsigned long long>(h->sequence), ms);
+        std::printf("%s\n", d->truncated ? " (truncated)" : "");
+      }
       std::fflush(stdout);
     }
-    if (o.count > 0 && received >= o.count)
-      return 0;
+    if (o.count > 0 && received >= o.count) {
+      status = 0;
+      break;
+    }
   }
-  return o.count > 0 ? 1 : 0;
+  print_summary(o, streams);
+  if (o.json)
+    std::printf("{\"event\":\"done\",\"received\":%ld,\"status\":%d}\n", received, status);
+  std::fflush(stdout);
+  return status;
 }
 
 } // namespace
@@ -290,6 +493,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    if (o.list_interfaces)
+      return list_interfaces(o);
     if (o.api == "ip") {
       if (!o.targets.front().group.is_v4()) {
         std::fprintf(stderr, "mcast-join: --api ip needs IPv4 groups\n");

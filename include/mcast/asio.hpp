@@ -6,8 +6,9 @@
 // Nothing else is needed to use mcast with Asio: every mcast::option type is an Asio
 // SettableSocketOption (`socket.set_option(mcast::option::block_source{g, s, nic})`), and the
 // handles and filter calls take an asio::ip::udp::socket directly (through native_handle()).
-// This header adds the conversions between asio::ip::address and mcast's address types, and makes
-// Asio's error codes compare equal to mcast::errc (include it where you compare them).
+// This header adds the conversions between asio::ip::address and mcast's address types,
+// async_receive (a datagram with its group and interface, as mcast::receive), and makes Asio's
+// error codes compare equal to mcast::errc (include it where you compare them).
 // Link the CMake target mcast::asio (it brings Asio, with ASIO_STANDALONE).
 #ifndef MCAST_ASIO_HPP
 #define MCAST_ASIO_HPP
@@ -18,8 +19,15 @@
 
 #include "mcast.hpp"
 
+#include <asio/async_result.hpp>
+#include <asio/buffer.hpp>
+#include <asio/compose.hpp>
+#include <asio/error.hpp>
 #include <asio/error_code.hpp>
 #include <asio/ip/address.hpp>
+#include <asio/socket_base.hpp>
+
+#include <utility>
 
 MCAST_BEGIN_NAMESPACE
 
@@ -63,6 +71,45 @@ inline std::optional<source> make_source(const ::asio::ip::address& a, std::erro
   return make_source(to_address(a), ec);
 }
 inline source make_source(const ::asio::ip::address& a) { return make_source(to_address(a)); }
+
+namespace detail {
+// Waits until the socket is readable, then takes one datagram without blocking; a wake-up with
+// nothing queued (another reader took it) waits again. Always completes through the executor,
+// never inside the initiating call.
+template <class Socket> struct receive_op {
+  Socket& socket;
+  ::asio::mutable_buffer buffer;
+  bool waited = false;
+
+  template <class Self> void operator()(Self& self, std::error_code ec = {}) {
+    if (!ec && waited) {
+      datagram d = receive_native(native_of(socket), buffer.data(), buffer.size(), true, ec);
+      if (ec != std::errc::operation_would_block && ec != std::errc::resource_unavailable_try_again) {
+        self.complete(ec, d);
+        return;
+      }
+      ec.clear();
+    }
+    if (ec) {
+      self.complete(ec, datagram{});
+      return;
+    }
+    waited = true;
+    socket.async_wait(::asio::socket_base::wait_read, std::move(self));
+  }
+};
+} // namespace detail
+
+/// Receives one datagram into `buffer` asynchronously, like mcast::receive: the completion gets
+/// (std::error_code, mcast::datagram) -- the source and, with packet info on, the group and the
+/// interface. Any completion token: a callback, asio::use_future, asio::use_awaitable... No thread
+/// of its own: the socket's executor runs it (async_wait, then one non-blocking receive). Closing
+/// or cancelling the socket completes it with asio::error::operation_aborted.
+template <class DatagramSocket, class CompletionToken>
+auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer, CompletionToken&& token) {
+  return ::asio::async_compose<CompletionToken, void(std::error_code, datagram)>(
+      detail::receive_op<DatagramSocket>{socket, buffer}, token, socket);
+}
 
 MCAST_END_NAMESPACE
 

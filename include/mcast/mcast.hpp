@@ -14,7 +14,9 @@
 #include "address.hpp"           // address, group, source; make_address/make_group/make_source
 #include "network_interface.hpp" // network_interface: any(), from_index/name/address
 #include "option.hpp"            // option::* (the fourteen socket options), set_option
-#include "socket_options.hpp"    // option::ip_multicast_all, ipv6_multicast_all; get_option
+#include "socket_options.hpp"    // option::ip_multicast_if/ttl/loop/all, ip_pktinfo...; get_option
+#include "receive.hpp"           // bind_receiver, receive, datagram (source, group, interface)
+#include "interfaces.hpp"        // list_interfaces, interface_info
 #include "source_filter.hpp"     // filter_mode, source_filter, set/get_source_filter
 #include "ordering.hpp"          // the rule table, is_valid_sequence, apply_sequence
 #include "membership.hpp"        // RAII handles: join_group, join_source_group, join_with_filter

@@ -37,6 +37,12 @@ struct ipv4 {};
 struct ipv6 {};
 } // namespace api
 
+/// A socket as the system names it: a SOCKET on Windows, a file descriptor (int) on POSIX. Every
+/// call that takes a socket takes one of these, or anything with native_handle() (Asio sockets).
+using native_handle_type = detail::native_handle_type;
+/// The value no open socket has (INVALID_SOCKET / -1).
+inline constexpr native_handle_type invalid_native_handle = detail::invalid_native_handle;
+
 namespace detail {
 
 // ---- natives: a raw SOCKET / fd, or anything with native_handle() (Asio sockets) --------------

@@ -42,8 +42,8 @@ block)
   send 127.0.0.3 239.77.5.1 3
   send 127.0.0.2 239.77.5.1 3
   wait $pid || fail "mcast-join exit $?"
-  [ "$(count 'from 127.0.0.2' "$work/out")" -eq 3 ] || fail "want 3 datagrams from 127.0.0.2"
-  [ "$(count 'from 127.0.0.3' "$work/out")" -eq 0 ] || fail "127.0.0.3 is blocked"
+  [ "$(count 'from 127.0.0.2: ' "$work/out")" -eq 3 ] || fail "want 3 datagrams from 127.0.0.2"
+  [ "$(count 'from 127.0.0.3: ' "$work/out")" -eq 0 ] || fail "127.0.0.3 is blocked"
   ;;
 two-groups)
   "$bin/mcast-join" -p "$port" -i lo -c 4 -t 10 239.77.5.8 232.77.5.8@127.0.0.2 >"$work/out" 2>&1 &
@@ -65,8 +65,8 @@ source-specific)
   send 127.0.0.3 232.77.5.1 3
   send 127.0.0.2 232.77.5.1 3
   wait $pid || fail "mcast-join exit $?"
-  [ "$(count 'from 127.0.0.2' "$work/out")" -eq 3 ] || fail "want 3 from 127.0.0.2"
-  [ "$(count 'from 127.0.0.3' "$work/out")" -eq 0 ] || fail "127.0.0.3 is not included"
+  [ "$(count 'from 127.0.0.2: ' "$work/out")" -eq 3 ] || fail "want 3 from 127.0.0.2"
+  [ "$(count 'from 127.0.0.3: ' "$work/out")" -eq 0 ] || fail "127.0.0.3 is not included"
   ;;
 exclude)
   "$bin/mcast-join" -p "$port" -i lo -t 1 --show-filter 239.77.5.2 --exclude 127.0.0.3,127.0.0.4 >"$work/out" 2>&1 &
@@ -76,8 +76,8 @@ exclude)
   send 127.0.0.3 239.77.5.2 2
   send 127.0.0.2 239.77.5.2 2
   wait $pid || fail "mcast-join exit $? (timeout without --count is success)"
-  [ "$(count 'from 127.0.0.2' "$work/out")" -eq 2 ] || fail "want 2 from 127.0.0.2"
-  [ "$(count 'from 127.0.0.3' "$work/out")" -eq 0 ] || fail "127.0.0.3 is excluded"
+  [ "$(count 'from 127.0.0.2: ' "$work/out")" -eq 2 ] || fail "want 2 from 127.0.0.2"
+  [ "$(count 'from 127.0.0.3: ' "$work/out")" -eq 0 ] || fail "127.0.0.3 is excluded"
   ;;
 timeout)
   "$bin/mcast-join" -p "$port" -i lo -c 5 -t 1 239.77.5.3 >"$work/out" 2>&1
@@ -132,8 +132,110 @@ asio)
   kill -INT $pid
   wait $pid || fail "asio_receiver exit after SIGINT"
   grep -q "signal: leaving" "$work/out" || fail "clean shutdown"
-  [ "$(count 'from 127.0.0.2' "$work/out")" -eq 3 ] || fail "want 3 from 127.0.0.2"
-  [ "$(count 'from 127.0.0.3' "$work/out")" -eq 0 ] || fail "127.0.0.3 is blocked"
+  [ "$(count 'from 127.0.0.2: ' "$work/out")" -eq 3 ] || fail "want 3 from 127.0.0.2"
+  [ "$(count 'from 127.0.0.3: ' "$work/out")" -eq 0 ] || fail "127.0.0.3 is blocked"
+  ;;
+send-bad-input)
+  for args in "--bogus 239.1.2.3" "-p $port" "239.1.2.3" "-p $port 10.1.2.3" "-p 70000 239.1.2.3" \
+              "-p $port --ttl 256 239.1.2.3" "-p $port --size 10 239.1.2.3" "-p $port -s 239.9.9.9 239.1.2.3" \
+              "-p $port -s ::1 239.1.2.3" "-p $port -i no-such-if0 239.1.2.3" "-p $port 239.1.2.3 239.1.2.4" \
+              "-p $port -c"; do
+    "$bin/mcast-send" $args >"$work/out" 2>"$work/err"
+    rc=$?
+    [ $rc -eq 2 ] || fail "mcast-send $args: exit $rc, want 2"
+    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "mcast-send $args: want one line on stderr"
+    grep -q '^mcast-send: ' "$work/err" || fail "mcast-send $args: message not prefixed"
+    echo "ok: mcast-send $args -> $(cat "$work/err")"
+  done
+  "$bin/mcast-send" --help | grep -q "usage: mcast-send" || fail "--help"
+  "$bin/mcast-send" --version | grep -q "^mcast-send [0-9]*\.[0-9]*\.[0-9]*$" || fail "--version"
+  "$bin/mcast-join" --version | grep -q "^mcast-join [0-9]*\.[0-9]*\.[0-9]*$" || fail "mcast-join --version"
+  # The stack refuses: sending from an address this host does not have is status 3.
+  "$bin/mcast-send" -p "$port" -s 192.0.2.250 -c 1 239.77.6.9 >"$work/out" 2>"$work/err"
+  rc=$?
+  [ $rc -eq 3 ] || fail "mcast-send from a foreign address: exit $rc, want 3"
+  echo "ok: refused -> $(cat "$work/err")"
+  ;;
+send-join)
+  # mcast-send -> mcast-join on lo, reported as JSON and checked field by field with jq.
+  command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+  "$bin/mcast-join" -p "$port" -i lo -c 20 -t 10 --json 239.77.6.1 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" '"joined"'
+  "$bin/mcast-send" -p "$port" -i lo -s 127.0.0.2 -c 20 -r 500 --size 100 --session 7 --json 239.77.6.1 \
+    >"$work/send" || fail "mcast-send exit $?"
+  wait $pid || fail "mcast-join exit $?"
+  jq -e . "$work/out" >/dev/null || fail "mcast-join --json is not JSON lines"
+  jq -e . "$work/send" >/dev/null || fail "mcast-send --json is not JSON lines"
+  jq -e -s 'map(select(.event=="done")) | .[0].sent == 20' "$work/send" >/dev/null || fail "sent 20"
+  jq -e -s '[.[] | select(.event=="datagram")] | length == 20 and
+            all(.group=="239.77.6.1" and .interface=="lo" and .source=="127.0.0.2" and .size==100 and
+                .session==7 and .truncated==false and .latency_ms >= 0) and
+            (map(.seq) == [range(0;20)])' "$work/out" >/dev/null || fail "datagram objects"
+  jq -e -s '[.[] | select(.event=="summary")] | length == 1 and .[0].received == 20 and .[0].lost == 0 and
+            .[0].duplicated == 0 and .[0].reordered == 0 and .[0].latency_ms.max >= .[0].latency_ms.min' \
+    "$work/out" >/dev/null || fail "summary"
+  jq -e -s '.[-1] == {"event":"done","received":20,"status":0}' "$work/out" >/dev/null || fail "done"
+  ;;
+loss)
+  # One stream (session 9) sent in pieces with gaps, repeats and a late one: 0-4, 8-12, 3-4 again,
+  # then 6. Lost: 5 and 7; duplicated: 3 and 4; reordered: 6 (after 12).
+  "$bin/mcast-join" -p "$port" -i lo -c 13 -t 10 239.77.6.2 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.6.2"
+  for piece in "0 5" "8 5" "3 2" "6 1"; do
+    set -- $piece
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session 9 --first "$1" -c "$2" -r 0 239.77.6.2 ||
+      fail "mcast-send $piece"
+    sleep 0.05
+  done
+  wait $pid || fail "mcast-join exit $?"
+  grep -q "^summary 239.77.6.2 from 127.0.0.2 (session 9): 13 received, 2 lost, 2 duplicated, 1 reordered," \
+    "$work/out" || fail "loss summary"
+  [ "$(count ', seq ' "$work/out")" -eq 13 ] || fail "each datagram with its sequence number"
+  ;;
+list-interfaces)
+  "$bin/mcast-join" --list-interfaces >"$work/out" 2>&1 || fail "exit $?"
+  grep -Eq "^1 lo up(,multicast)?,loopback 127\.0\.0\.1" "$work/out" || fail "lo listed with its flags and address"
+  [ "$(wc -l <"$work/out")" -eq "$(ls /sys/class/net | wc -l)" ] || fail "one line per interface in /sys/class/net"
+  if command -v jq >/dev/null; then
+    "$bin/mcast-join" --list-interfaces --json >"$work/json" || fail "--json exit $?"
+    jq -e -s 'map(select(.name=="lo")) | .[0].loopback == true and (.[0].addresses | index("127.0.0.1") != null)' \
+      "$work/json" >/dev/null || fail "--list-interfaces --json"
+  fi
+  "$bin/mcast-join" --list-interfaces -p 5000 >/dev/null 2>&1
+  [ $? -eq 2 ] || fail "--list-interfaces with a port is a usage error"
+  ;;
+veth)
+  # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
+  # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
+  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
+  unshare -rn true 2>/dev/null || { echo "SKIP: cannot create a private network namespace (unshare -rn)"; exit 77; }
+  BIN=$bin WORK=$work PORT=$port unshare -rn sh -c '
+    set -e
+    ip link set lo up
+    ip link add va type veth peer name vb
+    ip addr add 198.51.100.1/24 dev va
+    ip addr add 198.51.100.2/24 dev vb
+    ip -6 addr add 2001:db8:5::1/64 dev va nodad
+    ip -6 addr add 2001:db8:5::2/64 dev vb nodad
+    for k in all/rp_filter vb/rp_filter default/rp_filter; do echo 0 >/proc/sys/net/ipv4/conf/$k; done
+    echo 1 >/proc/sys/net/ipv4/conf/vb/accept_local
+    ip link set va up
+    ip link set vb up
+    sleep 0.2
+    for g in 239.77.6.3 ff15::77:6:3; do
+      case $g in *:*) src=2001:db8:5::1 ;; *) src=198.51.100.1 ;; esac
+      rm -f "$WORK/v"
+      "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 10 $g >"$WORK/v" 2>&1 &
+      pid=$!
+      i=0; while ! grep -q "^joined" "$WORK/v" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 11; sleep 0.05; done
+      "$BIN/mcast-send" -q -p "$PORT" -i va -s $src --no-loop --session 5 -c 10 -r 200 $g
+      wait $pid || { cat "$WORK/v"; exit 12; }
+      cat "$WORK/v"
+      grep -q "^summary $g from $src (session 5): 10 received, 0 lost" "$WORK/v" || exit 13
+      [ "$(grep -c "via vb" "$WORK/v")" -eq 10 ] || exit 14
+    done' >"$work/out" 2>&1 || fail "veth run (status $?)"
   ;;
 *)
   fail "unknown case $case_name"

@@ -227,6 +227,27 @@ public:
     request(m, "RTM_NEWLINK veth");
   }
 
+  // ip link add NAME type KIND (e.g. "dummy"); false when this kernel has no such kind.
+  bool add_link(const char* name, const char* kind) {
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    message m(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &ifi, sizeof ifi);
+    m.attr(IFLA_IFNAME, name, std::strlen(name) + 1);
+    const std::size_t info = m.begin_nest(IFLA_LINKINFO);
+    m.attr(IFLA_INFO_KIND, kind, std::strlen(kind) + 1);
+    m.end_nest(info);
+    try {
+      request(m, "RTM_NEWLINK");
+    } catch (const std::runtime_error&) {
+      return false;
+    }
+    return true;
+  }
+
+  // A veth pair with both ends in this namespace, both up, ADDR/24 on
+  // NAME (IPv4) and, when given, ADDR6/64 (IPv6).
+  void add_local_veth(const char* name, const char* peer, const char* addr, const char* addr6 = nullptr);
+
 private:
   int fd_;
   std::uint32_t seq_ = 0;
@@ -248,6 +269,16 @@ inline void link_up(const char* name, bool multicast = true) {
   ::close(s);
   if (r != 0)
     throw std::runtime_error(std::string("SIOCSIFFLAGS ") + name + ": " + std::strerror(e));
+}
+
+inline void netlink::add_local_veth(const char* name, const char* peer, const char* addr, const char* addr6) {
+  add_veth(name, peer, ::getpid());
+  link_up(name);
+  link_up(peer);
+  const unsigned index = ::if_nametoindex(name);
+  add_address(index, AF_INET, addr, 24);
+  if (addr6 != nullptr)
+    add_address(index, AF_INET6, addr6, 64);
 }
 
 // The loopback test network inside a fresh namespace.

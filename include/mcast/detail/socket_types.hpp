@@ -40,6 +40,9 @@
 #include <ws2tcpip.h>
 #include <iphlpapi.h>
 #include <mstcpip.h>
+#include <mswsock.h>
+
+#include <atomic>
 
 // MinGW-w64 10 lacks what the Windows SDK's ws2ipdef.h has for the final-state IOCTLs; the values
 // below are the SDK's.
@@ -75,6 +78,7 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <linux/netlink.h>
@@ -636,6 +640,289 @@ template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
   }
   ::freeifaddrs(list);
   return true;
+#endif
+}
+
+// ---- receiving: bind, receive with packet info -------------------------------------------------
+// Several receivers on one port: SO_REUSEADDR on Linux and Windows; the BSDs and macOS share a
+// port between sockets bound to the wildcard address only with SO_REUSEPORT.
+inline constexpr int level_socket = SOL_SOCKET;
+inline constexpr int so_reuseaddr = SO_REUSEADDR;
+#if defined(SO_REUSEPORT) && !defined(__linux__) && !defined(_WIN32)
+inline constexpr int so_reuseport = SO_REUSEPORT;
+#else
+inline constexpr int so_reuseport = -1;
+#endif
+
+inline socklen_type sockaddr_length(const sockaddr_storage_type& a) noexcept {
+  return a.ss_family == AF_INET ? static_cast<socklen_type>(sizeof(sockaddr_in4_type))
+                                : static_cast<socklen_type>(sizeof(sockaddr_in6_type));
+}
+
+inline int raw_bind(native_handle_type s, const sockaddr_storage_type& a) noexcept {
+  return ::bind(s, reinterpret_cast<const sockaddr_type*>(&a), sockaddr_length(a)) == 0 ? 0 : last_error();
+}
+
+inline int raw_local_address(native_handle_type s, sockaddr_storage_type& a) noexcept {
+  std::memset(&a, 0, sizeof a);
+  socklen_type len = sizeof a;
+  return ::getsockname(s, reinterpret_cast<sockaddr_type*>(&a), &len) == 0 ? 0 : last_error();
+}
+
+// The socket's address family, bound or not (Windows' getsockname refuses an unbound socket).
+inline int raw_socket_family(native_handle_type s, int& family) noexcept {
+#if defined(_WIN32)
+  WSAPROTOCOL_INFOW info{};
+  int len = sizeof info;
+  if (::getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOW, reinterpret_cast<char*>(&info), &len) != 0)
+    return last_error();
+  family = info.iAddressFamily;
+  return 0;
+#else
+  sockaddr_storage_type a;
+  if (int r = raw_local_address(s, a); r != 0)
+    return r;
+  family = a.ss_family;
+  return 0;
+#endif
+}
+
+inline std::uint16_t sockaddr_port(const sockaddr_storage_type& a) noexcept {
+  if (a.ss_family == AF_INET)
+    return ntohs(reinterpret_cast<const sockaddr_in4_type*>(&a)->sin_port);
+  if (a.ss_family == AF_INET6)
+    return ntohs(reinterpret_cast<const sockaddr_in6_type*>(&a)->sin6_port);
+  return 0;
+}
+
+// What one receive learnt besides the payload.
+struct received_info {
+  std::size_t size = 0;
+  bool truncated = false;
+  sockaddr_storage_type from;
+  int destination_family = 0; // AF_INET / AF_INET6 when packet info came with the datagram
+  unsigned char destination[16] = {};
+  unsigned interface_index = 0;
+};
+
+// The packet-info control messages: IPv4 in_pktinfo {ipi_ifindex, ipi_spec_dst, ipi_addr} (Linux,
+// macOS) / IN_PKTINFO {ipi_addr, ipi_ifindex} (Windows); IPv6 in6_pktinfo {ipi6_addr,
+// ipi6_ifindex} everywhere (RFC 3542). macOS names the RFC 3542 control type (46) only under
+// __APPLE_USE_RFC_3542; its IPV6_PKTINFO is otherwise the RFC 2292 one.
+#if defined(__APPLE__) && !defined(__APPLE_USE_RFC_3542)
+inline constexpr int ipv6_pktinfo_cmsg = 46;
+#else
+inline constexpr int ipv6_pktinfo_cmsg = IPV6_PKTINFO;
+#endif
+inline void read_ipv6_pktinfo(const unsigned char* data, received_info& out) noexcept {
+  // RFC 3542: a 16-byte in6_addr, then an unsigned int index.
+  out.destination_family = AF_INET6;
+  std::memcpy(out.destination, data, 16);
+  unsigned int index = 0;
+  std::memcpy(&index, data + 16, sizeof index);
+  out.interface_index = index;
+}
+
+// Control buffer room for one IPv4 and one IPv6 packet-info message (and what else a stack adds).
+inline constexpr std::size_t receive_control_size = 256;
+
+#if defined(_WIN32)
+// WSARecvMsg is an extension function: its address is asked for once per process (the same
+// provider serves every UDP socket).
+inline LPFN_WSARECVMSG wsa_recvmsg(native_handle_type s, int& error) noexcept {
+  static std::atomic<LPFN_WSARECVMSG> cached{nullptr}; // the first caller stores it; a race repeats the ask
+  if (LPFN_WSARECVMSG known = cached.load(std::memory_order_acquire))
+    return known;
+  GUID id = WSAID_WSARECVMSG;
+  LPFN_WSARECVMSG fn = nullptr;
+  DWORD returned = 0;
+  if (::WSAIoctl(s, SIO_GET_EXTENSION_FUNCTION_POINTER, &id, sizeof id, &fn, sizeof fn, &returned, nullptr, nullptr) !=
+      0) {
+    error = last_error();
+    return nullptr;
+  }
+  cached.store(fn, std::memory_order_release);
+  return fn;
+}
+#endif
+
+// One datagram into `buf` (blocking unless `dont_wait`, which reports would-block instead).
+inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
+  std::memset(&out.from, 0, sizeof out.from);
+  alignas(8) unsigned char control[receive_control_size];
+#if defined(_WIN32)
+  if (dont_wait) { // WSARecvMsg has no per-call "do not wait": ask whether a datagram is there
+    WSAPOLLFD p{};
+    p.fd = s;
+    p.events = POLLRDNORM;
+    const int n = ::WSAPoll(&p, 1, 0);
+    if (n < 0)
+      return last_error();
+    if (n == 0)
+      return WSAEWOULDBLOCK;
+  }
+  int error = 0;
+  LPFN_WSARECVMSG recv_msg = wsa_recvmsg(s, error);
+  if (recv_msg == nullptr)
+    return error;
+  WSABUF data{};
+  data.buf = static_cast<char*>(buf);
+  data.len = static_cast<ULONG>(size > 0x7fffffffu ? 0x7fffffffu : size);
+  WSAMSG msg{};
+  msg.name = reinterpret_cast<sockaddr_type*>(&out.from);
+  msg.namelen = sizeof out.from;
+  msg.lpBuffers = &data;
+  msg.dwBufferCount = 1;
+  msg.Control.buf = reinterpret_cast<char*>(control);
+  msg.Control.len = sizeof control;
+  DWORD received = 0;
+  if (recv_msg(s, &msg, &received, nullptr, nullptr) != 0) {
+    const int e = last_error();
+    if (e != WSAEMSGSIZE) // a datagram longer than the buffer: the first part is stored
+      return e;
+    received = data.len;
+    msg.dwFlags |= MSG_TRUNC;
+  }
+  out.size = received;
+  out.truncated = (msg.dwFlags & MSG_TRUNC) != 0;
+  for (WSACMSGHDR* c = WSA_CMSG_FIRSTHDR(&msg); c != nullptr; c = WSA_CMSG_NXTHDR(&msg, c)) {
+    const unsigned char* d = WSA_CMSG_DATA(c);
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      IN_PKTINFO info;
+      std::memcpy(&info, d, sizeof info);
+      out.destination_family = AF_INET;
+      std::memcpy(out.destination, &info.ipi_addr, 4);
+      out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg) {
+      read_ipv6_pktinfo(d, out);
+    }
+  }
+  return 0;
+#else
+  iovec iov{};
+  iov.iov_base = buf;
+  iov.iov_len = size;
+  msghdr msg{};
+  msg.msg_name = &out.from;
+  msg.msg_namelen = sizeof out.from;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const auto n = ::recvmsg(s, &msg, dont_wait ? MSG_DONTWAIT : 0);
+  if (n < 0)
+    return last_error();
+  out.size = static_cast<std::size_t>(n);
+  out.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    const unsigned char* d = CMSG_DATA(c);
+#if defined(IP_PKTINFO)
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      ::in_pktinfo info;
+      std::memcpy(&info, d, sizeof info);
+      out.destination_family = AF_INET;
+      std::memcpy(out.destination, &info.ipi_addr, 4);
+      out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+      continue;
+    }
+#endif
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg)
+      read_ipv6_pktinfo(d, out);
+  }
+  return 0;
+#endif
+}
+
+inline constexpr int would_block_error() noexcept {
+#if defined(_WIN32)
+  return WSAEWOULDBLOCK;
+#else
+  return EWOULDBLOCK;
+#endif
+}
+
+// ---- the host's interfaces --------------------------------------------------------------------
+struct raw_interface {
+  unsigned index = 0;
+  bool up = false;
+  bool multicast = false;
+  bool loopback = false;
+};
+
+// Calls on_interface(const raw_interface&) for each interface, then on_address(index, family,
+// const void* addr) for each of its unicast addresses. Returns 0 or the system's error number.
+template <class OnInterface, class OnAddress>
+int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noexcept {
+#if defined(_WIN32)
+  ULONG size = 16 * 1024;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    auto* buf = static_cast<IP_ADAPTER_ADDRESSES*>(::HeapAlloc(::GetProcessHeap(), 0, size));
+    if (buf == nullptr)
+      return ERROR_NOT_ENOUGH_MEMORY;
+    const ULONG r = ::GetAdaptersAddresses(
+        AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER, nullptr, buf, &size);
+    if (r == ERROR_BUFFER_OVERFLOW) {
+      ::HeapFree(::GetProcessHeap(), 0, buf);
+      continue;
+    }
+    if (r != NO_ERROR) {
+      ::HeapFree(::GetProcessHeap(), 0, buf);
+      return r == ERROR_NO_DATA ? 0 : static_cast<int>(r);
+    }
+    for (auto* a = buf; a != nullptr; a = a->Next) {
+      raw_interface i;
+      i.index = a->IfIndex != 0 ? static_cast<unsigned>(a->IfIndex) : static_cast<unsigned>(a->Ipv6IfIndex);
+      i.up = a->OperStatus == IfOperStatusUp;
+      i.multicast = (a->Flags & IP_ADAPTER_NO_MULTICAST) == 0;
+      i.loopback = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+      on_interface(i);
+      for (auto* u = a->FirstUnicastAddress; u != nullptr; u = u->Next) {
+        const sockaddr* sa = u->Address.lpSockaddr;
+        if (sa != nullptr && sa->sa_family == AF_INET)
+          on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
+        else if (sa != nullptr && sa->sa_family == AF_INET6)
+          on_address(i.index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+      }
+    }
+    ::HeapFree(::GetProcessHeap(), 0, buf);
+    return 0;
+  }
+  return ERROR_BUFFER_OVERFLOW;
+#else
+  // Every interface by if_nameindex (one without any address too), its flags and addresses by
+  // getifaddrs.
+  struct ::if_nameindex* names = ::if_nameindex();
+  if (names == nullptr)
+    return last_error();
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) {
+    const int e = last_error();
+    ::if_freenameindex(names);
+    return e;
+  }
+  for (const struct ::if_nameindex* n = names; n->if_index != 0 && n->if_name != nullptr; ++n) {
+    raw_interface i;
+    i.index = n->if_index;
+    for (ifaddrs* p = list; p != nullptr; p = p->ifa_next)
+      if (p->ifa_name != nullptr && std::strcmp(p->ifa_name, n->if_name) == 0) {
+        i.up = (p->ifa_flags & IFF_UP) != 0;
+        i.multicast = (p->ifa_flags & IFF_MULTICAST) != 0;
+        i.loopback = (p->ifa_flags & IFF_LOOPBACK) != 0;
+        break;
+      }
+    on_interface(i);
+    for (ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
+      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || std::strcmp(p->ifa_name, n->if_name) != 0)
+        continue;
+      if (p->ifa_addr->sa_family == AF_INET)
+        on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);
+      else if (p->ifa_addr->sa_family == AF_INET6)
+        on_address(i.index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(p->ifa_addr)->sin6_addr);
+    }
+  }
+  ::freeifaddrs(list);
+  ::if_freenameindex(names);
+  return 0;
 #endif
 }
 

@@ -19,7 +19,17 @@
 MCAST_BEGIN_NAMESPACE
 namespace detail {
 
-enum class syscall_kind { setsockopt, getsockopt, set_filter, get_filter, route_lookup };
+enum class syscall_kind {
+  setsockopt,
+  getsockopt,
+  set_filter,
+  get_filter,
+  route_lookup,
+  bind,
+  local_address,
+  receive,
+  list_interfaces
+};
 
 struct syscall_info {
   syscall_kind kind;
@@ -69,6 +79,32 @@ inline int sys_get_filter(native_handle_type s, filter_struct kind, int level, v
 inline int sys_route_interface(int family, const void* addr, unsigned& index) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::route_lookup, invalid_native_handle, family, 0);
   return raw_route_interface(family, addr, index);
+}
+
+inline int sys_bind(native_handle_type s, const sockaddr_storage_type& a) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::bind, s, a.ss_family, 0);
+  return raw_bind(s, a);
+}
+
+inline int sys_local_address(native_handle_type s, sockaddr_storage_type& a) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::local_address, s, 0, 0);
+  return raw_local_address(s, a);
+}
+
+inline int sys_socket_family(native_handle_type s, int& family) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::local_address, s, 0, 0);
+  return raw_socket_family(s, family);
+}
+
+inline int sys_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::receive, s, 0, 0);
+  return raw_receive(s, buf, size, dont_wait, out);
+}
+
+template <class OnInterface, class OnAddress>
+int sys_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noexcept {
+  MCAST_DETAIL_HOOK(syscall_kind::list_interfaces, invalid_native_handle, 0, 0);
+  return raw_list_interfaces(on_interface, on_address);
 }
 
 } // namespace detail

@@ -1,0 +1,117 @@
+// mcast/interfaces.hpp -- the host's network interfaces, for choosing one or joining on each
+// (POSIX: if_nameindex + getifaddrs; Windows: GetAdaptersAddresses).
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_INTERFACES_HPP
+#define MCAST_INTERFACES_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "network_interface.hpp"
+
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+MCAST_BEGIN_NAMESPACE
+
+/// One interface of the host, as list_interfaces() found it.
+struct interface_info {
+  /// The interface, ready to pass to a join (the same as network_interface::from_index(index)).
+  network_interface nic = network_interface::any();
+  /// Its name ("lo", "eth0"; on Windows the NDIS name, e.g. "ethernet_32769").
+  std::string name;
+  unsigned index = 0;
+  /// Every unicast address it has, IPv4 and IPv6 (link-local ones too; an address carries no
+  /// scope: name the interface by `nic` where one is needed).
+  std::vector<address> addresses;
+  /// Administratively up (POSIX IFF_UP; Windows: operational status up).
+  bool up = false;
+  /// Able to send and receive multicast (POSIX IFF_MULTICAST; Windows: not IP_ADAPTER_NO_MULTICAST).
+  bool multicast = false;
+  /// The loopback interface (POSIX IFF_LOOPBACK; Windows IF_TYPE_SOFTWARE_LOOPBACK).
+  bool loopback = false;
+};
+
+/// Every interface of the host, by index. An interface that disappears while the list is being
+/// read is left out. The system's code when the tables cannot be read;
+/// std::errc::not_enough_memory when the list cannot be stored.
+inline std::vector<interface_info> list_interfaces(std::error_code& ec) noexcept {
+  std::vector<interface_info> out;
+  bool out_of_memory = false;
+  const int r = detail::sys_list_interfaces(
+      [&](const detail::raw_interface& raw) noexcept {
+        if (out_of_memory)
+          return;
+        try {
+          interface_info i;
+          i.index = raw.index;
+          i.up = raw.up;
+          i.multicast = raw.multicast;
+          i.loopback = raw.loopback;
+          out.push_back(std::move(i));
+        } catch (const std::bad_alloc&) {
+          out_of_memory = true;
+        }
+      },
+      [&](unsigned index, int family, const void* bytes) noexcept {
+        if (out_of_memory)
+          return;
+        for (auto& i : out)
+          if (i.index == index) {
+            try {
+              if (family == detail::af_inet) {
+                std::array<unsigned char, 4> b;
+                std::memcpy(b.data(), bytes, 4);
+                i.addresses.push_back(address::from_bytes(b));
+              } else {
+                std::array<unsigned char, 16> b;
+                std::memcpy(b.data(), bytes, 16);
+                i.addresses.push_back(address::from_bytes(b));
+              }
+            } catch (const std::bad_alloc&) {
+              out_of_memory = true;
+            }
+            return;
+          }
+      });
+  if (r != 0 || out_of_memory) {
+    ec = r != 0 ? detail::system_error(r) : std::make_error_code(std::errc::not_enough_memory);
+    return {};
+  }
+  std::vector<interface_info> found;
+  try {
+    for (auto& i : out) {
+      std::error_code gone;
+      network_interface nic = network_interface::from_index(i.index, gone);
+      if (gone)
+        continue;
+      i.nic = nic;
+      i.name = std::string(nic.name());
+      found.push_back(std::move(i));
+    }
+    for (std::size_t a = 1; a < found.size(); ++a) // by index (a short list: insertion order)
+      for (std::size_t b = a; b > 0 && found[b].index < found[b - 1].index; --b)
+        std::swap(found[b], found[b - 1]);
+  } catch (const std::bad_alloc&) {
+    ec = std::make_error_code(std::errc::not_enough_memory);
+    return {};
+  }
+  detail::clear(ec);
+  return found;
+}
+
+inline std::vector<interface_info> list_interfaces() {
+  std::error_code ec;
+  std::vector<interface_info> all = list_interfaces(ec);
+  detail::throw_if(ec, "mcast::list_interfaces");
+  return all;
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_INTERFACES_HPP

@@ -1,0 +1,196 @@
+// mcast/receive.hpp -- the receiving end of a multicast socket: bind_receiver (SO_REUSEADDR /
+// SO_REUSEPORT, bind, Linux's IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off) and receive, which returns
+// a datagram with its source, and -- with packet info on (option::ip_pktinfo /
+// option::ipv6_recvpktinfo) -- the group it was sent to and the interface it arrived on (POSIX
+// recvmsg with IP_PKTINFO / IPV6_PKTINFO; Windows WSARecvMsg).
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_RECEIVE_HPP
+#define MCAST_RECEIVE_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "socket_options.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
+MCAST_BEGIN_NAMESPACE
+
+/// One datagram as receive() stored it.
+struct datagram {
+  /// Bytes stored in the buffer (at most its size).
+  std::size_t size = 0;
+  /// The datagram was longer than the buffer; the rest is gone. Not an error.
+  bool truncated = false;
+  /// Who sent it. On a dual-stack socket an IPv4 sender is reported as IPv4, not ::ffff:a.b.c.d.
+  address source;
+  std::uint16_t source_port = 0;
+  /// The address it was sent to -- the group, for multicast -- when packet info is on
+  /// (option::ip_pktinfo / option::ipv6_recvpktinfo); otherwise empty.
+  std::optional<address> destination;
+  /// The interface it arrived on, when packet info is on; 0 when unknown.
+  unsigned interface_index = 0;
+};
+
+namespace detail {
+
+// ::ffff:a.b.c.d (what a dual-stack socket reports for IPv4) as a.b.c.d.
+inline address unmapped(const address& a) noexcept {
+  static constexpr unsigned char prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (!a.is_v6() || std::memcmp(a.data(), prefix, sizeof prefix) != 0)
+    return a;
+  std::array<unsigned char, 4> b;
+  std::memcpy(b.data(), a.data() + 12, 4);
+  return address::from_bytes(b);
+}
+
+inline datagram receive_native(native_handle_type s, void* buffer, std::size_t size, bool dont_wait,
+                               std::error_code& ec) noexcept {
+  datagram d;
+  if (buffer == nullptr && size != 0) {
+    ec = make_error_code(errc::invalid_value);
+    return d;
+  }
+  received_info info;
+  if (int r = sys_receive(s, buffer, size, dont_wait, info); r != 0) {
+    ec = system_error(r);
+    return d;
+  }
+  clear(ec);
+  d.size = info.size;
+  d.truncated = info.truncated;
+  std::error_code ignored; // a datagram always comes from AF_INET / AF_INET6
+  d.source = unmapped(address::from_sockaddr(info.from, ignored));
+  d.source_port = sockaddr_port(info.from);
+  if (info.destination_family == af_inet) {
+    std::array<unsigned char, 4> b;
+    std::memcpy(b.data(), info.destination, 4);
+    d.destination = address::from_bytes(b);
+  } else if (info.destination_family == af_inet6) {
+    std::array<unsigned char, 16> b;
+    std::memcpy(b.data(), info.destination, 16);
+    d.destination = unmapped(address::from_bytes(b));
+  }
+  d.interface_index = info.interface_index;
+  return d;
+}
+
+// One socket setting bind_receiver changes, with the value it had (restored when a later step fails).
+struct saved_setting {
+  int level = 0;
+  int name = 0;
+  int value = 0;
+  int old = 0;
+  bool changed = false;
+};
+
+inline int change_setting(native_handle_type s, saved_setting& k) noexcept {
+  std::size_t size = sizeof k.old;
+  if (int r = sys_getsockopt(s, k.level, k.name, &k.old, size); r != 0)
+    return r;
+  if (int r = sys_setsockopt(s, k.level, k.name, &k.value, sizeof k.value); r != 0)
+    return r;
+  k.changed = true;
+  return 0;
+}
+
+inline void restore_settings(native_handle_type s, saved_setting* settings, std::size_t n) noexcept {
+  for (std::size_t i = n; i-- > 0;)
+    if (settings[i].changed)
+      (void)sys_setsockopt(s, settings[i].level, settings[i].name, &settings[i].old, sizeof settings[i].old);
+}
+
+} // namespace detail
+
+/// Makes `socket` a multicast receiver on `port` (0: the stack picks one) the portable way, and
+/// returns the port it is bound to:
+/// - SO_REUSEADDR (and SO_REUSEPORT on macOS and the BSDs, which need it), so that several
+///   receivers -- in one program or several -- share the port;
+/// - bound to the wildcard address of `f` (never the group: Windows refuses that, and a socket
+///   bound to one group cannot also receive another);
+/// - Linux: IP_MULTICAST_ALL off (and IPV6_MULTICAST_ALL, and for a dual-stack IPv6 socket both),
+///   so that it receives only the groups its own memberships admit, as on every other stack.
+/// errc::family_mismatch when `f` is not the socket's family, before any change. When a step
+/// fails, the settings changed before it are put back and the kernel's code is reported.
+template <class Socket>
+std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::error_code& ec) noexcept {
+  const native_handle_type s = detail::native_of(socket);
+  int socket_family = 0;
+  if (int r = detail::sys_socket_family(s, socket_family); r != 0) {
+    ec = detail::system_error(r);
+    return 0;
+  }
+  const bool v6 = f == family::v6;
+  if (socket_family != (v6 ? detail::af_inet6 : detail::af_inet)) {
+    ec = make_error_code(errc::family_mismatch);
+    return 0;
+  }
+  detail::saved_setting settings[4];
+  std::size_t n = 0;
+  settings[n++] = {detail::level_socket, detail::so_reuseaddr, 1, 0, false};
+  if constexpr (detail::so_reuseport >= 0)
+    settings[n++] = {detail::level_socket, detail::so_reuseport, 1, 0, false};
+  if constexpr (detail::has_multicast_all) {
+    // An IPv6 socket receives IPv4 too unless it is IPV6_V6ONLY: turning IP_MULTICAST_ALL off on
+    // it as well costs nothing and is right either way.
+    settings[n++] = {detail::level_ip, detail::ip_multicast_all, 0, 0, false};
+    if (v6)
+      settings[n++] = {detail::level_ipv6, detail::ipv6_multicast_all, 0, 0, false};
+  }
+  int r = 0;
+  for (std::size_t i = 0; i < n && r == 0; ++i) {
+    r = detail::change_setting(s, settings[i]);
+    if (r == detail::sys_errc::no_protocol_option && settings[i].name == detail::ipv6_multicast_all &&
+        settings[i].level == detail::level_ipv6)
+      r = 0; // Linux before 4.20 has no IPV6_MULTICAST_ALL (nor its behaviour)
+  }
+  if (r == 0) {
+    detail::sockaddr_storage_type any;
+    std::memset(&any, 0, sizeof any);
+    (v6 ? address::from_bytes(std::array<unsigned char, 16>{}) : address()).fill_sockaddr(any, port);
+    r = detail::sys_bind(s, any);
+  }
+  detail::sockaddr_storage_type local;
+  if (r == 0)
+    r = detail::sys_local_address(s, local);
+  if (r != 0) {
+    detail::restore_settings(s, settings, n);
+    ec = detail::system_error(r);
+    return 0;
+  }
+  detail::clear(ec);
+  return detail::sockaddr_port(local);
+}
+
+template <class Socket> std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port) {
+  std::error_code ec;
+  const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), f, port, ec);
+  detail::throw_if(ec, "mcast::bind_receiver");
+  return bound;
+}
+
+/// Receives one datagram into `buffer` (waits for one unless the socket is non-blocking: then
+/// std::errc::operation_would_block when none is queued). A datagram longer than `size` is stored
+/// in part and reported `truncated`; that is not an error. errc::invalid_value for a null buffer of
+/// non-zero size, before any system call.
+template <class Socket>
+datagram receive(Socket&& socket, void* buffer, std::size_t size, std::error_code& ec) noexcept {
+  return detail::receive_native(detail::native_of(socket), buffer, size, false, ec);
+}
+
+template <class Socket> datagram receive(Socket&& socket, void* buffer, std::size_t size) {
+  std::error_code ec;
+  datagram d = receive(std::forward<Socket>(socket), buffer, size, ec);
+  detail::throw_if(ec, "mcast::receive");
+  return d;
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_RECEIVE_HPP
