@@ -83,8 +83,8 @@ public:
       return;
     }
     // A sequence far from the rest (a sender restarted with --first): start the count over.
-    const std::uint64_t far = 1u << 24;
-    if (h.sequence + far < lowest_ || h.sequence > highest_ + far) {
+    const std::uint64_t window = 1u << 24;
+    if (h.sequence + window < lowest_ || h.sequence > highest_ + window) {
       lost_before_ = lost();
       lowest_ = highest_ = h.sequence;
       seen_.assign(1, true);

@@ -8,6 +8,10 @@
 #include "catch.hpp"
 #include "support/net.hpp"
 
+#include <future>
+#include <optional>
+#include <thread>
+
 using namespace mcast_test;
 namespace o = mcast::option;
 
@@ -166,4 +170,97 @@ TEST_CASE("handles and filters take asio::ip::udp::socket, and async receive see
   const auto gs = fresh_group(mcast::family::v4, true);
   auto radio = mcast::join_source_group<mcast::api::ipv4>(r.rx, gs, r.s2, r.lo);
   CHECK(r.got(gs) == std::pair(3, 0));
+}
+
+namespace {
+// A receiver made by mcast::bind_receiver with packet info on, joined to a fresh group on lo.
+struct async_rig {
+  asio::io_context io;
+  asio::ip::udp::socket rx{io, asio::ip::udp::v4()};
+  std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::group g = fresh_group();
+  mcast::network_interface lo = mcast::network_interface::from_name("lo");
+  mcast::any_source_membership<> member = mcast::join_group(rx, g, lo);
+  std::array<char, 64> buf{};
+  async_rig() { mcast::set_option(rx, o::ip_pktinfo{true}); }
+  void send(const char* from, const std::string& text) {
+    socket_fd tx = udp_sender(mcast::make_source(from));
+    send_one(tx, g, port, text);
+  }
+};
+} // namespace
+
+TEST_CASE("async_receive with a callback: each datagram with its source, group and interface", "[asio]") {
+  async_rig r;
+  std::vector<std::pair<std::error_code, mcast::datagram>> got;
+  std::vector<std::string> payloads;
+  std::function<void()> next = [&] {
+    mcast::async_receive(r.rx, asio::buffer(r.buf), [&](std::error_code ec, mcast::datagram d) {
+      got.emplace_back(ec, d);
+      if (ec)
+        return;
+      payloads.emplace_back(r.buf.data(), d.size);
+      if (got.size() < 2)
+        next();
+    });
+  };
+  next();
+  // Nothing runs inside the initiating call: the handler waits for the io_context.
+  r.send("127.0.0.2", "first");
+  r.send("127.0.0.3", "second one");
+  CHECK(got.empty());
+  r.io.run_for(std::chrono::seconds(5));
+  REQUIRE(got.size() == 2);
+  for (const auto& [ec, d] : got) {
+    CHECK_FALSE(ec);
+    REQUIRE(d.destination.has_value());
+    CHECK(*d.destination == r.g.address());
+    CHECK(d.interface_index == r.lo.index());
+  }
+  CHECK(got[0].second.source.to_string() == "127.0.0.2");
+  CHECK(got[1].second.source.to_string() == "127.0.0.3");
+  CHECK(payloads == std::vector<std::string>{"first", "second one"});
+}
+
+TEST_CASE("async_receive with asio::use_future, and a truncated datagram", "[asio]") {
+  async_rig r;
+  auto work = asio::make_work_guard(r.io);
+  std::thread runner([&] { r.io.run(); });
+  std::future<mcast::datagram> f = mcast::async_receive(r.rx, asio::buffer(r.buf.data(), 4), asio::use_future);
+  r.send("127.0.0.2", "a longer datagram");
+  REQUIRE(f.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  const mcast::datagram d = f.get();
+  CHECK(d.size == 4);
+  CHECK(d.truncated);
+  CHECK(std::string(r.buf.data(), 4) == "a lo");
+  CHECK(d.source.to_string() == "127.0.0.2");
+  work.reset();
+  r.io.stop();
+  runner.join();
+}
+
+TEST_CASE("async_receive completes with operation_aborted when the socket is closed", "[asio]") {
+  async_rig r;
+  std::optional<std::error_code> result;
+  mcast::async_receive(r.rx, asio::buffer(r.buf), [&](std::error_code ec, mcast::datagram) { result = ec; });
+  asio::steady_timer t(r.io, std::chrono::milliseconds(50));
+  t.async_wait([&](std::error_code) {
+    r.member.leave();
+    r.rx.close();
+  });
+  r.io.run_for(std::chrono::seconds(5));
+  REQUIRE(result.has_value());
+  CHECK(*result == asio::error::operation_aborted);
+  // A future sees the same as an exception.
+  async_rig r2;
+  auto work = asio::make_work_guard(r2.io);
+  std::thread runner([&] { r2.io.run(); });
+  auto f = mcast::async_receive(r2.rx, asio::buffer(r2.buf), asio::use_future);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  asio::post(r2.io, [&] { r2.rx.cancel(); });
+  REQUIRE(f.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK_THROWS_AS(f.get(), std::system_error);
+  work.reset();
+  r2.io.stop();
+  runner.join();
 }

@@ -91,3 +91,81 @@ TEST_CASE("IP_MULTICAST_LOOP decides whether a local receiver gets what leaves b
     CHECK(n == (loop ? 3 : 0));
   }
 }
+
+namespace {
+// How many UDP datagrams to `port` the interface `name` carries within `wait` (captured there).
+class udp_capture {
+public:
+  udp_capture(const char* name, bool v4) : v4_(v4) {
+    fd_ = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(v4 ? ETH_P_IP : ETH_P_IPV6));
+    check_sys(fd_ >= 0, "AF_PACKET");
+    sockaddr_ll sll{};
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(v4 ? ETH_P_IP : ETH_P_IPV6);
+    sll.sll_ifindex = static_cast<int>(::if_nametoindex(name));
+    check_sys(::bind(fd_, reinterpret_cast<sockaddr*>(&sll), sizeof sll) == 0, "bind AF_PACKET");
+  }
+  ~udp_capture() { ::close(fd_); }
+  int count(std::uint16_t port, int wait_ms = 150) {
+    int n = 0;
+    for (int i = 0; i < 200; ++i) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, wait_ms) <= 0)
+        break;
+      unsigned char b[2048];
+      const ssize_t got = ::recv(fd_, b, sizeof b, 0);
+      if (v4_ && got >= 28 && b[9] == IPPROTO_UDP) {
+        const std::size_t ihl = static_cast<std::size_t>(b[0] & 0x0f) * 4;
+        n += ((b[ihl + 2] << 8) | b[ihl + 3]) == port;
+      } else if (!v4_ && got >= 48 && b[6] == IPPROTO_UDP) {
+        n += ((b[42] << 8) | b[43]) == port;
+      }
+    }
+    return n;
+  }
+  udp_capture(const udp_capture&) = delete;
+  udp_capture& operator=(const udp_capture&) = delete;
+
+private:
+  int fd_ = -1;
+  bool v4_;
+};
+} // namespace
+
+TEST_CASE("IP_MULTICAST_IF and IPV6_MULTICAST_IF: a datagram leaves by the chosen one of two interfaces",
+          "[netns][socket_options]") {
+  netlink nl;
+  nl.add_local_veth("oa", "ob", "198.51.100.1", "2001:db8:40::1");
+  nl.add_local_veth("pa", "pb", "203.0.113.1", "2001:db8:50::1");
+  const auto oa = mcast::network_interface::from_name("oa");
+  const auto pa = mcast::network_interface::from_name("pa");
+  for (const auto f : {mcast::family::v4, mcast::family::v6}) {
+    const bool v4 = f == mcast::family::v4;
+    INFO((v4 ? "IPv4" : "IPv6"));
+    const auto g = fresh_group(f);
+    const std::uint16_t port = 40000 + static_cast<std::uint16_t>(::getpid() % 20000);
+    socket_fd tx(::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    for (const auto* nic : {&oa, &pa, &oa}) {
+      INFO("out of " << nic->name());
+      udp_capture on_o("ob", v4), on_p("pb", v4); // the far ends of the two pairs
+      if (v4)
+        mcast::set_option(tx, o::ip_multicast_if{*nic});
+      else
+        mcast::set_option(tx, o::ipv6_multicast_if{*nic});
+      for (int i = 0; i < 3; ++i)
+        send_one(tx, g, port, "which way?");
+      CHECK(on_o.count(port) == (*nic == oa ? 3 : 0));
+      CHECK(on_p.count(port, 20) == (*nic == pa ? 3 : 0));
+    }
+    // Read back as the stack reports it: IPv6 the index; IPv4 (set by index on Linux) 0.0.0.0.
+    if (v4) {
+      o::ip_multicast_if back;
+      mcast::get_option(tx, back);
+      CHECK(back.value().to_string() == "0.0.0.0");
+    } else {
+      o::ipv6_multicast_if back;
+      mcast::get_option(tx, back);
+      CHECK(back.index() == oa.index());
+    }
+  }
+}

@@ -7,6 +7,7 @@
 
 #include "catch.hpp"
 
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -43,4 +44,42 @@ TEST_CASE("an Asio socket with the handles and option types, on Windows", "[wind
   std::error_code ec;
   sock.set_option(mcast::option::join_group{g, nic}, ec); // Wine has no MCAST_*
   CHECK(ec == mcast::errc::unsupported);
+}
+
+TEST_CASE("async_receive on Windows: WSARecvMsg after async_wait, with the group of the datagram, and cancellation",
+          "[windows][asio]") {
+  asio::io_context io;
+  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+  rx.set_option(asio::ip::multicast::enable_loopback(true)); // Windows: the receiver decides
+  const auto g = mcast::make_group("239.77.2.2");
+  const auto nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
+  auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
+  std::array<char, 64> buf{};
+  std::error_code result = asio::error::would_block;
+  mcast::datagram got;
+  mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram d) {
+    result = ec;
+    got = d;
+  });
+  asio::ip::udp::socket tx(io, asio::ip::udp::v4());
+  tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
+  tx.send_to(asio::buffer(std::string("hello")), asio::ip::udp::endpoint(mcast::to_asio(g), port));
+  io.run_for(std::chrono::seconds(5));
+  CHECK_FALSE(result);
+  CHECK(got.size == 5);
+  REQUIRE(got.destination.has_value());
+  CHECK(*got.destination == g.address());
+  CHECK(got.interface_index == nic.index());
+  // Closing the socket completes a pending receive with operation_aborted.
+  io.restart();
+  result = asio::error::would_block;
+  mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram) { result = ec; });
+  asio::post(io, [&] {
+    member.leave();
+    rx.close();
+  });
+  io.run_for(std::chrono::seconds(5));
+  CHECK(result == asio::error::operation_aborted);
 }

@@ -324,3 +324,80 @@ TEST_CASE("delivery from native senders through IP_ADD/DROP_MEMBERSHIP handles",
   CHECK(none["127.0.0.2"] == 0);
   CHECK(none["127.0.0.3"] == 0);
 }
+
+namespace {
+void send_from_loopback(const mcast::group& g, unsigned short port, const std::string& text) {
+  udp_socket tx(AF_INET);
+  in_addr lo{};
+  lo.s_addr = htonl(INADDR_LOOPBACK);
+  ::setsockopt(tx.s, IPPROTO_IP, IP_MULTICAST_IF, reinterpret_cast<const char*>(&lo), sizeof lo);
+  auto to = g.address().to_sockaddr(port);
+  ::sendto(tx.s, text.data(), static_cast<int>(text.size()), 0, reinterpret_cast<sockaddr*>(&to), sizeof(sockaddr_in));
+}
+
+bool readable(const udp_socket& s, int ms) {
+  WSAPOLLFD p{s.s, POLLRDNORM, 0};
+  return ::WSAPoll(&p, 1, ms) > 0;
+}
+} // namespace
+
+TEST_CASE("bind_receiver and receive on Windows: a shared port, WSARecvMsg with packet info, truncation", "[windows]") {
+  udp_socket a(AF_INET), b(AF_INET);
+  const std::uint16_t port = mcast::bind_receiver(a, mcast::family::v4, 0);
+  REQUIRE(port != 0);
+  CHECK(mcast::bind_receiver(b, mcast::family::v4, port) == port); // SO_REUSEADDR shares it
+  std::error_code ec;
+  CHECK(mcast::bind_receiver(udp_socket(AF_INET6), mcast::family::v4, 0, ec) ==
+        0); // unbound: family by WSAPROTOCOL_INFO
+  CHECK(ec == mcast::errc::family_mismatch);
+  const auto g = mcast::make_group("239.77.1.9");
+  const auto nic = loopback();
+  auto ma = mcast::join_group<mcast::api::ipv4>(a, g, nic);
+  auto mb = mcast::join_group<mcast::api::ipv4>(b, g, nic);
+  mcast::set_option(a, mcast::option::ip_pktinfo{true});
+  DWORD one = 1; // Windows: the receiving socket decides loopback
+  ::setsockopt(a.s, IPPROTO_IP, IP_MULTICAST_LOOP, reinterpret_cast<const char*>(&one), sizeof one);
+  ::setsockopt(b.s, IPPROTO_IP, IP_MULTICAST_LOOP, reinterpret_cast<const char*>(&one), sizeof one);
+  send_from_loopback(g, port, "packet info");
+  REQUIRE(readable(a, 1000));
+  char buf[64];
+  mcast::datagram d = mcast::receive(a, buf, sizeof buf);
+  CHECK(d.size == 11);
+  CHECK_FALSE(d.truncated);
+  CHECK(d.source.to_string() == "127.0.0.1");
+  CHECK(d.source_port != 0);
+  REQUIRE(d.destination.has_value());
+  CHECK(d.destination->to_string() == "239.77.1.9");
+  CHECK(d.interface_index == nic.index());
+  REQUIRE(readable(b, 1000)); // the second receiver on the port got it too
+  d = mcast::receive(b, buf, sizeof buf);
+  CHECK(d.size == 11);
+  CHECK_FALSE(d.destination.has_value()); // packet info is off there
+  // A datagram longer than the buffer: WSAEMSGSIZE is truncation, not an error.
+  send_from_loopback(g, port, "a longer datagram");
+  REQUIRE(readable(a, 1000));
+  d = mcast::receive(a, buf, 4, ec);
+  CHECK_FALSE(ec);
+  CHECK(d.size == 4);
+  CHECK(d.truncated);
+}
+
+TEST_CASE("list_interfaces on Windows (GetAdaptersAddresses) lists the loopback interface", "[windows]") {
+  const auto all = mcast::list_interfaces();
+  const auto nic = loopback();
+  bool found = false;
+  for (const auto& i : all) {
+    if (i.index != nic.index())
+      continue;
+    found = true;
+    CHECK(i.loopback);
+    CHECK(i.up);
+    CHECK(i.nic == nic);
+    CHECK(i.name == std::string(nic.name()));
+    bool has = false;
+    for (const auto& a : i.addresses)
+      has = has || a.to_string() == "127.0.0.1";
+    CHECK(has);
+  }
+  CHECK(found);
+}
