@@ -1,14 +1,12 @@
-#!/bin/sh
-# Smoke tests of the examples and the mcast-join tool, run as a user would: receivers on one side,
-# the sender example on the other, all on loopback (127.0.0.2 and 127.0.0.3 send; lo only).
-# usage: smoke.sh BINDIR CASE
-set -u
-bin=$1
-case_name=$2
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
-port=$((20000 + ($$ % 20000)))
-fail() { echo "FAIL: $*"; echo "--- output:"; cat "$work"/* 2>/dev/null; exit 1; }
+#!/ bin / sh
+#Smoke tests of the examples and the mcast - join tool, run as a user would : receivers on one side,
+#the sender example on the other, all on loopback(127.0.0.2 and 127.0.0.3 send; lo only).
+#usage : smoke.sh BINDIR CASE
+set - u bin = $1 case_name = $2 work = $(mktemp - d) trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT port =
+    $((20000 + ($$ % 20000))) fail() {
+  echo "FAIL: $*";
+  echo "--- output:";
+  cat "$work"/* 2>/dev/null; exit 1; }
 # Waits (bounded) until FILE contains PATTERN.
 wait_for() {
   i=0
@@ -154,6 +152,11 @@ send-bad-input)
   "$bin/mcast-send" -p "$port" -s 192.0.2.250 -c 1 239.77.6.9 >"$work/out" 2>"$work/err"
   rc=$?
   [ $rc -eq 3 ] || fail "mcast-send from a foreign address: exit $rc, want 3"
+  echo "ok: refused -> $(cat "$work/err")"
+  # mcast-join: the stack (here: the API) refuses a source-specific join through IPV6_ADD_MEMBERSHIP.
+  "$bin/mcast-join" -p "$port" -i lo --api ipv6 -t 1 ff15::77:6:9@2001:db8::9 >"$work/out" 2>"$work/err"
+  rc=$?
+  [ $rc -eq 3 ] || fail "mcast-join refused join: exit $rc, want 3"
   echo "ok: refused -> $(cat "$work/err")"
   ;;
 send-join)
