@@ -1,12 +1,14 @@
-#!/ bin / sh
-#Smoke tests of the examples and the mcast - join tool, run as a user would : receivers on one side,
-#the sender example on the other, all on loopback(127.0.0.2 and 127.0.0.3 send; lo only).
-#usage : smoke.sh BINDIR CASE
-set - u bin = $1 case_name = $2 work = $(mktemp - d) trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT port =
-    $((20000 + ($$ % 20000))) fail() {
-  echo "FAIL: $*";
-  echo "--- output:";
-  cat "$work"/* 2>/dev/null; exit 1; }
+#!/bin/sh
+# Smoke tests of the examples and the mcast-join tool, run as a user would: receivers on one side,
+# the sender example on the other, all on loopback (127.0.0.2 and 127.0.0.3 send; lo only).
+# usage: smoke.sh BINDIR CASE
+set -u
+bin=$1
+case_name=$2
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+port=$((20000 + ($$ % 20000)))
+fail() { echo "FAIL: $*"; echo "--- output:"; cat "$work"/* 2>/dev/null; exit 1; }
 # Waits (bounded) until FILE contains PATTERN.
 wait_for() {
   i=0
