@@ -15,6 +15,7 @@
 // filter, socket).
 #include <mcast/mcast.hpp>
 
+#include "cli.hpp"
 #include "stream.hpp"
 #include "udp.hpp"
 
@@ -83,51 +84,7 @@ struct options {
   std::vector<target> targets;
 };
 
-struct bad_arguments {
-  std::string what;
-};
-
-[[noreturn]] void bad(const std::string& what) { throw bad_arguments{what}; }
-
-mcast::source parse_source(const std::string& text) {
-  std::error_code ec;
-  auto s = mcast::make_source(text, ec);
-  if (!s)
-    bad("bad source '" + text + "': " + ec.message());
-  return *s;
-}
-
-std::vector<mcast::source> parse_sources(const std::string& list) {
-  std::vector<mcast::source> out;
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t comma = list.find(',', start);
-    const std::string one = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!one.empty())
-      out.push_back(parse_source(one));
-    if (comma == std::string::npos)
-      break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-long parse_number(const std::string& flag, const std::string& text, long lo, long hi) {
-  char* end = nullptr;
-  const long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < lo || v > hi)
-    bad("bad value for " + flag + ": '" + text + "'");
-  return v;
-}
-
-mcast::network_interface parse_interface(const std::string& text) {
-  std::error_code ec;
-  mcast::address a = mcast::make_address(text, ec);
-  auto nic = !ec ? mcast::network_interface::from_address(a, ec) : mcast::network_interface::from_name(text, ec);
-  if (ec)
-    bad("unknown interface '" + text + "': " + ec.message());
-  return nic;
-}
+using example::cli::bad;
 
 options parse(int argc, char** argv) {
   options o;
@@ -142,24 +99,24 @@ options parse(int argc, char** argv) {
       std::fputs(usage_text, stdout);
       std::exit(0);
     } else if (a == "-p" || a == "--port") {
-      o.port = static_cast<unsigned>(parse_number(a, value(i, a), 1, 65535));
+      o.port = static_cast<unsigned>(example::cli::number(a, value(i, a), 1, 65535));
     } else if (a == "-i" || a == "--iface") {
-      o.nic = parse_interface(value(i, a));
+      o.nic = example::cli::nic(value(i, a));
     } else if (a == "-b" || a == "--block") {
-      o.block.push_back(parse_source(value(i, a)));
+      o.block.push_back(example::cli::source(value(i, a)));
     } else if (a == "--exclude" || a == "--include") {
       if (o.mode)
         bad("only one of --exclude / --include");
       o.mode = a == "--exclude" ? mcast::filter_mode::exclude : mcast::filter_mode::include;
-      o.filter = parse_sources(value(i, a));
+      o.filter = example::cli::sources(value(i, a));
     } else if (a == "--api") {
       o.api = value(i, a);
       if (o.api != "mcast" && o.api != "ip" && o.api != "ipv6")
         bad("unknown --api '" + o.api + "' (mcast, ip or ipv6)");
     } else if (a == "-c" || a == "--count") {
-      o.count = parse_number(a, value(i, a), 1, 1L << 30);
+      o.count = example::cli::number(a, value(i, a), 1, 1L << 30);
     } else if (a == "-t" || a == "--timeout") {
-      o.timeout = static_cast<double>(parse_number(a, value(i, a), 0, 86400));
+      o.timeout = static_cast<double>(example::cli::number(a, value(i, a), 0, 86400));
     } else if (a == "--version") {
       std::printf("mcast-join %d.%d.%d\n", MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH);
       std::exit(0);
@@ -168,7 +125,7 @@ options parse(int argc, char** argv) {
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "--rcvbuf") {
-      o.rcvbuf = parse_number(a, value(i, a), 1, 1L << 30);
+      o.rcvbuf = example::cli::number(a, value(i, a), 1, 1L << 30);
     } else if (a == "--show-filter") {
       o.show_filter = true;
     } else if (a == "-q" || a == "--quiet") {
@@ -177,13 +134,9 @@ options parse(int argc, char** argv) {
       bad("unknown option '" + a + "' (see --help)");
     } else {
       const std::size_t at = a.find('@');
-      std::error_code ec;
-      auto g = mcast::make_group(a.substr(0, at), ec);
-      if (!g)
-        bad("bad group '" + a.substr(0, at) + "': " + ec.message());
-      target t{*g, {}};
+      target t{example::cli::group(a.substr(0, at)), {}};
       if (at != std::string::npos) {
-        t.sources = parse_sources(a.substr(at + 1));
+        t.sources = example::cli::sources(a.substr(at + 1));
         if (t.sources.empty())
           bad("no source after '@' in '" + a + "'");
       }
@@ -488,7 +441,7 @@ int main(int argc, char** argv) {
   options o;
   try {
     o = parse(argc, argv);
-  } catch (const bad_arguments& e) {
+  } catch (const example::cli::bad_arguments& e) {
     std::fprintf(stderr, "mcast-join: %s\n", e.what.c_str());
     return 2;
   }

@@ -10,6 +10,7 @@
 // Exit codes: 0 all sent, 2 bad arguments, 3 the stack refused (socket, bind, option, send).
 #include <mcast/mcast.hpp>
 
+#include "cli.hpp"
 #include "stream.hpp"
 #include "udp.hpp"
 
@@ -66,27 +67,7 @@ struct options {
   bool quiet = false;
 };
 
-struct bad_arguments {
-  std::string what;
-};
-[[noreturn]] void bad(const std::string& what) { throw bad_arguments{what}; }
-
-long long parse_number(const std::string& flag, const std::string& text, long long lo, long long hi) {
-  char* end = nullptr;
-  const long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || v < lo || v > hi)
-    bad("bad value for " + flag + ": '" + text + "' (" + std::to_string(lo) + ".." + std::to_string(hi) + ")");
-  return v;
-}
-
-mcast::network_interface parse_interface(const std::string& text) {
-  std::error_code ec;
-  mcast::address a = mcast::make_address(text, ec);
-  auto nic = !ec ? mcast::network_interface::from_address(a, ec) : mcast::network_interface::from_name(text, ec);
-  if (ec)
-    bad("unknown interface '" + text + "': " + ec.message());
-  return nic;
-}
+using example::cli::bad;
 
 options parse(int argc, char** argv) {
   options o;
@@ -104,29 +85,25 @@ options parse(int argc, char** argv) {
       std::printf("mcast-send %d.%d.%d\n", MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH);
       std::exit(0);
     } else if (a == "-p" || a == "--port") {
-      o.port = static_cast<unsigned>(parse_number(a, value(i, a), 1, 65535));
+      o.port = static_cast<unsigned>(example::cli::number(a, value(i, a), 1, 65535));
     } else if (a == "-i" || a == "--iface") {
-      o.nic = parse_interface(value(i, a));
+      o.nic = example::cli::nic(value(i, a));
     } else if (a == "-s" || a == "--source") {
-      const std::string text = value(i, a);
-      std::error_code ec;
-      o.source = mcast::make_source(text, ec);
-      if (!o.source)
-        bad("bad source '" + text + "': " + ec.message());
+      o.source = example::cli::source(value(i, a));
     } else if (a == "--ttl") {
-      o.ttl = static_cast<int>(parse_number(a, value(i, a), 0, 255));
+      o.ttl = static_cast<int>(example::cli::number(a, value(i, a), 0, 255));
     } else if (a == "--loop" || a == "--no-loop") {
       o.loop = a == "--loop";
     } else if (a == "-c" || a == "--count") {
-      o.count = parse_number(a, value(i, a), 0, 1LL << 40);
+      o.count = example::cli::number(a, value(i, a), 0, 1LL << 40);
     } else if (a == "-r" || a == "--rate") {
-      o.rate = parse_number(a, value(i, a), 0, 10000000);
+      o.rate = example::cli::number(a, value(i, a), 0, 10000000);
     } else if (a == "--size") {
-      o.size = parse_number(a, value(i, a), static_cast<long long>(example::stream::header_size), 65000);
+      o.size = example::cli::number(a, value(i, a), static_cast<long long>(example::stream::header_size), 65000);
     } else if (a == "--session") {
-      o.session = static_cast<std::uint32_t>(parse_number(a, value(i, a), 0, 0xffffffffLL));
+      o.session = static_cast<std::uint32_t>(example::cli::number(a, value(i, a), 0, 0xffffffffLL));
     } else if (a == "--first") {
-      o.first = static_cast<unsigned long long>(parse_number(a, value(i, a), 0, 1LL << 62));
+      o.first = static_cast<unsigned long long>(example::cli::number(a, value(i, a), 0, 1LL << 62));
     } else if (a == "--json") {
       o.json = true;
     } else if (a == "-q" || a == "--quiet") {
@@ -136,10 +113,7 @@ options parse(int argc, char** argv) {
     } else if (o.group) {
       bad("one group only: '" + a + "' is a second one");
     } else {
-      std::error_code ec;
-      o.group = mcast::make_group(a, ec);
-      if (!o.group)
-        bad("bad group '" + a + "': " + ec.message());
+      o.group = example::cli::group(a);
     }
   }
   if (!o.group)
@@ -201,7 +175,7 @@ int main(int argc, char** argv) {
   options o;
   try {
     o = parse(argc, argv);
-  } catch (const bad_arguments& e) {
+  } catch (const example::cli::bad_arguments& e) {
     std::fprintf(stderr, "mcast-send: %s\n", e.what.c_str());
     return 2;
   }

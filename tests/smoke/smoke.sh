@@ -21,17 +21,22 @@ send() { # send FROM GROUP COUNT [INTERVAL_MS]
   "$bin/sender" --from "$1" --iface lo --count "$3" --interval "${4:-20}" "$2" "$port" >/dev/null || fail "sender $1"
 }
 count() { grep -c "$1" "$2"; }
+# usage_error TOOL ARGS: status 2 and exactly one line on stderr, prefixed with the tool's name.
+usage_error() {
+  tool=$1; shift
+  "$bin/$tool" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  [ $rc -eq 2 ] || fail "$tool $*: exit $rc, want 2"
+  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$tool $*: want one line on stderr"
+  grep -q "^$tool: " "$work/err" || fail "$tool $*: message not prefixed"
+  echo "ok: $tool $* -> $(cat "$work/err")"
+}
 
 case "$case_name" in
 bad-input)
   for args in "--bogus 239.1.2.3" "-p $port 239.1.2.300" "-p $port 10.1.2.3" "-p $port -i no-such-if0 239.1.2.3" \
               "239.1.2.3" "-p 0 239.1.2.3" "-p $port 239.1.2.3@" "-p $port 239.1.2.3 --block 239.9.9.9"; do
-    "$bin/mcast-join" $args >"$work/out" 2>"$work/err"
-    rc=$?
-    [ $rc -eq 2 ] || fail "mcast-join $args: exit $rc, want 2"
-    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "mcast-join $args: want one line on stderr"
-    grep -q '^mcast-join: ' "$work/err" || fail "mcast-join $args: message not prefixed"
-    echo "ok: mcast-join $args -> $(cat "$work/err")"
+    usage_error mcast-join $args
   done
   "$bin/mcast-join" --help | grep -q "usage: mcast-join" || fail "--help"
   ;;
@@ -140,12 +145,7 @@ send-bad-input)
               "-p $port --ttl 256 239.1.2.3" "-p $port --size 10 239.1.2.3" "-p $port -s 239.9.9.9 239.1.2.3" \
               "-p $port -s ::1 239.1.2.3" "-p $port -i no-such-if0 239.1.2.3" "-p $port 239.1.2.3 239.1.2.4" \
               "-p $port -c"; do
-    "$bin/mcast-send" $args >"$work/out" 2>"$work/err"
-    rc=$?
-    [ $rc -eq 2 ] || fail "mcast-send $args: exit $rc, want 2"
-    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "mcast-send $args: want one line on stderr"
-    grep -q '^mcast-send: ' "$work/err" || fail "mcast-send $args: message not prefixed"
-    echo "ok: mcast-send $args -> $(cat "$work/err")"
+    usage_error mcast-send $args
   done
   "$bin/mcast-send" --help | grep -q "usage: mcast-send" || fail "--help"
   "$bin/mcast-send" --version | grep -q "^mcast-send [0-9]*\.[0-9]*\.[0-9]*$" || fail "--version"

@@ -586,63 +586,6 @@ inline bool interface_name_from_index(unsigned index, char* out) noexcept {
 #endif
 }
 
-// Walks the interfaces' unicast addresses: fn(index, family, const void* addr) returns true to
-// stop. Returns false when the table could not be read.
-template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
-#if defined(_WIN32)
-  ULONG size = 16 * 1024;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    auto* buf = static_cast<IP_ADAPTER_ADDRESSES*>(::HeapAlloc(::GetProcessHeap(), 0, size));
-    if (buf == nullptr)
-      return false;
-    ULONG r = ::GetAdaptersAddresses(
-        AF_UNSPEC, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER, nullptr, buf, &size);
-    if (r == ERROR_BUFFER_OVERFLOW) {
-      ::HeapFree(::GetProcessHeap(), 0, buf);
-      continue;
-    }
-    if (r != NO_ERROR) {
-      ::HeapFree(::GetProcessHeap(), 0, buf);
-      return false;
-    }
-    bool stop = false;
-    for (auto* a = buf; a != nullptr && !stop; a = a->Next) {
-      for (auto* u = a->FirstUnicastAddress; u != nullptr && !stop; u = u->Next) {
-        const sockaddr* sa = u->Address.lpSockaddr;
-        if (sa == nullptr)
-          continue;
-        if (sa->sa_family == AF_INET)
-          stop = fn(static_cast<unsigned>(a->IfIndex), AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
-        else if (sa->sa_family == AF_INET6)
-          stop = fn(static_cast<unsigned>(a->Ipv6IfIndex), AF_INET6,
-                    &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
-      }
-    }
-    ::HeapFree(::GetProcessHeap(), 0, buf);
-    return true;
-  }
-  return false;
-#else
-  ifaddrs* list = nullptr;
-  if (::getifaddrs(&list) != 0)
-    return false;
-  bool stop = false;
-  for (ifaddrs* p = list; p != nullptr && !stop; p = p->ifa_next) {
-    if (p->ifa_addr == nullptr || p->ifa_name == nullptr)
-      continue;
-    unsigned index = static_cast<unsigned>(::if_nametoindex(p->ifa_name));
-    if (index == 0)
-      continue;
-    if (p->ifa_addr->sa_family == AF_INET)
-      stop = fn(index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);
-    else if (p->ifa_addr->sa_family == AF_INET6)
-      stop = fn(index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(p->ifa_addr)->sin6_addr);
-  }
-  ::freeifaddrs(list);
-  return true;
-#endif
-}
-
 // ---- receiving: bind, receive with packet info -------------------------------------------------
 // Several receivers on one port: SO_REUSEADDR on Linux and Windows; the BSDs and macOS share a
 // port between sockets bound to the wildcard address only with SO_REUSEPORT.
@@ -923,6 +866,37 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
   ::freeifaddrs(list);
   ::if_freenameindex(names);
   return 0;
+#endif
+}
+
+// Walks the interfaces' unicast addresses: fn(index, family, const void* addr) returns true to
+// stop. Returns false when the table could not be read.
+template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
+#if defined(_WIN32)
+  bool stop = false;
+  return raw_list_interfaces([](const raw_interface&) noexcept {},
+                             [&](unsigned index, int family, const void* addr) noexcept {
+                               if (!stop)
+                                 stop = fn(index, family, addr);
+                             }) == 0;
+#else
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0)
+    return false;
+  bool stop = false;
+  for (ifaddrs* p = list; p != nullptr && !stop; p = p->ifa_next) {
+    if (p->ifa_addr == nullptr || p->ifa_name == nullptr)
+      continue;
+    unsigned index = static_cast<unsigned>(::if_nametoindex(p->ifa_name));
+    if (index == 0)
+      continue;
+    if (p->ifa_addr->sa_family == AF_INET)
+      stop = fn(index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);
+    else if (p->ifa_addr->sa_family == AF_INET6)
+      stop = fn(index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(p->ifa_addr)->sin6_addr);
+  }
+  ::freeifaddrs(list);
+  return true;
 #endif
 }
 
