@@ -943,8 +943,7 @@ static_assert(MCAST_JOIN_GROUP == 80 && MCAST_LEAVE_GROUP == 81 && MCAST_JOIN_SO
 static_assert(sizeof(sockaddr_in4_type) == 16 && offsetof(sockaddr_in4_type, sin_len) == 0 && has_sockaddr_length,
               "mcast: macOS sockaddr_in starts with sin_len");
 #elif defined(__FreeBSD__)
-// Not compiled here against FreeBSD's headers (see the README's platform notes): the values of
-// FreeBSD's sys/netinet/in.h as read.
+// Checked against FreeBSD's own headers with cmake/cross-check.sh (see the README's platform notes).
 static_assert(sizeof(group_req_type) == 136 && offsetof(group_req_type, gr_group) == 8,
               "mcast: FreeBSD group_req is 136 bytes, gr_group at 8");
 static_assert(sizeof(group_source_req_type) == 264 && offsetof(group_source_req_type, gsr_source) == 136,
@@ -952,7 +951,16 @@ static_assert(sizeof(group_source_req_type) == 264 && offsetof(group_source_req_
 static_assert(offsetof(ip_mreq_source_type, imr_sourceaddr) == 4 && offsetof(ip_mreq_source_type, imr_interface) == 8,
               "mcast: FreeBSD ip_mreq_source is {multiaddr, sourceaddr, interface}");
 static_assert(MCAST_INCLUDE == 1 && MCAST_EXCLUDE == 2, "mcast: FreeBSD MCAST_INCLUDE/EXCLUDE are 1/2");
-static_assert(MCAST_JOIN_GROUP == 80, "mcast: unexpected FreeBSD MCAST_JOIN_GROUP");
+static_assert(MCAST_JOIN_GROUP == 80 && MCAST_LEAVE_GROUP == 81 && MCAST_JOIN_SOURCE_GROUP == 82 &&
+                  MCAST_LEAVE_SOURCE_GROUP == 83 && MCAST_BLOCK_SOURCE == 84 && MCAST_UNBLOCK_SOURCE == 85,
+              "mcast: unexpected FreeBSD MCAST_* option numbers");
+static_assert(IP_ADD_SOURCE_MEMBERSHIP == 70 && IP_DROP_SOURCE_MEMBERSHIP == 71 && IP_BLOCK_SOURCE == 72 &&
+                  IP_UNBLOCK_SOURCE == 73 && IP_ADD_MEMBERSHIP == 12 && IP_DROP_MEMBERSHIP == 13,
+              "mcast: unexpected FreeBSD IP_* option numbers");
+static_assert(sizeof(sockaddr_in4_type) == 16 && offsetof(sockaddr_in4_type, sin_len) == 0 && has_sockaddr_length,
+              "mcast: FreeBSD sockaddr_in starts with sin_len");
+static_assert(!has_ip_pktinfo && ipv6_recvpktinfo == 36 && ipv6_pktinfo_cmsg == 46,
+              "mcast: FreeBSD has no IP_PKTINFO; IPV6_RECVPKTINFO is 36, its control message IPV6_PKTINFO 46");
 #elif defined(__linux__)
 static_assert(offsetof(ip_mreq_source_type, imr_interface) == 4 && offsetof(ip_mreq_source_type, imr_sourceaddr) == 8,
               "mcast: Linux ip_mreq_source is {multiaddr, interface, sourceaddr}");
