@@ -38,5 +38,43 @@ for h in $(cd "$here/include" && ls mcast/*.hpp mcast/detail/*.hpp); do
     status=1
   fi
 done
-[ $status -eq 0 ] && echo "cross-check: $count headers compile for $target against $sysinc (pins included)"
+# And every call instantiated once, so that the templates meet the system's headers too.
+cat > "$tmp/use.cpp" <<'USE'
+#include <mcast/mcast.hpp>
+int use(mcast::native_handle_type s) {
+  namespace o = mcast::option;
+  std::error_code ec;
+  const auto g = mcast::make_group("232.1.2.3");
+  const auto src = mcast::make_source("192.0.2.1");
+  const auto nic = mcast::network_interface::from_index(1, ec);
+  auto any = mcast::join_group(s, g, nic, ec);
+  auto muted = any.block(src, ec);
+  auto ssm = mcast::join_source_group<mcast::api::ipv4>(s, g, src, nic, ec);
+  auto more = ssm.include(mcast::make_source("192.0.2.2"), ec);
+  auto v6 = mcast::join_group<mcast::api::ipv6>(s, mcast::make_group("ff15::1"), nic, ec);
+  auto f = mcast::join_with_filter(s, g, nic, mcast::filter_mode::exclude, {src}, ec);
+  f.set(mcast::filter_mode::include, {src}, ec);
+  const mcast::source_filter now = mcast::get_source_filter<mcast::api::ipv4>(s, g, nic, ec);
+  mcast::apply_sequence(s, ec, o::join_group{g, nic}, o::block_source{g, src, nic});
+  mcast::set_option(s, o::ip_multicast_if{nic}, ec);
+  mcast::set_option(s, o::ip_multicast_ttl{4}, ec);
+  mcast::set_option(s, o::ipv6_recvpktinfo{true}, ec);
+  o::ip_multicast_loop loop;
+  mcast::get_option(s, loop, ec);
+  const std::uint16_t port = mcast::bind_receiver(s, mcast::family::v6, 5000, ec);
+  char buf[64];
+  const mcast::datagram d = mcast::receive(s, buf, sizeof buf, ec);
+  const auto all = mcast::list_interfaces(ec);
+  return static_cast<int>(now.sources.size() + port + d.size + all.size()) + (loop.value() ? 1 : 0);
+}
+USE
+if "$cxx" -target "$target" -std=c++17 -fsyntax-only -nostdinc -nostdinc++ -isystem "$cxxinc" -isystem "$resource" \
+     -isystem "$sysinc" -iframework "$sysroot/System/Library/Frameworks" -I"$here/include" \
+     -Wall -Wextra -Wpedantic -Werror "$tmp/use.cpp"; then
+  count=$((count + 1))
+else
+  echo "cross-check: the calls do not compile for $target" >&2
+  status=1
+fi
+[ $status -eq 0 ] && echo "cross-check: $count translation units (every public header, and every call instantiated) compile for $target against $sysinc (pins included)"
 exit $status

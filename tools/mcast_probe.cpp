@@ -313,7 +313,7 @@ struct verdict {
 // The row's expectation for a raw code on this platform: the table's column.
 bool raw_agrees(const mcast::detail::rule_row& r, int raw) {
   if (raw == 0) // only where the column records that the stack accepts it (Linux's divergences)
-    return std::strncmp(mcast::detail::is_windows ? r.windows_text : r.linux_text, "accepted", 8) == 0;
+    return std::strncmp(mcast::detail::platform_text(r), "accepted", 8) == 0;
   return (mcast::detail::platform_codes(r) & mcast::detail::raw_code_of(raw)) != 0;
 }
 
@@ -412,6 +412,7 @@ int main(int argc, char** argv) {
                 MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH,
                 mcast::detail::is_windows ? "Windows"
                 : mcast::detail::is_linux ? "Linux"
+                : mcast::detail::is_bsd   ? "macOS or FreeBSD"
                                           : "this stack",
                 nic.to_string().c_str(), nic.index());
     std::printf(

@@ -124,6 +124,8 @@ class group_request : public request_base<api::protocol_independent, Op, Id, gro
 public:
   group_request(const mcast::group& g, const network_interface& nic) noexcept
       : request_base<api::protocol_independent, Op, Id, group_req_type>(g, nic) {
+    if (needs_interface_index && nic.is_any())
+      this->error_ = errc::no_such_interface;
     this->req_.gr_interface = static_cast<decltype(this->req_.gr_interface)>(nic.index());
     g.address().fill_sockaddr(this->req_.gr_group);
   }
@@ -135,6 +137,8 @@ class group_source_request : public source_request_base<api::protocol_independen
 public:
   group_source_request(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept
       : source_request_base<api::protocol_independent, Op, Id, group_source_req_type>(g, s, nic) {
+    if (needs_interface_index && nic.is_any() && this->error_ == errc{})
+      this->error_ = errc::no_such_interface;
     this->req_.gsr_interface = static_cast<decltype(this->req_.gsr_interface)>(nic.index());
     g.address().fill_sockaddr(this->req_.gsr_group);
     s.address().fill_sockaddr(this->req_.gsr_source);

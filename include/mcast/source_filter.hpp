@@ -139,6 +139,10 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
   }
   if (ec)
     return false;
+  if (needs_interface_index && nic.is_any()) {
+    ec = make_error_code(errc::no_such_interface);
+    return false;
+  }
   if constexpr (std::is_same_v<Api, api::ipv4>) {
     if (!g.is_v4()) {
       ec = make_error_code(errc::family_mismatch);

@@ -110,6 +110,7 @@ TEST_CASE("every rule row has an errc, both columns, and a sentence where it is 
     CHECK(r.code != errc{});
     CHECK(std::string(r.windows_text).size() > 0);
     CHECK(std::string(r.linux_text).size() > 0);
+    CHECK(std::string(r.bsd_text).size() > 0);
     for (const char* sentence : {r.sequence_sentence, r.handle_sentence})
       if (*sentence)
         CHECK(std::string(sentence).rfind("mcast: ", 0) == 0);

@@ -73,11 +73,11 @@ std::string slurp(const std::string& path) {
 // The README's table, generated from the rows.
 std::string markdown_table() {
   std::ostringstream md;
-  md << "| Rule | `mcast::errc` | Windows (Microsoft's table) | Linux (measured) |\n";
-  md << "|---|---|---|---|\n";
+  md << "| Rule | `mcast::errc` | Windows (Microsoft's table) | Linux (measured) | macOS, FreeBSD (kernel source) |\n";
+  md << "|---|---|---|---|---|\n";
   for (const auto& r : mcast::detail::rule_rows) {
     md << "| " << r.what << " | `" << mcast::detail::errc_name(r.code) << "` | " << r.windows_text << " | "
-       << r.linux_text << " |\n";
+       << r.linux_text << " | " << r.bsd_text << " |\n";
   }
   return md.str();
 }

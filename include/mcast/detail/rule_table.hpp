@@ -9,7 +9,8 @@
 // kernel refusals into errc (translate() here), the README's error table (checked by a unit test
 // against rule_rows), and the conformance probe (mcast-probe). The Windows column is Microsoft's
 // "Multicast Socket Option Behavior" table (written for IP_*; applied alike to MCAST_* and IPV6_*);
-// the Linux column is what the kernel answers, measured by the tests.
+// the Linux column is what the kernel answers, measured by the tests; the BSD column (macOS and
+// FreeBSD) is read from their kernels' in_mcast.c and in6_mcast.c, never run here.
 #ifndef MCAST_DETAIL_RULE_TABLE_HPP
 #define MCAST_DETAIL_RULE_TABLE_HPP
 
@@ -34,12 +35,15 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
 
 // clang-format off
 // X(id, what it is, errc, Windows codes, Windows as documented, Linux codes, Linux as measured,
-//   sentence for a sequence (is_valid_sequence / apply_sequence), sentence for a handle call)
+//   BSD codes, BSD as read (macOS and FreeBSD: xnu's and FreeBSD's in_mcast.c / in6_mcast.c, which
+//   answer alike), sentence for a sequence (is_valid_sequence / apply_sequence), sentence for a
+//   handle call)
 // An empty sentence: the rule is never a compile-time error in that form.
 #define MCAST_DETAIL_RULES(X)                                                                                     \
   X(not_joined, "anything but a join with no membership (never joined, or left)", not_joined, \
     rc_inval, "WSAEINVAL",                                                                                         \
     rc_addrnotavail | rc_inval, "EADDRNOTAVAIL (leave), EINVAL (source calls)",                                    \
+    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "mcast: invalid option sequence: after the group was left (or its last source dropped), or before the first "  \
     "join, only a new join is valid (Windows fails it with WSAEINVAL); start with join_group / join_source_group " \
     "/ ip_add_membership",                                                                                         \
@@ -47,12 +51,14 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
   X(join_twice, "an any-source join on an any-source membership", already_joined, \
     rc_addrnotavail | rc_inval | rc_addrinuse, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK; Wine: WSAEADDRINUSE)",   \
     rc_addrinuse, "EADDRINUSE",                                                                                    \
+    rc_addrinuse, "EADDRINUSE",                                                                                    \
     "mcast: invalid option sequence: the group is joined twice on one socket and interface (WSAEADDRNOTAVAIL on "  \
     "Windows, EADDRINUSE on Linux); leave it first, or join it on another interface",                              \
     "")                                                                                                            \
   X(source_join_on_any, "a source-specific join on an any-source membership", already_joined, \
     rc_addrnotavail | rc_inval, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK)",                                      \
     rc_inval, "accepted: the group silently switches to INCLUDE (EINVAL after a BLOCK); mcast refuses it first",   \
+    rc_inval, "EINVAL",                                                                                            \
     "mcast: invalid option sequence: a source-specific join (ADD_SOURCE_MEMBERSHIP / JOIN_SOURCE_GROUP) on an "    \
     "any-source membership is refused by Windows (WSAEADDRNOTAVAIL, or WSAEINVAL after a BLOCK) and silently "     \
     "switches the filter on Linux; to accept a blocked source use UNBLOCK_SOURCE, to change mode leave first or "  \
@@ -63,6 +69,7 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
   X(any_join_on_source, "an any-source join on a source-specific membership", already_joined, \
     rc_addrnotavail | rc_addrinuse, "WSAEADDRNOTAVAIL (Wine: WSAEADDRINUSE)",                                      \
     rc_addrinuse, "EADDRINUSE",                                                                                    \
+    rc_inval, "EINVAL",                                                                                            \
     "mcast: invalid option sequence: an any-source join (ADD_MEMBERSHIP / JOIN_GROUP) after a source-specific "    \
     "join of the same group fails (WSAEADDRNOTAVAIL); leave the group first, or use set_source_filter to switch "  \
     "mode in one call",                                                                                            \
@@ -71,11 +78,13 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
     rc_inval, "WSAEINVAL",                                                                                         \
     rc_addrnotavail | rc_inval, "EADDRNOTAVAIL and the filter becomes INCLUDE {} (EINVAL after a BLOCK); mcast "    \
     "refuses it first",                                                                                            \
+    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "mcast: invalid option sequence: DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP on an any-source membership "     \
     "fails on Windows (WSAEINVAL) and corrupts the filter on Linux; use BLOCK_SOURCE to stop a source",            \
     "")                                                                                                            \
   X(block_on_source, "a block or unblock on a source-specific membership", wrong_mode, \
-    rc_inval, "WSAEINVAL (documented for UNBLOCK; BLOCK is not in the table)",                                    \
+    rc_inval, "WSAEINVAL (documented for UNBLOCK; BLOCK is not in the table)",                                     \
+    rc_inval, "EINVAL",                                                                                            \
     rc_inval, "EINVAL",                                                                                            \
     "mcast: invalid option sequence: BLOCK_SOURCE / UNBLOCK_SOURCE need an any-source membership (WSAEINVAL on a " \
     "source-specific one); drop the source with DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP instead",              \
@@ -84,22 +93,27 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
   X(unblock_without_block, "an unblock of a source that is not blocked", source_not_present, \
     rc_inval | rc_addrnotavail, "WSAEINVAL (never blocked), WSAEADDRNOTAVAIL (unblocked already)",                 \
     rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
+    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "mcast: invalid option sequence: more UNBLOCK_SOURCE than BLOCK_SOURCE (unblocking a source that is not "      \
     "blocked fails with WSAEINVAL); unblock only what the sequence blocked",                                       \
     "")                                                                                                            \
   X(source_twice, "the same source blocked or included twice", source_already_present, \
     rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
     rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
+    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "", "")                                                                                                        \
   X(source_absent, "a source leave of a source that is not included", source_not_present, \
     rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
     rc_addrnotavail, "EADDRNOTAVAIL (EINVAL once the last source is gone: not_joined)",                            \
+    rc_addrnotavail, "EADDRNOTAVAIL (the last one leaves INCLUDE {}, still joined)",                               \
     "", "")                                                                                                        \
   X(filter_not_joined, "a filter read or set with no membership", not_joined, \
     rc_none, "not documented (the raw code is kept)",                                                              \
     rc_addrnotavail | rc_inval, "EADDRNOTAVAIL (read), EINVAL (IPv6 set)",                                         \
+    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
     "", "")                                                                                                        \
   X(mixed_families, "IPv4-only and IPv6-only options in one sequence", family_mismatch, \
+    rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     "mcast: invalid option sequence: IPv4-only (IP_*) and IPv6-only (IPV6_*) options cannot name the same group; " \
@@ -108,16 +122,19 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
   X(ipv6_api_no_sources, "a source call through IPV6_ADD_MEMBERSHIP (api::ipv6)", unsupported, \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
+    rc_none, "(compile time)",                                                                                     \
     "",                                                                                                            \
     "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); " \
     "use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources")  \
   X(filtered_block, "block() on a filtered membership", wrong_mode, \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
+    rc_none, "(compile time)",                                                                                     \
     "",                                                                                                            \
     "mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at " \
     "once with set(filter_mode::exclude, {...})")                                                                  \
   X(filtered_include, "include() on a filtered membership", wrong_mode, \
+    rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     rc_none, "(compile time)",                                                                                     \
     "",                                                                                                            \
@@ -127,7 +144,7 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
 
 enum class rule : unsigned char {
   ok,
-#define MCAST_DETAIL_RULE_ID(id, what, e, wc, wt, lc, lt, seq, handle) id,
+#define MCAST_DETAIL_RULE_ID(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle) id,
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_ID)
 #undef MCAST_DETAIL_RULE_ID
 };
@@ -141,13 +158,15 @@ struct rule_row {
   const char* windows_text;
   unsigned linux_codes;
   const char* linux_text;
+  unsigned bsd_codes;
+  const char* bsd_text;
   const char* sequence_sentence;
   const char* handle_sentence;
 };
 
 inline constexpr rule_row rule_rows[] = {
-#define MCAST_DETAIL_RULE_ROW(id, what, e, wc, wt, lc, lt, seq, handle)                                                \
-  {rule::id, #id, what, errc::e, wc, wt, lc, lt, seq, handle},
+#define MCAST_DETAIL_RULE_ROW(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle)                                        \
+  {rule::id, #id, what, errc::e, wc, wt, lc, lt, bc, bt, seq, handle},
     MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_ROW)
 #undef MCAST_DETAIL_RULE_ROW
 };
@@ -156,9 +175,23 @@ inline constexpr std::size_t rule_count = sizeof rule_rows / sizeof rule_rows[0]
 constexpr const rule_row& row_of(rule r) noexcept { return rule_rows[static_cast<std::size_t>(r) - 1]; }
 constexpr errc rule_errc(rule r) noexcept { return r == rule::ok ? errc{} : row_of(r).code; }
 
-// The codes this platform answers a row with (BSD: the Linux column until their column is
-// recorded).
-constexpr unsigned platform_codes(const rule_row& r) noexcept { return is_windows ? r.windows_codes : r.linux_codes; }
+// The table's columns: which stack answers.
+enum class stack_column : unsigned char { windows_column, linux_column, bsd_column };
+inline constexpr stack_column this_stack = is_windows ? stack_column::windows_column
+                                           : is_bsd   ? stack_column::bsd_column
+                                                      : stack_column::linux_column;
+
+constexpr unsigned column_codes(const rule_row& r, stack_column c) noexcept {
+  return c == stack_column::windows_column ? r.windows_codes
+         : c == stack_column::bsd_column   ? r.bsd_codes
+                                           : r.linux_codes;
+}
+// The codes this platform answers a row with.
+constexpr unsigned platform_codes(const rule_row& r) noexcept { return column_codes(r, this_stack); }
+// How this platform answers a row, in words.
+constexpr const char* platform_text(const rule_row& r) noexcept {
+  return is_windows ? r.windows_text : is_bsd ? r.bsd_text : r.linux_text;
+}
 
 inline unsigned raw_code_of(int raw) noexcept {
   if (raw == sys_errc::invalid)
@@ -233,17 +266,23 @@ constexpr rule value_rule(mstate s, operation op) noexcept {
 // state; then "no membership" (someone else left it); then the other states (someone else joined
 // it). Anything no row claims stays the system's code; ENOBUFS and friends mean the same for
 // every operation.
+// The row a refusal answers, by its meaning (`code`, a raw_code) in one column of the table.
+constexpr rule rule_answered(operation op, unsigned code, mstate state, stack_column column) noexcept {
+  if (code == rc_none)
+    return rule::ok;
+  const mstate order[4] = {state, mstate::none, mstate::any, mstate::src};
+  for (mstate s : order)
+    for (rule r : {cell_rule(s, op), value_rule(s, op)})
+      if (r != rule::ok && (column_codes(row_of(r), column) & code) != 0)
+        return r;
+  return rule::ok;
+}
+
 inline std::error_code translate(operation op, int raw, mstate state = mstate::none) noexcept {
   if (int cond = unambiguous_condition(raw); cond != 0)
     return translated(static_cast<errc>(cond), raw);
-  const unsigned code = raw_code_of(raw);
-  if (code != rc_none) {
-    const mstate order[4] = {state, mstate::none, mstate::any, mstate::src};
-    for (mstate s : order)
-      for (rule r : {cell_rule(s, op), value_rule(s, op)})
-        if (r != rule::ok && (platform_codes(row_of(r)) & code) != 0)
-          return translated(row_of(r).code, raw);
-  }
+  if (const rule r = rule_answered(op, raw_code_of(raw), state, this_stack); r != rule::ok)
+    return translated(row_of(r).code, raw);
   return system_error(raw);
 }
 
@@ -251,7 +290,7 @@ inline std::error_code translate(operation op, int raw, mstate state = mstate::n
 // type forbids (one static_assert per row; only the one for `R` can fire, and only when `Ok` is
 // false).
 template <rule R, bool Ok> constexpr void assert_handle_rule() noexcept {
-#define MCAST_DETAIL_RULE_HANDLE_ASSERT(id, what, e, wc, wt, lc, lt, seq, handle)                                      \
+#define MCAST_DETAIL_RULE_HANDLE_ASSERT(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle)                              \
   static_assert(Ok || R != rule::id, handle);
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_HANDLE_ASSERT)
 #undef MCAST_DETAIL_RULE_HANDLE_ASSERT

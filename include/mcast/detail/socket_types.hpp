@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <type_traits>
+#include <utility>
 
 #if defined(_WIN32)
 // ---------------------------------------------------------------------------------------------
@@ -103,6 +105,12 @@ inline constexpr bool is_linux = true;
 #else
 inline constexpr bool is_linux = false;
 #endif
+// macOS and FreeBSD: one multicast code base (in_mcast.c / in6_mcast.c), one column of the rule table.
+#if defined(__APPLE__) || defined(__FreeBSD__)
+inline constexpr bool is_bsd = true;
+#else
+inline constexpr bool is_bsd = false;
+#endif
 
 // ---- handles and structures -------------------------------------------------------------------
 #if defined(_WIN32)
@@ -159,26 +167,22 @@ using sockaddr_in6_type = ::sockaddr_in6;
 using sockaddr_storage_type = ::sockaddr_storage;
 
 // macOS and the BSDs carry the length of a sockaddr in it (sin_len, sin6_len), and their
-// kernels check it in every MCAST_* call; Linux and Windows have no such field.
-inline void set_sockaddr_length(sockaddr_in4_type& s) noexcept {
-#if defined(SIN6_LEN)
-  s.sin_len = static_cast<decltype(s.sin_len)>(sizeof s);
-#else
-  (void)s;
-#endif
+// kernels check it in every MCAST_* call; Linux and Windows have no such field. Written for any
+// sockaddr type, so that the BSD encoding is testable on every platform.
+template <class T, class = void> struct has_sin_len : std::false_type {};
+template <class T> struct has_sin_len<T, std::void_t<decltype(std::declval<T&>().sin_len)>> : std::true_type {};
+template <class T, class = void> struct has_sin6_len : std::false_type {};
+template <class T> struct has_sin6_len<T, std::void_t<decltype(std::declval<T&>().sin6_len)>> : std::true_type {};
+
+template <class Sockaddr> void set_sockaddr_length(Sockaddr& s) noexcept {
+  if constexpr (has_sin_len<Sockaddr>::value)
+    s.sin_len = static_cast<decltype(s.sin_len)>(sizeof s);
+  else if constexpr (has_sin6_len<Sockaddr>::value)
+    s.sin6_len = static_cast<decltype(s.sin6_len)>(sizeof s);
+  else
+    (void)s;
 }
-inline void set_sockaddr_length(sockaddr_in6_type& s) noexcept {
-#if defined(SIN6_LEN)
-  s.sin6_len = static_cast<decltype(s.sin6_len)>(sizeof s);
-#else
-  (void)s;
-#endif
-}
-#if defined(SIN6_LEN)
-inline constexpr bool has_sockaddr_length = true;
-#else
-inline constexpr bool has_sockaddr_length = false;
-#endif
+inline constexpr bool has_sockaddr_length = has_sin_len<sockaddr_in4_type>::value;
 
 inline constexpr int af_inet = AF_INET;
 inline constexpr int af_inet6 = AF_INET6;
@@ -310,6 +314,12 @@ inline constexpr bool needs_source_join_probe = is_linux;
 // literally: the library resolves any() to that interface itself (see resolve_interface).
 inline constexpr bool resolves_any_interface = is_linux;
 
+// macOS and FreeBSD refuse interface 0 in every MCAST_* call and in the filter calls
+// (EADDRNOTAVAIL in in_mcast.c / in6_mcast.c; setipv4sourcefilter fails for 0.0.0.0): there the
+// library refuses any() for them itself, before any system call, with errc::no_such_interface.
+// Linux and Windows let the route pick.
+inline constexpr bool needs_interface_index = is_bsd;
+
 // Linux checks the socket's family before a join: a socket with IPV6_V6ONLY set accepts an IPv4
 // join it can never deliver, and a dual-stack socket needs both *_MULTICAST_ALL off.
 inline constexpr bool checks_socket_family = is_linux;
@@ -393,6 +403,39 @@ inline int raw_getsockopt(native_handle_type s, int level, int name, void* data,
   return 0;
 }
 
+// The arguments of libc's RFC 3678 calls (setsourcefilter / getsourcefilter, and their IPv4
+// twins) taken from a filter in the RFC 3678 shape: how macOS and the BSDs are called. Written for
+// any structure with those field names, so that it is testable on every platform.
+template <class GroupFilter> struct sourcefilter_arguments {
+  std::uint32_t interface_index;
+  sockaddr_type* group;
+  socklen_type group_length;
+  decltype(GroupFilter::gf_fmode)* mode;
+  decltype(GroupFilter::gf_numsrc)* count;
+  sockaddr_storage_type* sources;
+};
+template <class GroupFilter> sourcefilter_arguments<GroupFilter> sourcefilter_arguments_of(GroupFilter& f) noexcept {
+  const socklen_type length = f.gf_group.ss_family == AF_INET ? static_cast<socklen_type>(sizeof(sockaddr_in4_type))
+                                                              : static_cast<socklen_type>(sizeof(sockaddr_in6_type));
+  return {static_cast<std::uint32_t>(f.gf_interface),
+          reinterpret_cast<sockaddr_type*>(&f.gf_group),
+          length,
+          &f.gf_fmode,
+          &f.gf_numsrc,
+          &f.gf_slist[0]};
+}
+template <class IpMsfilter> struct ipv4_sourcefilter_arguments {
+  in4_addr_type interface_address;
+  in4_addr_type group;
+  decltype(IpMsfilter::imsf_fmode)* mode;
+  decltype(IpMsfilter::imsf_numsrc)* count;
+  in4_addr_type* sources;
+};
+template <class IpMsfilter>
+ipv4_sourcefilter_arguments<IpMsfilter> ipv4_sourcefilter_arguments_of(IpMsfilter& f) noexcept {
+  return {f.imsf_interface, f.imsf_multiaddr, &f.imsf_fmode, &f.imsf_numsrc, &f.imsf_slist[0]};
+}
+
 // The final-state filter: GROUP_FILTER (any family) or ip_msfilter (IPv4 by address). Windows
 // takes them through WSAIoctl; Linux through MCAST_MSFILTER / IP_MSFILTER socket options (what
 // libc's setsourcefilter does); the BSDs through libc (not wired yet: reports not_supported).
@@ -420,13 +463,11 @@ inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, v
   (void)size;
   int r = 0;
   if (kind == filter_struct::group_filter) {
-    auto* f = static_cast<group_filter_type*>(buf);
-    const socklen_type len = f->gf_group.ss_family == AF_INET ? sizeof(sockaddr_in4_type) : sizeof(sockaddr_in6_type);
-    r = ::setsourcefilter(s, f->gf_interface, reinterpret_cast<sockaddr_type*>(&f->gf_group), len, f->gf_fmode,
-                          f->gf_numsrc, f->gf_slist);
+    const auto a = sourcefilter_arguments_of(*static_cast<group_filter_type*>(buf));
+    r = ::setsourcefilter(s, a.interface_index, a.group, a.group_length, *a.mode, *a.count, a.sources);
   } else {
-    auto* f = static_cast<ip_msfilter_type*>(buf);
-    r = ::setipv4sourcefilter(s, f->imsf_interface, f->imsf_multiaddr, f->imsf_fmode, f->imsf_numsrc, f->imsf_slist);
+    const auto a = ipv4_sourcefilter_arguments_of(*static_cast<ip_msfilter_type*>(buf));
+    r = ::setipv4sourcefilter(s, a.interface_address, a.group, *a.mode, *a.count, a.sources);
   }
   return r == 0 ? 0 : last_error();
 #endif
@@ -454,13 +495,11 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
   (void)size;
   int r = 0;
   if (kind == filter_struct::group_filter) {
-    auto* f = static_cast<group_filter_type*>(buf);
-    const socklen_type len = f->gf_group.ss_family == AF_INET ? sizeof(sockaddr_in4_type) : sizeof(sockaddr_in6_type);
-    r = ::getsourcefilter(s, f->gf_interface, reinterpret_cast<sockaddr_type*>(&f->gf_group), len, &f->gf_fmode,
-                          &f->gf_numsrc, f->gf_slist);
+    const auto a = sourcefilter_arguments_of(*static_cast<group_filter_type*>(buf));
+    r = ::getsourcefilter(s, a.interface_index, a.group, a.group_length, a.mode, a.count, a.sources);
   } else {
-    auto* f = static_cast<ip_msfilter_type*>(buf);
-    r = ::getipv4sourcefilter(s, f->imsf_interface, f->imsf_multiaddr, &f->imsf_fmode, &f->imsf_numsrc, f->imsf_slist);
+    const auto a = ipv4_sourcefilter_arguments_of(*static_cast<ip_msfilter_type*>(buf));
+    r = ::getipv4sourcefilter(s, a.interface_address, a.group, a.mode, a.count, a.sources);
   }
   return r == 0 ? 0 : last_error();
 #endif
