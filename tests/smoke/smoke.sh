@@ -164,7 +164,7 @@ send-bad-input)
 send-join)
   # mcast-send -> mcast-join on lo, reported as JSON and checked field by field with jq.
   command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
-  "$bin/mcast-join" -p "$port" -i lo -c 20 -t 10 --json 239.77.6.1 >"$work/out" 2>&1 &
+  "$bin/mcast-join" -p "$port" -i lo -c 20 -t 10 --json --rcvbuf 65536 239.77.6.1 >"$work/out" 2>&1 &
   pid=$!
   wait_for "$work/out" '"joined"'
   "$bin/mcast-send" -p "$port" -i lo -s 127.0.0.2 -c 20 -r 500 --size 100 --session 7 --json 239.77.6.1 \
@@ -181,6 +181,9 @@ send-join)
             .[0].duplicated == 0 and .[0].reordered == 0 and .[0].latency_ms.max >= .[0].latency_ms.min' \
     "$work/out" >/dev/null || fail "summary"
   jq -e -s '.[-1] == {"event":"done","received":20,"status":0}' "$work/out" >/dev/null || fail "done"
+  # SO_RCVBUF: what was asked and what the stack granted (Linux doubles the request).
+  jq -e -s 'map(select(.event=="rcvbuf")) | length == 1 and .[0].requested == 65536 and .[0].granted >= 65536' \
+    "$work/out" >/dev/null || fail "--rcvbuf"
   ;;
 loss)
   # One stream (session 9) sent in pieces with gaps, repeats and a late one: 0-4, 8-12, 3-4 again,
