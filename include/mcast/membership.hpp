@@ -43,6 +43,7 @@
 #pragma once
 #endif
 
+#include "detail/kernel_request.hpp"
 #include "option.hpp"
 #include "ordering.hpp"
 #include "source_filter.hpp"
@@ -73,29 +74,6 @@ template <class Api = api::protocol_independent> class filtered_membership;
 namespace detail {
 
 template <class Api> constexpr bool api_has_sources = !std::is_same_v<Api, api::ipv6>;
-
-// The option types of each API family.
-template <class Api> struct api_options;
-template <> struct api_options<api::protocol_independent> {
-  using join_any = option::join_group;
-  using leave = option::leave_group;
-  using join_source = option::join_source_group;
-  using leave_source = option::leave_source_group;
-  using block = option::block_source;
-  using unblock = option::unblock_source;
-};
-template <> struct api_options<api::ipv4> {
-  using join_any = option::ip_add_membership;
-  using leave = option::ip_drop_membership;
-  using join_source = option::ip_add_source_membership;
-  using leave_source = option::ip_drop_source_membership;
-  using block = option::ip_block_source;
-  using unblock = option::ip_unblock_source;
-};
-template <> struct api_options<api::ipv6> {
-  using join_any = option::ipv6_add_membership;
-  using leave = option::ipv6_drop_membership;
-};
 
 // Issues one change and translates a refusal into the portable errc (raw code kept). Sets `ec`
 // only on failure (the callers start from a clear one).
@@ -186,10 +164,9 @@ inline bool prepare_join(native_handle_type s, const group& g, const network_int
 // A join succeeded and a later step failed: leave again. Returns false when that leave failed too
 // -- the kernel still holds the group, so the handle must stay joined (its leave() or destructor
 // retries) rather than report a membership nobody could remove.
-template <class Api> bool undo_join(native_handle_type s, const group& g, const network_interface& nic) noexcept {
-  std::error_code e;
-  issue(s, typename api_options<Api>::leave{g, nic}, e);
-  return !e || e == errc::not_joined;
+template <class Request> bool undo_join(native_handle_type s, const Request& req) noexcept {
+  const int r = req.group_call(s, Request::leave);
+  return r == 0 || translate(operation::leave_group, r) == errc::not_joined;
 }
 
 // Intrusive list of a membership's live children: no allocation, and moving either side only
@@ -253,7 +230,7 @@ template <class Child> struct child_list {
 
 // What a child handle (blocked_source, included_source) is: one source, a link in its
 // membership's list, and the rules for moving and going away. Derived supplies undo(ec), the one
-// system call that takes the source back (unblock or drop).
+// system call that takes the source back (unblock or drop), returning a detail::failure.
 template <class Derived, class Parent> class child_handle {
 public:
   child_handle(child_handle&& o) noexcept : parent_(std::exchange(o.parent_, nullptr)), source_(o.source_) {
@@ -287,9 +264,8 @@ protected:
 
   // Undo, best effort, then forget the membership whatever happened (destructor, move-assign).
   void release() noexcept {
-    std::error_code ignored;
     if (active())
-      derived()->undo(ignored);
+      (void)derived()->undo();
     detach();
   }
   void detach() noexcept {
@@ -333,20 +309,18 @@ protected:
     return *this;
   }
 
-  // Issues the API's leave. The handle is no longer joined when it succeeds -- or when the kernel
-  // says there is no membership any more (it is gone either way). Returns whether it left.
-  template <class Api> bool leave_with(std::error_code& ec) noexcept {
-    detail::clear(ec);
+  // Issues the API's leave from the handle's kept request. The handle is no longer joined when it
+  // succeeds -- or when the kernel says there is no membership any more (it is gone either way).
+  template <class Request> failure leave_with(const Request& req) noexcept {
     if (!joined_)
-      return false;
-    issue(socket_, typename api_options<Api>::leave{group_, nic_}, ec);
-    if (ec) {
-      if (!(ec == errc::not_joined))
-        return false;
-      ec.clear();
+      return {};
+    if (int r = req.group_call(socket_, Request::leave); r != 0) {
+      const failure f = kernel_refused(r, operation::leave_group, mstate::none);
+      if (!(f.code() == errc::not_joined))
+        return f;
     }
     joined_ = false;
-    return true;
+    return {};
   }
 
   native_handle_type socket_;
@@ -365,7 +339,7 @@ template <class Api> class any_source_membership : public detail::membership_bas
 public:
   using api_type = Api;
 
-  any_source_membership(any_source_membership&& o) noexcept : membership_base(std::move(o)) {
+  any_source_membership(any_source_membership&& o) noexcept : membership_base(std::move(o)), req_(o.req_) {
     children_ = std::exchange(o.children_, {});
     children_.reparent(this);
   }
@@ -375,6 +349,7 @@ public:
       // inert); only `o`'s children follow `o`'s membership here.
       abandon();
       membership_base::operator=(std::move(o));
+      req_ = o.req_;
       children_ = std::exchange(o.children_, {});
       children_.reparent(this);
     }
@@ -393,31 +368,13 @@ public:
   /// leave(); errc::family_mismatch for a source of the other family; errc::limit_exceeded past
   /// the stack's limit (Linux igmp_max_msf).
   [[nodiscard]] blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
-    detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
-    detail::clear(ec);
-    if (!joined_) {
-      ec = make_error_code(errc::not_joined);
-      return blocked_source<Api>(s);
-    }
-    if (s.family() != group_.family()) {
-      ec = make_error_code(errc::family_mismatch);
-      return blocked_source<Api>(s);
-    }
-    const detail::abstract_state st{detail::mstate::any, static_cast<int>(children_.count)};
-    if (errc e = detail::check_op(st, detail::operation::block, children_.contains(s)); e != errc{}) {
-      ec = make_error_code(e);
-      return blocked_source<Api>(s);
-    }
-    detail::issue(socket_, typename detail::api_options<Api>::block{group_, s, nic_}, ec, detail::mstate::any);
-    if (ec)
-      return blocked_source<Api>(s);
-    return blocked_source<Api>(this, s);
+    const detail::failure f = block_core(s);
+    detail::report(f, ec);
+    return f ? blocked_source<Api>(s) : blocked_source<Api>(this, s);
   }
   [[nodiscard]] blocked_source<Api> block(const source& s) {
-    std::error_code ec;
-    blocked_source<Api> b = block(s, ec);
-    detail::throw_if(ec, "mcast::any_source_membership::block");
-    return b;
+    detail::throw_if(block_core(s), "mcast::any_source_membership::block");
+    return blocked_source<Api>(this, s);
   }
 
   /// Not available (rule source_join_on_any): see the message.
@@ -430,15 +387,8 @@ public:
   /// Leaves the group (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every
   /// blocked_source becomes inert. Does nothing on an empty handle. On failure the handle stays
   /// joined.
-  void leave(std::error_code& ec) noexcept {
-    if (leave_with<Api>(ec))
-      children_.detach_all();
-  }
-  void leave() {
-    std::error_code ec;
-    leave(ec);
-    detail::throw_if(ec, "mcast::any_source_membership::leave");
-  }
+  void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  void leave() { detail::throw_if(leave_core(), "mcast::any_source_membership::leave"); }
 
   /// How many sources this membership blocks through live blocked_source handles.
   std::size_t blocked_count() const noexcept { return children_.count; }
@@ -453,15 +403,38 @@ private:
   any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : membership_base(s, g, n) {}
 
+  // The type proves the state (any-source): of the rule table only the value rule is left to check.
+  static_assert(detail::cell_rule(detail::mstate::any, detail::operation::block) == detail::rule::ok &&
+                detail::cell_rule(detail::mstate::any, detail::operation::unblock) == detail::rule::ok);
+  detail::failure block_core(const source& s) noexcept {
+    detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
+    if (!joined_)
+      return detail::refused(errc::not_joined);
+    if (s.family() != group_.family())
+      return detail::refused(errc::family_mismatch);
+    if (children_.contains(s))
+      return detail::refused(detail::rule_errc(detail::value_rule(detail::mstate::any, detail::operation::block)));
+    if constexpr (detail::api_has_sources<Api>)
+      if (int r = req_.source_call(socket_, detail::kernel_request<Api>::block, s); r != 0)
+        return detail::kernel_refused(r, detail::operation::block, detail::mstate::any);
+    return {};
+  }
+  detail::failure leave_core() noexcept {
+    if (const detail::failure f = leave_with(req_))
+      return f;
+    children_.detach_all();
+    return {};
+  }
+
   // Leaves best effort and lets go of everything, whatever the leave returned: the children become
   // inert, so none is left linked to a handle that is going away or being reused.
   void abandon() noexcept {
-    std::error_code ignored;
-    leave(ignored);
+    (void)leave_core();
     children_.detach_all();
     joined_ = false;
   }
 
+  detail::kernel_request<Api> req_;
   detail::child_list<blocked_source<Api>> children_;
 };
 
@@ -485,35 +458,31 @@ public:
 
   /// Unblocks the source. No system call if the handle is empty or the membership has left.
   /// On failure the source stays blocked and the handle armed.
-  void unblock(std::error_code& ec) noexcept {
-    detail::clear(ec);
-    if (!this->active())
-      return;
-    undo(ec);
-    if (!ec)
-      this->detach();
-  }
-  void unblock() {
-    std::error_code ec;
-    unblock(ec);
-    detail::throw_if(ec, "mcast::blocked_source::unblock");
-  }
+  void unblock(std::error_code& ec) noexcept { detail::report(unblock_core(), ec); }
+  void unblock() { detail::throw_if(unblock_core(), "mcast::blocked_source::unblock"); }
 
 private:
   friend base;
   friend class any_source_membership<Api>;
   using base::base;
 
-  void undo(std::error_code& ec) noexcept {
-    auto* p = this->parent_;
-    const detail::abstract_state st{detail::mstate::any, static_cast<int>(p->children_.count)};
-    if (errc e = detail::check_op(st, detail::operation::unblock, true); e != errc{}) {
-      ec = make_error_code(e);
-      return;
+  detail::failure unblock_core() noexcept {
+    if (!this->active())
+      return {};
+    const detail::failure f = undo();
+    if (!f)
+      this->detach();
+    return f;
+  }
+  // The source is blocked (this handle is armed) and the membership is any-source: the rule table
+  // has nothing left to refuse.
+  detail::failure undo() noexcept {
+    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 blocked_source is never armed)
+      auto* p = this->parent_;
+      if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::unblock, this->source_); r != 0)
+        return detail::kernel_refused(r, detail::operation::unblock, detail::mstate::any);
     }
-    if constexpr (detail::api_has_sources<Api>) // (an api::ipv6 blocked_source is never armed)
-      detail::issue(p->socket_, typename detail::api_options<Api>::unblock{p->group_, this->source_, p->nic_}, ec,
-                    detail::mstate::any);
+    return {};
   }
 };
 
@@ -525,7 +494,7 @@ template <class Api> class source_membership : public detail::membership_base {
 public:
   using api_type = Api;
 
-  source_membership(source_membership&& o) noexcept : membership_base(std::move(o)), source_(o.source_) {
+  source_membership(source_membership&& o) noexcept : membership_base(std::move(o)), source_(o.source_), req_(o.req_) {
     children_ = std::exchange(o.children_, {});
     children_.reparent(this);
   }
@@ -536,6 +505,7 @@ public:
       abandon();
       membership_base::operator=(std::move(o));
       source_ = o.source_;
+      req_ = o.req_;
       children_ = std::exchange(o.children_, {});
       children_.reparent(this);
     }
@@ -553,31 +523,13 @@ public:
   /// left first. errc::source_already_present if it is included already; errc::not_joined after
   /// leave(); errc::family_mismatch; errc::limit_exceeded past the stack's limit.
   [[nodiscard]] included_source<Api> include(const mcast::source& s, std::error_code& ec) noexcept {
-    detail::clear(ec);
-    if (!joined_) {
-      ec = make_error_code(errc::not_joined);
-      return included_source<Api>(s);
-    }
-    if (s.family() != group_.family()) {
-      ec = make_error_code(errc::family_mismatch);
-      return included_source<Api>(s);
-    }
-    const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + children_.count)};
-    const bool present = s == source_ || children_.contains(s);
-    if (errc e = detail::check_op(st, detail::operation::join_source, present); e != errc{}) {
-      ec = make_error_code(e);
-      return included_source<Api>(s);
-    }
-    detail::issue(socket_, typename detail::api_options<Api>::join_source{group_, s, nic_}, ec, detail::mstate::src);
-    if (ec)
-      return included_source<Api>(s);
-    return included_source<Api>(this, s);
+    const detail::failure f = include_core(s);
+    detail::report(f, ec);
+    return f ? included_source<Api>(s) : included_source<Api>(this, s);
   }
   [[nodiscard]] included_source<Api> include(const mcast::source& s) {
-    std::error_code ec;
-    included_source<Api> i = include(s, ec);
-    detail::throw_if(ec, "mcast::source_membership::include");
-    return i;
+    detail::throw_if(include_core(s), "mcast::source_membership::include");
+    return included_source<Api>(this, s);
   }
 
   /// Not available (rule block_on_source): see the message.
@@ -589,15 +541,8 @@ public:
 
   /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
   /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
-  void leave(std::error_code& ec) noexcept {
-    if (leave_with<Api>(ec))
-      children_.detach_all();
-  }
-  void leave() {
-    std::error_code ec;
-    leave(ec);
-    detail::throw_if(ec, "mcast::source_membership::leave");
-  }
+  void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  void leave() { detail::throw_if(leave_core(), "mcast::source_membership::leave"); }
 
   /// The source it was joined with.
   const mcast::source& source() const noexcept { return source_; }
@@ -616,15 +561,38 @@ private:
                     const mcast::network_interface& n) noexcept
       : membership_base(s, g, n), source_(src) {}
 
+  // The type proves the state (source-specific): of the rule table only the value rule is left.
+  static_assert(detail::cell_rule(detail::mstate::src, detail::operation::join_source) == detail::rule::ok &&
+                detail::cell_rule(detail::mstate::src, detail::operation::leave_source) == detail::rule::ok);
+  detail::failure include_core(const mcast::source& s) noexcept {
+    if (!joined_)
+      return detail::refused(errc::not_joined);
+    if (s.family() != group_.family())
+      return detail::refused(errc::family_mismatch);
+    if (s == source_ || children_.contains(s))
+      return detail::refused(
+          detail::rule_errc(detail::value_rule(detail::mstate::src, detail::operation::join_source)));
+    if constexpr (detail::api_has_sources<Api>)
+      if (int r = req_.source_call(socket_, detail::kernel_request<Api>::join_source, s); r != 0)
+        return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src);
+    return {};
+  }
+  detail::failure leave_core() noexcept {
+    if (const detail::failure f = leave_with(req_))
+      return f;
+    children_.detach_all();
+    return {};
+  }
+
   // As any_source_membership::abandon().
   void abandon() noexcept {
-    std::error_code ignored;
-    leave(ignored);
+    (void)leave_core();
     children_.detach_all();
     joined_ = false;
   }
 
   mcast::source source_;
+  detail::kernel_request<Api> req_;
   detail::child_list<included_source<Api>> children_;
 };
 
@@ -647,16 +615,10 @@ public:
   /// Drops the source. No system call if the handle is empty or the membership has left. If it
   /// was the membership's last source the kernel removes the membership, and the membership
   /// handle then knows it has left (no second leave). On failure the handle stays armed.
-  void drop(std::error_code& ec) noexcept {
-    detail::clear(ec);
-    if (!this->active())
-      return;
-    undo(ec);
-  }
+  void drop(std::error_code& ec) noexcept { detail::report(this->active() ? undo() : detail::failure{}, ec); }
   void drop() {
-    std::error_code ec;
-    drop(ec);
-    detail::throw_if(ec, "mcast::included_source::drop");
+    if (this->active())
+      detail::throw_if(undo(), "mcast::included_source::drop");
   }
 
 private:
@@ -664,24 +626,21 @@ private:
   friend class source_membership<Api>;
   using base::base;
 
-  void undo(std::error_code& ec) noexcept {
+  // The source is included (this handle is armed) and the membership source-specific: the rule
+  // table has nothing left to refuse.
+  detail::failure undo() noexcept {
     source_membership<Api>* p = this->parent_;
     const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + p->children_.count)};
-    if (errc e = detail::check_op(st, detail::operation::leave_source, true); e != errc{}) {
-      ec = make_error_code(e);
-      return;
-    }
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
-      detail::issue(p->socket_, typename detail::api_options<Api>::leave_source{p->group_, this->source_, p->nic_}, ec,
-                    detail::mstate::src);
-      if (ec)
-        return;
+      if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::leave_source, this->source_); r != 0)
+        return detail::kernel_refused(r, detail::operation::leave_source, detail::mstate::src);
     }
     this->detach();
     if (detail::step(st, detail::operation::leave_source).next.state == detail::mstate::none) {
       p->joined_ = false; // the last source is gone, and with it the membership
       p->children_.detach_all();
     }
+    return {};
   }
 };
 
@@ -697,9 +656,9 @@ public:
   filtered_membership(filtered_membership&& o) noexcept = default;
   filtered_membership& operator=(filtered_membership&& o) noexcept {
     if (this != &o) {
-      std::error_code ignored;
-      leave(ignored);
+      (void)leave_with(req_);
       membership_base::operator=(std::move(o));
+      req_ = o.req_;
     }
     return *this;
   }
@@ -708,10 +667,7 @@ public:
   filtered_membership(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   filtered_membership& operator=(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   // clang-format on
-  ~filtered_membership() {
-    std::error_code ignored;
-    leave(ignored);
-  }
+  ~filtered_membership() { (void)leave_with(req_); }
 
   /// Replaces the filter in one system call. INCLUDE with no sources leaves the group (the
   /// handle is then not joined). errc::not_joined after leave(); errc::limit_exceeded (filter
@@ -760,12 +716,8 @@ public:
   // clang-format on
 
   /// Leaves the group. Nothing on an empty handle.
-  void leave(std::error_code& ec) noexcept { (void)leave_with<Api>(ec); }
-  void leave() {
-    std::error_code ec;
-    leave(ec);
-    detail::throw_if(ec, "mcast::filtered_membership::leave");
-  }
+  void leave(std::error_code& ec) noexcept { detail::report(leave_with(req_), ec); }
+  void leave() { detail::throw_if(leave_with(req_), "mcast::filtered_membership::leave"); }
 
 private:
   template <class A, class S>
@@ -775,6 +727,8 @@ private:
 
   filtered_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : membership_base(s, g, n) {}
+
+  detail::kernel_request<Api> req_;
 
   void set_impl(filter_mode mode, const mcast::source* src, std::size_t n, std::error_code& ec) noexcept {
     detail::clear(ec);
@@ -798,16 +752,20 @@ any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const 
   detail::clear(ec);
   detail::socket_facts facts;
   any_source_membership<Api> m(s, g, nic);
-  if ((ec = typename detail::api_options<Api>::join_any{g, nic}.check()))
-    return m; // the values first, before any system call
+  if (const errc e = detail::request_error<Api>(g, nic); e != errc{}) {
+    ec = make_error_code(e); // the values first, before any system call
+    return m;
+  }
   if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
     return m;
-  detail::issue(s, typename detail::api_options<Api>::join_any{g, m.nic_}, ec);
-  if (ec)
+  m.req_.fill(g, m.nic_);
+  if (int r = m.req_.group_call(s, detail::kernel_request<Api>::join_any); r != 0) {
+    ec = detail::translate(detail::operation::join_any, r);
     return m;
+  }
   if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
     ec = detail::translate(detail::operation::other, r);
-    m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
+    m.joined_ = !detail::undo_join(s, m.req_);
     return m;
   }
   m.joined_ = true;
@@ -847,8 +805,10 @@ source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, con
   const detail::native_handle_type s = detail::native_of(sock);
   detail::clear(ec);
   source_membership<Api> m(s, g, src, nic);
-  if ((ec = typename detail::api_options<Api>::join_source{g, src, nic}.check()))
+  if (const errc e = detail::request_error<Api>(g, src, nic); e != errc{}) {
+    ec = make_error_code(e);
     return m;
+  }
   detail::socket_facts facts;
   if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
     return m;
@@ -861,11 +821,14 @@ source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, con
     if (ec)
       return m;
   }
-  if ((ec = detail::issue(s, typename detail::api_options<Api>::join_source{g, src, m.nic_})))
+  m.req_.fill(g, m.nic_);
+  if (int r = m.req_.source_call(s, detail::kernel_request<Api>::join_source, src); r != 0) {
+    ec = detail::translate(detail::operation::join_source, r);
     return m;
+  }
   if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
     ec = detail::translate(detail::operation::other, r);
-    m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
+    m.joined_ = !detail::undo_join(s, m.req_);
     return m;
   }
   m.joined_ = true;
@@ -915,19 +878,22 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
     return m;
   if (!detail::set_filter_interface<Api>(buf, m.nic_, ec))
     return m;
-  if ((ec = detail::issue(s, typename detail::api_options<Api>::join_any{g, m.nic_})))
+  m.req_.fill(g, m.nic_);
+  if (int r = m.req_.group_call(s, detail::kernel_request<Api>::join_any); r != 0) {
+    ec = detail::translate(detail::operation::join_any, r);
     return m;
+  }
   if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
     if (int r = detail::sys_set_filter(s, detail::filter_struct_of<Api>(), detail::level_of(g), buf.data(), buf.size());
         r != 0) {
       ec = detail::translate(detail::operation::set_filter, r);
-      m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
+      m.joined_ = !detail::undo_join(s, m.req_);
       return m;
     }
   }
   if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
     ec = detail::translate(detail::operation::other, r);
-    m.joined_ = !detail::undo_join<Api>(s, g, m.nic_);
+    m.joined_ = !detail::undo_join(s, m.req_);
     return m;
   }
   m.joined_ = true;

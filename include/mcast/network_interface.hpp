@@ -185,7 +185,13 @@ public:
       index_ = o.index_;
       ipv4_ = o.ipv4_;
       has_ipv4_ = o.has_ipv4_;
-      set_name(o.long_name_ ? o.long_name_ : o.short_name_.data());
+      if (o.long_name_) {
+        set_name(o.long_name_);
+      } else { // the short name as it is: no string copy
+        delete[] long_name_;
+        long_name_ = nullptr;
+        short_name_ = o.short_name_;
+      }
     }
     return *this;
   }
@@ -248,7 +254,8 @@ namespace detail {
 inline bool resolve_interface(const group& g, const network_interface& nic, network_interface& out,
                               std::error_code& ec) noexcept {
   if (!detail::resolves_any_interface || !nic.is_any()) {
-    out = nic;
+    if (&out != &nic && out.index() != nic.index()) // (a handle passes the interface it holds already)
+      out = nic;
     return true;
   }
   unsigned index = 0;

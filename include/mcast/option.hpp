@@ -63,6 +63,26 @@ template <class Socket> native_handle_type native_of(Socket&& s) noexcept {
 
 inline int level_of(const group& g) noexcept { return g.is_v4() ? level_ip : level_ipv6; }
 
+// The value checks of a membership request, before any system call (errc{} when usable). The
+// option types and the handles make these same checks.
+template <class Api> errc request_error(const mcast::group& g, const network_interface& nic) noexcept {
+  if constexpr (std::is_same_v<Api, api::ipv4>) {
+    if (!g.is_v4())
+      return errc::family_mismatch;
+    in4_addr_type iface{};
+    std::error_code ignored;
+    return ipv4_interface_field(nic, iface, ignored) ? errc{} : errc::no_ipv4_address;
+  } else if constexpr (std::is_same_v<Api, api::ipv6>) {
+    return g.is_v6() ? errc{} : errc::family_mismatch;
+  } else {
+    return needs_interface_index && nic.is_any() ? errc::no_such_interface : errc{};
+  }
+}
+template <class Api>
+errc request_error(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept {
+  return g.family() != s.family() ? errc::family_mismatch : request_error<Api>(g, nic);
+}
+
 // What every option holds: the kernel structure (filled by the derived constructor, by field
 // name), the values it was made from (for the ordering rules and the error translation), and
 // the Asio SettableSocketOption members.
@@ -111,10 +131,7 @@ public:
 
 protected:
   source_request_base(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept
-      : request_base<Api, Op, Id, Struct>(g, nic), source_(s) {
-    if (g.family() != s.family())
-      this->error_ = errc::family_mismatch;
-  }
+      : request_base<Api, Op, Id, Struct>(g, nic), source_(s) {}
   mcast::source source_;
 };
 
@@ -124,8 +141,7 @@ class group_request : public request_base<api::protocol_independent, Op, Id, gro
 public:
   group_request(const mcast::group& g, const network_interface& nic) noexcept
       : request_base<api::protocol_independent, Op, Id, group_req_type>(g, nic) {
-    if (needs_interface_index && nic.is_any())
-      this->error_ = errc::no_such_interface;
+    this->error_ = request_error<api::protocol_independent>(g, nic);
     this->req_.gr_interface = static_cast<decltype(this->req_.gr_interface)>(nic.index());
     g.address().fill_sockaddr(this->req_.gr_group);
   }
@@ -137,8 +153,7 @@ class group_source_request : public source_request_base<api::protocol_independen
 public:
   group_source_request(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept
       : source_request_base<api::protocol_independent, Op, Id, group_source_req_type>(g, s, nic) {
-    if (needs_interface_index && nic.is_any() && this->error_ == errc{})
-      this->error_ = errc::no_such_interface;
+    this->error_ = request_error<api::protocol_independent>(g, s, nic);
     this->req_.gsr_interface = static_cast<decltype(this->req_.gsr_interface)>(nic.index());
     g.address().fill_sockaddr(this->req_.gsr_group);
     s.address().fill_sockaddr(this->req_.gsr_source);
@@ -150,12 +165,9 @@ template <option_id Id, operation Op> class ipv4_request : public request_base<a
 public:
   ipv4_request(const mcast::group& g, const network_interface& nic) noexcept
       : request_base<api::ipv4, Op, Id, ip_mreq_type>(g, nic) {
+    this->error_ = request_error<api::ipv4>(g, nic);
     std::error_code ec;
-    if (!g.is_v4())
-      this->error_ = errc::family_mismatch;
-    else if (!ipv4_interface_field(nic, this->req_.imr_interface, ec))
-      this->error_ = errc::no_ipv4_address;
-    else
+    if (this->error_ == errc{} && ipv4_interface_field(nic, this->req_.imr_interface, ec))
       this->req_.imr_multiaddr = g.address().to_in_addr();
   }
 };
@@ -168,12 +180,9 @@ class ipv4_source_request : public source_request_base<api::ipv4, Op, Id, ip_mre
 public:
   ipv4_source_request(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept
       : source_request_base<api::ipv4, Op, Id, ip_mreq_source_type>(g, s, nic) {
+    this->error_ = request_error<api::ipv4>(g, s, nic);
     std::error_code ec;
-    if (!g.is_v4() || !s.is_v4())
-      this->error_ = errc::family_mismatch;
-    else if (!ipv4_interface_field(nic, this->req_.imr_interface, ec))
-      this->error_ = errc::no_ipv4_address;
-    else {
+    if (this->error_ == errc{} && ipv4_interface_field(nic, this->req_.imr_interface, ec)) {
       this->req_.imr_multiaddr = g.address().to_in_addr();
       this->req_.imr_sourceaddr = s.address().to_in_addr();
     }
@@ -185,10 +194,8 @@ template <option_id Id, operation Op> class ipv6_request : public request_base<a
 public:
   ipv6_request(const mcast::group& g, const network_interface& nic) noexcept
       : request_base<api::ipv6, Op, Id, ipv6_mreq_type>(g, nic) {
-    if (!g.is_v6()) {
-      this->error_ = errc::family_mismatch;
+    if ((this->error_ = request_error<api::ipv6>(g, nic)) != errc{})
       return;
-    }
     this->req_.ipv6mr_multiaddr = g.address().to_in6_addr();
     this->req_.ipv6mr_interface = static_cast<decltype(this->req_.ipv6mr_interface)>(nic.index());
   }

@@ -1,0 +1,130 @@
+// mcast/detail/kernel_request.hpp -- the kernel structures a membership handle keeps for its life.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+//
+// A join fills them once (zeroed whole, then field by field); block, unblock, include and drop
+// rewrite only the source's bytes, and leave reuses the join's. MCAST_*: one GROUP_SOURCE_REQ,
+// whose first bytes are the GROUP_REQ of the join and the leave. IP_*: an ip_mreq and an
+// ip_mreq_source. IPV6_*: an ipv6_mreq. The values were checked before the join (request_error in
+// option.hpp, the same check the option types make).
+#ifndef MCAST_DETAIL_KERNEL_REQUEST_HPP
+#define MCAST_DETAIL_KERNEL_REQUEST_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "../option.hpp"
+#include "rule_table.hpp"
+
+#include <cstddef>
+#include <cstring>
+
+MCAST_BEGIN_NAMESPACE
+namespace detail {
+
+template <class Api> struct kernel_request;
+
+template <> struct kernel_request<api::protocol_independent> {
+  static_assert(offsetof(group_req_type, gr_interface) == offsetof(group_source_req_type, gsr_interface) &&
+                    offsetof(group_req_type, gr_group) == offsetof(group_source_req_type, gsr_group) &&
+                    sizeof(group_req_type) <= offsetof(group_source_req_type, gsr_source),
+                "mcast: GROUP_REQ is not the prefix of GROUP_SOURCE_REQ on this platform");
+  static constexpr option_id join_any = option_id::mcast_join_group, leave = option_id::mcast_leave_group,
+                             join_source = option_id::mcast_join_source_group,
+                             leave_source = option_id::mcast_leave_source_group, block = option_id::mcast_block_source,
+                             unblock = option_id::mcast_unblock_source;
+
+  void fill(const group& g, const network_interface& nic) noexcept {
+    std::memset(&req_, 0, sizeof req_);
+    req_.gsr_interface = static_cast<decltype(req_.gsr_interface)>(nic.index());
+    g.address().fill_sockaddr(req_.gsr_group);
+    level_ = level_of(g);
+  }
+  int group_call(native_handle_type s, option_id id) const noexcept {
+    return sys_setsockopt(s, level_, option_name(id), &req_, sizeof(group_req_type));
+  }
+  // The source's family is the group's (checked by the caller), so the same bytes are rewritten.
+  int source_call(native_handle_type s, option_id id, const source& src) noexcept {
+    src.address().fill_sockaddr(req_.gsr_source);
+    return sys_setsockopt(s, level_, option_name(id), &req_, sizeof req_);
+  }
+
+private:
+  group_source_req_type req_;
+  int level_ = 0;
+};
+
+template <> struct kernel_request<api::ipv4> {
+  static constexpr option_id join_any = option_id::ip_add_membership, leave = option_id::ip_drop_membership,
+                             join_source = option_id::ip_add_source_membership,
+                             leave_source = option_id::ip_drop_source_membership, block = option_id::ip_block_source,
+                             unblock = option_id::ip_unblock_source;
+
+  void fill(const group& g, const network_interface& nic) noexcept {
+    std::memset(&group_, 0, sizeof group_);
+    std::memset(&source_, 0, sizeof source_);
+    in4_addr_type iface{};
+    std::error_code ignored; // checked before the join
+    (void)ipv4_interface_field(nic, iface, ignored);
+    group_.imr_multiaddr = source_.imr_multiaddr = g.address().to_in_addr();
+    group_.imr_interface = source_.imr_interface = iface;
+  }
+  int group_call(native_handle_type s, option_id id) const noexcept {
+    return sys_setsockopt(s, level_ip, option_name(id), &group_, sizeof group_);
+  }
+  int source_call(native_handle_type s, option_id id, const source& src) noexcept {
+    source_.imr_sourceaddr = src.address().to_in_addr();
+    return sys_setsockopt(s, level_ip, option_name(id), &source_, sizeof source_);
+  }
+
+private:
+  ip_mreq_type group_;
+  ip_mreq_source_type source_;
+};
+
+template <> struct kernel_request<api::ipv6> {
+  static constexpr option_id join_any = option_id::ipv6_add_membership, leave = option_id::ipv6_drop_membership;
+
+  void fill(const group& g, const network_interface& nic) noexcept {
+    std::memset(&req_, 0, sizeof req_);
+    req_.ipv6mr_multiaddr = g.address().to_in6_addr();
+    req_.ipv6mr_interface = static_cast<decltype(req_.ipv6mr_interface)>(nic.index());
+  }
+  int group_call(native_handle_type s, option_id id) const noexcept {
+    return sys_setsockopt(s, level_ipv6, option_name(id), &req_, sizeof req_);
+  }
+
+private:
+  ipv6_mreq_type req_;
+};
+
+// What a handle operation reports, built into a std::error_code only when something failed (the
+// success path of every handle operation makes none).
+struct failure {
+  errc own{};     // found by the library before any system call
+  int raw = 0;    // the kernel's refusal, translated by the rule table on the way out
+  operation op{}; // what was asked (the translation reads an ambiguous code by it)
+  mstate state{}; // and in which state
+  explicit operator bool() const noexcept { return own != errc{} || raw != 0; }
+  std::error_code code() const noexcept { return own != errc{} ? make_error_code(own) : translate(op, raw, state); }
+};
+inline failure refused(errc e) noexcept { return failure{e, 0, operation::other, mstate::none}; }
+inline failure kernel_refused(int raw, operation op, mstate state) noexcept { return failure{errc{}, raw, op, state}; }
+
+inline void report(const failure& f, std::error_code& ec) noexcept {
+  if (f)
+    ec = f.code();
+  else
+    clear(ec);
+}
+inline void throw_if(const failure& f, const char* what) {
+  if (f)
+    throw_error(f.code(), what);
+}
+
+} // namespace detail
+MCAST_END_NAMESPACE
+
+#endif // MCAST_DETAIL_KERNEL_REQUEST_HPP
