@@ -20,6 +20,7 @@
 #include "source_filter.hpp"     // filter_mode, source_filter, set/get_source_filter
 #include "ordering.hpp"          // the rule table, is_valid_sequence, apply_sequence
 #include "membership.hpp"        // RAII handles: join_group, join_source_group, join_with_filter
+                                 //  (any_source_membership.hpp, source_membership.hpp, filtered_membership.hpp)
 #include "winsock_session.hpp"   // WSAStartup/WSACleanup as RAII, for programs without Asio
 
 #endif // MCAST_MCAST_HPP

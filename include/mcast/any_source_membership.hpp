@@ -1,0 +1,233 @@
+// mcast/any_source_membership.hpp -- any-source memberships and their blocked sources: join_group,
+// any_source_membership (MCAST_JOIN_GROUP / IP_ADD_MEMBERSHIP / IPV6_ADD_MEMBERSHIP), blocked_source
+// (MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE).
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_ANY_SOURCE_MEMBERSHIP_HPP
+#define MCAST_ANY_SOURCE_MEMBERSHIP_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "detail/child_list.hpp"
+#include "detail/membership_base.hpp"
+
+#include <system_error>
+#include <utility>
+
+MCAST_BEGIN_NAMESPACE
+
+// ================================================================================================
+/// An any-source membership (EXCLUDE mode): MCAST_JOIN_GROUP / IP_ADD_MEMBERSHIP /
+/// IPV6_ADD_MEMBERSHIP, left with MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP.
+/// It can block sources (block()); it cannot include them. Made by join_group().
+template <class Api> class any_source_membership : public detail::membership_base {
+public:
+  using api_type = Api;
+
+  any_source_membership(any_source_membership&& o) noexcept : membership_base(std::move(o)), req_(o.req_) {
+    children_ = std::exchange(o.children_, {});
+    children_.reparent(this);
+  }
+  any_source_membership& operator=(any_source_membership&& o) noexcept {
+    if (this != &o) {
+      // Whatever the leave returns, this handle's children stay with what it held (they become
+      // inert); only `o`'s children follow `o`'s membership here.
+      abandon();
+      membership_base::operator=(std::move(o));
+      req_ = o.req_;
+      children_ = std::exchange(o.children_, {});
+      children_.reparent(this);
+    }
+    return *this;
+  }
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
+  any_source_membership(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  any_source_membership& operator=(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  // clang-format on
+  ~any_source_membership() { abandon(); }
+
+  /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
+  /// (MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE) when it goes, unless the group was left first.
+  /// errc::source_already_present if this membership blocks it already; errc::not_joined after
+  /// leave(); errc::family_mismatch for a source of the other family; errc::limit_exceeded past
+  /// the stack's limit (Linux igmp_max_msf).
+  [[nodiscard]] blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
+    const detail::failure f = block_core(s);
+    detail::report(f, ec);
+    return f ? blocked_source<Api>(s) : blocked_source<Api>(this, s);
+  }
+  [[nodiscard]] blocked_source<Api> block(const source& s) {
+    detail::throw_if(block_core(s), "mcast::any_source_membership::block");
+    return blocked_source<Api>(this, s);
+  }
+
+  /// Not available (rule source_join_on_any): see the message.
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
+  void include(const mcast::source&) = delete; // mcast: include() needs a source-specific membership (join_source_group); an any-source membership already receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)
+  void include(const mcast::source&, std::error_code&) = delete; // mcast: include() needs a source-specific membership (join_source_group); an any-source membership already receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)
+  // clang-format on
+
+  /// Leaves the group (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every
+  /// blocked_source becomes inert. Does nothing on an empty handle. On failure the handle stays
+  /// joined.
+  void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  void leave() { detail::throw_if(leave_core(), "mcast::any_source_membership::leave"); }
+
+  /// How many sources this membership blocks through live blocked_source handles.
+  std::size_t blocked_count() const noexcept { return children_.count; }
+
+private:
+  template <class A, class S>
+  friend any_source_membership<A> detail::join_group_impl(S&&, const mcast::group&, const mcast::network_interface&,
+                                                          const join_options&, std::error_code&) noexcept;
+  friend class blocked_source<Api>;
+  friend class detail::child_handle<blocked_source<Api>, any_source_membership<Api>>;
+
+  any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
+      : membership_base(s, g, n) {}
+
+  // The type proves the state (any-source): of the rule table only the value rule is left to check.
+  static_assert(detail::cell_rule(detail::mstate::any, detail::operation::block) == detail::rule::ok &&
+                detail::cell_rule(detail::mstate::any, detail::operation::unblock) == detail::rule::ok);
+  detail::failure block_core(const source& s) noexcept {
+    detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
+    if (!joined_)
+      return detail::refused(errc::not_joined);
+    if (s.family() != group_.family())
+      return detail::refused(errc::family_mismatch);
+    if (children_.contains(s))
+      return detail::refused(detail::rule_errc(detail::value_rule(detail::mstate::any, detail::operation::block)));
+    if constexpr (detail::api_has_sources<Api>)
+      if (int r = req_.source_call(socket_, detail::kernel_request<Api>::block, s); r != 0)
+        return detail::kernel_refused(r, detail::operation::block, detail::mstate::any);
+    return {};
+  }
+  detail::failure leave_core() noexcept {
+    if (const detail::failure f = leave_with(req_))
+      return f;
+    children_.detach_all();
+    return {};
+  }
+
+  // Leaves best effort and lets go of everything, whatever the leave returned: the children become
+  // inert, so none is left linked to a handle that is going away or being reused.
+  void abandon() noexcept {
+    (void)leave_core();
+    children_.detach_all();
+    joined_ = false;
+  }
+
+  detail::kernel_request<Api> req_;
+  detail::child_list<blocked_source<Api>> children_;
+};
+
+// ================================================================================================
+/// One blocked source of an any_source_membership. unblock() (or destruction) issues
+/// MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE -- unless the membership has left, in which case it
+/// does nothing.
+template <class Api>
+class blocked_source : public detail::child_handle<blocked_source<Api>, any_source_membership<Api>> {
+  using base = detail::child_handle<blocked_source<Api>, any_source_membership<Api>>;
+
+public:
+  blocked_source(blocked_source&&) noexcept = default;
+  blocked_source& operator=(blocked_source&&) noexcept = default;
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
+  blocked_source(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
+  blocked_source& operator=(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
+  // clang-format on
+  ~blocked_source() { this->release(); }
+
+  /// Unblocks the source. No system call if the handle is empty or the membership has left.
+  /// On failure the source stays blocked and the handle armed.
+  void unblock(std::error_code& ec) noexcept { detail::report(unblock_core(), ec); }
+  void unblock() { detail::throw_if(unblock_core(), "mcast::blocked_source::unblock"); }
+
+private:
+  friend base;
+  friend class any_source_membership<Api>;
+  using base::base;
+
+  detail::failure unblock_core() noexcept {
+    if (!this->active())
+      return {};
+    const detail::failure f = undo();
+    if (!f)
+      this->detach();
+    return f;
+  }
+  // The source is blocked (this handle is armed) and the membership is any-source: the rule table
+  // has nothing left to refuse.
+  detail::failure undo() noexcept {
+    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 blocked_source is never armed)
+      auto* p = this->parent_;
+      if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::unblock, this->source_); r != 0)
+        return detail::kernel_refused(r, detail::operation::unblock, detail::mstate::any);
+    }
+    return {};
+  }
+};
+
+namespace detail {
+template <class Api, class Socket>
+any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const network_interface& nic,
+                                           const join_options& opts, std::error_code& ec) noexcept {
+  const detail::native_handle_type s = detail::native_of(sock);
+  detail::clear(ec);
+  detail::socket_facts facts;
+  any_source_membership<Api> m(s, g, nic);
+  if (const errc e = detail::request_error<Api>(g, nic); e != errc{}) {
+    ec = make_error_code(e); // the values first, before any system call
+    return m;
+  }
+  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
+    return m;
+  m.req_.fill(g, m.nic_);
+  if (int r = m.req_.group_call(s, detail::kernel_request<Api>::join_any); r != 0) {
+    ec = detail::translate(detail::operation::join_any, r);
+    return m;
+  }
+  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
+    ec = detail::translate(detail::operation::other, r);
+    m.joined_ = !detail::undo_join(s, m.req_);
+    return m;
+  }
+  m.joined_ = true;
+  return m;
+}
+} // namespace detail
+
+/// Joins `g` on `nic` for every source not blocked: MCAST_JOIN_GROUP (default),
+/// IP_ADD_MEMBERSHIP (api::ipv4) or IPV6_ADD_MEMBERSHIP (api::ipv6). errc::already_joined if the
+/// socket has the group on that interface already (WSAEADDRNOTAVAIL / EADDRINUSE);
+/// errc::family_mismatch for an IPv6 group through api::ipv4 or the reverse; errc::no_ipv4_address
+/// (POSIX, api::ipv4) for an interface without one; errc::limit_exceeded past the stack's limit.
+/// The noexcept form returns an empty handle on error.
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
+                                                    const join_options& opts, std::error_code& ec) noexcept {
+  return detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
+                                                    std::error_code& ec) noexcept {
+  return detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, join_options{}, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
+                                                    const join_options& opts = {}) {
+  std::error_code ec;
+  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, ec);
+  detail::throw_if(ec, "mcast::join_group");
+  return m;
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_ANY_SOURCE_MEMBERSHIP_HPP

@@ -1,0 +1,205 @@
+// mcast/detail/membership_base.hpp -- what every membership handle shares: join_options, the steps of a join (the socket's facts,
+// IP_MULTICAST_ALL, undoing a join), and membership_base.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_DETAIL_MEMBERSHIP_BASE_HPP
+#define MCAST_DETAIL_MEMBERSHIP_BASE_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "../option.hpp"
+#include "../ordering.hpp"
+#include "../source_filter.hpp"
+#include "kernel_request.hpp"
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+MCAST_BEGIN_NAMESPACE
+
+/// Options for the factories.
+struct join_options {
+  /// Linux: this join leaves the socket's IP_MULTICAST_ALL / IPV6_MULTICAST_ALL as they are. With
+  /// the default (false) every join sets them to 0: the socket then receives a group only through
+  /// its own memberships. They are settings of the *socket* (option::ip_multicast_all in
+  /// socket_options.hpp), not of a membership: a later join without this flag turns them off for
+  /// the whole socket. A socket that must receive every group passes it to every join, or sets
+  /// option::ip_multicast_all{true} after its joins. Elsewhere this has no effect.
+  bool keep_multicast_all = false;
+};
+
+template <class Api = api::protocol_independent> class any_source_membership;
+template <class Api = api::protocol_independent> class source_membership;
+template <class Api = api::protocol_independent> class blocked_source;
+template <class Api = api::protocol_independent> class included_source;
+template <class Api = api::protocol_independent> class filtered_membership;
+
+namespace detail {
+// The factories' bodies (the public join_group / join_source_group / join_with_filter forward here).
+template <class Api, class Socket>
+any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const network_interface& nic,
+                                           const join_options& opts, std::error_code& ec) noexcept;
+template <class Api, class Socket>
+source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, const source& src,
+                                              const network_interface& nic, const join_options& opts,
+                                              std::error_code& ec) noexcept;
+template <class Api, class Socket>
+filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, const network_interface& nic,
+                                               filter_mode mode, const source* src, std::size_t n,
+                                               const join_options& opts, std::error_code& ec) noexcept;
+} // namespace detail
+
+namespace detail {
+
+template <class Api> constexpr bool api_has_sources = !std::is_same_v<Api, api::ipv6>;
+
+// Issues one change and translates a refusal into the portable errc (raw code kept). Sets `ec`
+// only on failure (the callers start from a clear one).
+// `state` is what the handle knows of the membership (the rule table reads an ambiguous refusal
+// by it).
+template <class Option>
+void issue(native_handle_type s, const Option& opt, std::error_code& ec, mstate state = mstate::none) noexcept {
+  if (!opt.valid()) {
+    ec = opt.check();
+    return;
+  }
+  const any_protocol p;
+  if (int r = sys_setsockopt(s, opt.level(p), opt.name(p), opt.data(p), opt.size(p)); r != 0)
+    ec = translate(Option::op, r, state);
+}
+template <class Option> std::error_code issue(native_handle_type s, const Option& opt) noexcept {
+  std::error_code ec;
+  issue(s, opt, ec);
+  return ec;
+}
+
+// What a join needs to know about the socket (Linux only; elsewhere nothing is read): whether
+// it is an IPv6 socket and whether IPV6_V6ONLY is set. One getsockopt (IPV6_V6ONLY, which an
+// IPv4 socket refuses with EOPNOTSUPP). A group the socket can never receive is refused before
+// the join: an IPv6 group on an IPv4 socket, an IPv4 group on an IPV6_V6ONLY socket (Linux would
+// accept that join and never deliver).
+struct socket_facts {
+  bool v6 = false;
+  bool v6only = false;
+};
+
+inline bool read_socket_facts(native_handle_type s, const group& g, socket_facts& f, std::error_code& ec) noexcept {
+  if constexpr (checks_socket_family) {
+    int v = 0;
+    std::size_t len = sizeof v;
+    if (int r = sys_getsockopt(s, level_ipv6, ipv6_v6only, &v, len); r == 0) {
+      f.v6 = true;
+      f.v6only = v != 0;
+    } else if (r != sys_errc::not_supported && r != sys_errc::no_protocol_option) {
+      ec = translate(operation::other, r);
+      return false;
+    }
+    if (g.is_v6() ? !f.v6 : (f.v6 && f.v6only)) {
+      ec = make_error_code(errc::family_mismatch);
+      return false;
+    }
+  } else {
+    (void)s;
+    (void)g;
+    (void)f;
+    (void)ec;
+  }
+  return true;
+}
+
+// Linux: IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off for every family the socket receives (a
+// dual-stack IPv6 socket receives both), so that it gets only what its own memberships admit.
+// Returns the raw error of the first call that failed, or 0.
+inline int multicast_all_off(native_handle_type s, const group& g, const socket_facts& f,
+                             const join_options& o) noexcept {
+  if constexpr (has_multicast_all) {
+    if (o.keep_multicast_all)
+      return 0;
+    const int off = 0;
+    const bool v4 = g.is_v4() || (f.v6 && !f.v6only);
+    const bool v6 = g.is_v6() || f.v6;
+    if (v4)
+      if (int r = sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off); r != 0)
+        return r;
+    if (v6 && !(g.is_v4() && f.v6only))
+      if (int r = sys_setsockopt(s, level_ipv6, ipv6_multicast_all, &off, sizeof off); r != 0)
+        return r;
+  } else {
+    (void)s;
+    (void)g;
+    (void)f;
+    (void)o;
+  }
+  return 0;
+}
+
+// Before any join: the socket's facts, then the interface any() stands for (resolve_interface).
+inline bool prepare_join(native_handle_type s, const group& g, const network_interface& nic, socket_facts& f,
+                         network_interface& resolved, std::error_code& ec) noexcept {
+  return read_socket_facts(s, g, f, ec) && resolve_interface(g, nic, resolved, ec);
+}
+
+// A join succeeded and a later step failed: leave again. Returns false when that leave failed too
+// -- the kernel still holds the group, so the handle must stay joined (its leave() or destructor
+// retries) rather than report a membership nobody could remove.
+template <class Request> bool undo_join(native_handle_type s, const Request& req) noexcept {
+  const int r = req.group_call(s, Request::leave);
+  return r == 0 || translate(operation::leave_group, r) == errc::not_joined;
+}
+
+// What every membership handle holds.
+class membership_base {
+public:
+  /// True while the handle holds a membership (false once left, moved from, or failed to join).
+  bool joined() const noexcept { return joined_; }
+  explicit operator bool() const noexcept { return joined_; }
+  const mcast::group& group() const noexcept { return group_; }
+  const mcast::network_interface& nic() const noexcept { return nic_; }
+  /// The native socket the membership was made on (the handle does not own it).
+  native_handle_type socket() const noexcept { return socket_; }
+
+protected:
+  membership_base(native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
+      : socket_(s), group_(g), nic_(n) {}
+  membership_base(const membership_base&) = delete;
+  membership_base& operator=(const membership_base&) = delete;
+  membership_base(membership_base&& o) noexcept
+      : socket_(o.socket_), group_(o.group_), nic_(std::move(o.nic_)), joined_(std::exchange(o.joined_, false)) {}
+  // Member-wise: the caller has already left (or given up on) what this handle held.
+  membership_base& operator=(membership_base&& o) noexcept {
+    socket_ = o.socket_;
+    group_ = o.group_;
+    nic_ = std::move(o.nic_);
+    joined_ = std::exchange(o.joined_, false);
+    return *this;
+  }
+
+  // Issues the API's leave from the handle's kept request. The handle is no longer joined when it
+  // succeeds -- or when the kernel says there is no membership any more (it is gone either way).
+  template <class Request> failure leave_with(const Request& req) noexcept {
+    if (!joined_)
+      return {};
+    if (int r = req.group_call(socket_, Request::leave); r != 0) {
+      const failure f = kernel_refused(r, operation::leave_group, mstate::none);
+      if (!(f.code() == errc::not_joined))
+        return f;
+    }
+    joined_ = false;
+    return {};
+  }
+
+  native_handle_type socket_;
+  mcast::group group_;
+  mcast::network_interface nic_;
+  bool joined_ = false;
+};
+
+} // namespace detail
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_DETAIL_MEMBERSHIP_BASE_HPP

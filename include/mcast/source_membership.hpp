@@ -1,0 +1,245 @@
+// mcast/source_membership.hpp -- source-specific memberships and their extra sources: join_source_group,
+// source_membership (MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP), included_source.
+//
+// Copyright (c) 2026 The mcast authors.
+// Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+#ifndef MCAST_SOURCE_MEMBERSHIP_HPP
+#define MCAST_SOURCE_MEMBERSHIP_HPP
+
+#if defined(_MSC_VER)
+#pragma once
+#endif
+
+#include "detail/child_list.hpp"
+#include "detail/membership_base.hpp"
+
+#include <system_error>
+#include <utility>
+
+MCAST_BEGIN_NAMESPACE
+
+// ================================================================================================
+/// A source-specific membership (INCLUDE mode): MCAST_JOIN_SOURCE_GROUP /
+/// IP_ADD_SOURCE_MEMBERSHIP for its first source; include() adds more; leave() drops them all at
+/// once with MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP. It cannot block. Made by join_source_group().
+template <class Api> class source_membership : public detail::membership_base {
+public:
+  using api_type = Api;
+
+  source_membership(source_membership&& o) noexcept : membership_base(std::move(o)), source_(o.source_), req_(o.req_) {
+    children_ = std::exchange(o.children_, {});
+    children_.reparent(this);
+  }
+  source_membership& operator=(source_membership&& o) noexcept {
+    if (this != &o) {
+      // Whatever the leave returns, this handle's children stay with what it held (they become
+      // inert); only `o`'s children follow `o`'s membership here.
+      abandon();
+      membership_base::operator=(std::move(o));
+      source_ = o.source_;
+      req_ = o.req_;
+      children_ = std::exchange(o.children_, {});
+      children_.reparent(this);
+    }
+    return *this;
+  }
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
+  source_membership(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  source_membership& operator=(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
+  // clang-format on
+  ~source_membership() { abandon(); }
+
+  /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
+  /// it (MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP) when it goes, unless the group was
+  /// left first. errc::source_already_present if it is included already; errc::not_joined after
+  /// leave(); errc::family_mismatch; errc::limit_exceeded past the stack's limit.
+  [[nodiscard]] included_source<Api> include(const mcast::source& s, std::error_code& ec) noexcept {
+    const detail::failure f = include_core(s);
+    detail::report(f, ec);
+    return f ? included_source<Api>(s) : included_source<Api>(this, s);
+  }
+  [[nodiscard]] included_source<Api> include(const mcast::source& s) {
+    detail::throw_if(include_core(s), "mcast::source_membership::include");
+    return included_source<Api>(this, s);
+  }
+
+  /// Not available (rule block_on_source): see the message.
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
+  void block(const mcast::source&) = delete; // mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)
+  void block(const mcast::source&, std::error_code&) = delete; // mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)
+  // clang-format on
+
+  /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
+  /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
+  void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  void leave() { detail::throw_if(leave_core(), "mcast::source_membership::leave"); }
+
+  /// The source it was joined with.
+  const mcast::source& source() const noexcept { return source_; }
+  /// How many sources it includes: the first one plus each live included_source.
+  std::size_t source_count() const noexcept { return joined_ ? 1 + children_.count : 0; }
+
+private:
+  template <class A, class S>
+  friend source_membership<A> detail::join_source_group_impl(S&&, const mcast::group&, const mcast::source&,
+                                                             const mcast::network_interface&, const join_options&,
+                                                             std::error_code&) noexcept;
+  friend class included_source<Api>;
+  friend class detail::child_handle<included_source<Api>, source_membership<Api>>;
+
+  source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::source& src,
+                    const mcast::network_interface& n) noexcept
+      : membership_base(s, g, n), source_(src) {}
+
+  // The type proves the state (source-specific): of the rule table only the value rule is left.
+  static_assert(detail::cell_rule(detail::mstate::src, detail::operation::join_source) == detail::rule::ok &&
+                detail::cell_rule(detail::mstate::src, detail::operation::leave_source) == detail::rule::ok);
+  detail::failure include_core(const mcast::source& s) noexcept {
+    if (!joined_)
+      return detail::refused(errc::not_joined);
+    if (s.family() != group_.family())
+      return detail::refused(errc::family_mismatch);
+    if (s == source_ || children_.contains(s))
+      return detail::refused(
+          detail::rule_errc(detail::value_rule(detail::mstate::src, detail::operation::join_source)));
+    if constexpr (detail::api_has_sources<Api>)
+      if (int r = req_.source_call(socket_, detail::kernel_request<Api>::join_source, s); r != 0)
+        return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src);
+    return {};
+  }
+  detail::failure leave_core() noexcept {
+    if (const detail::failure f = leave_with(req_))
+      return f;
+    children_.detach_all();
+    return {};
+  }
+
+  // As any_source_membership::abandon().
+  void abandon() noexcept {
+    (void)leave_core();
+    children_.detach_all();
+    joined_ = false;
+  }
+
+  mcast::source source_;
+  detail::kernel_request<Api> req_;
+  detail::child_list<included_source<Api>> children_;
+};
+
+// ================================================================================================
+/// One extra source of a source_membership. drop() (or destruction) issues
+/// MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP -- unless the membership has left.
+template <class Api> class included_source : public detail::child_handle<included_source<Api>, source_membership<Api>> {
+  using base = detail::child_handle<included_source<Api>, source_membership<Api>>;
+
+public:
+  included_source(included_source&&) noexcept = default;
+  included_source& operator=(included_source&&) noexcept = default;
+  // (the sentence stays on the declaration's line, where the compilers show it)
+  // clang-format off
+  included_source(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
+  included_source& operator=(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
+  // clang-format on
+  ~included_source() { this->release(); }
+
+  /// Drops the source. No system call if the handle is empty or the membership has left. If it
+  /// was the membership's last source the kernel removes the membership, and the membership
+  /// handle then knows it has left (no second leave). On failure the handle stays armed.
+  void drop(std::error_code& ec) noexcept { detail::report(this->active() ? undo() : detail::failure{}, ec); }
+  void drop() {
+    if (this->active())
+      detail::throw_if(undo(), "mcast::included_source::drop");
+  }
+
+private:
+  friend base;
+  friend class source_membership<Api>;
+  using base::base;
+
+  // The source is included (this handle is armed) and the membership source-specific: the rule
+  // table has nothing left to refuse.
+  detail::failure undo() noexcept {
+    source_membership<Api>* p = this->parent_;
+    const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + p->children_.count)};
+    if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
+      if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::leave_source, this->source_); r != 0)
+        return detail::kernel_refused(r, detail::operation::leave_source, detail::mstate::src);
+    }
+    this->detach();
+    if (detail::step(st, detail::operation::leave_source).next.state == detail::mstate::none) {
+      p->joined_ = false; // the last source is gone, and with it the membership
+      p->children_.detach_all();
+    }
+    return {};
+  }
+};
+
+namespace detail {
+template <class Api, class Socket>
+source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, const source& src,
+                                              const network_interface& nic, const join_options& opts,
+                                              std::error_code& ec) noexcept {
+  detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
+  const detail::native_handle_type s = detail::native_of(sock);
+  detail::clear(ec);
+  source_membership<Api> m(s, g, src, nic);
+  if (const errc e = detail::request_error<Api>(g, src, nic); e != errc{}) {
+    ec = make_error_code(e);
+    return m;
+  }
+  detail::socket_facts facts;
+  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
+    return m;
+  // Refuse a group this socket already has on this interface, before the join (see the top).
+  if constexpr (detail::needs_source_join_probe) {
+    if (detail::probe_membership(s, g, m.nic_.index(), ec) != detail::membership_probe::none) {
+      ec = make_error_code(errc::already_joined);
+      return m;
+    }
+    if (ec)
+      return m;
+  }
+  m.req_.fill(g, m.nic_);
+  if (int r = m.req_.source_call(s, detail::kernel_request<Api>::join_source, src); r != 0) {
+    ec = detail::translate(detail::operation::join_source, r);
+    return m;
+  }
+  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
+    ec = detail::translate(detail::operation::other, r);
+    m.joined_ = !detail::undo_join(s, m.req_);
+    return m;
+  }
+  m.joined_ = true;
+  return m;
+}
+} // namespace detail
+
+/// Joins `g` on `nic` for one source only: MCAST_JOIN_SOURCE_GROUP (default) or
+/// IP_ADD_SOURCE_MEMBERSHIP (api::ipv4). Reads the group's filter first (one getsockopt /
+/// ioctl) and fails with errc::already_joined if the socket already has the group on that
+/// interface in any mode. The noexcept form returns an empty handle on error.
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
+                                                       const network_interface& nic, const join_options& opts,
+                                                       std::error_code& ec) noexcept {
+  return detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
+                                                       const network_interface& nic, std::error_code& ec) noexcept {
+  return detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
+}
+template <class Api = api::protocol_independent, class Socket>
+[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
+                                                       const network_interface& nic, const join_options& opts = {}) {
+  std::error_code ec;
+  source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, ec);
+  detail::throw_if(ec, "mcast::join_source_group");
+  return m;
+}
+
+MCAST_END_NAMESPACE
+
+#endif // MCAST_SOURCE_MEMBERSHIP_HPP
