@@ -21,7 +21,6 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <tuple>
 #include <type_traits>
 
 MCAST_BEGIN_NAMESPACE
@@ -92,6 +91,11 @@ template <class... Options> constexpr void assert_valid_sequence() noexcept {
   static_assert(r != rule::id, seq);
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_SEQUENCE_ASSERT)
 #undef MCAST_DETAIL_RULE_SEQUENCE_ASSERT
+}
+
+// The first of a pack (no <tuple> for one element).
+template <class First, class... Rest> constexpr const First& first_of(const First& f, const Rest&...) noexcept {
+  return f;
 }
 
 // ---- run time: the same table with the actual sources ----------------------------------------
@@ -233,7 +237,7 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
   const detail::native_handle_type s = detail::native_of(socket);
 
   // 1. Values, and one group / interface for all.
-  const auto& first = std::get<0>(std::forward_as_tuple(opts...));
+  const auto& first = detail::first_of(opts...);
   bool same_target = true;
   auto check_one = [&](const auto& o) {
     if (!ec)

@@ -97,7 +97,8 @@ template <class Api> constexpr void assert_filter_api() noexcept {
   assert_handle_rule<rule::ipv6_api_no_sources, !std::is_same_v<Api, api::ipv6>>();
 }
 // No source listed twice: pairwise for short lists, sorted beyond (bounded work for long ones).
-inline bool has_duplicates(const source* src, std::size_t n, std::error_code& ec) noexcept {
+// A template, so that only a translation unit that sets a filter instantiates the sort.
+template <class Source = source> bool has_duplicates(const Source* src, std::size_t n, std::error_code& ec) noexcept {
   if (n <= 16) {
     for (std::size_t i = 1; i < n; ++i)
       for (std::size_t j = 0; j < i; ++j)
@@ -325,12 +326,14 @@ enum class membership_probe { none, any, src };
 inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index,
                                          std::error_code& ec) noexcept {
   detail::clear(ec);
-  group_filter_type f;
-  std::memset(&f, 0, sizeof f);
+  // Only the header: no source is asked for, so no slot is zeroed or handed over.
+  alignas(group_filter_type) unsigned char buf[sizeof(group_filter_type)];
+  std::memset(buf, 0, group_filter_header);
+  auto& f = *reinterpret_cast<group_filter_type*>(buf);
   f.gf_interface = static_cast<decltype(f.gf_interface)>(index);
   g.address().fill_sockaddr(f.gf_group);
   f.gf_numsrc = 0;
-  int r = sys_get_filter(s, filter_struct::group_filter, level_of(g), &f, sizeof f);
+  int r = sys_get_filter(s, filter_struct::group_filter, level_of(g), buf, group_filter_header);
   if (r == 0)
     return f.gf_fmode == mode_include ? membership_probe::src : membership_probe::any;
   std::error_code t = translate(operation::get_filter, r);
