@@ -288,7 +288,7 @@ inline bool index_form(unsigned index, in4_addr_type& out) noexcept {
 // interface's IPv4 address when it has one (valid everywhere); otherwise, on Windows only, the
 // 0.0.0.index form (ip_mreq_source docs) -- POSIX cannot name an interface by index here.
 inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& out, std::error_code& ec) noexcept {
-  ec.clear();
+  clear(ec); // (only what is set: the join's path makes no error code)
   out = in4_addr_type{};
   if (nic.is_any())
     return true;

@@ -336,10 +336,12 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   int r = sys_get_filter(s, filter_struct::group_filter, level_of(g), buf, group_filter_header);
   if (r == 0)
     return f.gf_fmode == mode_include ? membership_probe::src : membership_probe::any;
-  std::error_code t = translate(operation::get_filter, r);
-  if (t == errc::not_joined || t == errc::unsupported)
+  // Read by the rule table without building an error code: "not joined" is the usual answer.
+  const rule answered = rule_answered(operation::get_filter, raw_code_of(r), mstate::none, this_stack);
+  if ((answered != rule::ok && row_of(answered).code == errc::not_joined) ||
+      unambiguous_condition(r) == static_cast<int>(errc::unsupported))
     return membership_probe::none; // not joined; or the stack cannot tell (Wine), it will decide
-  ec = t;
+  ec = translate(operation::get_filter, r);
   return membership_probe::none;
 }
 

@@ -140,7 +140,10 @@ inline int multicast_all_off(native_handle_type s, const group& g, const socket_
 // Before any join: the socket's facts, then the interface any() stands for (resolve_interface).
 inline bool prepare_join(native_handle_type s, const group& g, const network_interface& nic, socket_facts& f,
                          network_interface& resolved, std::error_code& ec) noexcept {
-  return read_socket_facts(s, g, f, ec) && resolve_interface(g, nic, resolved, ec);
+  if (!read_socket_facts(s, g, f, ec))
+    return false;
+  // A named interface is the handle's already (`resolved` was made from `nic`): nothing to resolve.
+  return (resolves_any_interface && nic.is_any()) ? resolve_interface(g, nic, resolved, ec) : true;
 }
 
 // A join succeeded and a later step failed: leave again. Returns false when that leave failed too
