@@ -26,12 +26,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
 count=0
+# Compiles one file for the target against the system's headers, warnings as errors.
+check() {
+  "$cxx" -target "$target" -std=c++17 -fsyntax-only -nostdinc -nostdinc++ -isystem "$cxxinc" -isystem "$resource" \
+    -isystem "$sysinc" -iframework "$sysroot/System/Library/Frameworks" -I"$here/include" \
+    -Wall -Wextra -Wpedantic -Werror "$1"
+}
 for h in $(cd "$here/include" && ls mcast/*.hpp mcast/detail/*.hpp); do
   case "$h" in mcast/asio.hpp) continue ;; esac # needs Asio itself
   printf '#include <%s>\n#include <%s>\nint main() { return 0; }\n' "$h" "$h" > "$tmp/t.cpp"
-  if "$cxx" -target "$target" -std=c++17 -fsyntax-only -nostdinc -nostdinc++ -isystem "$cxxinc" -isystem "$resource" \
-       -isystem "$sysinc" -iframework "$sysroot/System/Library/Frameworks" -I"$here/include" \
-       -Wall -Wextra -Wpedantic -Werror "$tmp/t.cpp"; then
+  if check "$tmp/t.cpp"; then
     count=$((count + 1))
   else
     echo "cross-check: $h does not compile for $target" >&2
@@ -68,9 +72,7 @@ int use(mcast::native_handle_type s) {
   return static_cast<int>(now.sources.size() + port + d.size + all.size()) + (loop.value() ? 1 : 0);
 }
 USE
-if "$cxx" -target "$target" -std=c++17 -fsyntax-only -nostdinc -nostdinc++ -isystem "$cxxinc" -isystem "$resource" \
-     -isystem "$sysinc" -iframework "$sysroot/System/Library/Frameworks" -I"$here/include" \
-     -Wall -Wextra -Wpedantic -Werror "$tmp/use.cpp"; then
+if check "$tmp/use.cpp"; then
   count=$((count + 1))
 else
   echo "cross-check: the calls do not compile for $target" >&2

@@ -18,6 +18,13 @@ struct bad_arguments {
 };
 [[noreturn]] inline void bad(const std::string& what) { throw bad_arguments{what}; }
 
+// The value after flag argv[i] (advancing i), or a bad argument naming the flag.
+inline std::string value(int argc, char** argv, int& i, const std::string& flag) {
+  if (i + 1 >= argc)
+    bad(flag + " needs a value");
+  return argv[++i];
+}
+
 // A decimal number in [lo, hi], or a bad argument naming the flag and the range.
 inline long long number(const std::string& flag, const std::string& text, long long lo, long long hi) {
   char* end = nullptr;

@@ -71,11 +71,7 @@ using example::cli::bad;
 
 options parse(int argc, char** argv) {
   options o;
-  auto value = [&](int& i, const std::string& flag) -> std::string {
-    if (i + 1 >= argc)
-      bad(flag + " needs a value");
-    return argv[++i];
-  };
+  auto value = [&](int& i, const std::string& flag) { return example::cli::value(argc, argv, i, flag); };
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "-h" || a == "--help") {
