@@ -117,7 +117,7 @@ inline void restore_settings(native_handle_type s, saved_setting* settings, std:
 /// - Linux: IP_MULTICAST_ALL off (and IPV6_MULTICAST_ALL, and for a dual-stack IPv6 socket both),
 ///   so that it receives only the groups its own memberships admit, as on every other stack.
 /// errc::family_mismatch when `f` is not the socket's family, before any change. When a step
-/// fails, the settings changed before it are put back and the kernel's code is reported.
+/// fails, the settings changed before it are put back (best effort) and the first failure is reported.
 template <class Socket>
 std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::error_code& ec) noexcept {
   const native_handle_type s = detail::native_of(socket);
