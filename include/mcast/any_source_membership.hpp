@@ -48,19 +48,19 @@ public:
   any_source_membership(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   any_source_membership& operator=(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   // clang-format on
-  ~any_source_membership() { abandon(); }
+  MCAST_DETAIL_ALWAYS_INLINE ~any_source_membership() { abandon(); }
 
   /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
   /// (MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE) when it goes, unless the group was left first.
   /// errc::source_already_present if this membership blocks it already; errc::not_joined after
   /// leave(); errc::family_mismatch for a source of the other family; errc::limit_exceeded past
   /// the stack's limit (Linux igmp_max_msf).
-  [[nodiscard]] blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
+  [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
     const detail::failure f = block_core(s);
     detail::report(f, ec);
     return f ? blocked_source<Api>(s) : blocked_source<Api>(this, s);
   }
-  [[nodiscard]] blocked_source<Api> block(const source& s) {
+  [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE blocked_source<Api> block(const source& s) {
     detail::throw_if(block_core(s), "mcast::any_source_membership::block");
     return blocked_source<Api>(this, s);
   }
@@ -75,8 +75,8 @@ public:
   /// Leaves the group (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every
   /// blocked_source becomes inert. Does nothing on an empty handle. On failure the handle stays
   /// joined.
-  void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
-  void leave() { detail::throw_if(leave_core(), "mcast::any_source_membership::leave"); }
+  MCAST_DETAIL_ALWAYS_INLINE void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  MCAST_DETAIL_ALWAYS_INLINE void leave() { detail::throw_if(leave_core(), "mcast::any_source_membership::leave"); }
 
   /// How many sources this membership blocks through live blocked_source handles.
   std::size_t blocked_count() const noexcept { return children_.count; }
@@ -84,7 +84,7 @@ public:
 private:
   template <class A, class S>
   friend any_source_membership<A> detail::join_group_impl(S&&, const mcast::group&, const mcast::network_interface&,
-                                                          const join_options&, std::error_code&) noexcept;
+                                                          const join_options&, detail::failure&) noexcept;
   friend class blocked_source<Api>;
   friend class detail::child_handle<blocked_source<Api>, any_source_membership<Api>>;
 
@@ -94,7 +94,7 @@ private:
   // The type proves the state (any-source): of the rule table only the value rule is left to check.
   static_assert(detail::cell_rule(detail::mstate::any, detail::operation::block) == detail::rule::ok &&
                 detail::cell_rule(detail::mstate::any, detail::operation::unblock) == detail::rule::ok);
-  detail::failure block_core(const source& s) noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure block_core(const source& s) noexcept {
     detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
     if (!joined_)
       return detail::refused(errc::not_joined);
@@ -107,7 +107,9 @@ private:
         return detail::kernel_refused(r, detail::operation::block, detail::mstate::any);
     return {};
   }
-  detail::failure leave_core() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure leave_core() noexcept {
+    if (!joined_)
+      return {};
     if (const detail::failure f = leave_with(req_))
       return f;
     children_.detach_all();
@@ -116,10 +118,12 @@ private:
 
   // Leaves best effort and lets go of everything, whatever the leave returned: the children become
   // inert, so none is left linked to a handle that is going away or being reused.
-  void abandon() noexcept {
-    (void)leave_core();
-    children_.detach_all();
-    joined_ = false;
+  MCAST_DETAIL_ALWAYS_INLINE void abandon() noexcept {
+    // (A handle that is not joined has no children: every step that clears joined_ lets them go.)
+    if (joined_ && leave_core()) {
+      children_.detach_all();
+      joined_ = false;
+    }
   }
 
   detail::kernel_request<Api> req_;
@@ -142,19 +146,19 @@ public:
   blocked_source(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
   blocked_source& operator=(const blocked_source&) = delete; // mcast: blocked_source handles are move-only (each undoes one block); std::move it
   // clang-format on
-  ~blocked_source() { this->release(); }
+  MCAST_DETAIL_ALWAYS_INLINE ~blocked_source() { this->release(); }
 
   /// Unblocks the source. No system call if the handle is empty or the membership has left.
   /// On failure the source stays blocked and the handle armed.
-  void unblock(std::error_code& ec) noexcept { detail::report(unblock_core(), ec); }
-  void unblock() { detail::throw_if(unblock_core(), "mcast::blocked_source::unblock"); }
+  MCAST_DETAIL_ALWAYS_INLINE void unblock(std::error_code& ec) noexcept { detail::report(unblock_core(), ec); }
+  MCAST_DETAIL_ALWAYS_INLINE void unblock() { detail::throw_if(unblock_core(), "mcast::blocked_source::unblock"); }
 
 private:
   friend base;
   friend class any_source_membership<Api>;
   using base::base;
 
-  detail::failure unblock_core() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure unblock_core() noexcept {
     if (!this->active())
       return {};
     const detail::failure f = undo();
@@ -164,7 +168,7 @@ private:
   }
   // The source is blocked (this handle is armed) and the membership is any-source: the rule table
   // has nothing left to refuse.
-  detail::failure undo() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure undo() noexcept {
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 blocked_source is never armed)
       auto* p = this->parent_;
       if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::unblock, this->source_); r != 0)
@@ -176,26 +180,26 @@ private:
 
 namespace detail {
 template <class Api, class Socket>
-any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const network_interface& nic,
-                                           const join_options& opts, std::error_code& ec) noexcept {
-  const detail::native_handle_type s = detail::native_of(sock);
-  detail::clear(ec);
-  detail::socket_facts facts;
+MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api> join_group_impl(Socket&& sock, const group& g,
+                                                                      const network_interface& nic,
+                                                                      const join_options& opts, failure& out) noexcept {
+  const native_handle_type s = native_of(sock);
+  socket_facts facts;
   any_source_membership<Api> m(s, g, nic);
-  if (const errc e = detail::request_error<Api>(g, nic); e != errc{}) {
-    ec = make_error_code(e); // the values first, before any system call
+  if (const errc e = request_error<Api>(g, nic); e != errc{}) {
+    out = refused(e); // the values first, before any system call
     return m;
   }
-  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
+  if (!prepare_join(s, g, nic, facts, m.nic_, out))
     return m;
   m.req_.fill(g, m.nic_);
-  if (int r = m.req_.group_call(s, detail::kernel_request<Api>::join_any); r != 0) {
-    ec = detail::translate(detail::operation::join_any, r);
+  if (int r = m.req_.group_call(s, kernel_request<Api>::join_any); r != 0) {
+    out = kernel_refused(r, operation::join_any, mstate::none);
     return m;
   }
-  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
-    ec = detail::translate(detail::operation::other, r);
-    m.joined_ = !detail::undo_join(s, m.req_);
+  if (int r = multicast_all_off(s, facts, opts); r != 0) {
+    out = kernel_refused(r, operation::other, mstate::none);
+    m.joined_ = !undo_join(s, m.req_);
     return m;
   }
   m.joined_ = true;
@@ -212,19 +216,22 @@ any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const 
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
                                                     const join_options& opts, std::error_code& ec) noexcept {
-  return detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, ec);
+  detail::failure f;
+  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
+  detail::report(f, ec);
+  return m;
 }
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
                                                     std::error_code& ec) noexcept {
-  return detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, join_options{}, ec);
+  return join_group<Api>(std::forward<Socket>(sock), g, nic, join_options{}, ec);
 }
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] any_source_membership<Api> join_group(Socket&& sock, const group& g, const network_interface& nic,
                                                     const join_options& opts = {}) {
-  std::error_code ec;
-  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, ec);
-  detail::throw_if(ec, "mcast::join_group");
+  detail::failure f;
+  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
+  detail::throw_if(f, "mcast::join_group");
   return m;
 }
 

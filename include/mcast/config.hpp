@@ -34,6 +34,16 @@
   }                                                                                                                    \
   }
 
+// The handles' small steps are forced inline, so that each handle call is one function around its
+// system call whatever the inliner decides for the code around it (the bench measures this).
+#if defined(__GNUC__) || defined(__clang__)
+#define MCAST_DETAIL_ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define MCAST_DETAIL_ALWAYS_INLINE __forceinline
+#else
+#define MCAST_DETAIL_ALWAYS_INLINE inline
+#endif
+
 // MCAST_SYSCALL_HOOK: define it (to anything) in every translation unit of a program -- tests do
 // it for their whole target -- to route each system call the library makes through
 // mcast::detail::syscall_hook (see detail/system.hpp), so that a test can count calls and inject

@@ -92,7 +92,7 @@ static_assert(errc_list_in_order(), "mcast: MCAST_DETAIL_ERRC_LIST and enum errc
 namespace detail {
 
 // Which operation failed decides what an ambiguous kernel error means (rule_table.hpp).
-enum class operation {
+enum class operation : unsigned char {
   join_any,
   leave_group,
   join_source,

@@ -41,7 +41,7 @@ public:
   filtered_membership(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   filtered_membership& operator=(const filtered_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   // clang-format on
-  ~filtered_membership() { (void)leave_with(req_); }
+  MCAST_DETAIL_ALWAYS_INLINE ~filtered_membership() { (void)leave_with(req_); }
 
   /// Replaces the filter in one system call. INCLUDE with no sources leaves the group (the
   /// handle is then not joined). errc::not_joined after leave(); errc::limit_exceeded (filter
@@ -90,14 +90,14 @@ public:
   // clang-format on
 
   /// Leaves the group. Nothing on an empty handle.
-  void leave(std::error_code& ec) noexcept { detail::report(leave_with(req_), ec); }
-  void leave() { detail::throw_if(leave_with(req_), "mcast::filtered_membership::leave"); }
+  MCAST_DETAIL_ALWAYS_INLINE void leave(std::error_code& ec) noexcept { detail::report(leave_with(req_), ec); }
+  MCAST_DETAIL_ALWAYS_INLINE void leave() { detail::throw_if(leave_with(req_), "mcast::filtered_membership::leave"); }
 
 private:
   template <class A, class S>
   friend filtered_membership<A> detail::join_with_filter_impl(S&&, const mcast::group&, const mcast::network_interface&,
                                                               filter_mode, const mcast::source*, std::size_t,
-                                                              const join_options&, std::error_code&) noexcept;
+                                                              const join_options&, detail::failure&) noexcept;
 
   filtered_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
       : membership_base(s, g, n) {}
@@ -120,38 +120,46 @@ namespace detail {
 template <class Api, class Socket>
 filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, const network_interface& nic,
                                                filter_mode mode, const source* src, std::size_t n,
-                                               const join_options& opts, std::error_code& ec) noexcept {
-  detail::assert_filter_api<Api>();
-  detail::clear(ec);
-  const detail::native_handle_type s = detail::native_of(sock);
+                                               const join_options& opts, failure& out) noexcept {
+  assert_filter_api<Api>();
+  const native_handle_type s = native_of(sock);
   filtered_membership<Api> m(s, g, nic);
   // Everything that can be checked is checked before the join.
-  detail::filter_buffer buf;
-  if (!detail::build_filter<Api>(buf, g, nic, mode, src, n, ec))
-    return m;
-  if (mode == filter_mode::include && n == 0)
-    return m; // INCLUDE {} is no membership: nothing to do
-  detail::socket_facts facts;
-  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
-    return m;
-  if (!detail::set_filter_interface<Api>(buf, m.nic_, ec))
-    return m;
-  m.req_.fill(g, m.nic_);
-  if (int r = m.req_.group_call(s, detail::kernel_request<Api>::join_any); r != 0) {
-    ec = detail::translate(detail::operation::join_any, r);
-    return m;
-  }
-  if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
-    if (int r = detail::sys_set_filter(s, detail::filter_struct_of<Api>(), detail::level_of(g), buf.data(), buf.size());
-        r != 0) {
-      ec = detail::translate(detail::operation::set_filter, r);
-      m.joined_ = !detail::undo_join(s, m.req_);
+  filter_buffer buf;
+  {
+    std::error_code ec; // (the filter's checks report in error codes; a filter join builds a list anyway)
+    if (!build_filter<Api>(buf, g, nic, mode, src, n, ec)) {
+      out = passed_on(ec);
       return m;
     }
   }
-  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
-    ec = detail::translate(detail::operation::other, r);
-    m.joined_ = !detail::undo_join(s, m.req_);
+  if (mode == filter_mode::include && n == 0)
+    return m; // INCLUDE {} is no membership: nothing to do
+  socket_facts facts;
+  if (!prepare_join(s, g, nic, facts, m.nic_, out))
+    return m;
+  {
+    std::error_code ec;
+    if (!set_filter_interface<Api>(buf, m.nic_, ec)) {
+      out = passed_on(ec);
+      return m;
+    }
+  }
+  m.req_.fill(g, m.nic_);
+  if (int r = m.req_.group_call(s, kernel_request<Api>::join_any); r != 0) {
+    out = kernel_refused(r, operation::join_any, mstate::none);
+    return m;
+  }
+  if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
+    if (int r = sys_set_filter(s, filter_struct_of<Api>(), level_of(g), buf.data(), buf.size()); r != 0) {
+      out = kernel_refused(r, operation::set_filter, mstate::none);
+      m.joined_ = !undo_join(s, m.req_);
+      return m;
+    }
+  }
+  if (int r = multicast_all_off(s, facts, opts); r != 0) {
+    out = kernel_refused(r, operation::other, mstate::none);
+    m.joined_ = !undo_join(s, m.req_);
     return m;
   }
   m.joined_ = true;
@@ -168,7 +176,11 @@ template <class Api = api::protocol_independent, class Socket, class Range>
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts, std::error_code& ec) noexcept {
   const detail::source_span list = detail::sources_of(sources);
-  return detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts, ec);
+  detail::failure f;
+  filtered_membership<Api> m =
+      detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts, f);
+  detail::report(f, ec);
+  return m;
 }
 template <class Api = api::protocol_independent, class Socket, class Range>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
@@ -180,26 +192,31 @@ template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         std::error_code& ec) noexcept {
-  return detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, sources.begin(), sources.size(),
-                                            join_options{}, ec);
+  detail::failure f;
+  filtered_membership<Api> m = detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode,
+                                                                  sources.begin(), sources.size(), join_options{}, f);
+  detail::report(f, ec);
+  return m;
 }
 template <class Api = api::protocol_independent, class Socket, class Range>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts = {}) {
-  std::error_code ec;
-  filtered_membership<Api> m = join_with_filter<Api>(std::forward<Socket>(sock), g, nic, mode, sources, opts, ec);
-  detail::throw_if(ec, "mcast::join_with_filter");
+  const detail::source_span list = detail::sources_of(sources);
+  detail::failure f;
+  filtered_membership<Api> m =
+      detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts, f);
+  detail::throw_if(f, "mcast::join_with_filter");
   return m;
 }
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         const join_options& opts = {}) {
-  std::error_code ec;
+  detail::failure f;
   filtered_membership<Api> m = detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode,
-                                                                  sources.begin(), sources.size(), opts, ec);
-  detail::throw_if(ec, "mcast::join_with_filter");
+                                                                  sources.begin(), sources.size(), opts, f);
+  detail::throw_if(f, "mcast::join_with_filter");
   return m;
 }
 

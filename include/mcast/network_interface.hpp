@@ -287,25 +287,26 @@ inline bool index_form(unsigned index, in4_addr_type& out) noexcept {
 // The imr_interface / imsf_interface field of the IPv4-only structures: 0.0.0.0 for any(); the
 // interface's IPv4 address when it has one (valid everywhere); otherwise, on Windows only, the
 // 0.0.0.index form (ip_mreq_source docs) -- POSIX cannot name an interface by index here.
-inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& out, std::error_code& ec) noexcept {
-  clear(ec); // (only what is set: the join's path makes no error code)
+inline errc ipv4_interface_field(const network_interface& nic, in4_addr_type& out) noexcept {
   out = in4_addr_type{};
   if (nic.is_any())
-    return true;
+    return errc{};
   if (nic.has_ipv4_address()) {
     out = nic.ipv4_address().to_in_addr();
-    return true;
+    return errc{};
   }
-  if constexpr (ipv4_interface_by_index) {
-    if (!index_form(nic.index(), out)) {
-      ec = make_error_code(errc::no_ipv4_address);
-      return false;
-    }
-    return true;
-  } else {
-    ec = make_error_code(errc::no_ipv4_address);
+  if constexpr (ipv4_interface_by_index)
+    return index_form(nic.index(), out) ? errc{} : errc::no_ipv4_address;
+  else
+    return errc::no_ipv4_address;
+}
+inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& out, std::error_code& ec) noexcept {
+  if (const errc e = ipv4_interface_field(nic, out); e != errc{}) {
+    ec = make_error_code(e);
     return false;
   }
+  clear(ec);
+  return true;
 }
 
 } // namespace detail

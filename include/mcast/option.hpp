@@ -70,8 +70,7 @@ template <class Api> errc request_error(const mcast::group& g, const network_int
     if (!g.is_v4())
       return errc::family_mismatch;
     in4_addr_type iface{};
-    std::error_code ignored;
-    return ipv4_interface_field(nic, iface, ignored) ? errc{} : errc::no_ipv4_address;
+    return ipv4_interface_field(nic, iface);
   } else if constexpr (std::is_same_v<Api, api::ipv6>) {
     return g.is_v6() ? errc{} : errc::family_mismatch;
   } else {
@@ -166,8 +165,7 @@ public:
   ipv4_request(const mcast::group& g, const network_interface& nic) noexcept
       : request_base<api::ipv4, Op, Id, ip_mreq_type>(g, nic) {
     this->error_ = request_error<api::ipv4>(g, nic);
-    std::error_code ec;
-    if (this->error_ == errc{} && ipv4_interface_field(nic, this->req_.imr_interface, ec))
+    if (this->error_ == errc{} && ipv4_interface_field(nic, this->req_.imr_interface) == errc{})
       this->req_.imr_multiaddr = g.address().to_in_addr();
   }
 };
@@ -181,8 +179,7 @@ public:
   ipv4_source_request(const mcast::group& g, const mcast::source& s, const network_interface& nic) noexcept
       : source_request_base<api::ipv4, Op, Id, ip_mreq_source_type>(g, s, nic) {
     this->error_ = request_error<api::ipv4>(g, s, nic);
-    std::error_code ec;
-    if (this->error_ == errc{} && ipv4_interface_field(nic, this->req_.imr_interface, ec)) {
+    if (this->error_ == errc{} && ipv4_interface_field(nic, this->req_.imr_interface) == errc{}) {
       this->req_.imr_multiaddr = g.address().to_in_addr();
       this->req_.imr_sourceaddr = s.address().to_in_addr();
     }

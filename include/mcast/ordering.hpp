@@ -275,9 +275,12 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
   if constexpr (detail::needs_source_join_probe &&
                 std::decay_t<decltype(first)>::op == detail::operation::join_source) {
     const unsigned index = resolve ? chosen.index() : first.interface_index();
-    detail::membership_probe probe = detail::probe_membership(s, first.group(), index, ec);
-    if (ec)
+    int raw = 0;
+    detail::membership_probe probe = detail::probe_membership(s, first.group(), index, raw);
+    if (raw != 0) {
+      ec = detail::translate(detail::operation::get_filter, raw);
       return;
+    }
     if (probe != detail::membership_probe::none) {
       ec = make_error_code(errc::already_joined);
       return;

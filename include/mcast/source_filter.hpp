@@ -323,9 +323,9 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
 // before a source-specific join, which Linux would otherwise accept on an any-source group.
 enum class membership_probe { none, any, src };
 
-inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index,
-                                         std::error_code& ec) noexcept {
-  detail::clear(ec);
+// `raw`: the kernel's refusal when the read failed for another reason than "not joined" (0 otherwise).
+inline membership_probe probe_membership(native_handle_type s, const group& g, unsigned index, int& raw) noexcept {
+  raw = 0;
   // Only the header: no source is asked for, so no slot is zeroed or handed over.
   alignas(group_filter_type) unsigned char buf[sizeof(group_filter_type)];
   std::memset(buf, 0, group_filter_header);
@@ -341,7 +341,7 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   if ((answered != rule::ok && row_of(answered).code == errc::not_joined) ||
       unambiguous_condition(r) == static_cast<int>(errc::unsupported))
     return membership_probe::none; // not joined; or the stack cannot tell (Wine), it will decide
-  ec = translate(operation::get_filter, r);
+  raw = r;                         // (the caller translates it as operation::get_filter)
   return membership_probe::none;
 }
 

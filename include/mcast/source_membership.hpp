@@ -48,18 +48,19 @@ public:
   source_membership(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   source_membership& operator=(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   // clang-format on
-  ~source_membership() { abandon(); }
+  MCAST_DETAIL_ALWAYS_INLINE ~source_membership() { abandon(); }
 
   /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
   /// it (MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP) when it goes, unless the group was
   /// left first. errc::source_already_present if it is included already; errc::not_joined after
   /// leave(); errc::family_mismatch; errc::limit_exceeded past the stack's limit.
-  [[nodiscard]] included_source<Api> include(const mcast::source& s, std::error_code& ec) noexcept {
+  [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE included_source<Api> include(const mcast::source& s,
+                                                                        std::error_code& ec) noexcept {
     const detail::failure f = include_core(s);
     detail::report(f, ec);
     return f ? included_source<Api>(s) : included_source<Api>(this, s);
   }
-  [[nodiscard]] included_source<Api> include(const mcast::source& s) {
+  [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE included_source<Api> include(const mcast::source& s) {
     detail::throw_if(include_core(s), "mcast::source_membership::include");
     return included_source<Api>(this, s);
   }
@@ -73,8 +74,8 @@ public:
 
   /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
   /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
-  void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
-  void leave() { detail::throw_if(leave_core(), "mcast::source_membership::leave"); }
+  MCAST_DETAIL_ALWAYS_INLINE void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  MCAST_DETAIL_ALWAYS_INLINE void leave() { detail::throw_if(leave_core(), "mcast::source_membership::leave"); }
 
   /// The source it was joined with.
   const mcast::source& source() const noexcept { return source_; }
@@ -85,7 +86,7 @@ private:
   template <class A, class S>
   friend source_membership<A> detail::join_source_group_impl(S&&, const mcast::group&, const mcast::source&,
                                                              const mcast::network_interface&, const join_options&,
-                                                             std::error_code&) noexcept;
+                                                             detail::failure&) noexcept;
   friend class included_source<Api>;
   friend class detail::child_handle<included_source<Api>, source_membership<Api>>;
 
@@ -96,7 +97,7 @@ private:
   // The type proves the state (source-specific): of the rule table only the value rule is left.
   static_assert(detail::cell_rule(detail::mstate::src, detail::operation::join_source) == detail::rule::ok &&
                 detail::cell_rule(detail::mstate::src, detail::operation::leave_source) == detail::rule::ok);
-  detail::failure include_core(const mcast::source& s) noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure include_core(const mcast::source& s) noexcept {
     if (!joined_)
       return detail::refused(errc::not_joined);
     if (s.family() != group_.family())
@@ -109,7 +110,9 @@ private:
         return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src);
     return {};
   }
-  detail::failure leave_core() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure leave_core() noexcept {
+    if (!joined_)
+      return {};
     if (const detail::failure f = leave_with(req_))
       return f;
     children_.detach_all();
@@ -117,10 +120,12 @@ private:
   }
 
   // As any_source_membership::abandon().
-  void abandon() noexcept {
-    (void)leave_core();
-    children_.detach_all();
-    joined_ = false;
+  MCAST_DETAIL_ALWAYS_INLINE void abandon() noexcept {
+    // (A handle that is not joined has no children: every step that clears joined_ lets them go.)
+    if (joined_ && leave_core()) {
+      children_.detach_all();
+      joined_ = false;
+    }
   }
 
   mcast::source source_;
@@ -142,13 +147,15 @@ public:
   included_source(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
   included_source& operator=(const included_source&) = delete; // mcast: included_source handles are move-only (each undoes one source join); std::move it
   // clang-format on
-  ~included_source() { this->release(); }
+  MCAST_DETAIL_ALWAYS_INLINE ~included_source() { this->release(); }
 
   /// Drops the source. No system call if the handle is empty or the membership has left. If it
   /// was the membership's last source the kernel removes the membership, and the membership
   /// handle then knows it has left (no second leave). On failure the handle stays armed.
-  void drop(std::error_code& ec) noexcept { detail::report(this->active() ? undo() : detail::failure{}, ec); }
-  void drop() {
+  MCAST_DETAIL_ALWAYS_INLINE void drop(std::error_code& ec) noexcept {
+    detail::report(this->active() ? undo() : detail::failure{}, ec);
+  }
+  MCAST_DETAIL_ALWAYS_INLINE void drop() {
     if (this->active())
       detail::throw_if(undo(), "mcast::included_source::drop");
   }
@@ -160,7 +167,7 @@ private:
 
   // The source is included (this handle is armed) and the membership source-specific: the rule
   // table has nothing left to refuse.
-  detail::failure undo() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE detail::failure undo() noexcept {
     source_membership<Api>* p = this->parent_;
     const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + p->children_.count)};
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
@@ -178,37 +185,39 @@ private:
 
 namespace detail {
 template <class Api, class Socket>
-source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, const source& src,
-                                              const network_interface& nic, const join_options& opts,
-                                              std::error_code& ec) noexcept {
-  detail::assert_handle_rule<detail::rule::ipv6_api_no_sources, detail::api_has_sources<Api>>();
-  const detail::native_handle_type s = detail::native_of(sock);
-  detail::clear(ec);
+MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
+join_source_group_impl(Socket&& sock, const group& g, const source& src, const network_interface& nic,
+                       const join_options& opts, failure& out) noexcept {
+  assert_handle_rule<rule::ipv6_api_no_sources, api_has_sources<Api>>();
+  const native_handle_type s = native_of(sock);
   source_membership<Api> m(s, g, src, nic);
-  if (const errc e = detail::request_error<Api>(g, src, nic); e != errc{}) {
-    ec = make_error_code(e);
+  if (const errc e = request_error<Api>(g, src, nic); e != errc{}) {
+    out = refused(e);
     return m;
   }
-  detail::socket_facts facts;
-  if (!detail::prepare_join(s, g, nic, facts, m.nic_, ec))
+  socket_facts facts;
+  if (!prepare_join(s, g, nic, facts, m.nic_, out))
     return m;
   // Refuse a group this socket already has on this interface, before the join (see the top).
-  if constexpr (detail::needs_source_join_probe) {
-    if (detail::probe_membership(s, g, m.nic_.index(), ec) != detail::membership_probe::none) {
-      ec = make_error_code(errc::already_joined);
+  if constexpr (needs_source_join_probe) {
+    int raw = 0;
+    if (probe_membership(s, g, m.nic_.index(), raw) != membership_probe::none) {
+      out = refused(errc::already_joined);
       return m;
     }
-    if (ec)
+    if (raw != 0) {
+      out = kernel_refused(raw, operation::get_filter, mstate::none);
       return m;
+    }
   }
   m.req_.fill(g, m.nic_);
-  if (int r = m.req_.source_call(s, detail::kernel_request<Api>::join_source, src); r != 0) {
-    ec = detail::translate(detail::operation::join_source, r);
+  if (int r = m.req_.source_call(s, kernel_request<Api>::join_source, src); r != 0) {
+    out = kernel_refused(r, operation::join_source, mstate::none);
     return m;
   }
-  if (int r = detail::multicast_all_off(s, g, facts, opts); r != 0) {
-    ec = detail::translate(detail::operation::other, r);
-    m.joined_ = !detail::undo_join(s, m.req_);
+  if (int r = multicast_all_off(s, facts, opts); r != 0) {
+    out = kernel_refused(r, operation::other, mstate::none);
+    m.joined_ = !undo_join(s, m.req_);
     return m;
   }
   m.joined_ = true;
@@ -224,19 +233,22 @@ template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
                                                        const network_interface& nic, const join_options& opts,
                                                        std::error_code& ec) noexcept {
-  return detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, ec);
+  detail::failure f;
+  source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, f);
+  detail::report(f, ec);
+  return m;
 }
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
                                                        const network_interface& nic, std::error_code& ec) noexcept {
-  return detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
+  return join_source_group<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
 }
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
                                                        const network_interface& nic, const join_options& opts = {}) {
-  std::error_code ec;
-  source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, ec);
-  detail::throw_if(ec, "mcast::join_source_group");
+  detail::failure f;
+  source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, f);
+  detail::throw_if(f, "mcast::join_source_group");
   return m;
 }
 

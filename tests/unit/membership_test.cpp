@@ -100,3 +100,31 @@ TEST_CASE("a source-specific join reads the filter first only where the stack ne
   }
   CHECK(mcast::detail::needs_source_join_probe == mcast::detail::is_linux);
 }
+
+// What every handle operation reports through (detail/kernel_request.hpp): the error code is made
+// only from a failure, and each kind of failure keeps what it was.
+TEST_CASE("a handle's failure becomes the error code it stands for", "[membership][error]") {
+  namespace d = mcast::detail;
+  STATIC_REQUIRE(sizeof(d::failure) == 8);
+  CHECK(!d::failure{});
+  CHECK(!d::failure{}.code());
+
+  const d::failure own = d::refused(mcast::errc::family_mismatch);
+  REQUIRE(own);
+  CHECK(own.code() == mcast::make_error_code(mcast::errc::family_mismatch));
+
+  // A kernel refusal is read by the rule table for its operation and state.
+  const d::failure kernel = d::kernel_refused(d::sys_errc::addr_in_use, d::operation::join_any, d::mstate::none);
+  REQUIRE(kernel);
+  CHECK(kernel.code() == d::translate(d::operation::join_any, d::sys_errc::addr_in_use));
+  CHECK(kernel.code() == mcast::errc::already_joined);
+
+  // An error code a helper made is passed on as it was: mcast's own, or a system error untranslated.
+  const auto passed_own = d::passed_on(mcast::make_error_code(mcast::errc::no_such_interface));
+  CHECK(passed_own.code() == mcast::make_error_code(mcast::errc::no_such_interface));
+  const std::error_code sys(d::sys_errc::no_buffers, std::system_category());
+  const auto passed_sys = d::passed_on(sys);
+  REQUIRE(passed_sys);
+  CHECK(passed_sys.code() == sys); // not the translated "limit exceeded" code
+  CHECK(passed_sys.code().category() == std::system_category());
+}

@@ -26,7 +26,7 @@ template <class Child> struct child_list {
   Child* head = nullptr;
   std::size_t count = 0;
 
-  void push(Child* c) noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE void push(Child* c) noexcept {
     c->prev_ = nullptr;
     c->next_ = head;
     if (head)
@@ -34,7 +34,7 @@ template <class Child> struct child_list {
     head = c;
     ++count;
   }
-  void unlink(Child* c) noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE void unlink(Child* c) noexcept {
     if (c->prev_)
       c->prev_->next_ = c->next_;
     else
@@ -55,7 +55,7 @@ template <class Child> struct child_list {
       to->next_->prev_ = to;
     from->prev_ = from->next_ = nullptr;
   }
-  bool contains(const source& s) const noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE bool contains(const source& s) const noexcept {
     for (Child* c = head; c; c = c->next_)
       if (c->source_ == s)
         return true;
@@ -66,7 +66,7 @@ template <class Child> struct child_list {
       c->parent_ = p;
   }
   // The membership left: every child becomes inert.
-  void detach_all() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE void detach_all() noexcept {
     Child* c = head;
     while (c) {
       Child* n = c->next_;
@@ -114,12 +114,12 @@ protected:
   Derived* derived() noexcept { return static_cast<Derived*>(this); }
 
   // Undo, best effort, then forget the membership whatever happened (destructor, move-assign).
-  void release() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE void release() noexcept {
     if (active())
       (void)derived()->undo();
     detach();
   }
-  void detach() noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE void detach() noexcept {
     if (parent_) {
       parent_->children_.unlink(derived());
       parent_ = nullptr;

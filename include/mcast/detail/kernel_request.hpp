@@ -36,17 +36,17 @@ template <> struct kernel_request<api::protocol_independent> {
                              leave_source = option_id::mcast_leave_source_group, block = option_id::mcast_block_source,
                              unblock = option_id::mcast_unblock_source;
 
-  void fill(const group& g, const network_interface& nic) noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE void fill(const group& g, const network_interface& nic) noexcept {
     std::memset(&req_, 0, sizeof req_);
     req_.gsr_interface = static_cast<decltype(req_.gsr_interface)>(nic.index());
     g.address().fill_sockaddr(req_.gsr_group);
     level_ = level_of(g);
   }
-  int group_call(native_handle_type s, option_id id) const noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE int group_call(native_handle_type s, option_id id) const noexcept {
     return sys_setsockopt(s, level_, option_name(id), &req_, sizeof(group_req_type));
   }
   // The source's family is the group's (checked by the caller), so the same bytes are rewritten.
-  int source_call(native_handle_type s, option_id id, const source& src) noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE int source_call(native_handle_type s, option_id id, const source& src) noexcept {
     src.address().fill_sockaddr(req_.gsr_source);
     return sys_setsockopt(s, level_, option_name(id), &req_, sizeof req_);
   }
@@ -66,8 +66,7 @@ template <> struct kernel_request<api::ipv4> {
     std::memset(&group_, 0, sizeof group_);
     std::memset(&source_, 0, sizeof source_);
     in4_addr_type iface{};
-    std::error_code ignored; // checked before the join
-    (void)ipv4_interface_field(nic, iface, ignored);
+    (void)ipv4_interface_field(nic, iface); // (checked before the join)
     group_.imr_multiaddr = source_.imr_multiaddr = g.address().to_in_addr();
     group_.imr_interface = source_.imr_interface = iface;
   }
@@ -101,17 +100,34 @@ private:
 };
 
 // What a handle operation reports, built into a std::error_code only when something failed (the
-// success path of every handle operation makes none).
+// success path of every handle operation makes none). Eight bytes, one register; failed is one
+// comparison.
 struct failure {
-  errc own{};     // found by the library before any system call
-  int raw = 0;    // the kernel's refusal, translated by the rule table on the way out
-  operation op{}; // what was asked (the translation reads an ambiguous code by it)
-  mstate state{}; // and in which state
-  explicit operator bool() const noexcept { return own != errc{} || raw != 0; }
-  std::error_code code() const noexcept { return own != errc{} ? make_error_code(own) : translate(op, raw, state); }
+  int raw = 0;        // the kernel's refusal (positive), or minus the errc the library found itself
+  operation op{};     // what was asked (the translation reads an ambiguous code by it)
+  mstate state{};     // and in which state
+  bool as_is = false; // `raw` is a system error code to pass on untranslated
+  explicit operator bool() const noexcept { return raw != 0; }
+  std::error_code code() const noexcept {
+    if (raw < 0)
+      return make_error_code(static_cast<errc>(-raw));
+    return as_is ? system_error(raw) : translate(op, raw, state);
+  }
 };
-inline failure refused(errc e) noexcept { return failure{e, 0, operation::other, mstate::none}; }
-inline failure kernel_refused(int raw, operation op, mstate state) noexcept { return failure{errc{}, raw, op, state}; }
+static_assert(sizeof(failure) == 8, "mcast: detail::failure is meant to fit one register");
+MCAST_DETAIL_ALWAYS_INLINE failure refused(errc e) noexcept {
+  return failure{-static_cast<int>(e), operation::other, mstate::none, false};
+}
+MCAST_DETAIL_ALWAYS_INLINE failure kernel_refused(int raw, operation op, mstate state) noexcept {
+  return failure{raw, op, state, false};
+}
+// An error code a helper already made (the any() resolution, the filter's checks: mcast's own
+// errc or a system error), passed on.
+inline failure passed_on(const std::error_code& ec) noexcept {
+  if (ec.category() == error_category())
+    return refused(static_cast<errc>(ec.value()));
+  return failure{ec.value(), operation::other, mstate::none, true};
+}
 
 inline void report(const failure& f, std::error_code& ec) noexcept {
   if (f)

@@ -40,17 +40,18 @@ template <class Api = api::protocol_independent> class filtered_membership;
 
 namespace detail {
 // The factories' bodies (the public join_group / join_source_group / join_with_filter forward here).
+// They report through a detail::failure, so that a join that succeeds makes no std::error_code.
 template <class Api, class Socket>
 any_source_membership<Api> join_group_impl(Socket&& sock, const group& g, const network_interface& nic,
-                                           const join_options& opts, std::error_code& ec) noexcept;
+                                           const join_options& opts, failure& out) noexcept;
 template <class Api, class Socket>
 source_membership<Api> join_source_group_impl(Socket&& sock, const group& g, const source& src,
                                               const network_interface& nic, const join_options& opts,
-                                              std::error_code& ec) noexcept;
+                                              failure& out) noexcept;
 template <class Api, class Socket>
 filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, const network_interface& nic,
                                                filter_mode mode, const source* src, std::size_t n,
-                                               const join_options& opts, std::error_code& ec) noexcept;
+                                               const join_options& opts, failure& out) noexcept;
 } // namespace detail
 
 namespace detail {
@@ -87,7 +88,9 @@ struct socket_facts {
   bool v6only = false;
 };
 
-inline bool read_socket_facts(native_handle_type s, const group& g, socket_facts& f, std::error_code& ec) noexcept {
+// Both return false and set `out` when something is refused (nothing is written on success).
+MCAST_DETAIL_ALWAYS_INLINE bool read_socket_facts(native_handle_type s, const group& g, socket_facts& f,
+                                                  failure& out) noexcept {
   if constexpr (checks_socket_family) {
     int v = 0;
     std::size_t len = sizeof v;
@@ -95,18 +98,18 @@ inline bool read_socket_facts(native_handle_type s, const group& g, socket_facts
       f.v6 = true;
       f.v6only = v != 0;
     } else if (r != sys_errc::not_supported && r != sys_errc::no_protocol_option) {
-      ec = translate(operation::other, r);
+      out = kernel_refused(r, operation::other, mstate::none);
       return false;
     }
     if (g.is_v6() ? !f.v6 : (f.v6 && f.v6only)) {
-      ec = make_error_code(errc::family_mismatch);
+      out = refused(errc::family_mismatch);
       return false;
     }
   } else {
     (void)s;
     (void)g;
     (void)f;
-    (void)ec;
+    (void)out;
   }
   return true;
 }
@@ -114,36 +117,41 @@ inline bool read_socket_facts(native_handle_type s, const group& g, socket_facts
 // Linux: IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off for every family the socket receives (a
 // dual-stack IPv6 socket receives both), so that it gets only what its own memberships admit.
 // Returns the raw error of the first call that failed, or 0.
-inline int multicast_all_off(native_handle_type s, const group& g, const socket_facts& f,
-                             const join_options& o) noexcept {
+static_assert(!has_multicast_all || checks_socket_family, "mcast: multicast_all_off reads the socket's facts");
+MCAST_DETAIL_ALWAYS_INLINE int multicast_all_off(native_handle_type s, const socket_facts& f,
+                                                 const join_options& o) noexcept {
   if constexpr (has_multicast_all) {
     if (o.keep_multicast_all)
       return 0;
     const int off = 0;
-    const bool v4 = g.is_v4() || (f.v6 && !f.v6only);
-    const bool v6 = g.is_v6() || f.v6;
-    if (v4)
-      if (int r = sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off); r != 0)
+    // (read_socket_facts refused the groups a socket cannot receive: an IPv4 socket's group is
+    // IPv4, an IPV6_V6ONLY socket's is IPv6)
+    if (!f.v6 || !f.v6only)
+      if (int r = sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off); r != 0 || !f.v6)
         return r;
-    if (v6 && !(g.is_v4() && f.v6only))
-      if (int r = sys_setsockopt(s, level_ipv6, ipv6_multicast_all, &off, sizeof off); r != 0)
-        return r;
+    return sys_setsockopt(s, level_ipv6, ipv6_multicast_all, &off, sizeof off);
   } else {
     (void)s;
-    (void)g;
     (void)f;
     (void)o;
+    return 0;
   }
-  return 0;
 }
 
 // Before any join: the socket's facts, then the interface any() stands for (resolve_interface).
-inline bool prepare_join(native_handle_type s, const group& g, const network_interface& nic, socket_facts& f,
-                         network_interface& resolved, std::error_code& ec) noexcept {
-  if (!read_socket_facts(s, g, f, ec))
+MCAST_DETAIL_ALWAYS_INLINE bool prepare_join(native_handle_type s, const group& g, const network_interface& nic,
+                                             socket_facts& f, network_interface& resolved, failure& out) noexcept {
+  if (!read_socket_facts(s, g, f, out))
     return false;
   // A named interface is the handle's already (`resolved` was made from `nic`): nothing to resolve.
-  return (resolves_any_interface && nic.is_any()) ? resolve_interface(g, nic, resolved, ec) : true;
+  if (resolves_any_interface && nic.is_any()) {
+    std::error_code ec;
+    if (!resolve_interface(g, nic, resolved, ec)) {
+      out = passed_on(ec);
+      return false;
+    }
+  }
+  return true;
 }
 
 // A join succeeded and a later step failed: leave again. Returns false when that leave failed too
@@ -183,7 +191,7 @@ protected:
 
   // Issues the API's leave from the handle's kept request. The handle is no longer joined when it
   // succeeds -- or when the kernel says there is no membership any more (it is gone either way).
-  template <class Request> failure leave_with(const Request& req) noexcept {
+  template <class Request> MCAST_DETAIL_ALWAYS_INLINE failure leave_with(const Request& req) noexcept {
     if (!joined_)
       return {};
     if (int r = req.group_call(socket_, Request::leave); r != 0) {

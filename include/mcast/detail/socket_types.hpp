@@ -381,7 +381,8 @@ inline void network_cleanup() noexcept {
 
 // ---- raw calls (the hook in system.hpp wraps these) ------------------------------------------
 // Each returns 0 on success and the platform's error number otherwise.
-inline int raw_setsockopt(native_handle_type s, int level, int name, const void* data, std::size_t size) noexcept {
+MCAST_DETAIL_ALWAYS_INLINE int raw_setsockopt(native_handle_type s, int level, int name, const void* data,
+                                              std::size_t size) noexcept {
 #if defined(_WIN32)
   int r = ::setsockopt(s, level, name, static_cast<const char*>(data), static_cast<int>(size));
 #else
@@ -390,7 +391,8 @@ inline int raw_setsockopt(native_handle_type s, int level, int name, const void*
   return r == 0 ? 0 : last_error();
 }
 
-inline int raw_getsockopt(native_handle_type s, int level, int name, void* data, std::size_t& size) noexcept {
+MCAST_DETAIL_ALWAYS_INLINE int raw_getsockopt(native_handle_type s, int level, int name, void* data,
+                                              std::size_t& size) noexcept {
   socklen_type len = static_cast<socklen_type>(size);
 #if defined(_WIN32)
   int r = ::getsockopt(s, level, name, static_cast<char*>(data), &len);

@@ -55,12 +55,14 @@ inline syscall_hook_type syscall_hook = nullptr;
 #endif
 
 // All return 0 on success and the platform error number otherwise.
-inline int sys_setsockopt(native_handle_type s, int level, int name, const void* data, std::size_t size) noexcept {
+MCAST_DETAIL_ALWAYS_INLINE int sys_setsockopt(native_handle_type s, int level, int name, const void* data,
+                                              std::size_t size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::setsockopt, s, level, name);
   return raw_setsockopt(s, level, name, data, size);
 }
 
-inline int sys_getsockopt(native_handle_type s, int level, int name, void* data, std::size_t& size) noexcept {
+MCAST_DETAIL_ALWAYS_INLINE int sys_getsockopt(native_handle_type s, int level, int name, void* data,
+                                              std::size_t& size) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::getsockopt, s, level, name);
   return raw_getsockopt(s, level, name, data, size);
 }
