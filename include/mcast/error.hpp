@@ -24,7 +24,6 @@
 
 #include "detail/socket_types.hpp"
 
-#include <atomic>
 #include <string>
 #include <system_error>
 
@@ -140,12 +139,13 @@ inline int unambiguous_condition(int raw) noexcept {
 
 // Categories whose values are the system's own error numbers besides std::system_category():
 // Asio's "asio.system" (mcast/asio.hpp registers it, by identity). Two slots are plenty.
-inline std::atomic<const std::error_category*> foreign_system_categories[2] = {};
+// (Read and written only through load_pointer / install_pointer: atomic.)
+inline const std::error_category* foreign_system_categories[2] = {};
 
 inline void register_system_category(const std::error_category& c) noexcept {
   for (auto& slot : foreign_system_categories) {
-    const std::error_category* expected = nullptr;
-    if (slot.compare_exchange_strong(expected, &c) || expected == &c)
+    const std::error_category* held = install_pointer(&slot, &c);
+    if (held == nullptr || held == &c)
       return;
   }
 }
@@ -154,7 +154,7 @@ inline bool is_system_like(const std::error_category& c) noexcept {
   if (c == std::system_category() || c == std::generic_category())
     return true;
   for (const auto& slot : foreign_system_categories)
-    if (slot.load() == &c)
+    if (load_pointer(&slot) == &c)
       return true;
   return false;
 }

@@ -14,6 +14,7 @@
 
 #include <new>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -39,16 +40,19 @@ struct interface_info {
 
 /// Every interface of the host, by index. An interface that disappears while the list is being
 /// read is left out. The system's code when the tables cannot be read;
-/// std::errc::not_enough_memory when the list cannot be stored.
-inline std::vector<interface_info> list_interfaces(std::error_code& ec) noexcept {
-  std::vector<interface_info> out;
+/// std::errc::not_enough_memory when the list cannot be stored. Call it as list_interfaces(ec):
+/// it is a template only so that a translation unit that never lists interfaces does not
+/// instantiate the vector code it needs.
+template <class Info = interface_info> std::vector<Info> list_interfaces(std::error_code& ec) noexcept {
+  static_assert(std::is_same_v<Info, interface_info>, "mcast: call list_interfaces() without template arguments");
+  std::vector<Info> out;
   bool out_of_memory = false;
   const int r = detail::sys_list_interfaces(
       [&](const detail::raw_interface& raw) noexcept {
         if (out_of_memory)
           return;
         try {
-          interface_info i;
+          Info i;
           i.index = raw.index;
           i.up = raw.up;
           i.multicast = raw.multicast;
@@ -83,7 +87,7 @@ inline std::vector<interface_info> list_interfaces(std::error_code& ec) noexcept
     ec = r != 0 ? detail::system_error(r) : std::make_error_code(std::errc::not_enough_memory);
     return {};
   }
-  std::vector<interface_info> found;
+  std::vector<Info> found;
   try {
     for (auto& i : out) {
       std::error_code gone;
@@ -105,9 +109,9 @@ inline std::vector<interface_info> list_interfaces(std::error_code& ec) noexcept
   return found;
 }
 
-inline std::vector<interface_info> list_interfaces() {
+template <class Info = interface_info> std::vector<Info> list_interfaces() {
   std::error_code ec;
-  std::vector<interface_info> all = list_interfaces(ec);
+  std::vector<Info> all = list_interfaces<Info>(ec);
   detail::throw_if(ec, "mcast::list_interfaces");
   return all;
 }

@@ -18,7 +18,6 @@
 #include "option.hpp"
 #include "source_filter.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <type_traits>

@@ -17,13 +17,10 @@
 #include "detail/rule_table.hpp"
 #include "option.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <iterator>
-#include <limits>
 #include <new>
 #include <type_traits>
 #include <vector>
@@ -39,10 +36,16 @@ struct source_filter {
   filter_mode mode = filter_mode::include;
   std::vector<source> sources;
 
-  friend bool operator==(const source_filter& a, const source_filter& b) {
-    return a.mode == b.mode && a.sources == b.sources;
+  friend bool operator==(const source_filter& a, const source_filter& b) noexcept {
+    // (element by element: std::vector's own == would be instantiated in every translation unit)
+    if (a.mode != b.mode || a.sources.size() != b.sources.size())
+      return false;
+    for (std::size_t i = 0; i < a.sources.size(); ++i)
+      if (a.sources[i] != b.sources[i])
+        return false;
+    return true;
   }
-  friend bool operator!=(const source_filter& a, const source_filter& b) { return !(a == b); }
+  friend bool operator!=(const source_filter& a, const source_filter& b) noexcept { return !(a == b); }
 };
 
 namespace detail {
@@ -52,7 +55,7 @@ inline constexpr std::size_t ip_msfilter_header = offsetof(ip_msfilter_type, ims
 
 // Bytes for a filter of n sources, or false if it does not fit in memory or in the 32-bit count.
 inline bool filter_bytes(std::size_t n, std::size_t header, std::size_t element, std::size_t& out) noexcept {
-  if (n > std::numeric_limits<std::uint32_t>::max() || n > (std::numeric_limits<std::size_t>::max() - header) / element)
+  if (n > std::uint32_t(-1) || n > (std::size_t(-1) - header) / element)
     return false;
   out = header + n * element;
   return true;
@@ -96,6 +99,30 @@ inline filter_mode_field_type mode_field(filter_mode m) noexcept {
 template <class Api> constexpr void assert_filter_api() noexcept {
   assert_handle_rule<rule::ipv6_api_no_sources, !std::is_same_v<Api, api::ipv6>>();
 }
+// Sorts by operator<, in place, O(n log n) whatever the input (a heap sort: the filter lists are
+// the only sorting mcast does, and <algorithm> would cost every translation unit its parse).
+template <class T> void heap_sort(T* a, std::size_t n) noexcept {
+  auto sift_down = [a](std::size_t root, std::size_t end) noexcept {
+    for (std::size_t child; (child = 2 * root + 1) < end; root = child) {
+      if (child + 1 < end && a[child] < a[child + 1])
+        ++child;
+      if (!(a[root] < a[child]))
+        return;
+      const T t = a[root];
+      a[root] = a[child];
+      a[child] = t;
+    }
+  };
+  for (std::size_t i = n / 2; i-- > 0;)
+    sift_down(i, n);
+  for (std::size_t end = n; end > 1; --end) {
+    const T t = a[0];
+    a[0] = a[end - 1];
+    a[end - 1] = t;
+    sift_down(0, end - 1);
+  }
+}
+
 // No source listed twice: pairwise for short lists, sorted beyond (bounded work for long ones).
 // A template, so that only a translation unit that sets a filter instantiates the sort.
 template <class Source = source> bool has_duplicates(const Source* src, std::size_t n, std::error_code& ec) noexcept {
@@ -111,8 +138,11 @@ template <class Source = source> bool has_duplicates(const Source* src, std::siz
     sorted.reserve(n);
     for (std::size_t i = 0; i < n; ++i)
       sorted.push_back(src[i].address());
-    std::sort(sorted.begin(), sorted.end());
-    return std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+    heap_sort(sorted.data(), n);
+    for (std::size_t i = 1; i < n; ++i)
+      if (sorted[i - 1] == sorted[i])
+        return true;
+    return false;
   } catch (...) {
     ec = std::make_error_code(std::errc::not_enough_memory);
     return false;
@@ -312,7 +342,7 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
       if (auto src = make_source(a, bad))
         out.sources.push_back(*src);
     }
-    std::sort(out.sources.begin(), out.sources.end());
+    heap_sort(out.sources.data(), out.sources.size());
     return out;
   }
   ec = make_error_code(errc::limit_exceeded); // it kept growing faster than we could read it

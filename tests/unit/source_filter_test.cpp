@@ -6,6 +6,8 @@
 #include "support/hook.hpp"
 #include "support/platform.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -117,6 +119,34 @@ TEST_CASE("bad filters are refused before any system call", "[source_filter][err
   std::size_t bytes = 0;
   CHECK(!mcast::detail::filter_bytes(std::numeric_limits<std::size_t>::max() / 64, 144, 128, bytes));
   CHECK(rec.count() == 0);
+}
+
+// The one sort mcast does (long lists' duplicate check, get_source_filter's result): against
+// std::sort, for every length up to 70 and lists with and without repeats.
+TEST_CASE("filter lists sort like std::sort, and duplicates are found in long lists", "[source_filter]") {
+  std::uint32_t seed = 12345;
+  auto next = [&seed] { return seed = seed * 1103515245u + 12345u; };
+  for (std::size_t n = 0; n <= 70; ++n) {
+    for (std::uint32_t spread : {3u, 1000u}) {
+      std::vector<mcast::source> list;
+      for (std::size_t i = 0; i < n; ++i)
+        list.push_back(mcast::make_source("10.0." + std::to_string(next() % spread % 250) + "." +
+                                          std::to_string(next() % 250 + 1)));
+      auto expected = list;
+      std::sort(expected.begin(), expected.end());
+      mcast::detail::heap_sort(list.data(), list.size());
+      CHECK(list == expected);
+    }
+  }
+  auto distinct = sources_v4(40);
+  std::error_code ec;
+  CHECK(!mcast::detail::has_duplicates(distinct.data(), distinct.size(), ec));
+  for (std::size_t at : {std::size_t{0}, std::size_t{17}, std::size_t{39}}) {
+    auto twice = distinct;
+    twice[at] = distinct[at == 0 ? 39 : 0];
+    CHECK(mcast::detail::has_duplicates(twice.data(), twice.size(), ec));
+  }
+  CHECK(!ec);
 }
 
 TEST_CASE("a filter call is exactly one system call", "[source_filter]") {

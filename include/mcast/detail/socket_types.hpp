@@ -112,6 +112,28 @@ inline constexpr bool is_bsd = true;
 inline constexpr bool is_bsd = false;
 #endif
 
+// ---- pointer slots read and filled atomically, without <atomic> -----------------------------
+// (error.hpp's registry of system-like error categories: written once, read on error paths.)
+// install_pointer puts `desired` in an empty slot and returns what the slot held before (nullptr
+// when it installed it).
+#if defined(_MSC_VER) && !defined(__clang__)
+template <class T> T* load_pointer(T* const* slot) noexcept {
+  return static_cast<T*>(
+      ::InterlockedCompareExchangePointer(reinterpret_cast<void* volatile*>(const_cast<T**>(slot)), nullptr, nullptr));
+}
+template <class T> T* install_pointer(T** slot, T* desired) noexcept {
+  return static_cast<T*>(::InterlockedCompareExchangePointer(
+      reinterpret_cast<void* volatile*>(slot), const_cast<void*>(static_cast<const void*>(desired)), nullptr));
+}
+#else
+template <class T> T* load_pointer(T* const* slot) noexcept { return __atomic_load_n(slot, __ATOMIC_ACQUIRE); }
+template <class T> T* install_pointer(T** slot, T* desired) noexcept {
+  T* expected = nullptr;
+  (void)__atomic_compare_exchange_n(slot, &expected, desired, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  return expected;
+}
+#endif
+
 // ---- handles and structures -------------------------------------------------------------------
 #if defined(_WIN32)
 using native_handle_type = SOCKET;
