@@ -315,6 +315,24 @@ namespace {
 struct failing_leaves : syscall_recorder {
   explicit failing_leaves(int error) { fail_options({MCAST_LEAVE_GROUP, IP_DROP_MEMBERSHIP}, error); }
 };
+
+// `membership` goes while every leave fails: its child must be inert after (undoing it makes no
+// system call), and the group, still joined in the kernel, can be left through the raw layer.
+template <class Membership, class Child, class Undo>
+void destroy_while_leave_fails(loopback_rig& r, const mcast::group& g, std::optional<Membership>& membership,
+                               Child& child, Undo undo) {
+  {
+    failing_leaves fail(ENOBUFS);
+    membership.reset(); // the leave fails; the handle goes anyway
+    CHECK(fail.failed == 1u);
+  }
+  CHECK(!child.active()); // it pointed into the destroyed handle before
+  syscall_recorder rec;
+  undo(child);
+  CHECK(rec.count() == 0);
+  mcast::set_option(r.rx, mcast::option::leave_group{g, r.lo});
+  CHECK(!kernel_has_group(g));
+}
 } // namespace
 
 TEST_CASE("a membership destroyed while its leave fails leaves its blocked_source inert, not dangling",
@@ -323,18 +341,7 @@ TEST_CASE("a membership destroyed while its leave fails leaves its blocked_sourc
   const auto g = fresh_group();
   std::optional<mcast::any_source_membership<>> conf(mcast::join_group(r.rx, g, r.lo));
   auto mute = conf->block(r.s3);
-  {
-    failing_leaves fail(ENOBUFS);
-    conf.reset(); // the leave fails; the handle goes anyway
-    CHECK(fail.failed == 1u);
-  }
-  CHECK(!mute.active()); // it pointed into the destroyed handle before
-  syscall_recorder rec;
-  mute.unblock();
-  CHECK(rec.count() == 0);
-  // The kernel still has the group (the leave failed): leave it through the raw layer.
-  mcast::set_option(r.rx, mcast::option::leave_group{g, r.lo});
-  CHECK(!kernel_has_group(g));
+  destroy_while_leave_fails(r, g, conf, mute, [](auto& b) { b.unblock(); });
 }
 
 TEST_CASE("a source membership destroyed while its leave fails leaves its included_source inert",
@@ -343,16 +350,7 @@ TEST_CASE("a source membership destroyed while its leave fails leaves its includ
   const auto g = fresh_group(mcast::family::v4, true);
   std::optional<mcast::source_membership<>> radio(mcast::join_source_group(r.rx, g, r.s2, r.lo));
   auto extra = radio->include(r.s3);
-  {
-    failing_leaves fail(ENOBUFS);
-    radio.reset();
-  }
-  CHECK(!extra.active());
-  syscall_recorder rec;
-  extra.drop();
-  CHECK(rec.count() == 0);
-  mcast::set_option(r.rx, mcast::option::leave_group{g, r.lo});
-  CHECK(!kernel_has_group(g));
+  destroy_while_leave_fails(r, g, radio, extra, [](auto& i) { i.drop(); });
 }
 
 TEST_CASE("move-assigning over a membership whose leave fails does not hand its children to the new one",

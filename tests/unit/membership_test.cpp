@@ -4,6 +4,7 @@
 
 #include "catch.hpp"
 #include "support/hook.hpp"
+#include "support/values.hpp"
 
 #include <type_traits>
 
@@ -18,11 +19,8 @@ static_assert(!std::is_default_constructible_v<mcast::any_source_membership<>>);
 
 TEST_CASE("handles refuse bad values before any system call", "[membership][errors]") {
   mcast_test::syscall_recorder rec;
-  const auto nic = mcast::network_interface::any();
-  const auto g4 = mcast::make_group("232.1.2.3");
-  const auto g6 = mcast::make_group("ff3e::1");
-  const auto s4 = mcast::make_source("192.0.2.1");
-  const auto s6 = mcast::make_source("2001:db8::1");
+  const mcast_test::mixed_values v;
+  const auto& [nic, g4, g6, s4, s6] = v;
   std::error_code ec;
 
   auto a = mcast::join_group<mcast::api::ipv4>(-1, g6, nic, ec);

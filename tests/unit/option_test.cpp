@@ -6,6 +6,7 @@
 
 #include "catch.hpp"
 #include "support/hook.hpp"
+#include "support/values.hpp"
 #include "support/platform.hpp"
 
 #include <cstring>
@@ -25,6 +26,26 @@ mcast::network_interface loopback() {
   return mcast::network_interface::from_name("lo");
 #endif
 }
+
+// One option and the option number it must carry.
+template <class Option> struct named {
+  const Option& option;
+  int name;
+};
+template <class Option> named<Option> as(const Option& o, int name) { return {o, name}; }
+
+// Each option: the platform's level and option number, the exact bytes of `expected`, and no
+// value error.
+template <class Expected, class... Options>
+void check_requests(int level, const Expected& expected, const named<Options>&... options) {
+  auto one = [&](const auto& n) {
+    CHECK(n.option.level(p) == level);
+    CHECK(n.option.name(p) == n.name);
+    CHECK(same_bytes(n.option.data(p), n.option.size(p), expected));
+    CHECK(!n.option.check());
+  };
+  (one(options), ...);
+}
 } // namespace
 
 TEST_CASE("GROUP_REQ options: MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP, IPv4 and IPv6", "[option]") {
@@ -37,15 +58,8 @@ TEST_CASE("GROUP_REQ options: MCAST_JOIN_GROUP / MCAST_LEAVE_GROUP, IPv4 and IPv
     expected.gr_group = g.is_v4() ? ss4(text) : ss6(text);
     const int level = g.is_v4() ? IPPROTO_IP : IPPROTO_IPV6;
 
-    mcast::option::join_group join{g, nic};
-    CHECK(join.level(p) == level);
-    CHECK(join.name(p) == MCAST_JOIN_GROUP);
-    CHECK(same_bytes(join.data(p), join.size(p), expected));
-
-    mcast::option::leave_group leave{g, nic};
-    CHECK(leave.level(p) == level);
-    CHECK(leave.name(p) == MCAST_LEAVE_GROUP);
-    CHECK(same_bytes(leave.data(p), leave.size(p), expected));
+    check_requests(level, expected, as(mcast::option::join_group{g, nic}, MCAST_JOIN_GROUP),
+                   as(mcast::option::leave_group{g, nic}, MCAST_LEAVE_GROUP));
   }
 }
 
@@ -65,20 +79,10 @@ TEST_CASE("GROUP_SOURCE_REQ options: block/unblock/join-source/leave-source, IPv
     expected.gsr_source = g.is_v4() ? ss4(t.s) : ss6(t.s);
     const int level = g.is_v4() ? IPPROTO_IP : IPPROTO_IPV6;
 
-    mcast::option::block_source b{g, s, nic};
-    mcast::option::unblock_source u{g, s, nic};
-    mcast::option::join_source_group j{g, s, nic};
-    mcast::option::leave_source_group l{g, s, nic};
-    CHECK(b.name(p) == MCAST_BLOCK_SOURCE);
-    CHECK(u.name(p) == MCAST_UNBLOCK_SOURCE);
-    CHECK(j.name(p) == MCAST_JOIN_SOURCE_GROUP);
-    CHECK(l.name(p) == MCAST_LEAVE_SOURCE_GROUP);
-    CHECK((b.level(p) == level && u.level(p) == level && j.level(p) == level && l.level(p) == level));
-    CHECK(same_bytes(b.data(p), b.size(p), expected));
-    CHECK(same_bytes(u.data(p), u.size(p), expected));
-    CHECK(same_bytes(j.data(p), j.size(p), expected));
-    CHECK(same_bytes(l.data(p), l.size(p), expected));
-    CHECK(!b.check());
+    check_requests(level, expected, as(mcast::option::block_source{g, s, nic}, MCAST_BLOCK_SOURCE),
+                   as(mcast::option::unblock_source{g, s, nic}, MCAST_UNBLOCK_SOURCE),
+                   as(mcast::option::join_source_group{g, s, nic}, MCAST_JOIN_SOURCE_GROUP),
+                   as(mcast::option::leave_source_group{g, s, nic}, MCAST_LEAVE_SOURCE_GROUP));
   }
 }
 
@@ -90,14 +94,8 @@ TEST_CASE("ip_mreq options: IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP", "[option]")
   expected.imr_multiaddr = v4("239.1.2.3");
   expected.imr_interface = iface_field(nic);
 
-  mcast::option::ip_add_membership add{g, nic};
-  mcast::option::ip_drop_membership drop{g, nic};
-  CHECK(add.level(p) == IPPROTO_IP);
-  CHECK(add.name(p) == IP_ADD_MEMBERSHIP);
-  CHECK(drop.name(p) == IP_DROP_MEMBERSHIP);
-  CHECK(same_bytes(add.data(p), add.size(p), expected));
-  CHECK(same_bytes(drop.data(p), drop.size(p), expected));
-  CHECK(!add.check());
+  check_requests(IPPROTO_IP, expected, as(mcast::option::ip_add_membership{g, nic}, IP_ADD_MEMBERSHIP),
+                 as(mcast::option::ip_drop_membership{g, nic}, IP_DROP_MEMBERSHIP));
 #if defined(_WIN32)
   CHECK(IP_ADD_MEMBERSHIP == 12); // never winsock.h's 5
 #endif
@@ -114,18 +112,10 @@ TEST_CASE("ip_mreq_source options fill fields by name (the field order differs b
   expected.imr_interface = iface_field(nic);
 
   mcast::option::ip_add_source_membership a{g, s, nic};
-  mcast::option::ip_drop_source_membership d{g, s, nic};
-  mcast::option::ip_block_source b{g, s, nic};
-  mcast::option::ip_unblock_source u{g, s, nic};
-  CHECK(a.name(p) == IP_ADD_SOURCE_MEMBERSHIP);
-  CHECK(d.name(p) == IP_DROP_SOURCE_MEMBERSHIP);
-  CHECK(b.name(p) == IP_BLOCK_SOURCE);
-  CHECK(u.name(p) == IP_UNBLOCK_SOURCE);
-  CHECK((a.level(p) == IPPROTO_IP && d.level(p) == IPPROTO_IP && b.level(p) == IPPROTO_IP && u.level(p) == IPPROTO_IP));
-  CHECK(same_bytes(a.data(p), a.size(p), expected));
-  CHECK(same_bytes(d.data(p), d.size(p), expected));
-  CHECK(same_bytes(b.data(p), b.size(p), expected));
-  CHECK(same_bytes(u.data(p), u.size(p), expected));
+  check_requests(IPPROTO_IP, expected, as(a, IP_ADD_SOURCE_MEMBERSHIP),
+                 as(mcast::option::ip_drop_source_membership{g, s, nic}, IP_DROP_SOURCE_MEMBERSHIP),
+                 as(mcast::option::ip_block_source{g, s, nic}, IP_BLOCK_SOURCE),
+                 as(mcast::option::ip_unblock_source{g, s, nic}, IP_UNBLOCK_SOURCE));
   // The source sits where this platform puts it: offset 4 on Windows/BSD, 8 on Linux.
   const auto* bytes = static_cast<const unsigned char*>(a.data(p));
   const in_addr src = v4("192.0.2.7");
@@ -144,22 +134,14 @@ TEST_CASE("ipv6_mreq options: IPV6_ADD_MEMBERSHIP / IPV6_DROP_MEMBERSHIP", "[opt
   std::memset(&expected, 0, sizeof expected);
   expected.ipv6mr_multiaddr = v6("ff15::1234");
   expected.ipv6mr_interface = nic.index();
-  mcast::option::ipv6_add_membership add{g, nic};
-  mcast::option::ipv6_drop_membership drop{g, nic};
-  CHECK(add.level(p) == IPPROTO_IPV6);
-  CHECK(add.name(p) == IPV6_ADD_MEMBERSHIP);
-  CHECK(drop.name(p) == IPV6_DROP_MEMBERSHIP);
-  CHECK(same_bytes(add.data(p), add.size(p), expected));
-  CHECK(same_bytes(drop.data(p), drop.size(p), expected));
+  check_requests(IPPROTO_IPV6, expected, as(mcast::option::ipv6_add_membership{g, nic}, IPV6_ADD_MEMBERSHIP),
+                 as(mcast::option::ipv6_drop_membership{g, nic}, IPV6_DROP_MEMBERSHIP));
 }
 
 TEST_CASE("option values that cannot work are reported before any system call", "[option][errors]") {
   syscall_recorder rec;
-  const auto nic = mcast::network_interface::any();
-  const auto g4 = mcast::make_group("232.1.2.3");
-  const auto g6 = mcast::make_group("ff3e::1");
-  const auto s4 = mcast::make_source("192.0.2.1");
-  const auto s6 = mcast::make_source("2001:db8::1");
+  const mcast_test::mixed_values v;
+  const auto& [nic, g4, g6, s4, s6] = v;
   std::error_code ec;
 
   mcast::set_option(-1, mcast::option::join_source_group{g4, s6, nic}, ec);
