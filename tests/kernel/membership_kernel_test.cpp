@@ -317,19 +317,24 @@ struct failing_leaves : syscall_recorder {
 };
 
 // `membership` goes while every leave fails: its child must be inert after (undoing it makes no
-// system call), and the group, still joined in the kernel, can be left through the raw layer.
-template <class Membership, class Child, class Undo>
+// system call) -- even with a new, joined membership made in the same storage, which a child still
+// pointing there would take for its own -- and the group, still joined in the kernel, can be left
+// through the raw layer.
+template <class Membership, class Child, class Undo, class Remake>
 void destroy_while_leave_fails(loopback_rig& r, const mcast::group& g, std::optional<Membership>& membership,
-                               Child& child, Undo undo) {
+                               Child& child, Undo undo, Remake remake) {
   {
     failing_leaves fail(ENOBUFS);
     membership.reset(); // the leave fails; the handle goes anyway
     CHECK(fail.failed == 1u);
   }
+  remake(membership);
+  REQUIRE(membership->joined());
   CHECK(!child.active()); // it pointed into the destroyed handle before
   syscall_recorder rec;
   undo(child);
   CHECK(rec.count() == 0);
+  membership.reset();
   mcast::set_option(r.rx, mcast::option::leave_group{g, r.lo});
   CHECK(!kernel_has_group(g));
 }
@@ -341,7 +346,9 @@ TEST_CASE("a membership destroyed while its leave fails leaves its blocked_sourc
   const auto g = fresh_group();
   std::optional<mcast::any_source_membership<>> conf(mcast::join_group(r.rx, g, r.lo));
   auto mute = conf->block(r.s3);
-  destroy_while_leave_fails(r, g, conf, mute, [](auto& b) { b.unblock(); });
+  destroy_while_leave_fails(
+      r, g, conf, mute, [](auto& b) { b.unblock(); },
+      [&](auto& m) { m.emplace(mcast::join_group(r.rx, fresh_group(), r.lo)); });
 }
 
 TEST_CASE("a source membership destroyed while its leave fails leaves its included_source inert",
@@ -350,7 +357,9 @@ TEST_CASE("a source membership destroyed while its leave fails leaves its includ
   const auto g = fresh_group(mcast::family::v4, true);
   std::optional<mcast::source_membership<>> radio(mcast::join_source_group(r.rx, g, r.s2, r.lo));
   auto extra = radio->include(r.s3);
-  destroy_while_leave_fails(r, g, radio, extra, [](auto& i) { i.drop(); });
+  destroy_while_leave_fails(
+      r, g, radio, extra, [](auto& i) { i.drop(); },
+      [&](auto& m) { m.emplace(mcast::join_source_group(r.rx, fresh_group(mcast::family::v4, true), r.s2, r.lo)); });
 }
 
 TEST_CASE("move-assigning over a membership whose leave fails does not hand its children to the new one",
