@@ -3,11 +3,12 @@
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
 //
-// A join fills them once (zeroed whole, then field by field); block, unblock, include and drop
-// rewrite only the source's bytes, and leave reuses the join's. MCAST_*: one GROUP_SOURCE_REQ,
-// whose first bytes are the GROUP_REQ of the join and the leave. IP_*: an ip_mreq and an
-// ip_mreq_source. IPV6_*: an ipv6_mreq. The values were checked before the join (request_error in
-// option.hpp, the same check the option types make).
+// A join fills them once; block, unblock, include and drop rewrite only the source's bytes, and
+// leave reuses the join's. MCAST_*: one GROUP_SOURCE_REQ (zeroed whole at the join, then filled
+// field by field), whose first bytes are the GROUP_REQ of the join and the leave. IP_*: an
+// ip_mreq; each source call builds its ip_mreq_source from it. IPV6_*: an ipv6_mreq. The last two
+// have no padding, so writing every field leaves no byte uninitialised. The values were checked
+// before the join (request_error in option.hpp, the same check the option types make).
 #ifndef MCAST_DETAIL_KERNEL_REQUEST_HPP
 #define MCAST_DETAIL_KERNEL_REQUEST_HPP
 
@@ -62,36 +63,40 @@ template <> struct kernel_request<api::ipv4> {
                              leave_source = option_id::ip_drop_source_membership, block = option_id::ip_block_source,
                              unblock = option_id::ip_unblock_source;
 
-  void fill(const group& g, const network_interface& nic) noexcept {
-    std::memset(&group_, 0, sizeof group_);
-    std::memset(&source_, 0, sizeof source_);
+  // Every field is written (no padding in either structure), so nothing needs zeroing; the
+  // source's structure is filled per source call from the group's.
+  MCAST_DETAIL_ALWAYS_INLINE void fill(const group& g, const network_interface& nic) noexcept {
+    static_assert(sizeof(ip_mreq_type) == 8 && sizeof(ip_mreq_source_type) == 12,
+                  "mcast: ip_mreq / ip_mreq_source have padding on this platform; zero them in fill()");
     in4_addr_type iface{};
     (void)ipv4_interface_field(nic, iface); // (checked before the join)
-    group_.imr_multiaddr = source_.imr_multiaddr = g.address().to_in_addr();
-    group_.imr_interface = source_.imr_interface = iface;
+    group_.imr_multiaddr = g.address().to_in_addr();
+    group_.imr_interface = iface;
   }
-  int group_call(native_handle_type s, option_id id) const noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE int group_call(native_handle_type s, option_id id) const noexcept {
     return sys_setsockopt(s, level_ip, option_name(id), &group_, sizeof group_);
   }
-  int source_call(native_handle_type s, option_id id, const source& src) noexcept {
-    source_.imr_sourceaddr = src.address().to_in_addr();
-    return sys_setsockopt(s, level_ip, option_name(id), &source_, sizeof source_);
+  MCAST_DETAIL_ALWAYS_INLINE int source_call(native_handle_type s, option_id id, const source& src) noexcept {
+    ip_mreq_source_type req;
+    req.imr_multiaddr = group_.imr_multiaddr;
+    req.imr_interface = group_.imr_interface;
+    req.imr_sourceaddr = src.address().to_in_addr();
+    return sys_setsockopt(s, level_ip, option_name(id), &req, sizeof req);
   }
 
 private:
   ip_mreq_type group_;
-  ip_mreq_source_type source_;
 };
 
 template <> struct kernel_request<api::ipv6> {
   static constexpr option_id join_any = option_id::ipv6_add_membership, leave = option_id::ipv6_drop_membership;
 
-  void fill(const group& g, const network_interface& nic) noexcept {
-    std::memset(&req_, 0, sizeof req_);
+  MCAST_DETAIL_ALWAYS_INLINE void fill(const group& g, const network_interface& nic) noexcept {
+    static_assert(sizeof(ipv6_mreq_type) == 20, "mcast: ipv6_mreq has padding on this platform; zero it in fill()");
     req_.ipv6mr_multiaddr = g.address().to_in6_addr();
     req_.ipv6mr_interface = static_cast<decltype(req_.ipv6mr_interface)>(nic.index());
   }
-  int group_call(native_handle_type s, option_id id) const noexcept {
+  MCAST_DETAIL_ALWAYS_INLINE int group_call(native_handle_type s, option_id id) const noexcept {
     return sys_setsockopt(s, level_ipv6, option_name(id), &req_, sizeof req_);
   }
 
