@@ -130,6 +130,21 @@ TEST_CASE("bind_receiver: refusals come before any change and a failed bind puts
   socklen_t len = sizeof a;
   ::getsockname(s4, reinterpret_cast<sockaddr*>(&a), &len);
   CHECK(a.sin_port == 0); // not bound
+  {
+    // Two faults: the bind and every call after it (the restores) fail. The error is the bind's,
+    // the restore is given up after one try each, and the socket stays usable: a later
+    // bind_receiver on it succeeds.
+    syscall_recorder rec;
+    std::error_code ec;
+    rec.fail_from(5, EADDRINUSE);
+    CHECK(mcast::bind_receiver(s4, mcast::family::v4, 0, ec) == 0);
+    CHECK(ec == std::errc::address_in_use);
+    CHECK(rec.failed == rec.calls.size() - 5);
+    CHECK(rec.calls.size() == 8); // the bind, then one try per changed setting (two)
+  }
+  ::getsockname(s4, reinterpret_cast<sockaddr*>(&a), &len);
+  CHECK(a.sin_port == 0);
+  CHECK(mcast::bind_receiver(s4, mcast::family::v4, 0) != 0);
   // The throwing overload says what failed.
   socket_fd s6 = open_udp(mcast::family::v6);
   try {
