@@ -32,25 +32,26 @@ inline in6_addr v6(const char* text) {
   ::inet_pton(AF_INET6, text, &a);
   return a;
 }
-inline sockaddr_storage ss4(const char* text) {
+// A zeroed sockaddr_storage holding `sa` (a sockaddr_in or sockaddr_in6 filled by the caller).
+template <class Sockaddr> sockaddr_storage storage_of(const Sockaddr& sa) {
   sockaddr_storage ss;
   std::memset(&ss, 0, sizeof ss);
+  std::memcpy(&ss, &sa, sizeof sa);
+  return ss;
+}
+inline sockaddr_storage ss4(const char* text) {
   sockaddr_in sin;
   std::memset(&sin, 0, sizeof sin);
   sin.sin_family = AF_INET;
   sin.sin_addr = v4(text);
-  std::memcpy(&ss, &sin, sizeof sin);
-  return ss;
+  return storage_of(sin);
 }
 inline sockaddr_storage ss6(const char* text) {
-  sockaddr_storage ss;
-  std::memset(&ss, 0, sizeof ss);
   sockaddr_in6 sin6;
   std::memset(&sin6, 0, sizeof sin6);
   sin6.sin6_family = AF_INET6;
   sin6.sin6_addr = v6(text);
-  std::memcpy(&ss, &sin6, sizeof sin6);
-  return ss;
+  return storage_of(sin6);
 }
 template <class T> bool same_bytes(const void* p, std::size_t n, const T& expected) {
   return n == sizeof(T) && std::memcmp(p, &expected, sizeof(T)) == 0;
