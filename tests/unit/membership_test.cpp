@@ -125,4 +125,9 @@ TEST_CASE("a handle's failure becomes the error code it stands for", "[membershi
   REQUIRE(passed_sys);
   CHECK(passed_sys.code() == sys); // not the translated "limit exceeded" code
   CHECK(passed_sys.code().category() == std::system_category());
+  // The filter's out-of-memory answer is a generic code: it stays one (on Windows the same number
+  // in the system category would mean something else).
+  const auto oom = std::make_error_code(std::errc::not_enough_memory);
+  CHECK(d::passed_on(oom).code() == oom);
+  CHECK(d::passed_on(oom).code() == std::errc::not_enough_memory);
 }

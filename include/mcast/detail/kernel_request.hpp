@@ -108,30 +108,38 @@ private:
 // success path of every handle operation makes none). Eight bytes, one register; failed is one
 // comparison.
 struct failure {
-  int raw = 0;        // the kernel's refusal (positive), or minus the errc the library found itself
-  operation op{};     // what was asked (the translation reads an ambiguous code by it)
-  mstate state{};     // and in which state
-  bool as_is = false; // `raw` is a system error code to pass on untranslated
+  // How `raw` becomes an error code: translated by the rule table, or passed on as it was made.
+  enum class kind : unsigned char { translate, system, generic };
+  int raw = 0;    // the kernel's refusal (positive), or minus the errc the library found itself
+  operation op{}; // what was asked (the translation reads an ambiguous code by it)
+  mstate state{}; // and in which state
+  kind as = kind::translate;
   explicit operator bool() const noexcept { return raw != 0; }
   std::error_code code() const noexcept {
     if (raw < 0)
       return make_error_code(static_cast<errc>(-raw));
-    return as_is ? system_error(raw) : translate(op, raw, state);
+    switch (as) {
+    case kind::system: return system_error(raw);
+    case kind::generic: return std::error_code(raw, std::generic_category());
+    case kind::translate: break;
+    }
+    return translate(op, raw, state);
   }
 };
 static_assert(sizeof(failure) == 8, "mcast: detail::failure is meant to fit one register");
 MCAST_DETAIL_ALWAYS_INLINE failure refused(errc e) noexcept {
-  return failure{-static_cast<int>(e), operation::other, mstate::none, false};
+  return failure{-static_cast<int>(e), operation::other, mstate::none, failure::kind::translate};
 }
 MCAST_DETAIL_ALWAYS_INLINE failure kernel_refused(int raw, operation op, mstate state) noexcept {
-  return failure{raw, op, state, false};
+  return failure{raw, op, state, failure::kind::translate};
 }
 // An error code a helper already made (the any() resolution, the filter's checks: mcast's own
-// errc or a system error), passed on.
+// errc, a system error, or std::errc::not_enough_memory), passed on as it was.
 inline failure passed_on(const std::error_code& ec) noexcept {
   if (ec.category() == error_category())
     return refused(static_cast<errc>(ec.value()));
-  return failure{ec.value(), operation::other, mstate::none, true};
+  const bool generic = ec.category() == std::generic_category();
+  return failure{ec.value(), operation::other, mstate::none, generic ? failure::kind::generic : failure::kind::system};
 }
 
 inline void report(const failure& f, std::error_code& ec) noexcept {
