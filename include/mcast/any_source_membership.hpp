@@ -23,32 +23,21 @@ MCAST_BEGIN_NAMESPACE
 /// An any-source membership (EXCLUDE mode): MCAST_JOIN_GROUP / IP_ADD_MEMBERSHIP /
 /// IPV6_ADD_MEMBERSHIP, left with MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP.
 /// It can block sources (block()); it cannot include them. Made by join_group().
-template <class Api> class any_source_membership : public detail::membership_base {
+template <class Api>
+class any_source_membership : public detail::parent_membership<any_source_membership<Api>, Api, blocked_source<Api>> {
+  using base = detail::parent_membership<any_source_membership<Api>, Api, blocked_source<Api>>;
+
 public:
   using api_type = Api;
 
-  any_source_membership(any_source_membership&& o) noexcept : membership_base(std::move(o)), req_(o.req_) {
-    children_ = std::exchange(o.children_, {});
-    children_.reparent(this);
-  }
-  any_source_membership& operator=(any_source_membership&& o) noexcept {
-    if (this != &o) {
-      // Whatever the leave returns, this handle's children stay with what it held (they become
-      // inert); only `o`'s children follow `o`'s membership here.
-      abandon();
-      membership_base::operator=(std::move(o));
-      req_ = o.req_;
-      children_ = std::exchange(o.children_, {});
-      children_.reparent(this);
-    }
-    return *this;
-  }
+  any_source_membership(any_source_membership&&) noexcept = default;
+  any_source_membership& operator=(any_source_membership&&) noexcept = default;
   // (the sentence stays on the declaration's line, where the compilers show it)
   // clang-format off
   any_source_membership(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   any_source_membership& operator=(const any_source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   // clang-format on
-  MCAST_DETAIL_ALWAYS_INLINE ~any_source_membership() { abandon(); }
+  MCAST_DETAIL_ALWAYS_INLINE ~any_source_membership() = default; // (the base leaves)
 
   /// Blocks one source: MCAST_BLOCK_SOURCE / IP_BLOCK_SOURCE. The returned handle unblocks it
   /// (MCAST_UNBLOCK_SOURCE / IP_UNBLOCK_SOURCE) when it goes, unless the group was left first.
@@ -88,8 +77,16 @@ private:
   friend class blocked_source<Api>;
   friend class detail::child_handle<blocked_source<Api>, any_source_membership<Api>>;
 
+  using base::children_;
+  using base::group_;
+  using base::joined_;
+  using base::leave_core;
+  using base::nic_;
+  using base::req_;
+  using base::socket_;
+
   any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
-      : membership_base(s, g, n) {}
+      : base(s, g, n) {}
 
   // The type proves the state (any-source): of the rule table only the value rule is left to check.
   static_assert(detail::cell_rule(detail::mstate::any, detail::operation::block) == detail::rule::ok &&
@@ -107,27 +104,6 @@ private:
         return detail::kernel_refused(r, detail::operation::block, detail::mstate::any);
     return {};
   }
-  MCAST_DETAIL_ALWAYS_INLINE detail::failure leave_core() noexcept {
-    if (!joined_)
-      return {};
-    if (const detail::failure f = leave_with(req_))
-      return f;
-    children_.detach_all();
-    return {};
-  }
-
-  // Leaves best effort and lets go of everything, whatever the leave returned: the children become
-  // inert, so none is left linked to a handle that is going away or being reused.
-  MCAST_DETAIL_ALWAYS_INLINE void abandon() noexcept {
-    // (A handle that is not joined has no children: every step that clears joined_ lets them go.)
-    if (joined_ && leave_core()) {
-      children_.detach_all();
-      joined_ = false;
-    }
-  }
-
-  detail::kernel_request<Api> req_;
-  detail::child_list<blocked_source<Api>> children_;
 };
 
 // ================================================================================================

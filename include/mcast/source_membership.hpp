@@ -22,33 +22,21 @@ MCAST_BEGIN_NAMESPACE
 /// A source-specific membership (INCLUDE mode): MCAST_JOIN_SOURCE_GROUP /
 /// IP_ADD_SOURCE_MEMBERSHIP for its first source; include() adds more; leave() drops them all at
 /// once with MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP. It cannot block. Made by join_source_group().
-template <class Api> class source_membership : public detail::membership_base {
+template <class Api>
+class source_membership : public detail::parent_membership<source_membership<Api>, Api, included_source<Api>> {
+  using base = detail::parent_membership<source_membership<Api>, Api, included_source<Api>>;
+
 public:
   using api_type = Api;
 
-  source_membership(source_membership&& o) noexcept : membership_base(std::move(o)), source_(o.source_), req_(o.req_) {
-    children_ = std::exchange(o.children_, {});
-    children_.reparent(this);
-  }
-  source_membership& operator=(source_membership&& o) noexcept {
-    if (this != &o) {
-      // Whatever the leave returns, this handle's children stay with what it held (they become
-      // inert); only `o`'s children follow `o`'s membership here.
-      abandon();
-      membership_base::operator=(std::move(o));
-      source_ = o.source_;
-      req_ = o.req_;
-      children_ = std::exchange(o.children_, {});
-      children_.reparent(this);
-    }
-    return *this;
-  }
+  source_membership(source_membership&&) noexcept = default;
+  source_membership& operator=(source_membership&&) noexcept = default;
   // (the sentence stays on the declaration's line, where the compilers show it)
   // clang-format off
   source_membership(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   source_membership& operator=(const source_membership&) = delete; // mcast: membership handles are move-only (each owns one kernel membership); std::move it, or keep it in one place and pass it by reference
   // clang-format on
-  MCAST_DETAIL_ALWAYS_INLINE ~source_membership() { abandon(); }
+  MCAST_DETAIL_ALWAYS_INLINE ~source_membership() = default; // (the base leaves)
 
   /// Adds a source: MCAST_JOIN_SOURCE_GROUP / IP_ADD_SOURCE_MEMBERSHIP. The returned handle drops
   /// it (MCAST_LEAVE_SOURCE_GROUP / IP_DROP_SOURCE_MEMBERSHIP) when it goes, unless the group was
@@ -90,9 +78,17 @@ private:
   friend class included_source<Api>;
   friend class detail::child_handle<included_source<Api>, source_membership<Api>>;
 
+  using base::children_;
+  using base::group_;
+  using base::joined_;
+  using base::leave_core;
+  using base::nic_;
+  using base::req_;
+  using base::socket_;
+
   source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::source& src,
                     const mcast::network_interface& n) noexcept
-      : membership_base(s, g, n), source_(src) {}
+      : base(s, g, n), source_(src) {}
 
   // The type proves the state (source-specific): of the rule table only the value rule is left.
   static_assert(detail::cell_rule(detail::mstate::src, detail::operation::join_source) == detail::rule::ok &&
@@ -110,27 +106,7 @@ private:
         return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src);
     return {};
   }
-  MCAST_DETAIL_ALWAYS_INLINE detail::failure leave_core() noexcept {
-    if (!joined_)
-      return {};
-    if (const detail::failure f = leave_with(req_))
-      return f;
-    children_.detach_all();
-    return {};
-  }
-
-  // As any_source_membership::abandon().
-  MCAST_DETAIL_ALWAYS_INLINE void abandon() noexcept {
-    // (A handle that is not joined has no children: every step that clears joined_ lets them go.)
-    if (joined_ && leave_core()) {
-      children_.detach_all();
-      joined_ = false;
-    }
-  }
-
   mcast::source source_;
-  detail::kernel_request<Api> req_;
-  detail::child_list<included_source<Api>> children_;
 };
 
 // ================================================================================================

@@ -13,6 +13,7 @@
 #include "../option.hpp"
 #include "../ordering.hpp"
 #include "../source_filter.hpp"
+#include "child_list.hpp"
 #include "kernel_request.hpp"
 
 #include <cstddef>
@@ -207,6 +208,57 @@ protected:
   mcast::group group_;
   mcast::network_interface nic_;
   bool joined_ = false;
+};
+
+// What a membership with children (any_source_membership: blocked sources; source_membership:
+// included ones) adds: the kernel request it keeps, the list of its live children, and how both
+// follow a move, a leave and the end of the handle. `Derived` is the handle (the children point
+// to it).
+template <class Derived, class Api, class Child> class parent_membership : public membership_base {
+protected:
+  parent_membership(native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
+      : membership_base(s, g, n) {}
+  parent_membership(parent_membership&& o) noexcept
+      : membership_base(std::move(o)), req_(o.req_), children_(std::exchange(o.children_, {})) {
+    children_.reparent(static_cast<Derived*>(this));
+  }
+  parent_membership& operator=(parent_membership&& o) noexcept {
+    if (this != &o) {
+      // Whatever the leave returns, this handle's children stay with what it held (they become
+      // inert); only `o`'s children follow `o`'s membership here.
+      abandon();
+      membership_base::operator=(std::move(o));
+      req_ = o.req_;
+      children_ = std::exchange(o.children_, {});
+      children_.reparent(static_cast<Derived*>(this));
+    }
+    return *this;
+  }
+  MCAST_DETAIL_ALWAYS_INLINE ~parent_membership() { abandon(); }
+
+  // Leaves (MCAST_LEAVE_GROUP / IP_DROP_MEMBERSHIP / IPV6_DROP_MEMBERSHIP); every child becomes
+  // inert. Nothing on a handle that is not joined; on failure it stays joined, children and all.
+  MCAST_DETAIL_ALWAYS_INLINE failure leave_core() noexcept {
+    if (!joined_)
+      return {};
+    if (const failure f = leave_with(req_))
+      return f;
+    children_.detach_all();
+    return {};
+  }
+
+  // Leaves best effort and lets go of everything, whatever the leave returned: the children become
+  // inert, so none is left linked to a handle that is going away or being reused. (A handle that
+  // is not joined has no children: every step that clears joined_ lets them go.)
+  MCAST_DETAIL_ALWAYS_INLINE void abandon() noexcept {
+    if (joined_ && leave_core()) {
+      children_.detach_all();
+      joined_ = false;
+    }
+  }
+
+  kernel_request<Api> req_;
+  child_list<Child> children_;
 };
 
 } // namespace detail
