@@ -50,11 +50,11 @@ inline address to_address(const ::asio::ip::address& a) noexcept {
 inline ::asio::ip::address to_asio(const address& a) {
   if (a.is_v4()) {
     ::asio::ip::address_v4::bytes_type b;
-    std::memcpy(b.data(), a.data(), 4);
+    detail::copy_bytes(b.data(), a.data(), 4);
     return ::asio::ip::address_v4(b);
   }
   ::asio::ip::address_v6::bytes_type b;
-  std::memcpy(b.data(), a.data(), 16);
+  detail::copy_bytes(b.data(), a.data(), 16);
   return ::asio::ip::address_v6(b);
 }
 inline ::asio::ip::address to_asio(const group& g) { return to_asio(g.address()); }

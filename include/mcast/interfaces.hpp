@@ -70,11 +70,11 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
             try {
               if (family == detail::af_inet) {
                 std::array<unsigned char, 4> b;
-                std::memcpy(b.data(), bytes, 4);
+                detail::copy_bytes(b.data(), bytes, 4);
                 i.addresses.push_back(address::from_bytes(b));
               } else {
                 std::array<unsigned char, 16> b;
-                std::memcpy(b.data(), bytes, 16);
+                detail::copy_bytes(b.data(), bytes, 16);
                 i.addresses.push_back(address::from_bytes(b));
               }
             } catch (const std::bad_alloc&) {

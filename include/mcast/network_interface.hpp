@@ -88,7 +88,7 @@ public:
       }
       return from_index(index, ec);
     }
-    std::memcpy(buf, name.data(), name.size());
+    detail::copy_bytes(buf, name.data(), name.size());
     buf[name.size()] = '\0';
     unsigned index = detail::interface_index_from_name(buf);
     if (index == 0) {
@@ -124,7 +124,7 @@ public:
     unsigned found = 0;
     const int fam = a.is_v4() ? detail::af_inet : detail::af_inet6;
     bool ok = detail::for_each_interface_address([&](unsigned index, int f, const void* bytes) {
-      if (f == fam && std::memcmp(bytes, a.data(), a.size()) == 0) {
+      if (f == fam && detail::compare_bytes(bytes, a.data(), a.size()) == 0) {
         found = index;
         return true;
       }
@@ -161,7 +161,10 @@ public:
   /// Its first IPv4 address (or the one it was made from); 0.0.0.0 for any() or when it has none.
   const address& ipv4_address() const noexcept { return ipv4_; }
   /// The name, or "any".
-  std::string to_string() const { return is_any() ? std::string("any") : std::string(name()); }
+  std::string to_string() const {
+    const std::string_view n = is_any() ? std::string_view("any", 3) : name();
+    return std::string(n.data(), n.size());
+  }
 
   friend bool operator==(const network_interface& a, const network_interface& b) noexcept {
     return a.index_ == b.index_;
@@ -219,7 +222,7 @@ private:
       if (index != want || f != detail::af_inet)
         return false;
       detail::in4_addr_type a{};
-      std::memcpy(&a, bytes, 4);
+      detail::copy_bytes(&a, bytes, 4);
       ipv4_ = address(a);
       has_ipv4_ = true;
       return true;
@@ -231,14 +234,14 @@ private:
   // interface -- every handle holds one -- costs no allocation and no string copy; a longer
   // (Windows) name lives on the heap.
   void set_name(const char* n) noexcept {
-    const std::size_t len = std::strlen(n);
+    const std::size_t len = detail::text_length(n);
     delete[] long_name_;
     long_name_ = nullptr;
     short_name_[0] = '\0';
     if (len < short_name_.size())
-      std::memcpy(short_name_.data(), n, len + 1);
+      detail::copy_bytes(short_name_.data(), n, len + 1);
     else if ((long_name_ = new (std::nothrow) char[len + 1]) != nullptr)
-      std::memcpy(long_name_, n, len + 1);
+      detail::copy_bytes(long_name_, n, len + 1);
   }
   std::array<char, 32> short_name_{};
   char* long_name_ = nullptr;
@@ -280,7 +283,7 @@ inline bool index_form(unsigned index, in4_addr_type& out) noexcept {
   if (index > 0x00ffffffu)
     return false;
   const std::uint32_t v = host_to_net32(index);
-  std::memcpy(&out, &v, 4);
+  detail::copy_bytes(&out, &v, 4);
   return true;
 }
 

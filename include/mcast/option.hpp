@@ -20,7 +20,6 @@
 #include "detail/system.hpp"
 #include "network_interface.hpp"
 
-#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -114,7 +113,7 @@ public:
 protected:
   request_base(const mcast::group& g, const network_interface& nic) noexcept
       : group_(g), interface_index_(nic.index()) {
-    std::memset(&req_, 0, sizeof req_); // padding too: the bytes are compared in tests
+    detail::fill_bytes(&req_, 0, sizeof req_); // padding too: the bytes are compared in tests
   }
 
   mcast::group group_;

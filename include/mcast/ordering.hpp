@@ -146,7 +146,7 @@ template <class Option> int raw_leave_like(native_handle_type s, const Option& o
   const any_protocol p;
   if constexpr (std::is_same_v<api_type, api::ipv4>) {
     ip_mreq_type req;
-    std::memset(&req, 0, sizeof req);
+    detail::fill_bytes(&req, 0, sizeof req);
     req.imr_multiaddr = opt.native().imr_multiaddr;
     req.imr_interface = opt.native().imr_interface;
     return sys_setsockopt(s, level_ip, option_name(option_id::ip_drop_membership), &req, sizeof req);
@@ -154,7 +154,7 @@ template <class Option> int raw_leave_like(native_handle_type s, const Option& o
     return sys_setsockopt(s, level_ipv6, option_name(option_id::ipv6_drop_membership), opt.data(p), opt.size(p));
   } else {
     group_req_type req;
-    std::memset(&req, 0, sizeof req);
+    detail::fill_bytes(&req, 0, sizeof req);
     req.gr_interface = static_cast<decltype(req.gr_interface)>(opt.interface_index());
     req.gr_group = opt.group().address().to_sockaddr();
     return sys_setsockopt(s, opt.level(p), option_name(option_id::mcast_leave_group), &req, sizeof req);

@@ -28,7 +28,6 @@
 #include "option.hpp"
 
 #include <cstddef>
-#include <cstring>
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
@@ -125,9 +124,9 @@ public:
 /// cannot be named so is errc::no_ipv4_address before any system call.
 class ip_multicast_if {
 public:
-  ip_multicast_if() noexcept { std::memset(&req_, 0, sizeof req_); }
+  ip_multicast_if() noexcept { detail::fill_bytes(&req_, 0, sizeof req_); }
   explicit ip_multicast_if(const network_interface& nic) noexcept {
-    std::memset(&req_, 0, sizeof req_);
+    detail::fill_bytes(&req_, 0, sizeof req_);
     detail::in4_addr_type address{};
     std::error_code ec;
     if (!detail::ip_multicast_if_by_index && !detail::ipv4_interface_field(nic, address, ec))
@@ -137,7 +136,7 @@ public:
   /// The address the stack reports (read back with get_option).
   address value() const noexcept {
     detail::in4_addr_type a{};
-    std::memcpy(&a, &req_, sizeof a); // the stack answers with an in_addr at the start
+    detail::copy_bytes(&a, &req_, sizeof a); // the stack answers with an in_addr at the start
     return address(a);
   }
 

@@ -74,7 +74,7 @@ public:
     delete[] big_;
     big_ = nullptr;
     if (bytes <= sizeof small_) {
-      std::memset(small_, 0, sizeof small_);
+      detail::fill_bytes(small_, 0, sizeof small_);
       return true;
     }
     const std::size_t count = (bytes + sizeof(sockaddr_storage_type) - 1) / sizeof(sockaddr_storage_type);
@@ -201,7 +201,7 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
     unsigned char* slist = buf.data() + ip_msfilter_header;
     for (std::size_t i = 0; i < n; ++i) {
       const in4_addr_type a = src[i].address().to_in_addr();
-      std::memcpy(slist + i * sizeof a, &a, sizeof a);
+      detail::copy_bytes(slist + i * sizeof a, &a, sizeof a);
     }
   } else {
     assert_filter_api<Api>();
@@ -224,7 +224,7 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
     unsigned char* slist = buf.data() + group_filter_header;
     for (std::size_t i = 0; i < n; ++i) {
       const sockaddr_storage_type ss = src[i].address().to_sockaddr();
-      std::memcpy(slist + i * sizeof ss, &ss, sizeof ss);
+      detail::copy_bytes(slist + i * sizeof ss, &ss, sizeof ss);
     }
   }
   return true;
@@ -293,7 +293,7 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
       ec = std::make_error_code(std::errc::not_enough_memory);
       return out;
     }
-    std::memcpy(big.data(), buf.data(), header);
+    detail::copy_bytes(big.data(), buf.data(), header);
     std::uint32_t reported = 0;
     filter_mode_field_type fmode{};
     if constexpr (std::is_same_v<Api, api::ipv4>) {
@@ -330,17 +330,16 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
       address a;
       if constexpr (std::is_same_v<Api, api::ipv4>) {
         in4_addr_type v{};
-        std::memcpy(&v, slist + i * sizeof v, sizeof v);
+        detail::copy_bytes(&v, slist + i * sizeof v, sizeof v);
         a = address(v);
       } else {
         sockaddr_storage_type ss{};
-        std::memcpy(&ss, slist + i * sizeof ss, sizeof ss);
+        detail::copy_bytes(&ss, slist + i * sizeof ss, sizeof ss);
         std::error_code ignore;
         a = address::from_sockaddr(ss, ignore);
       }
-      std::error_code bad;
-      if (auto src = make_source(a, bad))
-        out.sources.push_back(*src);
+      if (source_error(a) == errc{})
+        out.sources.push_back(value_access::source_of(a));
     }
     heap_sort(out.sources.data(), out.sources.size());
     return out;
@@ -358,7 +357,7 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   raw = 0;
   // Only the header: no source is asked for, so no slot is zeroed or handed over.
   alignas(group_filter_type) unsigned char buf[sizeof(group_filter_type)];
-  std::memset(buf, 0, group_filter_header);
+  detail::fill_bytes(buf, 0, group_filter_header);
   auto& f = *reinterpret_cast<group_filter_type*>(buf);
   f.gf_interface = static_cast<decltype(f.gf_interface)>(index);
   g.address().fill_sockaddr(f.gf_group);

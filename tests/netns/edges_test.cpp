@@ -6,6 +6,8 @@
 #include "support/net.hpp"
 #include "support/netns.hpp"
 
+#include <sys/wait.h>
+
 using namespace mcast_test;
 using mcast::errc;
 using mcast::filter_mode;
@@ -57,6 +59,49 @@ std::uint16_t free_port() {
 mcast::family fam_of(int v) { return v == 4 ? mcast::family::v4 : mcast::family::v6; }
 
 } // namespace
+
+// ---- any(): no route leads to the group ------------------------------------------------------
+
+// In a namespace of its own (lo down, no route at all) every join, filter call and sequence on
+// any() is refused with errc::no_such_interface after the route lookup, and nothing is joined.
+// Runs in a child (a fresh network namespace cannot be left); the exit status carries the result.
+TEST_CASE("any() with no route to the group is errc::no_such_interface, nothing joined", "[netns][any]") {
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    int failures = 0;
+    if (::unshare(CLONE_NEWNET) != 0)
+      ::_exit(100);
+    for (int v : {4, 6}) {
+      const auto g = fresh_group(fam_of(v), v == 4);
+      socket_fd s(::socket(v == 4 ? AF_INET : AF_INET6, SOCK_DGRAM, 0));
+      if (s.get() < 0)
+        ::_exit(101);
+      // Each call stops at the route lookup's answer: it is the last call made, and no option is set.
+      syscall_recorder rec;
+      auto stopped_at_lookup = [&] {
+        return rec.count() > 0 && rec.calls.back().kind == mcast::detail::syscall_kind::route_lookup &&
+               rec.count(mcast::detail::syscall_kind::setsockopt) == 0;
+      };
+      std::error_code ec;
+      auto m = mcast::join_group(s.get(), g, any_nic, ec);
+      failures += ec != errc::no_such_interface || m.joined() || !stopped_at_lookup();
+      rec.clear();
+      auto sm = mcast::join_source_group(s.get(), g, mcast::make_source(v == 4 ? "192.0.2.1" : "2001:db8::1"),
+                                         any_nic, ec);
+      failures += ec != errc::no_such_interface || sm.joined() || !stopped_at_lookup();
+      rec.clear();
+      ec.clear();
+      (void)mcast::get_source_filter(s.get(), g, any_nic, ec);
+      failures += ec != errc::no_such_interface || !stopped_at_lookup();
+    }
+    ::_exit(failures > 99 ? 99 : failures);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
 
 // ---- any(): the refusal of a source join on an any-source group -----------------------------
 

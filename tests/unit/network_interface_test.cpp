@@ -92,3 +92,53 @@ TEST_CASE("the 0.0.0.index form holds 24 bits: a larger index is refused, not tr
   CHECK(!mcast::detail::index_form(0x01000000u, out)); // would have been 0.0.0.0: the stack's choice
   CHECK(!mcast::detail::index_form(0x01000005u, out)); // would have been interface 5
 }
+
+#if defined(__linux__)
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+
+#include <cstddef>
+
+TEST_CASE("the route lookup's own rtnetlink declarations are Linux's", "[interface][linux]") {
+  using mcast::detail::route_attribute;
+  using mcast::detail::route_message;
+  STATIC_REQUIRE(sizeof(route_message) == sizeof(rtmsg));
+  STATIC_REQUIRE(offsetof(route_message, family) == offsetof(rtmsg, rtm_family));
+  STATIC_REQUIRE(offsetof(route_message, dst_len) == offsetof(rtmsg, rtm_dst_len));
+  STATIC_REQUIRE(offsetof(route_message, src_len) == offsetof(rtmsg, rtm_src_len));
+  STATIC_REQUIRE(offsetof(route_message, tos) == offsetof(rtmsg, rtm_tos));
+  STATIC_REQUIRE(offsetof(route_message, table) == offsetof(rtmsg, rtm_table));
+  STATIC_REQUIRE(offsetof(route_message, protocol) == offsetof(rtmsg, rtm_protocol));
+  STATIC_REQUIRE(offsetof(route_message, scope) == offsetof(rtmsg, rtm_scope));
+  STATIC_REQUIRE(offsetof(route_message, type) == offsetof(rtmsg, rtm_type));
+  STATIC_REQUIRE(offsetof(route_message, flags) == offsetof(rtmsg, rtm_flags));
+  STATIC_REQUIRE(sizeof(route_attribute) == sizeof(rtattr));
+  STATIC_REQUIRE(offsetof(route_attribute, len) == offsetof(rtattr, rta_len));
+  STATIC_REQUIRE(offsetof(route_attribute, type) == offsetof(rtattr, rta_type));
+  STATIC_REQUIRE(mcast::detail::rtm_newroute == RTM_NEWROUTE);
+  STATIC_REQUIRE(mcast::detail::rtm_getroute == RTM_GETROUTE);
+  STATIC_REQUIRE(mcast::detail::rta_dst == RTA_DST);
+  STATIC_REQUIRE(mcast::detail::rta_oif == RTA_OIF);
+}
+
+// The lookup any() is resolved with (the netns tests use it on groups; here on the loopback
+// addresses, whose route is lo's everywhere): no datagram is sent.
+TEST_CASE("the route lookup names lo for 127.0.0.1 and ::1", "[interface][linux]") {
+  const unsigned lo = mcast::network_interface::from_name("lo").index();
+  unsigned char v4[4];
+  REQUIRE(::inet_pton(AF_INET, "127.0.0.1", v4) == 1);
+  unsigned index = 0;
+  CHECK(mcast::detail::raw_route_interface(AF_INET, v4, index) == 0);
+  CHECK(index == lo);
+  unsigned char v6[16];
+  REQUIRE(::inet_pton(AF_INET6, "::1", v6) == 1);
+  index = 0;
+  const int r = mcast::detail::raw_route_interface(AF_INET6, v6, index);
+  if (r == EAFNOSUPPORT || r == ENETUNREACH) // a host without IPv6 on lo
+    WARN("no IPv6 route to ::1 here: " << r);
+  else {
+    CHECK(r == 0);
+    CHECK(index == lo);
+  }
+}
+#endif

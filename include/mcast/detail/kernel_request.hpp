@@ -20,7 +20,6 @@
 #include "rule_table.hpp"
 
 #include <cstddef>
-#include <cstring>
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
@@ -38,7 +37,7 @@ template <> struct kernel_request<api::protocol_independent> {
                              unblock = option_id::mcast_unblock_source;
 
   MCAST_DETAIL_ALWAYS_INLINE void fill(const group& g, const network_interface& nic) noexcept {
-    std::memset(&req_, 0, sizeof req_);
+    detail::fill_bytes(&req_, 0, sizeof req_);
     req_.gsr_interface = static_cast<decltype(req_.gsr_interface)>(nic.index());
     g.address().fill_sockaddr(req_.gsr_group);
     level_ = level_of(g);

@@ -18,7 +18,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -80,19 +79,54 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <sys/uio.h>
-#include <unistd.h>
 #if defined(__linux__)
 #include <linux/netlink.h>
-#include <linux/rtnetlink.h>
+// close(), for the route lookup's netlink socket: declared as every Linux libc declares it rather
+// than through <unistd.h>, which costs a translation unit more to compile than mcast's own option
+// code. (A program that includes <unistd.h> too sees the same declaration twice, which is fine.)
+extern "C" int close(int);
 #if !defined(IPV6_MULTICAST_ALL)
 #define IPV6_MULTICAST_ALL 29 // linux/in6.h; older libcs lack it (Linux 4.20+)
 #endif
 #endif
 #endif
 
+#if !defined(__GNUC__) && !defined(__clang__)
+#include <cstring>
+#endif
+
 MCAST_BEGIN_NAMESPACE
 namespace detail {
+
+// ---- bytes ----------------------------------------------------------------------------------
+// memcpy, memset, memcmp, strlen and strcmp as the compiler knows them: with GCC and clang as
+// builtins, so that no translation unit parses <cstring> for them (it costs more to compile than
+// some of mcast's headers); elsewhere from <cstring>.
+#if defined(__GNUC__) || defined(__clang__)
+MCAST_DETAIL_ALWAYS_INLINE void* copy_bytes(void* to, const void* from, std::size_t n) noexcept {
+  return __builtin_memcpy(to, from, n);
+}
+MCAST_DETAIL_ALWAYS_INLINE void* fill_bytes(void* to, int value, std::size_t n) noexcept {
+  return __builtin_memset(to, value, n);
+}
+MCAST_DETAIL_ALWAYS_INLINE int compare_bytes(const void* a, const void* b, std::size_t n) noexcept {
+  return __builtin_memcmp(a, b, n);
+}
+inline std::size_t text_length(const char* s) noexcept { return __builtin_strlen(s); }
+inline int compare_text(const char* a, const char* b) noexcept { return __builtin_strcmp(a, b); }
+#else
+MCAST_DETAIL_ALWAYS_INLINE void* copy_bytes(void* to, const void* from, std::size_t n) noexcept {
+  return std::memcpy(to, from, n);
+}
+MCAST_DETAIL_ALWAYS_INLINE void* fill_bytes(void* to, int value, std::size_t n) noexcept {
+  return std::memset(to, value, n);
+}
+MCAST_DETAIL_ALWAYS_INLINE int compare_bytes(const void* a, const void* b, std::size_t n) noexcept {
+  return std::memcmp(a, b, n);
+}
+inline std::size_t text_length(const char* s) noexcept { return std::strlen(s); }
+inline int compare_text(const char* a, const char* b) noexcept { return std::strcmp(a, b); }
+#endif
 
 // ---- platform identity (for `if constexpr` elsewhere) ---------------------------------------
 #if defined(_WIN32)
@@ -529,36 +563,57 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
 #endif
 }
 
+#if defined(__linux__)
+// The rtnetlink pieces the route lookup needs, as Linux's user ABI fixes them (struct rtmsg,
+// struct rtattr, RTM_NEWROUTE / RTM_GETROUTE, RTA_DST / RTA_OIF): <linux/rtnetlink.h> and what it
+// includes cost more to compile than the rest of this file. tests/unit/network_interface_test.cpp
+// compares them with that header.
+struct route_message {
+  unsigned char family, dst_len, src_len, tos, table, protocol, scope, type;
+  unsigned flags;
+};
+struct route_attribute {
+  unsigned short len, type;
+};
+inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 1, rta_oif = 4;
+#endif
+
 // The interface the kernel's routing picks for a destination -- what Linux itself does for a
 // membership on interface 0 (IPv4: the output route of the group; IPv6: the route lookup of the
 // group) -- asked with one RTM_GETROUTE over rtnetlink. `addr` is the 4 or 16 address bytes.
 // Returns 0 and sets `index`, or an error number (ENETUNREACH: no route). Linux only.
 inline int raw_route_interface(int family, const void* addr, unsigned& index) noexcept {
 #if defined(__linux__)
+  constexpr auto aligned = [](std::size_t n) { return (n + 3) & ~std::size_t(3); }; // NLMSG_ALIGN, RTA_ALIGN
+  constexpr std::size_t header = aligned(sizeof(nlmsghdr));
+  constexpr std::size_t attribute_at = header + aligned(sizeof(route_message));
   const std::size_t alen = family == AF_INET ? 4 : 16;
   const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0)
     return errno;
-  // nlmsghdr, rtmsg, one RTA_DST attribute: built by offset in an aligned buffer.
-  alignas(nlmsghdr) unsigned char req[NLMSG_SPACE(sizeof(rtmsg)) + RTA_SPACE(16)];
-  std::memset(req, 0, sizeof req);
-  auto* h = reinterpret_cast<nlmsghdr*>(req);
-  h->nlmsg_len = static_cast<std::uint32_t>(NLMSG_LENGTH(sizeof(rtmsg)));
-  h->nlmsg_type = RTM_GETROUTE;
-  h->nlmsg_flags = NLM_F_REQUEST;
-  h->nlmsg_seq = 1;
-  auto* r = static_cast<rtmsg*>(NLMSG_DATA(h));
-  r->rtm_family = static_cast<unsigned char>(family);
-  r->rtm_dst_len = static_cast<unsigned char>(alen * 8);
-  auto* a = reinterpret_cast<rtattr*>(req + NLMSG_ALIGN(h->nlmsg_len));
-  a->rta_type = RTA_DST;
-  a->rta_len = static_cast<unsigned short>(RTA_LENGTH(alen));
-  std::memcpy(RTA_DATA(a), addr, alen);
-  h->nlmsg_len = static_cast<std::uint32_t>(NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(a->rta_len));
+  // nlmsghdr, rtmsg, one RTA_DST attribute: copied by offset into a zeroed, aligned buffer.
+  alignas(nlmsghdr) unsigned char req[attribute_at + aligned(sizeof(route_attribute) + 16)];
+  detail::fill_bytes(req, 0, sizeof req);
+  const std::size_t attribute_length = sizeof(route_attribute) + alen;
+  nlmsghdr h{};
+  h.nlmsg_len = static_cast<std::uint32_t>(attribute_at + aligned(attribute_length));
+  h.nlmsg_type = rtm_getroute;
+  h.nlmsg_flags = NLM_F_REQUEST;
+  h.nlmsg_seq = 1;
+  route_message r{};
+  r.family = static_cast<unsigned char>(family);
+  r.dst_len = static_cast<unsigned char>(alen * 8);
+  route_attribute a{};
+  a.len = static_cast<unsigned short>(attribute_length);
+  a.type = rta_dst;
+  detail::copy_bytes(req, &h, sizeof h);
+  detail::copy_bytes(req + header, &r, sizeof r);
+  detail::copy_bytes(req + attribute_at, &a, sizeof a);
+  detail::copy_bytes(req + attribute_at + sizeof a, addr, alen);
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   int result = 0;
-  if (::sendto(fd, req, h->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+  if (::sendto(fd, req, h.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
     result = errno;
   } else {
     alignas(nlmsghdr) unsigned char reply[8192];
@@ -566,29 +621,44 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
     if (n < 0) {
       result = errno;
     } else {
+      // An error, or the route, whose RTA_OIF names the interface; other messages are skipped.
       result = ENETUNREACH;
-      int len = static_cast<int>(n);
-      for (auto* m = reinterpret_cast<nlmsghdr*>(reply); NLMSG_OK(m, static_cast<unsigned>(len));
-           m = NLMSG_NEXT(m, len)) {
-        if (m->nlmsg_type == NLMSG_ERROR) {
-          const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(m));
-          result = e->error < 0 ? -e->error : ENETUNREACH;
+      const std::size_t got = static_cast<std::size_t>(n);
+      for (std::size_t at = 0; at + sizeof(nlmsghdr) <= got;) {
+        nlmsghdr m{};
+        detail::copy_bytes(&m, reply + at, sizeof m);
+        if (m.nlmsg_len < sizeof m || m.nlmsg_len > got - at)
+          break;
+        const unsigned char* body = reply + at + header;
+        if (m.nlmsg_type == NLMSG_ERROR) {
+          nlmsgerr e{};
+          if (m.nlmsg_len >= header + sizeof e) {
+            detail::copy_bytes(&e, body, sizeof e);
+            result = e.error < 0 ? -e.error : ENETUNREACH;
+          }
           break;
         }
-        if (m->nlmsg_type != RTM_NEWROUTE)
-          continue;
-        const auto* rm = static_cast<const rtmsg*>(NLMSG_DATA(m));
-        int alen2 = static_cast<int>(RTM_PAYLOAD(m));
-        for (auto* at = RTM_RTA(rm); RTA_OK(at, alen2); at = RTA_NEXT(at, alen2))
-          if (at->rta_type == RTA_OIF && RTA_PAYLOAD(at) >= sizeof(int)) {
+        if (m.nlmsg_type == rtm_newroute) {
+          const unsigned char* end = reply + at + m.nlmsg_len;
+          const unsigned char* p = body + aligned(sizeof(route_message));
+          while (p + sizeof(route_attribute) <= end) {
+            route_attribute ra{};
+            detail::copy_bytes(&ra, p, sizeof ra);
+            if (ra.len < sizeof ra || ra.len > end - p)
+              break;
             int oif = 0;
-            std::memcpy(&oif, RTA_DATA(at), sizeof oif);
-            if (oif > 0) {
-              index = static_cast<unsigned>(oif);
-              result = 0;
+            if (ra.type == rta_oif && ra.len >= sizeof ra + sizeof oif) {
+              detail::copy_bytes(&oif, p + sizeof ra, sizeof oif);
+              if (oif > 0) {
+                index = static_cast<unsigned>(oif);
+                result = 0;
+              }
             }
+            p += aligned(ra.len);
           }
-        break;
+          break;
+        }
+        at += aligned(m.nlmsg_len);
       }
     }
   }
@@ -625,10 +695,10 @@ inline unsigned interface_index_from_name(const char* name) noexcept {
 }
 
 inline void copy_name(char* out, const char* name) noexcept {
-  std::size_t n = std::strlen(name);
+  std::size_t n = detail::text_length(name);
   if (n >= interface_name_max)
     n = interface_name_max - 1;
-  std::memcpy(out, name, n);
+  detail::copy_bytes(out, name, n);
   out[n] = '\0';
 }
 
@@ -670,7 +740,7 @@ inline int raw_bind(native_handle_type s, const sockaddr_storage_type& a) noexce
 }
 
 inline int raw_local_address(native_handle_type s, sockaddr_storage_type& a) noexcept {
-  std::memset(&a, 0, sizeof a);
+  detail::fill_bytes(&a, 0, sizeof a);
   socklen_type len = sizeof a;
   return ::getsockname(s, reinterpret_cast<sockaddr_type*>(&a), &len) == 0 ? 0 : last_error();
 }
@@ -723,9 +793,9 @@ inline constexpr int ipv6_pktinfo_cmsg = IPV6_PKTINFO;
 inline void read_ipv6_pktinfo(const unsigned char* data, received_info& out) noexcept {
   // RFC 3542: a 16-byte in6_addr, then an unsigned int index.
   out.destination_family = AF_INET6;
-  std::memcpy(out.destination, data, 16);
+  detail::copy_bytes(out.destination, data, 16);
   unsigned int index = 0;
-  std::memcpy(&index, data + 16, sizeof index);
+  detail::copy_bytes(&index, data + 16, sizeof index);
   out.interface_index = index;
 }
 
@@ -754,7 +824,7 @@ inline LPFN_WSARECVMSG wsa_recvmsg(native_handle_type s, int& error) noexcept {
 
 // One datagram into `buf` (blocking unless `dont_wait`, which reports would-block instead).
 inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
-  std::memset(&out.from, 0, sizeof out.from);
+  detail::fill_bytes(&out.from, 0, sizeof out.from);
   alignas(8) unsigned char control[receive_control_size];
 #if defined(_WIN32)
   if (dont_wait) { // WSARecvMsg has no per-call "do not wait": ask whether a datagram is there
@@ -795,9 +865,9 @@ inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool d
     const unsigned char* d = WSA_CMSG_DATA(c);
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       IN_PKTINFO info;
-      std::memcpy(&info, d, sizeof info);
+      detail::copy_bytes(&info, d, sizeof info);
       out.destination_family = AF_INET;
-      std::memcpy(out.destination, &info.ipi_addr, 4);
+      detail::copy_bytes(out.destination, &info.ipi_addr, 4);
       out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg) {
       read_ipv6_pktinfo(d, out);
@@ -825,9 +895,9 @@ inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool d
 #if defined(IP_PKTINFO)
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
       ::in_pktinfo info;
-      std::memcpy(&info, d, sizeof info);
+      detail::copy_bytes(&info, d, sizeof info);
       out.destination_family = AF_INET;
-      std::memcpy(out.destination, &info.ipi_addr, 4);
+      detail::copy_bytes(out.destination, &info.ipi_addr, 4);
       out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
       continue;
     }
@@ -910,7 +980,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
     raw_interface i;
     i.index = n->if_index;
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next)
-      if (p->ifa_name != nullptr && std::strcmp(p->ifa_name, n->if_name) == 0) {
+      if (p->ifa_name != nullptr && detail::compare_text(p->ifa_name, n->if_name) == 0) {
         i.up = (p->ifa_flags & IFF_UP) != 0;
         i.multicast = (p->ifa_flags & IFF_MULTICAST) != 0;
         i.loopback = (p->ifa_flags & IFF_LOOPBACK) != 0;
@@ -918,7 +988,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
       }
     on_interface(i);
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
-      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || std::strcmp(p->ifa_name, n->if_name) != 0)
+      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || detail::compare_text(p->ifa_name, n->if_name) != 0)
         continue;
       if (p->ifa_addr->sa_family == AF_INET)
         on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);
