@@ -292,10 +292,11 @@ private:
 inline group detail::value_access::group_of(const address& a) noexcept { return group(a); }
 inline source detail::value_access::source_of(const address& a) noexcept { return source(a); }
 
-// The noexcept forms below are function templates whose one parameter has a default and is never
-// named: a translation unit that does not call them then instantiates no std::optional<group> /
-// std::optional<source> (about 0.02 s of compile time each, measured with g++ 12). Call them
-// without template arguments; the throwing forms do not use std::optional.
+// The noexcept forms below are function templates whose one parameter defaults to the value type
+// they make (and may be nothing else): a translation unit that does not call them then
+// instantiates no std::optional<group> / std::optional<source> (about 0.02 s of compile time each,
+// measured with g++ 12). Call them without template arguments; the throwing forms do not use
+// std::optional.
 
 /// errc::not_multicast unless `a` is a multicast address; the noexcept form returns no value then.
 template <class Group = group> std::optional<Group> make_group(const address& a, std::error_code& ec) noexcept {
