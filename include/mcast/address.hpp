@@ -335,8 +335,7 @@ inline group make_group(std::string_view text) {
 /// errc::family_mismatch for an IPv4-mapped IPv6 address (::ffff:a.b.c.d): no IPv6 datagram comes
 /// from one, and as an IPv4 source it must be written as IPv4. The noexcept form returns no value
 /// then.
-template <class Source = source>
-std::optional<Source> make_source(const address& a, std::error_code& ec) noexcept {
+template <class Source = source> std::optional<Source> make_source(const address& a, std::error_code& ec) noexcept {
   static_assert(std::is_same_v<Source, source>, "mcast: call make_source() without template arguments");
   const errc e = detail::source_error(a);
   if (e != errc{}) {

@@ -87,8 +87,8 @@ TEST_CASE("any() with no route to the group is errc::no_such_interface, nothing 
       auto m = mcast::join_group(s.get(), g, any_nic, ec);
       failures += ec != errc::no_such_interface || m.joined() || !stopped_at_lookup();
       rec.clear();
-      auto sm = mcast::join_source_group(s.get(), g, mcast::make_source(v == 4 ? "192.0.2.1" : "2001:db8::1"),
-                                         any_nic, ec);
+      auto sm =
+          mcast::join_source_group(s.get(), g, mcast::make_source(v == 4 ? "192.0.2.1" : "2001:db8::1"), any_nic, ec);
       failures += ec != errc::no_such_interface || sm.joined() || !stopped_at_lookup();
       rec.clear();
       ec.clear();

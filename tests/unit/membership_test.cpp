@@ -116,6 +116,19 @@ TEST_CASE("a handle's failure becomes the error code it stands for", "[membershi
   REQUIRE(kernel);
   CHECK(kernel.code() == d::translate(d::operation::join_any, d::sys_errc::addr_in_use));
   CHECK(kernel.code() == mcast::errc::already_joined);
+  // Every operation and every state comes back out of the one-register form as it went in: the
+  // code is the one the rule table gives for that operation and state (the ambiguous codes differ
+  // by both, e.g. EADDRNOTAVAIL: not_joined for a leave, source_not_present for an unblock).
+  int differing = 0;
+  for (int op = 0; op <= static_cast<int>(d::operation::other); ++op)
+    for (d::mstate st : {d::mstate::none, d::mstate::any, d::mstate::src})
+      for (int raw : {d::sys_errc::addr_in_use, d::sys_errc::addr_not_avail, d::sys_errc::invalid}) {
+        const auto o = static_cast<d::operation>(op);
+        const std::error_code expected = d::translate(o, raw, st);
+        CHECK(d::kernel_refused(raw, o, st).code() == expected);
+        differing += expected != d::translate(d::operation::join_any, raw, d::mstate::none);
+      }
+  CHECK(differing > 0); // (the loop can tell a lost operation or state)
 
   // An error code a helper made is passed on as it was: mcast's own, or a system error untranslated.
   const auto passed_own = d::passed_on(mcast::make_error_code(mcast::errc::no_such_interface));

@@ -20,6 +20,7 @@
 #include "rule_table.hpp"
 
 #include <cstddef>
+#include <cstdint>
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
@@ -109,28 +110,35 @@ private:
 struct failure {
   // How `raw` becomes an error code: translated by the rule table, or passed on as it was made.
   enum class kind : unsigned char { translate, system, generic };
-  int raw = 0;    // the kernel's refusal (positive), or minus the errc the library found itself
-  operation op{}; // what was asked (the translation reads an ambiguous code by it)
-  mstate state{}; // and in which state
-  kind as = kind::translate;
+  int raw = 0; // the kernel's refusal (positive), or minus the errc the library found itself
+  // What was asked (the translation reads an ambiguous code by it), in which state, and the kind:
+  // one byte each in one 32-bit word, so that the whole value is two plain integers that every
+  // compiler keeps in one register (with three byte fields and a padding byte, clang assembled
+  // the value byte by byte on every handle call, measured).
+  std::uint32_t how = 0;
+
+  static constexpr std::uint32_t pack(operation op, mstate state, kind as) noexcept {
+    return static_cast<std::uint32_t>(op) | static_cast<std::uint32_t>(state) << 8 |
+           static_cast<std::uint32_t>(as) << 16;
+  }
   explicit operator bool() const noexcept { return raw != 0; }
   std::error_code code() const noexcept {
     if (raw < 0)
       return make_error_code(static_cast<errc>(-raw));
-    switch (as) {
+    switch (static_cast<kind>(how >> 16 & 0xff)) {
     case kind::system: return system_error(raw);
     case kind::generic: return std::error_code(raw, std::generic_category());
     case kind::translate: break;
     }
-    return translate(op, raw, state);
+    return translate(static_cast<operation>(how & 0xff), raw, static_cast<mstate>(how >> 8 & 0xff));
   }
 };
 static_assert(sizeof(failure) == 8, "mcast: detail::failure is meant to fit one register");
 MCAST_DETAIL_ALWAYS_INLINE failure refused(errc e) noexcept {
-  return failure{-static_cast<int>(e), operation::other, mstate::none, failure::kind::translate};
+  return failure{-static_cast<int>(e), failure::pack(operation::other, mstate::none, failure::kind::translate)};
 }
 MCAST_DETAIL_ALWAYS_INLINE failure kernel_refused(int raw, operation op, mstate state) noexcept {
-  return failure{raw, op, state, failure::kind::translate};
+  return failure{raw, failure::pack(op, state, failure::kind::translate)};
 }
 // An error code a helper already made (the any() resolution, the filter's checks: mcast's own
 // errc, a system error, or std::errc::not_enough_memory), passed on as it was.
@@ -138,7 +146,8 @@ inline failure passed_on(const std::error_code& ec) noexcept {
   if (ec.category() == error_category())
     return refused(static_cast<errc>(ec.value()));
   const bool generic = ec.category() == std::generic_category();
-  return failure{ec.value(), operation::other, mstate::none, generic ? failure::kind::generic : failure::kind::system};
+  return failure{ec.value(), failure::pack(operation::other, mstate::none,
+                                           generic ? failure::kind::generic : failure::kind::system)};
 }
 
 inline void report(const failure& f, std::error_code& ec) noexcept {
