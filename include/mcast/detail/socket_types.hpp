@@ -629,32 +629,31 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
         detail::copy_bytes(&m, reply + at, sizeof m);
         if (m.nlmsg_len < sizeof m || m.nlmsg_len > got - at)
           break;
-        const unsigned char* body = reply + at + header;
+        const unsigned char* message = reply + at; // m.nlmsg_len bytes, all received
         if (m.nlmsg_type == NLMSG_ERROR) {
           nlmsgerr e{};
           if (m.nlmsg_len >= header + sizeof e) {
-            detail::copy_bytes(&e, body, sizeof e);
+            detail::copy_bytes(&e, message + header, sizeof e);
             result = e.error < 0 ? -e.error : ENETUNREACH;
           }
           break;
         }
         if (m.nlmsg_type == rtm_newroute) {
-          const unsigned char* end = reply + at + m.nlmsg_len;
-          const unsigned char* p = body + aligned(sizeof(route_message));
-          while (p + sizeof(route_attribute) <= end) {
+          // Its attributes follow the rtmsg, as in the request (offsets within the message).
+          for (std::size_t off = attribute_at; off + sizeof(route_attribute) <= m.nlmsg_len;) {
             route_attribute ra{};
-            detail::copy_bytes(&ra, p, sizeof ra);
-            if (ra.len < sizeof ra || ra.len > end - p)
+            detail::copy_bytes(&ra, message + off, sizeof ra);
+            if (ra.len < sizeof ra || ra.len > m.nlmsg_len - off)
               break;
             int oif = 0;
             if (ra.type == rta_oif && ra.len >= sizeof ra + sizeof oif) {
-              detail::copy_bytes(&oif, p + sizeof ra, sizeof oif);
+              detail::copy_bytes(&oif, message + off + sizeof ra, sizeof oif);
               if (oif > 0) {
                 index = static_cast<unsigned>(oif);
                 result = 0;
               }
             }
-            p += aligned(ra.len);
+            off += aligned(ra.len);
           }
           break;
         }
