@@ -1,4 +1,7 @@
 // network_interface.hpp: any(), lookup by name / index / address, and the errors.
+#if defined(__linux__)
+#include <unistd.h> // before mcast, which declares close() itself (built with -Wredundant-decls)
+#endif
 #include <mcast/network_interface.hpp>
 
 #include "catch.hpp"

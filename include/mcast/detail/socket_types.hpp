@@ -83,8 +83,12 @@
 #include <linux/netlink.h>
 // close(), for the route lookup's netlink socket: declared as every Linux libc declares it rather
 // than through <unistd.h>, which costs a translation unit more to compile than mcast's own option
-// code. (A program that includes <unistd.h> too sees the same declaration twice, which is fine.)
+// code. A program that includes <unistd.h> too sees the same declaration twice, which is valid;
+// -Wredundant-decls would say so when <unistd.h> came first, hence the pragmas.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wredundant-decls"
 extern "C" int close(int);
+#pragma GCC diagnostic pop
 #if !defined(IPV6_MULTICAST_ALL)
 #define IPV6_MULTICAST_ALL 29 // linux/in6.h; older libcs lack it (Linux 4.20+)
 #endif
