@@ -5,6 +5,7 @@
 #include "support/platform.hpp"
 
 #include <set>
+#include <string_view>
 #include <unordered_set>
 
 TEST_CASE("make_address parses and formats IPv4 and IPv6", "[address]") {
@@ -83,6 +84,44 @@ TEST_CASE("an IPv4-mapped IPv6 address is no source: family_mismatch, whatever I
   CHECK(!ec);
   CHECK(!mcast::make_group("::ffff:239.1.2.3", ec)); // not ff00::/8
   CHECK(ec == mcast::errc::not_multicast);
+}
+
+// The throwing forms and the noexcept forms are written apart (the noexcept ones are templates
+// that return std::optional): each text, and each address it parses to, gets the same answer from
+// both -- the value, or the exception carrying exactly the code the noexcept form reports.
+// Either form by its arguments: (in) throws, (in, ec) does not.
+const auto group_maker = [](const auto& in, auto&... ec) { return mcast::make_group(in, ec...); };
+const auto source_maker = [](const auto& in, auto&... ec) { return mcast::make_source(in, ec...); };
+
+template <class Maker, class In> void check_forms_agree(const char* what, Maker make, const In& in, const char* text) {
+  INFO(what << " of " << text);
+  std::error_code ec;
+  const auto value = make(in, ec);
+  try {
+    const auto thrown = make(in);
+    CHECK(!ec);
+    REQUIRE(value);
+    CHECK(thrown == *value);
+  } catch (const std::system_error& e) {
+    CHECK(ec);
+    CHECK(!value);
+    CHECK(e.code() == ec);
+  }
+}
+
+TEST_CASE("make_group and make_source: the throwing forms throw what the noexcept forms report", "[address][errors]") {
+  for (const char* text : {"239.1.2.3", "232.1.1.1", "ff3e::1234", "192.0.2.1", "2001:db8::1", "127.0.0.2", "0.0.0.0",
+                           "::", "255.255.255.255", "::ffff:192.0.2.7", "::ffff:239.1.2.3", "1.2.3", "nonsense"}) {
+    const std::string_view in = text;
+    check_forms_agree("make_group", group_maker, in, text);
+    check_forms_agree("make_source", source_maker, in, text);
+    std::error_code parse;
+    const mcast::address a = mcast::make_address(text, parse);
+    if (!parse) { // the address forms too
+      check_forms_agree("make_group(address)", group_maker, a, text);
+      check_forms_agree("make_source(address)", source_maker, a, text);
+    }
+  }
 }
 
 TEST_CASE("addresses convert to and from the platform types", "[address]") {

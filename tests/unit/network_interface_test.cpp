@@ -23,6 +23,7 @@ TEST_CASE("loopback by name, index and address resolve to the same interface", "
   const auto by_name = mcast::network_interface::from_name("lo");
   CHECK(by_name.index() > 0);
   CHECK(by_name.name() == "lo");
+  CHECK(by_name.to_string() == "lo");
   CHECK(by_name.has_ipv4_address());
   CHECK(by_name.ipv4_address().is_loopback());
   const auto by_index = mcast::network_interface::from_index(by_name.index());
