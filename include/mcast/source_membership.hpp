@@ -205,23 +205,26 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
 /// IP_ADD_SOURCE_MEMBERSHIP (api::ipv4). Reads the group's filter first (one getsockopt /
 /// ioctl) and fails with errc::already_joined if the socket already has the group on that
 /// interface in any mode. The noexcept form returns an empty handle on error.
+// (Forced inline, as join_group is.)
 template <class Api = api::protocol_independent, class Socket>
-[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
-                                                       const network_interface& nic, const join_options& opts,
-                                                       std::error_code& ec) noexcept {
+[[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
+join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
+                  const join_options& opts, std::error_code& ec) noexcept {
   detail::failure f;
   source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, f);
   detail::report(f, ec);
   return m;
 }
 template <class Api = api::protocol_independent, class Socket>
-[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
-                                                       const network_interface& nic, std::error_code& ec) noexcept {
+[[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
+join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
+                  std::error_code& ec) noexcept {
   return join_source_group<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
 }
 template <class Api = api::protocol_independent, class Socket>
-[[nodiscard]] source_membership<Api> join_source_group(Socket&& sock, const group& g, const source& s,
-                                                       const network_interface& nic, const join_options& opts = {}) {
+[[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
+join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
+                  const join_options& opts = {}) {
   detail::failure f;
   source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, f);
   detail::throw_if(f, "mcast::join_source_group");

@@ -125,10 +125,12 @@ MCAST_DETAIL_ALWAYS_INLINE int multicast_all_off(native_handle_type s, const soc
     if (o.keep_multicast_all)
       return 0;
     const int off = 0;
-    // (read_socket_facts refused the groups a socket cannot receive: an IPv4 socket's group is
-    // IPv4, an IPV6_V6ONLY socket's is IPv6)
-    if (!f.v6 || !f.v6only)
-      if (int r = sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off); r != 0 || !f.v6)
+    // An IPv4 socket: IP_MULTICAST_ALL; an IPV6_V6ONLY one: IPV6_MULTICAST_ALL; a dual-stack one:
+    // both. (read_socket_facts refused the groups a socket cannot receive.)
+    if (!f.v6)
+      return sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off);
+    if (!f.v6only)
+      if (int r = sys_setsockopt(s, level_ip, ip_multicast_all, &off, sizeof off); r != 0)
         return r;
     return sys_setsockopt(s, level_ipv6, ipv6_multicast_all, &off, sizeof off);
   } else {
