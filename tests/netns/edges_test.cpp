@@ -281,6 +281,45 @@ TEST_CASE("a dual-stack socket that joins an IPv6 group receives no other socket
   CHECK(total(delivery(other, g4, port, {mcast::make_source("127.0.0.2")})) == 3);
 }
 
+// A dual-stack socket receives both families, so a join turns both settings off. (This kernel
+// starts an IPv6 socket's IPv4 setting at 0, which alone would hide a join that leaves it alone:
+// the test turns both on first, as a program may have, and shows that they were live.)
+TEST_CASE("a join on a dual-stack socket turns IP_MULTICAST_ALL and IPV6_MULTICAST_ALL off, whatever its group",
+          "[netns][dual-stack]") {
+  const auto lo = mcast::network_interface::from_name("lo");
+  const auto s4 = mcast::make_source("127.0.0.2");
+  const auto s6 = mcast::make_source("2001:db8::2");
+  auto setting = [](int fd, int level, int name) {
+    int v = -1;
+    socklen_t len = sizeof v;
+    check_sys(::getsockopt(fd, level, name, &v, &len) == 0, "getsockopt");
+    return v;
+  };
+  for (int v : {4, 6}) {
+    INFO("the dual-stack socket joins an IPv" << v << " group");
+    const std::uint16_t port = free_port();
+    socket_fd dual = udp6_on(port, false);
+    socket_fd other4 = udp4_on(port);
+    socket_fd other6 = udp6_on(port, true);
+    const int on = 1;
+    check_sys(::setsockopt(dual, IPPROTO_IP, IP_MULTICAST_ALL, &on, sizeof on) == 0, "IP_MULTICAST_ALL");
+    check_sys(::setsockopt(dual, IPPROTO_IPV6, 29 /* IPV6_MULTICAST_ALL */, &on, sizeof on) == 0, "IPV6_MULTICAST_ALL");
+    const auto g4 = fresh_group(mcast::family::v4);
+    const auto g6 = fresh_group(mcast::family::v6);
+    auto theirs4 = mcast::join_group(other4, g4, lo);
+    auto theirs6 = mcast::join_group(other6, g6, lo);
+    CHECK(total(delivery(dual, g4, port, {s4})) == 3); // both settings live: the others' groups arrive
+    CHECK(total(delivery(dual, g6, port, {s6})) == 3);
+    const auto g = fresh_group(v == 4 ? mcast::family::v4 : mcast::family::v6);
+    auto mine = mcast::join_group(dual, g, lo);
+    CHECK(setting(dual, IPPROTO_IP, IP_MULTICAST_ALL) == 0);
+    CHECK(setting(dual, IPPROTO_IPV6, 29) == 0);
+    CHECK(total(delivery(dual, g4, port, {s4})) == 0);
+    CHECK(total(delivery(dual, g6, port, {s6})) == 0);
+    CHECK(total(delivery(dual, g, port, {v == 4 ? s4 : s6})) == 3); // its own group still arrives
+  }
+}
+
 TEST_CASE("a group the socket can never receive is family_mismatch, before any change", "[netns][dual-stack]") {
   const std::uint16_t port = free_port();
   const auto lo = mcast::network_interface::from_name("lo");
