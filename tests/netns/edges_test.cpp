@@ -94,6 +94,17 @@ TEST_CASE("any() with no route to the group is errc::no_such_interface, nothing 
       ec.clear();
       (void)mcast::get_source_filter(s.get(), g, any_nic, ec);
       failures += ec != errc::no_such_interface || !stopped_at_lookup();
+      rec.clear();
+      auto f = mcast::join_with_filter(s.get(), g, any_nic, filter_mode::exclude, std::vector<mcast::source>{}, ec);
+      failures += ec != errc::no_such_interface || f.joined() || !stopped_at_lookup();
+      rec.clear();
+      ec.clear();
+      mcast::set_source_filter(s.get(), g, any_nic, filter_mode::exclude, std::vector<mcast::source>{}, ec);
+      failures += ec != errc::no_such_interface || !stopped_at_lookup();
+      rec.clear();
+      ec.clear();
+      mcast::apply_sequence(s.get(), ec, o::join_group{g, any_nic});
+      failures += ec != errc::no_such_interface || !stopped_at_lookup();
     }
     ::_exit(failures > 99 ? 99 : failures);
   }

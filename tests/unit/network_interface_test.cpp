@@ -104,7 +104,10 @@ TEST_CASE("the 0.0.0.index form holds 24 bits: a larger index is refused, not tr
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
+#include <cstring>
+#include <vector>
 
 TEST_CASE("the route lookup's own rtnetlink declarations are Linux's", "[interface][linux]") {
   using mcast::detail::route_attribute;
@@ -152,6 +155,98 @@ TEST_CASE("the route lookup names lo for 127.0.0.1 and ::1", "[interface][linux]
   } else {
     CHECK(r == 0);
     CHECK(index == lo);
+  }
+}
+// The reply parser, on replies made here: what the kernel sends, and what it must never make the
+// parser read past (a length beyond the message or beyond the bytes received).
+namespace {
+using bytes = std::vector<unsigned char>;
+
+bytes padded(bytes b) {
+  b.resize(NLMSG_ALIGN(b.size()));
+  return b;
+}
+bytes operator+(bytes a, const bytes& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+// One message; `len` is what its header claims (default: header plus payload).
+bytes message(std::uint16_t type, const bytes& payload, std::uint32_t len = 0) {
+  nlmsghdr h{};
+  h.nlmsg_type = type;
+  h.nlmsg_len = len != 0 ? len : static_cast<std::uint32_t>(NLMSG_HDRLEN + payload.size());
+  bytes b(NLMSG_HDRLEN);
+  std::memcpy(b.data(), &h, sizeof h);
+  return padded(b + payload);
+}
+bytes attribute(std::uint16_t type, const bytes& data) {
+  rtattr a{};
+  a.rta_type = type;
+  a.rta_len = static_cast<unsigned short>(RTA_LENGTH(data.size()));
+  bytes b(sizeof a);
+  std::memcpy(b.data(), &a, sizeof a);
+  return padded(b + data);
+}
+bytes oif(int index) {
+  bytes b(sizeof index);
+  std::memcpy(b.data(), &index, sizeof index);
+  return attribute(RTA_OIF, b);
+}
+bytes route(const bytes& attributes, std::uint32_t len = 0) {
+  return message(RTM_NEWROUTE, padded(bytes(sizeof(rtmsg))) + attributes, len);
+}
+bytes error_answer(int error) {
+  nlmsgerr e{};
+  e.error = error;
+  bytes b(sizeof e);
+  std::memcpy(b.data(), &e, sizeof e);
+  return message(NLMSG_ERROR, b);
+}
+int parse(const bytes& b, unsigned& index) { return mcast::detail::route_reply_interface(b.data(), b.size(), index); }
+} // namespace
+
+TEST_CASE("the route lookup reads the kernel's answer, and nothing past a message or the reply", "[interface][linux]") {
+  const bytes dst = attribute(RTA_DST, {239, 1, 2, 3});
+  unsigned index = 12345;
+  SECTION("a route: its RTA_OIF, after other attributes and after other messages") {
+    CHECK(parse(route(dst + oif(7)), index) == 0);
+    CHECK(index == 7);
+    index = 0;
+    CHECK(parse(route(attribute(RTA_DST, {}) + oif(8)), index) == 0); // an empty attribute is one
+    CHECK(index == 8);
+    index = 0;
+    CHECK(parse(message(NLMSG_NOOP, {}) + route(oif(9)), index) == 0);
+    CHECK(index == 9);
+  }
+  SECTION("the kernel's refusal, as its error number") {
+    CHECK(parse(error_answer(-ENETUNREACH), index) == ENETUNREACH);
+    CHECK(parse(error_answer(-EACCES), index) == EACCES);
+    CHECK(parse(error_answer(0), index) == ENETUNREACH); // an acknowledgement is no route
+    CHECK(index == 12345);
+  }
+  SECTION("no interface: no RTA_OIF, interface 0, or an RTA_OIF too short for one") {
+    CHECK(parse(route(dst), index) == ENETUNREACH);
+    CHECK(parse(route(oif(0)), index) == ENETUNREACH);
+    CHECK(parse(route(attribute(RTA_OIF, {7, 0})), index) == ENETUNREACH);
+    CHECK(index == 12345);
+  }
+  SECTION("lengths past the bytes: nothing is read there") {
+    const bytes whole = route(dst + oif(7));
+    // Fewer bytes received than the message claims (the RTA_OIF lies in what is missing).
+    CHECK(mcast::detail::route_reply_interface(whole.data(), whole.size() - 4, index) == ENETUNREACH);
+    // A message that ends inside its RTA_OIF (the rest of the attribute follows it in the reply).
+    const auto cut = static_cast<std::uint32_t>(whole.size() - 2);
+    CHECK(parse(route(dst + oif(7), cut), index) == ENETUNREACH);
+    // An attribute of length 0 (it would never advance), a header cut short, an error cut short.
+    CHECK(parse(route(dst + bytes{0, 0, 0, 0} + oif(7)), index) == ENETUNREACH);
+    CHECK(parse(bytes(sizeof(nlmsghdr) - 1), index) == ENETUNREACH);
+    CHECK(parse(bytes{}, index) == ENETUNREACH);
+    CHECK(parse(message(NLMSG_ERROR, {0, 0}), index) == ENETUNREACH);
+    bytes refusal = error_answer(-EACCES); // whole, but its header claims only 2 bytes of it
+    const std::uint32_t short_len = NLMSG_HDRLEN + 2;
+    std::memcpy(refusal.data(), &short_len, sizeof short_len);
+    CHECK(parse(refusal, index) == ENETUNREACH);
+    CHECK(index == 12345);
   }
 }
 #endif

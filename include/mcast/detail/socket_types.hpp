@@ -580,6 +580,51 @@ struct route_attribute {
   unsigned short len, type;
 };
 inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 1, rta_oif = 4;
+constexpr std::size_t route_aligned(std::size_t n) noexcept { return (n + 3) & ~std::size_t(3); } // NLMSG_ALIGN
+inline constexpr std::size_t route_header = route_aligned(sizeof(nlmsghdr));
+inline constexpr std::size_t route_attribute_at = route_header + route_aligned(sizeof(route_message));
+
+// Reads the kernel's answer to RTM_GETROUTE: the `got` bytes received. Returns 0 and sets `index`
+// from the route's RTA_OIF, the error the kernel answered with, or ENETUNREACH (no route, or a
+// reply it cannot read). Every read stays within the message and the bytes received: a length
+// that points past them ends the walk.
+inline int route_reply_interface(const unsigned char* reply, std::size_t got, unsigned& index) noexcept {
+  for (std::size_t at = 0; at + sizeof(nlmsghdr) <= got;) {
+    nlmsghdr m{};
+    detail::copy_bytes(&m, reply + at, sizeof m);
+    if (m.nlmsg_len < sizeof m || m.nlmsg_len > got - at)
+      break;
+    const unsigned char* message = reply + at; // m.nlmsg_len bytes, all received
+    if (m.nlmsg_type == NLMSG_ERROR) {
+      nlmsgerr e{};
+      if (m.nlmsg_len < route_header + sizeof e)
+        break;
+      detail::copy_bytes(&e, message + route_header, sizeof e);
+      return e.error < 0 ? -e.error : ENETUNREACH;
+    }
+    if (m.nlmsg_type == rtm_newroute) {
+      // Its attributes follow the rtmsg, as in the request (offsets within the message).
+      for (std::size_t off = route_attribute_at; off + sizeof(route_attribute) <= m.nlmsg_len;) {
+        route_attribute ra{};
+        detail::copy_bytes(&ra, message + off, sizeof ra);
+        if (ra.len < sizeof ra || ra.len > m.nlmsg_len - off)
+          break;
+        int oif = 0;
+        if (ra.type == rta_oif && ra.len >= sizeof ra + sizeof oif) {
+          detail::copy_bytes(&oif, message + off + sizeof ra, sizeof oif);
+          if (oif > 0) {
+            index = static_cast<unsigned>(oif);
+            return 0;
+          }
+        }
+        off += route_aligned(ra.len);
+      }
+      break;
+    }
+    at += route_aligned(m.nlmsg_len); // another kind of message: skipped
+  }
+  return ENETUNREACH;
+}
 #endif
 
 // The interface the kernel's routing picks for a destination -- what Linux itself does for a
@@ -588,19 +633,16 @@ inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 
 // Returns 0 and sets `index`, or an error number (ENETUNREACH: no route). Linux only.
 inline int raw_route_interface(int family, const void* addr, unsigned& index) noexcept {
 #if defined(__linux__)
-  constexpr auto aligned = [](std::size_t n) { return (n + 3) & ~std::size_t(3); }; // NLMSG_ALIGN, RTA_ALIGN
-  constexpr std::size_t header = aligned(sizeof(nlmsghdr));
-  constexpr std::size_t attribute_at = header + aligned(sizeof(route_message));
   const std::size_t alen = family == AF_INET ? 4 : 16;
   const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0)
     return errno;
   // nlmsghdr, rtmsg, one RTA_DST attribute: copied by offset into a zeroed, aligned buffer.
-  alignas(nlmsghdr) unsigned char req[attribute_at + aligned(sizeof(route_attribute) + 16)];
+  alignas(nlmsghdr) unsigned char req[route_attribute_at + route_aligned(sizeof(route_attribute) + 16)];
   detail::fill_bytes(req, 0, sizeof req);
   const std::size_t attribute_length = sizeof(route_attribute) + alen;
   nlmsghdr h{};
-  h.nlmsg_len = static_cast<std::uint32_t>(attribute_at + aligned(attribute_length));
+  h.nlmsg_len = static_cast<std::uint32_t>(route_attribute_at + route_aligned(attribute_length));
   h.nlmsg_type = rtm_getroute;
   h.nlmsg_flags = NLM_F_REQUEST;
   h.nlmsg_seq = 1;
@@ -611,9 +653,9 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
   a.len = static_cast<unsigned short>(attribute_length);
   a.type = rta_dst;
   detail::copy_bytes(req, &h, sizeof h);
-  detail::copy_bytes(req + header, &r, sizeof r);
-  detail::copy_bytes(req + attribute_at, &a, sizeof a);
-  detail::copy_bytes(req + attribute_at + sizeof a, addr, alen);
+  detail::copy_bytes(req + route_header, &r, sizeof r);
+  detail::copy_bytes(req + route_attribute_at, &a, sizeof a);
+  detail::copy_bytes(req + route_attribute_at + sizeof a, addr, alen);
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   int result = 0;
@@ -622,48 +664,7 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
   } else {
     alignas(nlmsghdr) unsigned char reply[8192];
     const ssize_t n = ::recv(fd, reply, sizeof reply, 0);
-    if (n < 0) {
-      result = errno;
-    } else {
-      // An error, or the route, whose RTA_OIF names the interface; other messages are skipped.
-      result = ENETUNREACH;
-      const std::size_t got = static_cast<std::size_t>(n);
-      for (std::size_t at = 0; at + sizeof(nlmsghdr) <= got;) {
-        nlmsghdr m{};
-        detail::copy_bytes(&m, reply + at, sizeof m);
-        if (m.nlmsg_len < sizeof m || m.nlmsg_len > got - at)
-          break;
-        const unsigned char* message = reply + at; // m.nlmsg_len bytes, all received
-        if (m.nlmsg_type == NLMSG_ERROR) {
-          nlmsgerr e{};
-          if (m.nlmsg_len >= header + sizeof e) {
-            detail::copy_bytes(&e, message + header, sizeof e);
-            result = e.error < 0 ? -e.error : ENETUNREACH;
-          }
-          break;
-        }
-        if (m.nlmsg_type == rtm_newroute) {
-          // Its attributes follow the rtmsg, as in the request (offsets within the message).
-          for (std::size_t off = attribute_at; off + sizeof(route_attribute) <= m.nlmsg_len;) {
-            route_attribute ra{};
-            detail::copy_bytes(&ra, message + off, sizeof ra);
-            if (ra.len < sizeof ra || ra.len > m.nlmsg_len - off)
-              break;
-            int oif = 0;
-            if (ra.type == rta_oif && ra.len >= sizeof ra + sizeof oif) {
-              detail::copy_bytes(&oif, message + off + sizeof ra, sizeof oif);
-              if (oif > 0) {
-                index = static_cast<unsigned>(oif);
-                result = 0;
-              }
-            }
-            off += aligned(ra.len);
-          }
-          break;
-        }
-        at += aligned(m.nlmsg_len);
-      }
-    }
+    result = n < 0 ? errno : route_reply_interface(reply, static_cast<std::size_t>(n), index);
   }
   ::close(fd);
   return result;
