@@ -69,6 +69,8 @@ TEST_CASE("IP_MULTICAST_LOOP decides whether a local receiver gets what leaves b
   nl.add_veth("la", "lb", ::getpid());
   link_up("la");
   link_up("lb");
+  wait_running("la");
+  wait_running("lb");
   const unsigned la = ::if_nametoindex("la");
   nl.add_address(la, AF_INET, "203.0.113.1", 24);
   const auto nic = mcast::network_interface::from_name("la");

@@ -271,10 +271,31 @@ inline void link_up(const char* name, bool multicast = true) {
     throw std::runtime_error(std::string("SIOCSIFFLAGS ") + name + ": " + std::strerror(e));
 }
 
+// Waits (at most 3 s) until NAME is running. A link set up is not yet ready to send: the kernel
+// switches it to running, and gives it its real queue, a moment later (until then what is sent
+// is dropped) -- on a loaded machine the first datagrams of a test were lost that way.
+inline void wait_running(const char* name) {
+  const int s = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  bool running = false;
+  for (int i = 0; i < 300 && !running; ++i) {
+    ifreq ifr{};
+    std::snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
+    running = ::ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_RUNNING) != 0;
+    if (!running)
+      ::usleep(10000);
+  }
+  ::close(s);
+  if (!running)
+    throw std::runtime_error(std::string(name) + " is not running 3 s after it was set up");
+  ::usleep(10000); // (the queue is set right after the running flag, in the same kernel step)
+}
+
 inline void netlink::add_local_veth(const char* name, const char* peer, const char* addr, const char* addr6) {
   add_veth(name, peer, ::getpid());
   link_up(name);
   link_up(peer);
+  wait_running(name);
+  wait_running(peer);
   const unsigned index = ::if_nametoindex(name);
   add_address(index, AF_INET, addr, 24);
   if (addr6 != nullptr)
