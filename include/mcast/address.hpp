@@ -20,6 +20,13 @@
 
 MCAST_BEGIN_NAMESPACE
 
+namespace detail {
+// FNV-1a's prime for the width of std::size_t (a 64-bit constant cast down on 32-bit targets is
+// cl.exe's C4310).
+template <std::size_t Bytes> struct fnv_prime { static constexpr std::size_t value = 16777619u; };
+template <> struct fnv_prime<8> { static constexpr unsigned long long value = 1099511628211ull; };
+} // namespace detail
+
 /// IP version of an address, group, source or option.
 enum class family { v4, v6 };
 
@@ -184,7 +191,7 @@ public:
   std::size_t hash() const noexcept {
     std::size_t h = is_v4() ? 0x9e3779b9u : 0x7f4a7c15u; // FNV-1a over the meaningful bytes
     for (std::size_t i = 0; i < size(); ++i)
-      h = (h ^ bytes_[i]) * static_cast<std::size_t>(1099511628211ull);
+      h = (h ^ bytes_[i]) * detail::fnv_prime<sizeof(std::size_t)>::value;
     return h;
   }
 

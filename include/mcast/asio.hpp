@@ -83,7 +83,14 @@ template <class Socket> struct receive_op {
 
   template <class Self> void operator()(Self& self, std::error_code ec = {}) {
     if (!ec && waited) {
-      datagram d = receive_native(native_of(socket), buffer.data(), buffer.size(), true, ec);
+      // Windows: the receive that must not wait needs a non-blocking socket; Asio records the
+      // mode (its own operations go on behaving as the user asked).
+      if constexpr (receive_needs_non_blocking_socket)
+        if (!socket.native_non_blocking())
+          socket.native_non_blocking(true, ec);
+      datagram d;
+      if (!ec)
+        d = receive_native(native_of(socket), buffer.data(), buffer.size(), true, ec);
       if (ec != std::errc::operation_would_block && ec != std::errc::resource_unavailable_try_again) {
         self.complete(ec, d);
         return;
@@ -104,7 +111,10 @@ template <class Socket> struct receive_op {
 /// (std::error_code, mcast::datagram) -- the source and, with packet info on, the group and the
 /// interface. Any completion token: a callback, asio::use_future, asio::use_awaitable... No thread
 /// of its own: the socket's executor runs it (async_wait, then one non-blocking receive). Closing
-/// or cancelling the socket completes it with asio::error::operation_aborted.
+/// or cancelling the socket completes it with asio::error::operation_aborted. On Windows, where a
+/// receive cannot be told not to wait, it puts the socket in non-blocking mode through
+/// `native_non_blocking(true)` (as Asio's own reactor does on Linux): Asio's own synchronous calls
+/// still wait, a later blocking mcast::receive on that socket gets would-block instead.
 template <class DatagramSocket, class CompletionToken>
 auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer, CompletionToken&& token) {
   return ::asio::async_compose<CompletionToken, void(std::error_code, datagram)>(

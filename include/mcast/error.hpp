@@ -177,7 +177,9 @@ public:
 // A kernel refusal that means `e`: the value is the raw system error.
 class translated_category_impl final : public std::error_category {
 public:
-  explicit constexpr translated_category_impl(errc e) noexcept : meaning_(e) {}
+  // Not constexpr: std::error_category's constructor is not constexpr in the MSVC STL before
+  // VS 2022 17.5 (VS 2019 16.11 included). The instances live in a function-local static.
+  explicit translated_category_impl(errc e) noexcept : meaning_(e) {}
   const char* name() const noexcept override { return "mcast.system"; }
   std::string message(int raw) const override {
     return std::string(errc_text(static_cast<int>(meaning_))) + " (system error " + std::to_string(raw) + ": " +
@@ -250,6 +252,20 @@ inline std::error_code system_error_of(const std::error_code& ec) noexcept {
 namespace detail {
 
 inline std::error_code system_error(int raw) noexcept { return std::error_code(raw, std::system_category()); }
+
+// "Nothing queued" from a receive that must not wait, as a code that compares equal to
+// std::errc::operation_would_block with every standard library: the system's own code where its
+// system_category() maps it (POSIX, MSVC's STL), else the generic one (MinGW's libstdc++ maps no
+// Winsock code: there WSAEWOULDBLOCK would compare equal to nothing).
+inline std::error_code would_block_code() noexcept {
+  if constexpr (is_windows) {
+    static const bool mapped =
+        std::system_category().default_error_condition(would_block_error()) == std::errc::operation_would_block;
+    if (!mapped)
+      return std::make_error_code(std::errc::operation_would_block);
+  }
+  return system_error(would_block_error());
+}
 
 // A kernel refusal that means `e`; the raw number stays the value.
 inline std::error_code translated(errc e, int raw) noexcept { return std::error_code(raw, translated_category(e)); }

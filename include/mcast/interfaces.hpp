@@ -26,6 +26,9 @@ struct interface_info {
   network_interface nic = network_interface::any();
   /// Its name ("lo", "eth0"; on Windows the NDIS name, e.g. "ethernet_32769").
   std::string name;
+  /// The name people see, UTF-8: Windows' FriendlyName ("Ethernet", "Wi-Fi"); elsewhere the same
+  /// as `name`. network_interface::from_name takes either.
+  std::string display_name;
   unsigned index = 0;
   /// Every unicast address it has, IPv4 and IPv6 (link-local ones too; an address carries no
   /// scope: name the interface by `nic` where one is needed).
@@ -57,6 +60,7 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
           i.up = raw.up;
           i.multicast = raw.multicast;
           i.loopback = raw.loopback;
+          i.display_name = raw.display_name;
           out.push_back(std::move(i));
         } catch (const std::bad_alloc&) {
           out_of_memory = true;
@@ -96,6 +100,8 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
         continue;
       i.nic = nic;
       i.name = std::string(nic.name());
+      if (i.display_name.empty())
+        i.display_name = i.name;
       found.push_back(std::move(i));
     }
     for (std::size_t a = 1; a < found.size(); ++a) // by index (a short list: insertion order)

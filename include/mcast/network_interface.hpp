@@ -68,9 +68,11 @@ public:
     return nic;
   }
 
-  /// By name ("lo", "eth0"; on Windows the NDIS name, e.g. "ethernet_32769"); a decimal number is
-  /// taken as an index. errc::no_such_interface when there is none, and for a Linux address label
-  /// such as "lo:0" (it names an address of lo, not an interface).
+  /// By name ("lo", "eth0"; on Windows the NDIS name, e.g. "ethernet_32769", or the adapter's
+  /// FriendlyName that users see, e.g. "Ethernet" or "Wi-Fi", in UTF-8); a decimal number is taken
+  /// as an index. errc::no_such_interface when there is none, and for a Linux address label such
+  /// as "lo:0" (it names an address of lo, not an interface). name() is the interface's own name
+  /// (Windows: the NDIS one) whichever was given.
   static network_interface from_name(std::string_view name, std::error_code& ec) noexcept {
     ec.clear();
     char buf[detail::interface_name_max];
@@ -90,13 +92,14 @@ public:
     }
     detail::copy_bytes(buf, name.data(), name.size());
     buf[name.size()] = '\0';
-    unsigned index = detail::interface_index_from_name(buf);
+    bool display = false; // named by what users see (Windows' FriendlyName), not the interface's name
+    unsigned index = detail::interface_index_from_name(buf, display);
     if (index == 0) {
       ec = make_error_code(errc::no_such_interface);
       return any();
     }
     network_interface nic = from_index(index, ec);
-    if (!ec && nic.name() != name) {
+    if (!ec && !display && nic.name() != name) {
       // Linux resolves an address label ("eth0:1") to its interface; a label names an address,
       // not an interface, so it is refused rather than silently taken for another name.
       ec = make_error_code(errc::no_such_interface);

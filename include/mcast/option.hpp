@@ -200,6 +200,14 @@ public:
 // A protocol argument for level(p)/name(p)/... when no Asio protocol is at hand.
 struct any_protocol {};
 
+// An option that needs a second setting to mean the same on every stack (see
+// option::ipv6_recvpktinfo) has `int companion(native_handle_type) const noexcept`, which
+// mcast::set_option calls after the option itself. (Asio's set_option makes only the first call.)
+template <class Option, class = void> struct has_companion : std::false_type {};
+template <class Option>
+struct has_companion<Option, std::void_t<decltype(std::declval<const Option&>().companion(native_handle_type{}))>>
+    : std::true_type {};
+
 } // namespace detail
 
 /// The option types. Constructed as `X{group, nic}` or `X{group, source, nic}`.
@@ -253,7 +261,11 @@ void set_option(Socket&& socket, const Option& opt, std::error_code& ec) noexcep
   if (ec)
     return;
   const detail::any_protocol p;
-  int r = detail::sys_setsockopt(detail::native_of(socket), opt.level(p), opt.name(p), opt.data(p), opt.size(p));
+  const native_handle_type s = detail::native_of(socket);
+  int r = detail::sys_setsockopt(s, opt.level(p), opt.name(p), opt.data(p), opt.size(p));
+  if constexpr (detail::has_companion<Option>::value)
+    if (r == 0)
+      r = opt.companion(s);
   if (r != 0)
     ec = detail::system_error(r);
 }

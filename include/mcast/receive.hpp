@@ -63,7 +63,7 @@ Datagram receive_native(native_handle_type s, void* buffer, std::size_t size, bo
   }
   received_info info;
   if (int r = sys_receive(s, buffer, size, dont_wait, info); r != 0) {
-    ec = system_error(r);
+    ec = r == would_block_error() ? would_block_code() : system_error(r);
     return d;
   }
   clear(ec);
@@ -160,7 +160,7 @@ std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::
     (v6 ? address::from_bytes(std::array<unsigned char, 16>{}) : address()).fill_sockaddr(any, port);
     r = detail::sys_bind(s, any);
   }
-  detail::sockaddr_storage_type local;
+  detail::sockaddr_storage_type local{}; // (set on every path that reads it; cl.exe cannot tell: C4701)
   if (r == 0)
     r = detail::sys_local_address(s, local);
   if (r != 0) {

@@ -84,6 +84,37 @@ private:
 
 } // namespace detail
 
+namespace detail {
+// What 4 bytes read back from IP_MULTICAST_IF can name. Windows documents a host-order interface
+// index (Microsoft's IPPROTO_IP socket options page); it also takes the address and the 0.0.0.idx
+// form on set, and other code (OpenJDK) reads an address back: all three are understood there.
+// POSIX stacks report an address.
+struct multicast_if_reading {
+  bool unset = false;      // 0.0.0.0: none set (Linux also reports this when it was set by index)
+  unsigned index_form = 0; // 0.0.0.idx (Windows): the index, network order in the address
+  in4_addr_type address{}; // the bytes as an address (candidate, unless index_form or unset)
+  unsigned host_index = 0; // the bytes as a host-order DWORD index (Windows' documented answer)
+};
+inline multicast_if_reading read_multicast_if(const unsigned char* b, bool windows) noexcept {
+  multicast_if_reading r;
+  if ((b[0] | b[1] | b[2] | b[3]) == 0) {
+    r.unset = true;
+    return r;
+  }
+  if (windows && b[0] == 0) { // 0.0.0.0/8 is never an interface's address
+    r.index_form = (unsigned(b[1]) << 16) | (unsigned(b[2]) << 8) | unsigned(b[3]);
+    return r;
+  }
+  copy_bytes(&r.address, b, 4);
+  if (windows) {
+    std::uint32_t host = 0;
+    copy_bytes(&host, b, 4); // as the DWORD Windows wrote, in this (little-endian) host's order
+    r.host_index = host;
+  }
+  return r;
+}
+} // namespace detail
+
 namespace option {
 /// IP_MULTICAST_TTL: the hop limit of IPv4 multicast this socket sends, 0..255 (a DWORD on Windows,
 /// an int on Linux, a u_char on macOS and the BSDs).
@@ -102,8 +133,33 @@ using ipv6_multicast_loop =
 /// IP_PKTINFO: deliver each IPv4 datagram's destination and interface with it (recvmsg /
 /// WSARecvMsg). FreeBSD has no IP_PKTINFO: errc::unsupported there.
 using ip_pktinfo = detail::boolean_option<detail::level_ip, detail::ip_pktinfo, detail::has_ip_pktinfo>;
-/// IPV6_RECVPKTINFO (IPV6_PKTINFO on Windows): the same for IPv6.
-using ipv6_recvpktinfo = detail::boolean_option<detail::level_ipv6, detail::ipv6_recvpktinfo, true>;
+/// IPV6_RECVPKTINFO (IPV6_PKTINFO on Windows): the same for IPv6. On Windows an IPv4 datagram that
+/// reaches a dual-stack socket carries its packet info only when IP_PKTINFO is set as well
+/// (Microsoft's IP_PKTINFO and WSARecvMsg pages): mcast::set_option sets both there, so that
+/// receive() gives IPv4 datagrams their group and interface too. Asio's set_option makes only the
+/// IPV6_PKTINFO call: on a dual-stack socket on Windows set option::ip_pktinfo as well.
+class ipv6_recvpktinfo : public detail::boolean_option<detail::level_ipv6, detail::ipv6_recvpktinfo, true> {
+public:
+  using detail::boolean_option<detail::level_ipv6, detail::ipv6_recvpktinfo, true>::boolean_option;
+
+  /// (mcast::set_option) Windows, dual-stack socket: IP_PKTINFO to the same value. 0 or the raw error.
+  int companion(native_handle_type s) const noexcept {
+    if constexpr (detail::dual_stack_needs_ip_pktinfo) {
+      int family = 0;
+      if (int r = detail::sys_socket_family(s, family); r != 0 || family != detail::af_inet6)
+        return r;
+      int v6only = 0;
+      std::size_t len = sizeof v6only;
+      if (int r = detail::sys_getsockopt(s, detail::level_ipv6, detail::ipv6_v6only, &v6only, len); r != 0 || v6only)
+        return r;
+      const int on = value() ? 1 : 0;
+      return detail::sys_setsockopt(s, detail::level_ip, detail::ip_pktinfo, &on, sizeof on);
+    } else {
+      (void)s;
+      return 0;
+    }
+  }
+};
 
 /// IPV6_MULTICAST_IF: the interface this socket's IPv6 multicast leaves by (its index; any() is
 /// the route's choice).
@@ -148,11 +204,39 @@ public:
   template <class Protocol> void resize(const Protocol&, std::size_t) noexcept {}
   std::error_code check() const noexcept { return bad_ ? make_error_code(errc::no_ipv4_address) : std::error_code(); }
 
+  /// The interface the stack reports, read unambiguously: any() when none is set; on Windows
+  /// the 0.0.0.idx form's index, else an interface holding the reported address, else the
+  /// host-order index Microsoft documents; elsewhere the interface holding the address.
+  /// errc::no_such_interface when the bytes name none of these. (Linux reports 0.0.0.0 for an
+  /// interface set by index, which is how mcast sets it there: any() then means "not by address".)
+  network_interface nic(std::error_code& ec) const noexcept {
+    unsigned char b[4];
+    detail::copy_bytes(b, &req_, 4);
+    const detail::multicast_if_reading r = detail::read_multicast_if(b, detail::is_windows);
+    detail::clear(ec);
+    if (r.unset)
+      return network_interface::any();
+    if (r.index_form != 0)
+      return network_interface::from_index(r.index_form, ec);
+    network_interface by_address = network_interface::from_address(address(r.address), ec);
+    if (!ec || r.host_index == 0)
+      return by_address;
+    return network_interface::from_index(r.host_index, ec);
+  }
+  network_interface nic() const {
+    std::error_code ec;
+    network_interface n = nic(ec);
+    detail::throw_if(ec, "mcast::option::ip_multicast_if::nic");
+    return n;
+  }
+
 private:
   detail::ip_multicast_if_type req_;
   bool bad_ = false;
 };
+} // namespace option
 
+namespace option {
 /// IP_MULTICAST_ALL (Linux): whether the socket receives IPv4 groups joined by other sockets.
 using ip_multicast_all = detail::boolean_option<detail::level_ip, detail::ip_multicast_all, detail::has_multicast_all>;
 /// IPV6_MULTICAST_ALL (Linux 4.20+): the same for IPv6 groups.

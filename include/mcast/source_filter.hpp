@@ -53,9 +53,10 @@ namespace detail {
 inline constexpr std::size_t group_filter_header = offsetof(group_filter_type, gf_slist);
 inline constexpr std::size_t ip_msfilter_header = offsetof(ip_msfilter_type, imsf_slist);
 
-// Bytes for a filter of n sources, or false if it does not fit in memory or in the 32-bit count.
+// Bytes for a filter of n sources, or false if it does not fit in the 32-bit count or in the length
+// the system call carries (max_option_length) -- checked before anything is allocated.
 inline bool filter_bytes(std::size_t n, std::size_t header, std::size_t element, std::size_t& out) noexcept {
-  if (n > std::uint32_t(-1) || n > (std::size_t(-1) - header) / element)
+  if (n > std::uint32_t(-1) || header > max_option_length || n > (max_option_length - header) / element)
     return false;
   out = header + n * element;
   return true;
@@ -348,8 +349,9 @@ source_filter get_filter(native_handle_type s, const group& g, const network_int
   return out;
 }
 
-// Whether (socket, interface, group) already has a membership: read its filter header. Used
-// before a source-specific join, which Linux would otherwise accept on an any-source group.
+// Whether (socket, interface, group) already has a membership: read its filter header. Used on
+// Linux only (needs_source_join_probe), before a source-specific join, which Linux would otherwise
+// accept on an any-source group; Windows refuses that join itself and is not probed.
 enum class membership_probe { none, any, src };
 
 // `raw`: the kernel's refusal when the read failed for another reason than "not joined" (0 otherwise).
@@ -369,7 +371,7 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   const rule answered = rule_answered(operation::get_filter, raw_code_of(r), mstate::none, this_stack);
   if ((answered != rule::ok && row_of(answered).code == errc::not_joined) ||
       unambiguous_condition(r) == static_cast<int>(errc::unsupported))
-    return membership_probe::none; // not joined; or the stack cannot tell (Wine), it will decide
+    return membership_probe::none; // not joined; or the stack cannot tell, the join will decide
   raw = r;                         // (the caller translates it as operation::get_filter)
   return membership_probe::none;
 }

@@ -174,7 +174,8 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
   socket_facts facts;
   if (!prepare_join(s, g, nic, facts, m.nic_, out))
     return m;
-  // Refuse a group this socket already has on this interface, before the join (see the top).
+  // Linux: refuse a group this socket already has on this interface before the join, which Linux
+  // would accept by switching the filter to INCLUDE (Windows refuses it itself: no probe there).
   if constexpr (needs_source_join_probe) {
     int raw = 0;
     if (probe_membership(s, g, m.nic_.index(), raw) != membership_probe::none) {

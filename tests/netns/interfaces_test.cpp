@@ -169,6 +169,9 @@ TEST_CASE("list_interfaces agrees with the kernel: names, indexes, flags and eve
         return &i;
     return nullptr;
   };
+  // Without a separate name people see (Windows' FriendlyName), the display name is the name.
+  for (const auto& i : all)
+    CHECK(i.display_name == i.name);
   const auto* lo = find("lo");
   const auto* ia = find("ia");
   REQUIRE(lo != nullptr);

@@ -19,9 +19,30 @@ using test_group_source_req = group_source_req;
 using test_group_filter = group_filter;
 using test_ip_msfilter = ip_msfilter;
 #endif
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string>
 
 namespace mcast_test {
+// An environment variable's value, or nothing when it is not set. MSVC's CRT deprecates getenv
+// (C4996, an error under /W4 /WX); its _dupenv_s says the same without the warning.
+inline std::optional<std::string> environment(const char* name) {
+#if defined(_MSC_VER)
+  char* value = nullptr;
+  std::size_t length = 0;
+  if (::_dupenv_s(&value, &length, name) != 0 || value == nullptr)
+    return std::nullopt;
+  std::string copy(value);
+  std::free(value);
+  return copy;
+#else
+  const char* value = std::getenv(name);
+  if (value == nullptr)
+    return std::nullopt;
+  return std::string(value);
+#endif
+}
 inline in_addr v4(const char* text) {
   in_addr a{};
   ::inet_pton(AF_INET, text, &a);

@@ -210,3 +210,40 @@ TEST_CASE("the socket options' representation per platform, and their ranges", "
   std::memcpy(&first, ttl.data(p), 1);
   CHECK((first == 7 || byte_option == 4u)); // little- or big-endian int, or the u_char itself
 }
+
+// IP_MULTICAST_IF read back: Windows documents a host-order index, takes 0.0.0.idx and addresses
+// on set, and other code reads an address; the reading keeps every candidate (a pure function,
+// checked for both kinds of stack on every platform).
+TEST_CASE("IP_MULTICAST_IF read-back bytes are understood as index form, address or host-order index",
+          "[option][socket]") {
+  namespace d = mcast::detail;
+  auto read = [](std::initializer_list<unsigned char> bytes, bool windows) {
+    unsigned char b[4];
+    std::size_t i = 0;
+    for (unsigned char c : bytes)
+      b[i++] = c;
+    return d::read_multicast_if(b, windows);
+  };
+  for (bool windows : {true, false})
+    CHECK(read({0, 0, 0, 0}, windows).unset);
+  // 0.0.0.idx (Windows): the index, 24 bits in network order.
+  CHECK(read({0, 0, 0, 7}, true).index_form == 7);
+  CHECK(read({0, 1, 2, 3}, true).index_form == 0x010203u);
+  // Microsoft's documented answer for index 7: the DWORD 7 in host (little-endian) order.
+  auto seven = read({7, 0, 0, 0}, true);
+  CHECK(seven.index_form == 0);
+  CHECK(!seven.unset);
+  CHECK(mcast::address(seven.address).to_string() == "7.0.0.0"); // tried first, as an address
+  std::uint32_t host = 0;
+  const unsigned char le7[4] = {7, 0, 0, 0};
+  std::memcpy(&host, le7, 4);
+  CHECK(seven.host_index == host);
+  // An address.
+  auto a = read({192, 0, 2, 1}, true);
+  CHECK(mcast::address(a.address).to_string() == "192.0.2.1");
+  // POSIX: only an address (0.0.0.x is an address there too, never an index).
+  auto posix = read({0, 0, 0, 7}, false);
+  CHECK(posix.index_form == 0);
+  CHECK(posix.host_index == 0);
+  CHECK(mcast::address(posix.address).to_string() == "0.0.0.7");
+}

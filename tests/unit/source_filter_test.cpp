@@ -121,6 +121,26 @@ TEST_CASE("bad filters are refused before any system call", "[source_filter][err
   CHECK(rec.count() == 0);
 }
 
+TEST_CASE("a source count the system call cannot carry is refused before anything is allocated",
+          "[source_filter][errors]") {
+  namespace d = mcast::detail;
+  std::size_t bytes = 0;
+  // The longest list that fits the call's length, and one more source.
+  const std::size_t fits = (d::max_option_length - d::group_filter_header) / sizeof(d::sockaddr_storage_type);
+  CHECK(d::filter_bytes(fits, d::group_filter_header, sizeof(d::sockaddr_storage_type), bytes));
+  CHECK(bytes <= d::max_option_length);
+  CHECK(!d::filter_bytes(fits + 1, d::group_filter_header, sizeof(d::sockaddr_storage_type), bytes));
+  // 2^25 sources of 128 bytes: 4 GiB, past Winsock's DWORD and Linux's int. build_filter stops at
+  // the count: the list (null here) is never read and no buffer is reserved.
+  d::filter_buffer buf;
+  std::error_code ec;
+  CHECK(!d::build_filter<mcast::api::protocol_independent>(
+      buf, mcast::make_group("239.1.2.3"), mcast::network_interface::from_index(1), mcast::filter_mode::include,
+      nullptr, std::size_t(1) << 25, ec));
+  CHECK(ec == mcast::errc::limit_exceeded);
+  CHECK(buf.size() == 0);
+}
+
 // The one sort mcast does (long lists' duplicate check, get_source_filter's result): against
 // std::sort, for every length up to 70 and lists with and without repeats.
 TEST_CASE("filter lists sort like std::sort, and duplicates are found in long lists", "[source_filter]") {

@@ -10,6 +10,7 @@
 
 #include "catch.hpp"
 #include "support/hook.hpp"
+#include "support/platform.hpp"
 
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -164,7 +165,7 @@ TEST_CASE("MCAST_* and the filter IOCTLs, which Wine lacks, are reported as errc
   CHECK(ec == mcast::errc::unsupported);
   CHECK(mcast::system_error_of(ec).value() == WSAENOPROTOOPT);
   CHECK(!any.joined());
-  auto ssm = mcast::join_source_group(rx, g, s, nic, ec); // probe (SIOCGMSFILTER), then the join
+  auto ssm = mcast::join_source_group(rx, g, s, nic, ec); // MCAST_JOIN_SOURCE_GROUP (no probe on Windows)
   CHECK(ec == mcast::errc::unsupported);
   CHECK(!ssm.joined());
   mcast::set_option(rx, mcast::option::join_group{g, nic}, ec);
@@ -270,13 +271,13 @@ TEST_CASE("fault injection on Windows: WSAENOBUFS and WSAENOTSOCK at every call"
 // the sender example from 127.0.0.2 and 127.0.0.3 to the group and port in MCAST_NATIVE_SENDERS
 // before this test; without them the test reports itself skipped (exit 77).
 TEST_CASE("delivery from native senders through IP_ADD/DROP_MEMBERSHIP handles", "[windows][native]") {
-  const char* spec = std::getenv("MCAST_NATIVE_SENDERS"); // "GROUP:PORT"
-  if (spec == nullptr) {
+  const auto spec = mcast_test::environment("MCAST_NATIVE_SENDERS"); // "GROUP:PORT"
+  if (!spec) {
     std::printf("SKIP: MCAST_NATIVE_SENDERS is not set (no native senders running)\n");
     std::fflush(stdout);
     std::_Exit(77);
   }
-  const std::string text = spec;
+  const std::string text = *spec;
   const auto g = mcast::make_group(text.substr(0, text.find(':')));
   const auto port = static_cast<unsigned short>(std::atoi(text.substr(text.find(':') + 1).c_str()));
   udp_socket rx(AF_INET);
@@ -400,4 +401,97 @@ TEST_CASE("list_interfaces on Windows (GetAdaptersAddresses) lists the loopback 
     CHECK(has);
   }
   CHECK(found);
+}
+
+// Users know an adapter by its FriendlyName ("Ethernet", "Wi-Fi"); from_name takes it (UTF-8) as
+// well as the NDIS name, for every interface the host lists.
+TEST_CASE("from_name takes the FriendlyName that list_interfaces reports", "[windows]") {
+  const auto all = mcast::list_interfaces();
+  REQUIRE(!all.empty());
+  for (const auto& i : all) {
+    INFO("name " << i.name << ", display name " << i.display_name);
+    CHECK(!i.display_name.empty());
+    std::error_code ec;
+    CHECK(mcast::network_interface::from_name(i.name, ec).index() == i.index);
+    CHECK(!ec);
+    CHECK(mcast::network_interface::from_name(i.display_name, ec).index() == i.index);
+    CHECK(!ec);
+  }
+  std::error_code ec;
+  (void)mcast::network_interface::from_name("no such adapter \xc3\xa9", ec);
+  CHECK(ec == mcast::errc::no_such_interface);
+}
+
+// An IPv6 socket is IPv6-only by default on Windows ("Dual-Stack Sockets for IPv6 Winsock
+// Applications"): an IPv4 group on it can never be received, so it is refused before any call
+// (Wine would accept the join). With IPV6_V6ONLY off the same join is made.
+TEST_CASE("an IPv4 group on an IPv6-only socket is family_mismatch, before the join", "[windows]") {
+  udp_socket rx(AF_INET6);
+  const auto g = mcast::make_group("239.77.1.9");
+  std::error_code ec;
+  auto refused = mcast::join_group<mcast::api::ipv4>(rx, g, loopback(), ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  CHECK(!refused.joined());
+  CHECK(!kernel_has_v4(g));
+  auto refused_too = mcast::join_group(rx, g, loopback(), ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  CHECK(!refused_too.joined());
+  // An IPv6 group on an IPv4 socket: the same.
+  udp_socket v4(AF_INET);
+  auto v6_on_v4 = mcast::join_group<mcast::api::ipv6>(v4, mcast::make_group("ff15::7709"),
+                                                      mcast::network_interface::from_index(1), ec);
+  CHECK(ec == mcast::errc::family_mismatch);
+  CHECK(!v6_on_v4.joined());
+}
+
+// Packet info on a dual-stack socket: Windows gives IPv4 datagrams their IN_PKTINFO only with
+// IP_PKTINFO set besides IPV6_PKTINFO (Microsoft's IP_PKTINFO page); mcast::set_option of
+// ipv6_recvpktinfo sets both there, and only IPV6_PKTINFO on an IPv6-only socket.
+TEST_CASE("ipv6_recvpktinfo on a dual-stack socket sets IP_PKTINFO too", "[windows]") {
+  auto ip_pktinfo_of = [](const udp_socket& s) {
+    DWORD v = 0;
+    int len = sizeof v;
+    const int r = ::getsockopt(s.s, IPPROTO_IP, IP_PKTINFO, reinterpret_cast<char*>(&v), &len);
+    return r == 0 ? static_cast<int>(v) : -1;
+  };
+  udp_socket dual(AF_INET6);
+  DWORD off = 0;
+  REQUIRE(::setsockopt(dual.s, IPPROTO_IPV6, IPV6_V6ONLY, reinterpret_cast<const char*>(&off), sizeof off) == 0);
+  mcast::set_option(dual, mcast::option::ipv6_recvpktinfo{true});
+  CHECK(ip_pktinfo_of(dual) == 1);
+  mcast::set_option(dual, mcast::option::ipv6_recvpktinfo{false});
+  CHECK(ip_pktinfo_of(dual) == 0);
+  udp_socket only(AF_INET6); // IPv6-only by default: nothing but IPV6_PKTINFO
+  mcast::set_option(only, mcast::option::ipv6_recvpktinfo{true});
+  CHECK(ip_pktinfo_of(only) != 1);
+}
+
+// "Nothing queued" compares equal to std::errc::operation_would_block with this toolchain's
+// standard library too (MinGW's libstdc++ maps no Winsock code in system_category()).
+TEST_CASE("receive with nothing queued on a non-blocking socket is operation_would_block", "[windows]") {
+  udp_socket rx(AF_INET);
+  rx.bind_any();
+  u_long on = 1;
+  REQUIRE(::ioctlsocket(rx.s, FIONBIO, &on) == 0);
+  char buf[16];
+  std::error_code ec;
+  (void)mcast::receive(rx, buf, sizeof buf, ec);
+  CHECK(ec == std::errc::operation_would_block);
+  CHECK(ec);
+}
+
+// IP_MULTICAST_IF read back names the interface it was set to, whichever form the stack answers
+// with (Microsoft documents a host-order index; Wine answers as Linux does, with the address).
+TEST_CASE("IP_MULTICAST_IF set to an interface reads back as that interface", "[windows]") {
+  udp_socket tx(AF_INET);
+  const auto nic = loopback();
+  mcast::option::ip_multicast_if unset;
+  mcast::get_option(tx, unset);
+  CHECK(unset.nic().is_any()); // nothing set yet
+  mcast::set_option(tx, mcast::option::ip_multicast_if{nic});
+  mcast::option::ip_multicast_if back;
+  mcast::get_option(tx, back);
+  std::error_code ec;
+  CHECK(back.nic(ec) == nic);
+  CHECK(!ec);
 }

@@ -48,6 +48,14 @@ enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrn
     "join, only a new join is valid (Windows fails it with WSAEINVAL); start with join_group / join_source_group " \
     "/ ip_add_membership",                                                                                         \
     "")                                                                                                            \
+  X(join_refused, "a join refused where mcast knows of no membership (the interface cannot take it)",              \
+    no_such_interface,                                                                                             \
+    rc_addrnotavail | rc_inval, "WSAEADDRNOTAVAIL or WSAEINVAL: an interface whose address is not usable "         \
+    "(disconnected, VPN and virtual adapters); the same code as a second join of the group on this socket, "      \
+    "which mcast cannot tell apart without a probe (the raw code is kept)",                                       \
+    rc_none, "ENODEV (no_such_interface for any call)",                                                           \
+    rc_addrnotavail, "EADDRNOTAVAIL (no such interface, or one without multicast)",                               \
+    "", "")                                                                                                        \
   X(join_twice, "an any-source join on an any-source membership", already_joined, \
     rc_addrnotavail | rc_inval | rc_addrinuse, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK; Wine: WSAEADDRINUSE)",   \
     rc_addrinuse, "EADDRINUSE",                                                                                    \
@@ -246,6 +254,13 @@ constexpr rule cell_rule(mstate s, operation op) noexcept {
   return transitions[static_cast<std::size_t>(s)][op_index(op)].violation;
 }
 
+// The rule a refused join breaks when the caller knows of no membership: a first join is never
+// "already joined" (Windows answers an unusable interface and a second join alike).
+constexpr rule fresh_join_rule(mstate s, operation op) noexcept {
+  return s == mstate::none && (op == operation::join_any || op == operation::join_source) ? rule::join_refused
+                                                                                          : rule::ok;
+}
+
 // The rule that depends on the source value: the same source twice, or one that is not there.
 constexpr rule value_rule(mstate s, operation op) noexcept {
   if (s == mstate::none)
@@ -264,15 +279,16 @@ constexpr rule value_rule(mstate s, operation op) noexcept {
 // a new membership. One raw code can answer several rows (Windows' WSAEINVAL is "not joined",
 // "wrong mode" and "never blocked"); the caller's state decides, in this order: the rows of that
 // state; then "no membership" (someone else left it); then the other states (someone else joined
-// it). Anything no row claims stays the system's code; ENOBUFS and friends mean the same for
-// every operation.
+// it). A join the caller knows as the first one is read by join_refused before any other row
+// (fresh_join_rule). Anything no row claims stays the system's code; ENOBUFS and friends mean the
+// same for every operation.
 // The row a refusal answers, by its meaning (`code`, a raw_code) in one column of the table.
 constexpr rule rule_answered(operation op, unsigned code, mstate state, stack_column column) noexcept {
   if (code == rc_none)
     return rule::ok;
   const mstate order[4] = {state, mstate::none, mstate::any, mstate::src};
   for (mstate s : order)
-    for (rule r : {cell_rule(s, op), value_rule(s, op)})
+    for (rule r : {s == state ? fresh_join_rule(s, op) : rule::ok, cell_rule(s, op), value_rule(s, op)})
       if (r != rule::ok && (column_codes(row_of(r), column) & code) != 0)
         return r;
   return rule::ok;

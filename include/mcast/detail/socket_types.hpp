@@ -37,11 +37,25 @@
 #error                                                                                                                 \
     "mcast: the MCAST_* options, GROUP_REQ and GROUP_FILTER need Windows Vista or later; define _WIN32_WINNT=0x0600 (or higher) before including mcast."
 #endif
+// <windows.h> (which <winsock2.h> includes) defines min and max as macros unless NOMINMAX is set;
+// they would break a user's std::max(a, b) and std::numeric_limits<T>::max() after including
+// mcast. mcast sets NOMINMAX for its own include of the Windows headers and takes it away again
+// afterwards when it set it: the headers are included once (guarded), so the macros stay
+// undefined for the rest of the translation unit unless the user included <windows.h> first
+// without NOMINMAX (then they are the user's, and mcast's own code writes (std::max)(...)).
+#if !defined(NOMINMAX)
+#define NOMINMAX
+#define MCAST_DETAIL_SET_NOMINMAX
+#endif
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <iphlpapi.h>
 #include <mstcpip.h>
 #include <mswsock.h>
+#if defined(MCAST_DETAIL_SET_NOMINMAX)
+#undef NOMINMAX
+#undef MCAST_DETAIL_SET_NOMINMAX
+#endif
 
 #include <atomic>
 
@@ -155,13 +169,19 @@ inline constexpr bool is_bsd = false;
 // install_pointer puts `desired` in an empty slot and returns what the slot held before (nullptr
 // when it installed it).
 #if defined(_MSC_VER) && !defined(__clang__)
+// cl.exe has no __atomic builtins: InterlockedCompareExchangePointer (winnt.h: a macro or an
+// intrinsic per architecture, hence unqualified) works on a `void* volatile*`, reached
+// from the slot by a const_cast of the pointee's qualifiers (a reinterpret_cast alone may not drop
+// them) and then a reinterpret_cast between object-pointer types.
+template <class T> void* volatile* interlocked_slot(T* const* slot) noexcept {
+  return reinterpret_cast<void* volatile*>(const_cast<std::remove_const_t<T>**>(slot));
+}
 template <class T> T* load_pointer(T* const* slot) noexcept {
-  return static_cast<T*>(
-      ::InterlockedCompareExchangePointer(reinterpret_cast<void* volatile*>(const_cast<T**>(slot)), nullptr, nullptr));
+  return static_cast<T*>(InterlockedCompareExchangePointer(interlocked_slot(slot), nullptr, nullptr));
 }
 template <class T> T* install_pointer(T** slot, T* desired) noexcept {
-  return static_cast<T*>(::InterlockedCompareExchangePointer(
-      reinterpret_cast<void* volatile*>(slot), const_cast<void*>(static_cast<const void*>(desired)), nullptr));
+  return static_cast<T*>(InterlockedCompareExchangePointer(
+      interlocked_slot(slot), const_cast<void*>(static_cast<const void*>(desired)), nullptr));
 }
 #else
 template <class T> T* load_pointer(T* const* slot) noexcept { return __atomic_load_n(slot, __ATOMIC_ACQUIRE); }
@@ -364,6 +384,11 @@ inline constexpr int ipv6_recvpktinfo = 61;
 inline constexpr int ipv6_recvpktinfo = IPV6_PKTINFO;
 #endif
 
+// Windows gives an IPv4 datagram on a dual-stack IPv6 socket its packet info only with IP_PKTINFO
+// set besides IPV6_PKTINFO (Microsoft's IP_PKTINFO page; Linux and the BSDs need IPV6_RECVPKTINFO
+// alone and report IPv4 datagrams as v4-mapped).
+inline constexpr bool dual_stack_needs_ip_pktinfo = is_windows;
+
 // Linux alone accepts a source-specific join on a group the socket has joined any-source (it
 // silently switches the filter to INCLUDE); the handles read the filter first there. Windows
 // refuses that join itself (Microsoft's table) and the library adds no probing of its own there.
@@ -380,9 +405,16 @@ inline constexpr bool resolves_any_interface = is_linux;
 // Linux and Windows let the route pick.
 inline constexpr bool needs_interface_index = is_bsd;
 
-// Linux checks the socket's family before a join: a socket with IPV6_V6ONLY set accepts an IPv4
-// join it can never deliver, and a dual-stack socket needs both *_MULTICAST_ALL off.
-inline constexpr bool checks_socket_family = is_linux;
+// Linux and Windows check the socket's family before a join: a socket with IPV6_V6ONLY set accepts
+// an IPv4 join it can never deliver (Linux; Wine on Windows too), and on Linux a dual-stack socket
+// needs both *_MULTICAST_ALL off. An IPv6 socket is IPV6_V6ONLY by default on Windows
+// ("Dual-Stack Sockets for IPv6 Winsock Applications"), so an IPv4 group there is refused unless
+// the program turned IPV6_V6ONLY off.
+inline constexpr bool checks_socket_family = is_linux || is_windows;
+// How the family is learnt: Linux answers IPV6_V6ONLY on an IPv4 socket with EOPNOTSUPP (one call
+// tells both); Winsock documents no such answer, so there the family comes from SO_PROTOCOL_INFOW
+// first and IPV6_V6ONLY is read only on an IPv6 socket.
+inline constexpr bool family_from_protocol_info = is_windows;
 inline constexpr int ipv6_v6only = IPV6_V6ONLY;
 
 // On Windows an IPv4 interface may be named by index as the address 0.0.0.idx (ip_mreq and
@@ -497,6 +529,10 @@ template <class IpMsfilter>
 ipv4_sourcefilter_arguments<IpMsfilter> ipv4_sourcefilter_arguments_of(IpMsfilter& f) noexcept {
   return {f.imsf_interface, f.imsf_multiaddr, &f.imsf_fmode, &f.imsf_numsrc, &f.imsf_slist[0]};
 }
+
+// The longest option or IOCTL input the system call can carry: Winsock's WSAIoctl takes a DWORD;
+// Linux's setsockopt reads its length as an int. (Both below SIZE_MAX on 32-bit targets.)
+inline constexpr std::size_t max_option_length = is_windows ? 0xffffffffu : 0x7fffffffu;
 
 // The final-state filter: GROUP_FILTER (any family) or ip_msfilter (IPv4 by address). Windows
 // takes them through WSAIoctl; Linux through MCAST_MSFILTER / IP_MSFILTER socket options (what
@@ -694,8 +730,21 @@ inline std::uint32_t net_to_host32(std::uint32_t v) noexcept { return ntohl(v); 
 // ---- interfaces -------------------------------------------------------------------------------
 inline constexpr std::size_t interface_name_max = 256;
 
-inline unsigned interface_index_from_name(const char* name) noexcept {
-  return static_cast<unsigned>(::if_nametoindex(name));
+// The index of the interface named `name`, or 0. On Windows the name may also be the adapter's
+// FriendlyName ("Ethernet", what users see; UTF-8): `display` then says so.
+#if defined(_WIN32)
+inline unsigned interface_index_from_display_name(const char* name) noexcept; // (with the adapters, below)
+#endif
+inline unsigned interface_index_from_name(const char* name, bool& display) noexcept {
+  display = false;
+  unsigned index = static_cast<unsigned>(::if_nametoindex(name));
+#if defined(_WIN32)
+  if (index == 0) {
+    index = interface_index_from_display_name(name);
+    display = index != 0;
+  }
+#endif
+  return index;
 }
 
 inline void copy_name(char* out, const char* name) noexcept {
@@ -826,21 +875,25 @@ inline LPFN_WSARECVMSG wsa_recvmsg(native_handle_type s, int& error) noexcept {
 }
 #endif
 
-// One datagram into `buf` (blocking unless `dont_wait`, which reports would-block instead).
+// Windows has no per-call "do not wait" for WSARecvMsg: a receive that must not wait needs the
+// socket in non-blocking mode (FIONBIO), which Winsock cannot read back -- so the caller sets it
+// through whoever tracks it (mcast::async_receive: Asio's native_non_blocking). A readiness check
+// followed by a blocking call would not be atomic (another reader can take the datagram between).
+inline constexpr bool receive_needs_non_blocking_socket = is_windows;
+
+// How many ICMP error reports (WSAECONNRESET: port unreachable for an earlier send; WSAENETRESET:
+// TTL expired) one receive skips on Windows before it reports one: a UDP receive loop must not end
+// because a datagram this socket sent earlier was refused somewhere (Microsoft's WSARecvMsg and
+// SIO_UDP_CONNRESET pages). Each report is consumed by the call that returns it.
+inline constexpr int icmp_reports_skipped = 64;
+
+// One datagram into `buf` (blocking unless `dont_wait`, which reports would-block instead; on
+// Windows see receive_needs_non_blocking_socket).
 inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
   detail::fill_bytes(&out.from, 0, sizeof out.from);
   alignas(8) unsigned char control[receive_control_size];
 #if defined(_WIN32)
-  if (dont_wait) { // WSARecvMsg has no per-call "do not wait": ask whether a datagram is there
-    WSAPOLLFD p{};
-    p.fd = s;
-    p.events = POLLRDNORM;
-    const int n = ::WSAPoll(&p, 1, 0);
-    if (n < 0)
-      return last_error();
-    if (n == 0)
-      return WSAEWOULDBLOCK;
-  }
+  (void)dont_wait;
   int error = 0;
   LPFN_WSARECVMSG recv_msg = wsa_recvmsg(s, error);
   if (recv_msg == nullptr)
@@ -856,7 +909,17 @@ inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool d
   msg.Control.buf = reinterpret_cast<char*>(control);
   msg.Control.len = sizeof control;
   DWORD received = 0;
-  if (recv_msg(s, &msg, &received, nullptr, nullptr) != 0) {
+  int failed = recv_msg(s, &msg, &received, nullptr, nullptr);
+  for (int skipped = 0; failed != 0 && skipped < icmp_reports_skipped; ++skipped) {
+    const int e = last_error();
+    if (e != WSAECONNRESET && e != WSAENETRESET)
+      break;
+    msg.namelen = sizeof out.from; // the call may have shortened them
+    msg.Control.len = sizeof control;
+    msg.dwFlags = 0;
+    failed = recv_msg(s, &msg, &received, nullptr, nullptr);
+  }
+  if (failed != 0) {
     const int e = last_error();
     if (e != WSAEMSGSIZE) // a datagram longer than the buffer: the first part is stored
       return e;
@@ -927,13 +990,15 @@ struct raw_interface {
   bool up = false;
   bool multicast = false;
   bool loopback = false;
+  // The name people see, UTF-8, when the system has one besides the interface's name (Windows'
+  // FriendlyName, "Ethernet"); empty elsewhere.
+  char display_name[interface_name_max] = {};
 };
 
-// Calls on_interface(const raw_interface&) for each interface, then on_address(index, family,
-// const void* addr) for each of its unicast addresses. Returns 0 or the system's error number.
-template <class OnInterface, class OnAddress>
-int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noexcept {
 #if defined(_WIN32)
+// GetAdaptersAddresses into a heap buffer that grows until the table fits (it can grow between
+// the calls); calls f(const IP_ADAPTER_ADDRESSES&) for each adapter. 0 or the system's error.
+template <class F> int for_each_adapter(F&& f) noexcept {
   ULONG size = 16 * 1024;
   for (int attempt = 0; attempt < 4; ++attempt) {
     auto* buf = static_cast<IP_ADAPTER_ADDRESSES*>(::HeapAlloc(::GetProcessHeap(), 0, size));
@@ -949,25 +1014,65 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
       ::HeapFree(::GetProcessHeap(), 0, buf);
       return r == ERROR_NO_DATA ? 0 : static_cast<int>(r);
     }
-    for (auto* a = buf; a != nullptr; a = a->Next) {
-      raw_interface i;
-      i.index = a->IfIndex != 0 ? static_cast<unsigned>(a->IfIndex) : static_cast<unsigned>(a->Ipv6IfIndex);
-      i.up = a->OperStatus == IfOperStatusUp;
-      i.multicast = (a->Flags & IP_ADAPTER_NO_MULTICAST) == 0;
-      i.loopback = a->IfType == IF_TYPE_SOFTWARE_LOOPBACK;
-      on_interface(i);
-      for (auto* u = a->FirstUnicastAddress; u != nullptr; u = u->Next) {
-        const sockaddr* sa = u->Address.lpSockaddr;
-        if (sa != nullptr && sa->sa_family == AF_INET)
-          on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
-        else if (sa != nullptr && sa->sa_family == AF_INET6)
-          on_address(i.index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
-      }
-    }
+    for (auto* a = buf; a != nullptr; a = a->Next)
+      f(*a);
     ::HeapFree(::GetProcessHeap(), 0, buf);
     return 0;
   }
   return ERROR_BUFFER_OVERFLOW;
+}
+
+inline unsigned adapter_index(const IP_ADAPTER_ADDRESSES& a) noexcept {
+  return a.IfIndex != 0 ? static_cast<unsigned>(a.IfIndex) : static_cast<unsigned>(a.Ipv6IfIndex);
+}
+
+// An adapter's FriendlyName (UTF-16) as UTF-8 in `out` (interface_name_max bytes; a longer name
+// is cut at a character boundary by the conversion's refusal: then it is empty).
+inline void friendly_name_utf8(const IP_ADAPTER_ADDRESSES& a, char* out) noexcept {
+  out[0] = '\0';
+  if (a.FriendlyName == nullptr)
+    return;
+  const int n = ::WideCharToMultiByte(CP_UTF8, 0, a.FriendlyName, -1, out, static_cast<int>(interface_name_max),
+                                      nullptr, nullptr);
+  if (n <= 0)
+    out[0] = '\0';
+}
+
+// The index of the adapter whose FriendlyName is `name` (UTF-8, compared exactly), or 0.
+inline unsigned interface_index_from_display_name(const char* name) noexcept {
+  wchar_t wide[interface_name_max];
+  if (::MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, wide, static_cast<int>(interface_name_max)) <= 0)
+    return 0;
+  unsigned found = 0;
+  (void)for_each_adapter([&](const IP_ADAPTER_ADDRESSES& a) noexcept {
+    if (found == 0 && a.FriendlyName != nullptr && ::lstrcmpW(a.FriendlyName, wide) == 0)
+      found = adapter_index(a);
+  });
+  return found;
+}
+#endif
+
+// Calls on_interface(const raw_interface&) for each interface, then on_address(index, family,
+// const void* addr) for each of its unicast addresses. Returns 0 or the system's error number.
+template <class OnInterface, class OnAddress>
+int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noexcept {
+#if defined(_WIN32)
+  return for_each_adapter([&](const IP_ADAPTER_ADDRESSES& a) noexcept {
+    raw_interface i;
+    i.index = adapter_index(a);
+    i.up = a.OperStatus == IfOperStatusUp;
+    i.multicast = (a.Flags & IP_ADAPTER_NO_MULTICAST) == 0;
+    i.loopback = a.IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+    friendly_name_utf8(a, i.display_name);
+    on_interface(i);
+    for (auto* u = a.FirstUnicastAddress; u != nullptr; u = u->Next) {
+      const sockaddr* sa = u->Address.lpSockaddr;
+      if (sa != nullptr && sa->sa_family == AF_INET)
+        on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr);
+      else if (sa != nullptr && sa->sa_family == AF_INET6)
+        on_address(i.index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
+    }
+  });
 #else
   // Every interface by if_nameindex (one without any address too), its flags and addresses by
   // getifaddrs.
