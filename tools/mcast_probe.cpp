@@ -1139,7 +1139,7 @@ void print_text(const header& h, const std::vector<result>& all) {
               "-> the errc mcast reads from it; apply_sequence; the handles\n",
               mcast::detail::is_windows ? "" : " and what this stack is compared with (the rule table's column)");
   for (const auto& x : all) {
-    std::printf("%-13s %-66s %s\n", x.id.c_str(), x.what.c_str(), verdict_text(x.v));
+    std::printf("%-16s %-66s %s\n", x.id.c_str(), x.what.c_str(), verdict_text(x.v));
     std::string d = "documented " + x.documented;
     if (x.expected != x.documented)
       d += "; this stack: " + x.expected;
@@ -1149,9 +1149,9 @@ void print_text(const header& h, const std::vector<result>& all) {
       d += "; apply_sequence " + x.sequence;
     if (x.handles != "-")
       d += "; handles " + x.handles;
-    std::printf("              %s\n", d.c_str());
+    std::printf("                 %s\n", d.c_str());
     if (!x.note.empty())
-      std::printf("              %s: %s\n", verdict_text(x.v), x.note.c_str());
+      std::printf("                 %s: %s\n", verdict_text(x.v), x.note.c_str());
   }
 }
 
