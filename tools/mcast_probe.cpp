@@ -1180,6 +1180,16 @@ void print_json(const header& h, const std::vector<result>& all, int agree, int 
       agree, disagree, cannot, wine, recorded, status);
 }
 
+// Exit 3: no socket or no interface. Said on stderr, and with --json also as an object on stdout,
+// so that a bug report made with --json carries it.
+int fatal(bool json, const std::string& why) {
+  std::fprintf(stderr, "mcast-probe: %s\n", why.c_str());
+  if (json)
+    std::printf("{\"probe\":\"mcast-probe\",\"version\":%s,\"error\":%s,\"summary\":{\"exit_status\":3}}\n",
+                json_string(version_text()).c_str(), json_string(why).c_str());
+  return 3;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -1223,11 +1233,9 @@ int main(int argc, char** argv) {
     } else {
       nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"), ec);
     }
-    if (ec) {
-      std::fprintf(stderr, "mcast-probe: no interface %s: %s\n", iface.empty() ? "with 127.0.0.1" : iface.c_str(),
-                   ec.message().c_str());
-      return 3;
-    }
+    if (ec)
+      return fatal(json,
+                   "no interface " + (iface.empty() ? std::string("with 127.0.0.1") : iface) + ": " + ec.message());
     // What the interface has: IPv4 (IP_* name it by address, or on Windows by 0.0.0.index), IPv6.
     std::string v6_text = "none";
     bool has_v6 = false;
@@ -1330,7 +1338,6 @@ int main(int argc, char** argv) {
     }
     return status;
   } catch (const std::exception& ex) {
-    std::fprintf(stderr, "mcast-probe: %s\n", ex.what());
-    return 3;
+    return fatal(json, ex.what());
   }
 }
