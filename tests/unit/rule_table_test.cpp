@@ -137,3 +137,29 @@ TEST_CASE("the README's rule table is the rule table", "[rules]") {
   CHECK(in_readme == expected);
 }
 #endif
+
+// mcast-probe compares each cell of Microsoft's "Multicast Socket Option Behavior" table with
+// exactly one code, detail::windows_cell_code: every row of the page, as the page writes it
+// (the initial option is the call just before the refused one).
+namespace cells {
+using mcast::detail::operation;
+using mcast::detail::rule;
+using mcast::detail::windows_cell_code;
+constexpr unsigned inval = mcast::detail::rc_inval, not_avail = mcast::detail::rc_addrnotavail;
+static_assert(windows_cell_code(rule::join_twice, operation::join_any) == not_avail);            // ADD, ADD
+static_assert(windows_cell_code(rule::source_join_on_any, operation::join_any) == not_avail);    // ADD, ADD_SOURCE
+static_assert(windows_cell_code(rule::source_leave_on_any, operation::join_any) == inval);       // ADD, DROP_SOURCE
+static_assert(windows_cell_code(rule::unblock_without_block, operation::join_any) == inval);     // ADD, UNBLOCK
+static_assert(windows_cell_code(rule::not_joined, operation::leave_group) == inval);             // DROP, anything
+static_assert(windows_cell_code(rule::any_join_on_source, operation::join_source) == not_avail); // ADD_SOURCE, ADD
+static_assert(windows_cell_code(rule::source_twice, operation::join_source) == not_avail);       // ADD_SOURCE twice
+static_assert(windows_cell_code(rule::block_on_source, operation::join_source) == inval);        // ADD_SOURCE, UNBLOCK
+static_assert(windows_cell_code(rule::block_on_source, operation::leave_source) == inval);       // DROP_SOURCE, UNBLOCK
+static_assert(windows_cell_code(rule::source_absent, operation::leave_source) == not_avail);     // DROP_SOURCE twice
+static_assert(windows_cell_code(rule::source_twice, operation::block) == not_avail);             // BLOCK twice
+static_assert(windows_cell_code(rule::source_join_on_any, operation::block) == inval);           // BLOCK, ADD_SOURCE
+static_assert(windows_cell_code(rule::join_twice, operation::block) == inval);                   // BLOCK, ADD
+static_assert(windows_cell_code(rule::unblock_without_block, operation::unblock) == not_avail);  // UNBLOCK twice
+static_assert(windows_cell_code(rule::filter_not_joined, operation::other) ==
+              mcast::detail::rc_none); // not on the page
+} // namespace cells

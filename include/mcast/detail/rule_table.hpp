@@ -201,6 +201,40 @@ constexpr const char* platform_text(const rule_row& r) noexcept {
   return is_windows ? r.windows_text : is_bsd ? r.bsd_text : r.linux_text;
 }
 
+// Microsoft's code for one CELL of its table (read by mcast-probe, which compares each cell
+// against exactly this code; the translation keeps reading the whole column). A row's Windows
+// column can list several codes because several cells -- and Wine -- answer it; the page gives
+// each cell one: the code the column's text names first, except where the call the same (socket,
+// interface, group) saw just before (`previous`) makes it another cell of the page.
+struct windows_cell {
+  rule id;
+  operation previous;
+  unsigned code;
+};
+inline constexpr windows_cell windows_other_cells[] = {
+    {rule::join_twice, operation::block, rc_inval},                     // "IP_BLOCK_SOURCE, IP_ADD_MEMBERSHIP"
+    {rule::source_join_on_any, operation::block, rc_inval},             // "IP_BLOCK_SOURCE, IP_ADD_SOURCE_MEMBERSHIP"
+    {rule::unblock_without_block, operation::unblock, rc_addrnotavail}, // "IP_UNBLOCK_SOURCE, IP_UNBLOCK_SOURCE"
+};
+constexpr bool text_begins_with_code(const char* text, const char* prefix) noexcept {
+  for (; *prefix != '\0'; ++text, ++prefix)
+    if (*text != *prefix)
+      return false;
+  return *text == '\0' || *text == ' ' || *text == ',' || *text == '(';
+}
+// rc_none: the page documents no code for the cell.
+constexpr unsigned windows_cell_code(rule r, operation previous) noexcept {
+  for (const windows_cell& c : windows_other_cells)
+    if (c.id == r && c.previous == previous)
+      return c.code;
+  const char* t = row_of(r).windows_text;
+  const unsigned first = text_begins_with_code(t, "WSAEADDRNOTAVAIL") ? rc_addrnotavail
+                         : text_begins_with_code(t, "WSAEINVAL")      ? rc_inval
+                         : text_begins_with_code(t, "WSAEADDRINUSE")  ? rc_addrinuse
+                                                                      : rc_none;
+  return first & row_of(r).windows_codes;
+}
+
 inline unsigned raw_code_of(int raw) noexcept {
   if (raw == sys_errc::invalid)
     return rc_inval;
