@@ -361,3 +361,61 @@ TEST_CASE("a group the socket can never receive is family_mismatch, before any c
   CHECK(!kernel_has_group(g4));
   CHECK(!kernel_has_group(g6));
 }
+
+// apply_sequence, set_source_filter and get_source_filter read the socket as the handles do: an
+// IPv4 group on an IPV6_V6ONLY socket (Linux joins it and never delivers) and an IPv6 group on an
+// IPv4 socket (the kernel says ENOPROTOOPT: errc::unsupported, before) are errc::family_mismatch,
+// on a named interface and on any(), before any option is set and before the route lookup.
+TEST_CASE("apply_sequence and the filter calls refuse a group the socket can never receive", "[netns][dual-stack]") {
+  const std::uint16_t port = free_port();
+  const auto lo = mcast::network_interface::from_name("lo");
+  socket_fd v6only = udp6_on(port, true);
+  socket_fd v4 = udp4_on(port);
+  struct one_case {
+    const char* what;
+    int fd;
+    mcast::family family;
+  };
+  for (const one_case& k : {one_case{"IPv4 group, IPV6_V6ONLY socket", v6only.get(), mcast::family::v4},
+                            one_case{"IPv6 group, IPv4 socket", v4.get(), mcast::family::v6}}) {
+    for (const auto& nic : {lo, any_nic}) {
+      INFO(k.what << (nic.is_any() ? ", any()" : ", lo"));
+      const auto g = fresh_group(k.family);
+      const auto s = mcast::make_source(k.family == mcast::family::v4 ? "127.0.0.2" : "2001:db8::2");
+      syscall_recorder rec;
+      std::error_code ec;
+      mcast::apply_sequence(k.fd, ec, o::join_group{g, nic});
+      CHECK(ec == errc::family_mismatch);
+      mcast::apply_sequence(k.fd, ec, o::join_source_group{g, s, nic});
+      CHECK(ec == errc::family_mismatch);
+      CHECK_THROWS_AS(mcast::apply_sequence(k.fd, o::join_group{g, nic}, o::block_source{g, s, nic}),
+                      std::system_error);
+      mcast::set_source_filter(k.fd, g, nic, filter_mode::exclude, {s}, ec);
+      CHECK(ec == errc::family_mismatch);
+      mcast::set_source_filter(k.fd, g, nic, filter_mode::include, std::vector<mcast::source>{}, ec);
+      CHECK(ec == errc::family_mismatch);
+      (void)mcast::get_source_filter(k.fd, g, nic, ec);
+      CHECK(ec == errc::family_mismatch);
+      try {
+        (void)mcast::get_source_filter(k.fd, g, nic);
+        FAIL("get_source_filter did not throw");
+      } catch (const std::system_error& e) {
+        CHECK(e.code() == errc::family_mismatch);
+      }
+      if (k.family == mcast::family::v4) { // the IPv4-only API reads the socket the same way
+        mcast::apply_sequence(k.fd, ec, o::ip_add_membership{g, nic});
+        CHECK(ec == errc::family_mismatch);
+        mcast::set_source_filter<mcast::api::ipv4>(k.fd, g, nic, filter_mode::exclude, {s}, ec);
+        CHECK(ec == errc::family_mismatch);
+        (void)mcast::get_source_filter<mcast::api::ipv4>(k.fd, g, nic, ec);
+        CHECK(ec == errc::family_mismatch);
+      }
+      // Nothing but the socket's facts was asked: no option, no filter call, no route lookup.
+      CHECK(rec.count(mcast::detail::syscall_kind::setsockopt) == 0);
+      CHECK(rec.count(mcast::detail::syscall_kind::set_filter) == 0);
+      CHECK(rec.count(mcast::detail::syscall_kind::get_filter) == 0);
+      CHECK(rec.count(mcast::detail::syscall_kind::route_lookup) == 0);
+      CHECK(!kernel_has_group(g));
+    }
+  }
+}
