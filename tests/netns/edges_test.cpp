@@ -114,6 +114,69 @@ TEST_CASE("any() with no route to the group is errc::no_such_interface, nothing 
   CHECK(WEXITSTATUS(status) == 0);
 }
 
+// ---- any(): a route that refuses the group ----------------------------------------------------
+
+// A prohibit, blackhole or unreachable route for the group: the kernel's own join on interface 0
+// fails with ENODEV (its route lookup fails: no device), while the route lookup mcast makes for
+// any() answers EACCES / EINVAL / EHOSTUNREACH. Every call on any() is errc::no_such_interface,
+// with the lookup's answer kept as the raw code, and nothing is joined. (The routes are host
+// routes in the local table -- consulted first, so they win over 224.0.0.0/4 and ff00::/8 -- for
+// groups no other test uses.)
+TEST_CASE("any() with a prohibit, blackhole or unreachable route is errc::no_such_interface", "[netns][any]") {
+  struct route_kind {
+    const char* name;
+    unsigned char type;
+    int lookup_error;
+  };
+  netlink nl;
+  for (int v : {4, 6})
+    for (const route_kind& k :
+         {route_kind{"prohibit", RTN_PROHIBIT, EACCES}, route_kind{"blackhole", RTN_BLACKHOLE, EINVAL},
+          route_kind{"unreachable", RTN_UNREACHABLE, EHOSTUNREACH}}) {
+      INFO("IPv" << v << ", " << k.name << " route");
+      const auto g = fresh_group(fam_of(v), v == 4);
+      const int af = v == 4 ? AF_INET : AF_INET6;
+      nl.add_typed_route(af, g.to_string().c_str(), v == 4 ? 32 : 128, k.type, 0, RT_TABLE_LOCAL);
+      socket_fd s(::socket(af, SOCK_DGRAM, 0));
+      REQUIRE(s.get() >= 0);
+      // What the stack does with interface 0 itself.
+      group_req raw{};
+      raw.gr_interface = 0;
+      const auto sa = g.address().to_sockaddr();
+      std::memcpy(&raw.gr_group, &sa, sizeof sa);
+      errno = 0;
+      CHECK(::setsockopt(s, v == 4 ? IPPROTO_IP : IPPROTO_IPV6, MCAST_JOIN_GROUP, &raw, sizeof raw) == -1);
+      CHECK(errno == ENODEV);
+      // mcast's calls on any().
+      const auto src = mcast::make_source(v == 4 ? "192.0.2.1" : "2001:db8::1");
+      std::error_code ec;
+      auto m = mcast::join_group(s, g, any_nic, ec);
+      CHECK(ec == errc::no_such_interface);
+      CHECK(mcast::system_error_of(ec) == std::error_code(k.lookup_error, std::system_category()));
+      CHECK(!m.joined());
+      auto sm = mcast::join_source_group(s, g, src, any_nic, ec);
+      CHECK(ec == errc::no_such_interface);
+      CHECK(!sm.joined());
+      auto f = mcast::join_with_filter(s, g, any_nic, filter_mode::exclude, {src}, ec);
+      CHECK(ec == errc::no_such_interface);
+      CHECK(!f.joined());
+      mcast::set_source_filter(s, g, any_nic, filter_mode::exclude, {src}, ec);
+      CHECK(ec == errc::no_such_interface);
+      (void)mcast::get_source_filter(s, g, any_nic, ec);
+      CHECK(ec == errc::no_such_interface);
+      mcast::apply_sequence(s, ec, o::join_group{g, any_nic});
+      CHECK(ec == errc::no_such_interface);
+      CHECK(mcast::system_error_of(ec) == std::error_code(k.lookup_error, std::system_category()));
+      try {
+        (void)mcast::join_group(s, g, any_nic);
+        FAIL("join_group did not throw");
+      } catch (const std::system_error& e) {
+        CHECK(e.code() == errc::no_such_interface);
+      }
+      CHECK(!kernel_has_group(g));
+    }
+}
+
 // ---- any(): the refusal of a source join on an any-source group -----------------------------
 
 TEMPLATE_TEST_CASE(

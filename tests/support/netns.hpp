@@ -205,6 +205,32 @@ public:
     request(m, "RTM_NEWROUTE");
   }
 
+  // ip route add TYPE DST/LEN [table TABLE] -- a route of a type without a device (RTN_PROHIBIT,
+  // RTN_BLACKHOLE, RTN_UNREACHABLE), or with one when `ifindex` is not 0 (RTN_UNICAST).
+  void add_typed_route(int family, const char* dst, unsigned len, unsigned char type, unsigned ifindex = 0,
+                       unsigned table = RT_TABLE_MAIN) {
+    rtmsg rt{};
+    rt.rtm_family = static_cast<unsigned char>(family);
+    rt.rtm_dst_len = static_cast<unsigned char>(len);
+    rt.rtm_table = static_cast<unsigned char>(table < 256 ? table : RT_TABLE_UNSPEC);
+    rt.rtm_protocol = RTPROT_BOOT;
+    rt.rtm_scope = type == RTN_UNICAST ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+    rt.rtm_type = type;
+    message m(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rt, sizeof rt);
+    unsigned char bytes[16];
+    ::inet_pton(family, dst, bytes);
+    m.attr(RTA_DST, bytes, family == AF_INET ? 4 : 16);
+    if (ifindex != 0) {
+      const std::uint32_t oif = ifindex;
+      m.attr(RTA_OIF, oif);
+    }
+    if (table >= 256) {
+      const std::uint32_t t = table;
+      m.attr(RTA_TABLE, t);
+    }
+    request(m, "RTM_NEWROUTE");
+  }
+
   // ip link add NAME type veth peer name PEER netns PID
   void add_veth(const char* name, const char* peer, pid_t peer_pid) {
     ifinfomsg ifi{};

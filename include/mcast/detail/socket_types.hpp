@@ -630,8 +630,12 @@ inline int route_reply_interface(const unsigned char* reply, std::size_t got, un
 // The interface the kernel's routing picks for a destination -- what Linux itself does for a
 // membership on interface 0 (IPv4: the output route of the group; IPv6: the route lookup of the
 // group) -- asked with one RTM_GETROUTE over rtnetlink. `addr` is the 4 or 16 address bytes.
-// Returns 0 and sets `index`, or an error number (ENETUNREACH: no route). Linux only.
-inline int raw_route_interface(int family, const void* addr, unsigned& index) noexcept {
+// Returns 0 and sets `index`, or an error number. `answered` tells the two kinds of error apart:
+// true when it is the kernel's answer to the lookup (ENETUNREACH: no route or no usable one;
+// a prohibit, blackhole or unreachable route: EACCES, EINVAL, EHOSTUNREACH), false when the
+// netlink socket itself failed. Linux only.
+inline int raw_route_interface(int family, const void* addr, unsigned& index, bool& answered) noexcept {
+  answered = false;
 #if defined(__linux__)
   const std::size_t alen = family == AF_INET ? 4 : 16;
   const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -664,6 +668,7 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
   } else {
     alignas(nlmsghdr) unsigned char reply[8192];
     const ssize_t n = ::recv(fd, reply, sizeof reply, 0);
+    answered = n >= 0;
     result = n < 0 ? errno : route_reply_interface(reply, static_cast<std::size_t>(n), index);
   }
   ::close(fd);
