@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -229,6 +230,24 @@ public:
       m.attr(RTA_TABLE, t);
     }
     request(m, "RTM_NEWROUTE");
+  }
+
+  // ip rule add|del pref PREF [uidrange UID-UID] lookup TABLE (`uid` < 0: every uid).
+  void rule(bool add, int family, unsigned pref, unsigned table, long uid = -1) {
+    fib_rule_hdr h{};
+    h.family = static_cast<unsigned char>(family);
+    h.table = static_cast<unsigned char>(table < 256 ? table : RT_TABLE_UNSPEC);
+    h.action = FR_ACT_TO_TBL;
+    message m(add ? RTM_NEWRULE : RTM_DELRULE, add ? NLM_F_CREATE | NLM_F_EXCL : 0, &h, sizeof h);
+    const std::uint32_t p = pref, t = table;
+    m.attr(FRA_PRIORITY, p);
+    m.attr(FRA_TABLE, t);
+    if (uid >= 0) {
+      fib_rule_uid_range r{};
+      r.start = r.end = static_cast<std::uint32_t>(uid);
+      m.attr(FRA_UID_RANGE, r);
+    }
+    request(m, add ? "RTM_NEWRULE" : "RTM_DELRULE");
   }
 
   // ip link add NAME type veth peer name PEER netns PID

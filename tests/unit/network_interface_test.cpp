@@ -129,6 +129,7 @@ TEST_CASE("the route lookup's own rtnetlink declarations are Linux's", "[interfa
   STATIC_REQUIRE(mcast::detail::rtm_getroute == RTM_GETROUTE);
   STATIC_REQUIRE(mcast::detail::rta_dst == RTA_DST);
   STATIC_REQUIRE(mcast::detail::rta_oif == RTA_OIF);
+  STATIC_REQUIRE(mcast::detail::rta_uid == RTA_UID);
 }
 
 // The lookup any() is resolved with (the netns tests use it on groups; here on the loopback

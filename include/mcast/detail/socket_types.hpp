@@ -569,7 +569,7 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
 
 #if defined(__linux__)
 // The rtnetlink pieces the route lookup needs, as Linux's user ABI fixes them (struct rtmsg,
-// struct rtattr, RTM_NEWROUTE / RTM_GETROUTE, RTA_DST / RTA_OIF): <linux/rtnetlink.h> and what it
+// struct rtattr, RTM_NEWROUTE / RTM_GETROUTE, RTA_DST / RTA_OIF / RTA_UID): <linux/rtnetlink.h> and what it
 // includes cost more to compile than the rest of this file. tests/unit/network_interface_test.cpp
 // compares them with that header.
 struct route_message {
@@ -579,7 +579,7 @@ struct route_message {
 struct route_attribute {
   unsigned short len, type;
 };
-inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 1, rta_oif = 4;
+inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 1, rta_oif = 4, rta_uid = 25;
 constexpr std::size_t route_aligned(std::size_t n) noexcept { return (n + 3) & ~std::size_t(3); } // NLMSG_ALIGN
 inline constexpr std::size_t route_header = route_aligned(sizeof(nlmsghdr));
 inline constexpr std::size_t route_attribute_at = route_header + route_aligned(sizeof(route_message));
@@ -641,12 +641,21 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index, bo
   const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0)
     return errno;
-  // nlmsghdr, rtmsg, one RTA_DST attribute: copied by offset into a zeroed, aligned buffer.
-  alignas(nlmsghdr) unsigned char req[route_attribute_at + route_aligned(sizeof(route_attribute) + 16)];
+  // nlmsghdr, rtmsg, an RTA_DST and an RTA_UID attribute: copied by offset into a zeroed, aligned
+  // buffer. RTA_UID 0: the kernel's own join on interface 0 looks its route up as uid 0
+  // (ip_mc_find_dev, rt6_lookup), whoever calls, while a request without RTA_UID is answered for
+  // the caller's uid -- which a uid routing rule (`ip rule add uidrange ...`) can send elsewhere.
+  // (The kernel reads the uid in the caller's user namespace: its 0.)
+  alignas(nlmsghdr) unsigned char req[route_attribute_at + route_aligned(sizeof(route_attribute) + 16) +
+                                      route_aligned(sizeof(route_attribute) + 4)];
   detail::fill_bytes(req, 0, sizeof req);
   const std::size_t attribute_length = sizeof(route_attribute) + alen;
+  const std::size_t uid_at = route_attribute_at + route_aligned(attribute_length);
+  route_attribute uid_attribute{};
+  uid_attribute.len = static_cast<unsigned short>(sizeof(route_attribute) + 4);
+  uid_attribute.type = rta_uid;
   nlmsghdr h{};
-  h.nlmsg_len = static_cast<std::uint32_t>(route_attribute_at + route_aligned(attribute_length));
+  h.nlmsg_len = static_cast<std::uint32_t>(uid_at + route_aligned(uid_attribute.len));
   h.nlmsg_type = rtm_getroute;
   h.nlmsg_flags = NLM_F_REQUEST;
   h.nlmsg_seq = 1;
@@ -660,6 +669,7 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index, bo
   detail::copy_bytes(req + route_header, &r, sizeof r);
   detail::copy_bytes(req + route_attribute_at, &a, sizeof a);
   detail::copy_bytes(req + route_attribute_at + sizeof a, addr, alen);
+  detail::copy_bytes(req + uid_at, &uid_attribute, sizeof uid_attribute); // its value: the zeroed 4 bytes after it
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   int result = 0;
