@@ -192,74 +192,61 @@ TEST_CASE("any() resolves as the kernel's own join does for a non-root caller wi
     WARN("needs real root (a namespace where uid 1000 exists); skipped");
     return;
   }
-  const pid_t child = ::fork();
-  REQUIRE(child >= 0);
-  if (child == 0) {
+  const int status = run_in_child_namespace([] {
     int failures = 0;
-    try {
-      if (::unshare(CLONE_NEWNET) != 0)
-        ::_exit(100);
-      link_up("lo");
-      netlink nl;
-      nl.add_local_veth("va29", "vb29", "198.51.100.1", "2001:db8:a::1");
-      nl.add_local_veth("wa29", "wb29", "203.0.113.1", "2001:db8:b::1");
-      const unsigned va = ::if_nametoindex("va29"), wa = ::if_nametoindex("wa29");
-      nl.add_typed_route(AF_INET, "224.0.0.0", 4, RTN_UNICAST, va);
-      nl.add_typed_route(AF_INET, "224.0.0.0", 4, RTN_UNICAST, wa, 100);
-      nl.add_typed_route(AF_INET6, "ff00::", 8, RTN_UNICAST, va);
-      nl.add_typed_route(AF_INET6, "ff00::", 8, RTN_UNICAST, wa, 100);
-      for (int af : {AF_INET, AF_INET6})
-        nl.rule(true, af, 100, 100, 1000);
-      nl.rule(true, AF_INET6, 150, RT_TABLE_MAIN);
-      nl.rule(false, AF_INET6, 0, RT_TABLE_LOCAL);
-      nl.rule(true, AF_INET6, 200, RT_TABLE_LOCAL);
-      if (::setresgid(1000, 1000, 1000) != 0 || ::setresuid(1000, 1000, 1000) != 0)
-        ::_exit(77);
-      for (int v : {4, 6}) {
-        const auto g = fresh_group(fam_of(v));
-        const int af = v == 4 ? AF_INET : AF_INET6, level = v == 4 ? IPPROTO_IP : IPPROTO_IPV6;
-        // The kernel's own join on interface 0, and where it put the group.
-        socket_fd raw(::socket(af, SOCK_DGRAM, 0));
-        group_req req{};
-        const auto sa = g.address().to_sockaddr();
-        std::memcpy(&req.gr_group, &sa, sizeof sa);
-        if (::setsockopt(raw, level, MCAST_JOIN_GROUP, &req, sizeof req) != 0) {
-          std::fprintf(stderr, "IPv%d: the kernel's join on interface 0 failed: %s\n", v, std::strerror(errno));
-          ++failures;
-          continue;
-        }
-        const unsigned kernel_pick = kernel_group_interface(g);
-        raw.reset();
-        if (kernel_pick != va) { // the setting is as meant: uid 0's route, not uid 1000's
-          std::fprintf(stderr, "IPv%d: the kernel's join went to %u, not va29 (%u)\n", v, kernel_pick, va);
-          ++failures;
-        }
-        // mcast's any(), asked by uid 1000.
-        socket_fd s(::socket(af, SOCK_DGRAM, 0));
-        std::error_code ec;
-        auto m = mcast::join_group(s, g, any_nic, ec);
-        if (ec || m.nic().index() != kernel_pick || kernel_group_interface(g) != kernel_pick) {
-          std::fprintf(stderr, "IPv%d: any() resolved to %u (the kernel's join: %u; wa29 is %u), %s\n", v,
-                       m.nic().index(), kernel_pick, wa, ec.message().c_str());
-          ++failures;
-        }
-        const auto f = mcast::get_source_filter(s, g, any_nic, ec); // read where the join is
-        failures += ec || f.mode != filter_mode::exclude;
+    netlink nl;
+    nl.add_local_veth("va29", "vb29", "198.51.100.1", "2001:db8:a::1");
+    nl.add_local_veth("wa29", "wb29", "203.0.113.1", "2001:db8:b::1");
+    const unsigned va = ::if_nametoindex("va29"), wa = ::if_nametoindex("wa29");
+    nl.add_typed_route(AF_INET, "224.0.0.0", 4, RTN_UNICAST, va);
+    nl.add_typed_route(AF_INET, "224.0.0.0", 4, RTN_UNICAST, wa, 100);
+    nl.add_typed_route(AF_INET6, "ff00::", 8, RTN_UNICAST, va);
+    nl.add_typed_route(AF_INET6, "ff00::", 8, RTN_UNICAST, wa, 100);
+    for (int af : {AF_INET, AF_INET6})
+      nl.rule(true, af, 100, 100, 1000);
+    nl.rule(true, AF_INET6, 150, RT_TABLE_MAIN);
+    nl.rule(false, AF_INET6, 0, RT_TABLE_LOCAL);
+    nl.rule(true, AF_INET6, 200, RT_TABLE_LOCAL);
+    if (::setresgid(1000, 1000, 1000) != 0 || ::setresuid(1000, 1000, 1000) != 0)
+      return 77;
+    for (int v : {4, 6}) {
+      const auto g = fresh_group(fam_of(v));
+      const int af = v == 4 ? AF_INET : AF_INET6, level = v == 4 ? IPPROTO_IP : IPPROTO_IPV6;
+      // The kernel's own join on interface 0, and where it put the group.
+      socket_fd raw(::socket(af, SOCK_DGRAM, 0));
+      group_req req{};
+      const auto sa = g.address().to_sockaddr();
+      std::memcpy(&req.gr_group, &sa, sizeof sa);
+      if (::setsockopt(raw, level, MCAST_JOIN_GROUP, &req, sizeof req) != 0) {
+        std::fprintf(stderr, "IPv%d: the kernel's join on interface 0 failed: %s\n", v, std::strerror(errno));
+        ++failures;
+        continue;
       }
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      ::_exit(98);
+      const unsigned kernel_pick = kernel_group_interface(g);
+      raw.reset();
+      if (kernel_pick != va) { // the setting is as meant: uid 0's route, not uid 1000's
+        std::fprintf(stderr, "IPv%d: the kernel's join went to %u, not va29 (%u)\n", v, kernel_pick, va);
+        ++failures;
+      }
+      // mcast's any(), asked by uid 1000.
+      socket_fd s(::socket(af, SOCK_DGRAM, 0));
+      std::error_code ec;
+      auto m = mcast::join_group(s, g, any_nic, ec);
+      if (ec || m.nic().index() != kernel_pick || kernel_group_interface(g) != kernel_pick) {
+        std::fprintf(stderr, "IPv%d: any() resolved to %u (the kernel's join: %u; wa29 is %u), %s\n", v,
+                     m.nic().index(), kernel_pick, wa, ec.message().c_str());
+        ++failures;
+      }
+      const auto f = mcast::get_source_filter(s, g, any_nic, ec); // read where the join is
+      failures += ec || f.mode != filter_mode::exclude;
     }
-    ::_exit(failures > 90 ? 90 : failures);
-  }
-  int status = 0;
-  REQUIRE(::waitpid(child, &status, 0) == child);
-  REQUIRE(WIFEXITED(status));
-  if (WEXITSTATUS(status) == 77) {
+    return failures;
+  });
+  if (status == 77) {
     WARN("setresuid(1000) refused; skipped");
     return;
   }
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(status == 0);
 }
 
 // ---- any(): the refusal of a source join on an any-source group -----------------------------

@@ -944,6 +944,17 @@ struct raw_interface {
   bool loopback = false;
 };
 
+// Whether a getifaddrs entry named `entry` belongs to the interface `name`: its own name, or a
+// label of one of its IPv4 addresses (Linux: `ip addr add 192.0.2.7/24 dev lo label lo:7` is
+// listed as "lo:7"). No interface name contains ':', so what precedes it names the interface.
+inline bool names_interface(const char* entry, const char* name) noexcept {
+  std::size_t i = 0;
+  for (; name[i] != '\0'; ++i)
+    if (entry[i] != name[i])
+      return false;
+  return entry[i] == '\0' || entry[i] == ':';
+}
+
 // Calls on_interface(const raw_interface&) for each interface, then on_address(index, family,
 // const void* addr) for each of its unicast addresses. Returns 0 or the system's error number.
 template <class OnInterface, class OnAddress>
@@ -985,7 +996,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
   return ERROR_BUFFER_OVERFLOW;
 #else
   // Every interface by if_nameindex (one without any address too), its flags and addresses by
-  // getifaddrs.
+  // getifaddrs (whose entries for a labelled IPv4 address carry the label: see names_interface).
   struct ::if_nameindex* names = ::if_nameindex();
   if (names == nullptr)
     return last_error();
@@ -999,7 +1010,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
     raw_interface i;
     i.index = n->if_index;
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next)
-      if (p->ifa_name != nullptr && detail::compare_text(p->ifa_name, n->if_name) == 0) {
+      if (p->ifa_name != nullptr && names_interface(p->ifa_name, n->if_name)) {
         i.up = (p->ifa_flags & IFF_UP) != 0;
         i.multicast = (p->ifa_flags & IFF_MULTICAST) != 0;
         i.loopback = (p->ifa_flags & IFF_LOOPBACK) != 0;
@@ -1007,7 +1018,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
       }
     on_interface(i);
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
-      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || detail::compare_text(p->ifa_name, n->if_name) != 0)
+      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || !names_interface(p->ifa_name, n->if_name))
         continue;
       if (p->ifa_addr->sa_family == AF_INET)
         on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);
