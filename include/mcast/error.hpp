@@ -270,6 +270,12 @@ inline std::error_code would_block_code() noexcept {
 // A kernel refusal that means `e`; the raw number stays the value.
 inline std::error_code translated(errc e, int raw) noexcept { return std::error_code(raw, translated_category(e)); }
 
+// The kernel's refusal of the route lookup that stands for network_interface::any() (Linux
+// RTM_GETROUTE): no route (ENETUNREACH), a prohibit (EACCES), blackhole (EINVAL) or unreachable
+// (EHOSTUNREACH) route, whatever else it answers. The stack's own join on interface 0 fails with
+// ENODEV for each, so each means no_such_interface; the lookup's answer stays the raw code.
+inline std::error_code route_refused(int raw) noexcept { return translated(errc::no_such_interface, raw); }
+
 // ec.clear() reaches libstdc++'s out-of-line system_category() every time; on the hot paths
 // (every handle operation) clear only what is set. A value of 0 means success in any category.
 inline void clear(std::error_code& ec) noexcept {

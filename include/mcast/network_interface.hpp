@@ -255,8 +255,9 @@ private:
 namespace detail {
 
 // any() as the stack resolves it for `g` (see the class comment); other interfaces, and any()
-// where the stack needs no help, unchanged. errc::no_such_interface when no route leads to the
-// group (the join itself would fail with ENODEV).
+// where the stack needs no help, unchanged. errc::no_such_interface whenever the lookup is
+// refused -- no route, or a prohibit, blackhole or unreachable one: the join itself would fail
+// with ENODEV for each (detail::route_refused, the lookup's answer kept as the raw code).
 inline bool resolve_interface(const group& g, const network_interface& nic, network_interface& out,
                               std::error_code& ec) noexcept {
   if (!detail::resolves_any_interface || !nic.is_any()) {
@@ -265,9 +266,11 @@ inline bool resolve_interface(const group& g, const network_interface& nic, netw
     return true;
   }
   unsigned index = 0;
-  if (int r = detail::sys_route_interface(g.is_v4() ? detail::af_inet : detail::af_inet6, g.address().data(), index);
+  bool answered = false;
+  if (int r = detail::sys_route_interface(g.is_v4() ? detail::af_inet : detail::af_inet6, g.address().data(), index,
+                                          answered);
       r != 0) {
-    ec = r == detail::sys_errc::net_unreachable ? make_error_code(errc::no_such_interface) : detail::system_error(r);
+    ec = answered ? detail::route_refused(r) : detail::system_error(r);
     return false;
   }
   out = network_interface::from_index(index, ec);

@@ -222,7 +222,9 @@ inline errc runtime_step(concrete_state& st, operation op, const source* s) noex
 /// Applies the options in order to one socket, as one unit. At compile time, a sequence that is
 /// invalid whatever its sources fails with an `mcast:` message naming the rule. At run time,
 /// before any system call: each option's values (errc::family_mismatch, errc::no_ipv4_address),
-/// that all name one group and interface (errc::invalid_sequence), and the rules that depend on
+/// that all name one group and interface (errc::invalid_sequence), that the socket can receive
+/// the group (errc::family_mismatch: an IPv6 group on an IPv4 socket, an IPv4 group on an
+/// IPV6_V6ONLY socket; read as the handles read it), and the rules that depend on
 /// the sources (the same source blocked or joined twice: errc::source_already_present; unblock or
 /// drop of one that is not there: errc::source_not_present). A sequence that starts with a source
 /// join first reads the kernel's filter and refuses (errc::already_joined) if the group is already
@@ -265,12 +267,15 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
       return;
     }
   }
-  // 3. any(): every option names the interface the stack would pick (see network_interface).
+  // 3. The socket: a group it can never receive is errc::family_mismatch (as for the handles).
+  if (!detail::read_socket_facts(s, first.group(), ec))
+    return;
+  // 4. any(): every option names the interface the stack would pick (see network_interface).
   network_interface chosen = network_interface::any();
   const bool resolve = detail::resolves_any_interface && first.interface_index() == 0;
   if (resolve && !detail::resolve_interface(first.group(), chosen, chosen, ec))
     return;
-  // 4. A leading source join: refuse if the kernel already has this group (Linux would accept).
+  // 5. A leading source join: refuse if the kernel already has this group (Linux would accept).
   if constexpr (detail::needs_source_join_probe &&
                 std::decay_t<decltype(first)>::op == detail::operation::join_source) {
     const unsigned index = resolve ? chosen.index() : first.interface_index();
@@ -285,7 +290,7 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
       return;
     }
   }
-  // 5. Apply; on failure, leave again if anything was joined. If that leave fails too, the group
+  // 6. Apply; on failure, leave again if anything was joined. If that leave fails too, the group
   // is still joined and the error says so (errc::still_joined, with the first failure's raw code).
   detail::abstract_state st;
   bool failed = false;

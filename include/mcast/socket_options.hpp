@@ -67,7 +67,14 @@ public:
   std::error_code check() const noexcept { return Available ? std::error_code() : make_error_code(errc::unsupported); }
 };
 
-// A number option; values outside [Min, Max] are errc::invalid_value before any system call.
+// A number option in [Min, Max]. One made from a value outside the range can be constructed (as
+// every option, without throwing), but that value reaches the kernel through no door:
+// - mcast::set_option refuses it with errc::invalid_value before any system call (check());
+// - to Asio's set_option, or a setsockopt of data() and size() made by hand, it hands no bytes:
+//   size() is 0, which every stack refuses (Linux, macOS, FreeBSD: EINVAL; Windows: WSAEFAULT),
+//   so the call fails and the socket keeps its setting. (Linux would read a TTL of -1 as "the
+//   default", 256 is EINVAL there, and a u_char field -- macOS, the BSDs -- would wrap it to 0.)
+// value() of such an option is its value cut to the field, as the kernel would never see it.
 template <int Level, int Name, class Field, int Min, int Max>
 class ranged_option : public field_option<Level, Name, Field> {
 public:
@@ -77,6 +84,8 @@ public:
 
   int value() const noexcept { return static_cast<int>(this->value_); }
   std::error_code check() const noexcept { return bad_ ? make_error_code(errc::invalid_value) : std::error_code(); }
+  /// 0 for a value out of range: no stack accepts the call (see above).
+  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return bad_ ? 0 : sizeof this->value_; }
 
 private:
   bool bad_ = false;
@@ -117,10 +126,12 @@ inline multicast_if_reading read_multicast_if(const unsigned char* b, bool windo
 
 namespace option {
 /// IP_MULTICAST_TTL: the hop limit of IPv4 multicast this socket sends, 0..255 (a DWORD on Windows,
-/// an int on Linux, a u_char on macOS and the BSDs).
+/// an int on Linux, a u_char on macOS and the BSDs). Out of range: errc::invalid_value from
+/// mcast::set_option, and a call every stack refuses through Asio or setsockopt (detail::ranged_option).
 using ip_multicast_ttl =
     detail::ranged_option<detail::level_ip, detail::ip_multicast_ttl, detail::ip_byte_option_type, 0, 255>;
-/// IPV6_MULTICAST_HOPS: the same for IPv6, -1 (the route's default) .. 255 (an int).
+/// IPV6_MULTICAST_HOPS: the same for IPv6, -1 (the route's default) .. 255 (an int); out of range
+/// refused the same way.
 using ipv6_multicast_hops = detail::ranged_option<detail::level_ipv6, detail::ipv6_multicast_hops, int, -1, 255>;
 /// IP_MULTICAST_LOOP: whether this socket's IPv4 multicast is looped back to local receivers. On
 /// POSIX the sending socket decides; on Windows the *receiving* one does. Linux loops back what is

@@ -15,6 +15,7 @@
 #endif
 
 #include "detail/rule_table.hpp"
+#include "detail/socket_facts.hpp"
 #include "option.hpp"
 
 #include <array>
@@ -251,13 +252,16 @@ template <class Api> constexpr filter_struct filter_struct_of() noexcept {
 }
 
 // One set call: validation first, then exactly one system call.
-// `resolve`: any() is resolved first (the public calls; a handle's interface is resolved already).
+// `resolve`: the public call -- the socket's facts are read and any() is resolved first (a
+// handle checked its socket at the join, and its interface is resolved already).
 template <class Api>
 void set_filter(native_handle_type s, const group& g, const network_interface& nic, filter_mode mode, const source* src,
                 std::size_t n, std::error_code& ec, bool resolve = false) noexcept {
   detail::clear(ec);
   filter_buffer buf;
   if (!build_filter<Api>(buf, g, nic, mode, src, n, ec))
+    return;
+  if (resolve && !read_socket_facts(s, g, ec))
     return;
   if (resolve && resolves_any_interface && nic.is_any()) {
     network_interface chosen = nic;
@@ -405,7 +409,8 @@ template <class Range> source_span sources_of(const Range& r) noexcept {
 /// SIO_SET_MULTICAST_FILTER on Windows, MCAST_MSFILTER / IP_MSFILTER on Linux). The mode may
 /// switch either way. INCLUDE with no sources leaves the group. The group must be joined
 /// (errc::not_joined otherwise: a filter call cannot create a membership on Linux). Checked before
-/// the call: sources of the group's family (errc::family_mismatch), no duplicates
+/// the call: sources of the group's family, and a socket that can receive the group (an IPv6
+/// group on an IPv4 socket, an IPv4 group on an IPV6_V6ONLY one: errc::family_mismatch), no duplicates
 /// (errc::source_already_present). More sources than the stack allows: errc::limit_exceeded, and
 /// the previous filter is unchanged.
 template <class Api = api::protocol_independent, class Socket, class Range>
@@ -441,17 +446,20 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
 
 /// Reads back the filter the stack holds for (socket, interface, group): SIOCGMSFILTER /
 /// SIO_GET_MULTICAST_FILTER on Windows, MCAST_MSFILTER / IP_MSFILTER getsockopt on Linux. Every
-/// source is returned (sorted), however many. errc::not_joined when there is no membership.
+/// source is returned (sorted), however many. errc::not_joined when there is no membership;
+/// errc::family_mismatch for a group the socket can never receive (as set_source_filter).
 template <class Api = api::protocol_independent, class Socket>
 source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic,
                                 std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
   detail::clear(ec);
+  if (std::is_same_v<Api, api::ipv4> && !g.is_v4()) { // values first, then the socket, then the route
+    ec = make_error_code(errc::family_mismatch);
+    return {};
+  }
+  if (!detail::read_socket_facts(detail::native_of(socket), g, ec))
+    return {};
   if (detail::resolves_any_interface && nic.is_any()) {
-    if (std::is_same_v<Api, api::ipv4> && !g.is_v4()) { // values first, before the route lookup
-      ec = make_error_code(errc::family_mismatch);
-      return {};
-    }
     network_interface chosen = nic;
     if (!detail::resolve_interface(g, nic, chosen, ec))
       return {};

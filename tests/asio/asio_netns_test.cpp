@@ -67,3 +67,60 @@ TEST_CASE("async_receive on an IPv6 socket and a dual-stack one: each datagram w
     }
   }
 }
+
+// An out-of-range TTL or hop limit never reaches the kernel, through any door. Each option made
+// from one carries no bytes (size() 0), so Asio's set_option and a raw setsockopt of its
+// data()/size() are refused by the kernel (EINVAL) with the socket's setting unchanged, and
+// mcast::set_option refuses it first with errc::invalid_value. Before: Asio's set_option of
+// ip_multicast_ttl{-1} succeeded (Linux reads -1 as "the default": the TTL fell from 7 to 1).
+TEST_CASE("an out-of-range TTL or hop limit is refused through Asio, mcast::set_option and setsockopt alike",
+          "[netns][asio][socket_options]") {
+  asio::io_context io;
+  asio::ip::udp::socket s4(io, asio::ip::udp::v4());
+  asio::ip::udp::socket s6(io, asio::ip::udp::v6());
+  mcast::set_option(s4, o::ip_multicast_ttl{7});
+  mcast::set_option(s6, o::ipv6_multicast_hops{7});
+  auto ttl_now = [&] {
+    o::ip_multicast_ttl t;
+    mcast::get_option(s4, t);
+    return t.value();
+  };
+  auto hops_now = [&] {
+    o::ipv6_multicast_hops h;
+    mcast::get_option(s6, h);
+    return h.value();
+  };
+  auto refused_everywhere = [](auto& sock, const auto& opt, const auto& protocol) {
+    std::error_code ec;
+    sock.set_option(opt, ec); // Asio
+    CHECK(ec);
+    CHECK_THROWS_AS(sock.set_option(opt), asio::system_error);
+    mcast::set_option(sock, opt, ec);
+    CHECK(ec == mcast::errc::invalid_value);
+    CHECK(mcast::system_error_of(ec) == std::error_code()); // refused before any system call
+    // Raw: what Asio hands the kernel -- no bytes, so no value of it reaches the kernel -- handed
+    // over by hand.
+    CHECK(opt.size(protocol) == 0);
+    CHECK(::setsockopt(sock.native_handle(), opt.level(protocol), opt.name(protocol), opt.data(protocol),
+                       static_cast<socklen_t>(opt.size(protocol))) == -1);
+  };
+  for (int bad : {-1, -2, 256, 1000, -1000}) {
+    INFO("TTL " << bad);
+    refused_everywhere(s4, o::ip_multicast_ttl{bad}, asio::ip::udp::v4());
+    CHECK(ttl_now() == 7);
+  }
+  for (int bad : {-2, 256, 1000, -1000}) {
+    INFO("hops " << bad);
+    refused_everywhere(s6, o::ipv6_multicast_hops{bad}, asio::ip::udp::v6());
+    CHECK(hops_now() == 7);
+  }
+  // The ends of each range pass through Asio as they are.
+  s4.set_option(o::ip_multicast_ttl{0});
+  CHECK(ttl_now() == 0);
+  s4.set_option(o::ip_multicast_ttl{255});
+  CHECK(ttl_now() == 255);
+  s6.set_option(o::ipv6_multicast_hops{255});
+  CHECK(hops_now() == 255);
+  s6.set_option(o::ipv6_multicast_hops{-1}); // the route's default: Linux reads back 1
+  CHECK(hops_now() == 1);
+}

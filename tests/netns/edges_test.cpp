@@ -114,6 +114,141 @@ TEST_CASE("any() with no route to the group is errc::no_such_interface, nothing 
   CHECK(WEXITSTATUS(status) == 0);
 }
 
+// ---- any(): a route that refuses the group ----------------------------------------------------
+
+// A prohibit, blackhole or unreachable route for the group: the kernel's own join on interface 0
+// fails with ENODEV (its route lookup fails: no device), while the route lookup mcast makes for
+// any() answers EACCES / EINVAL / EHOSTUNREACH. Every call on any() is errc::no_such_interface,
+// with the lookup's answer kept as the raw code, and nothing is joined. (The routes are host
+// routes in the local table -- consulted first, so they win over 224.0.0.0/4 and ff00::/8 -- for
+// groups no other test uses.)
+TEST_CASE("any() with a prohibit, blackhole or unreachable route is errc::no_such_interface", "[netns][any]") {
+  struct route_kind {
+    const char* name;
+    unsigned char type;
+    int lookup_error;
+  };
+  netlink nl;
+  for (int v : {4, 6})
+    for (const route_kind& k :
+         {route_kind{"prohibit", RTN_PROHIBIT, EACCES}, route_kind{"blackhole", RTN_BLACKHOLE, EINVAL},
+          route_kind{"unreachable", RTN_UNREACHABLE, EHOSTUNREACH}}) {
+      INFO("IPv" << v << ", " << k.name << " route");
+      const auto g = fresh_group(fam_of(v), v == 4);
+      const int af = v == 4 ? AF_INET : AF_INET6;
+      nl.add_typed_route(af, g.to_string().c_str(), v == 4 ? 32 : 128, k.type, 0, RT_TABLE_LOCAL);
+      socket_fd s(::socket(af, SOCK_DGRAM, 0));
+      REQUIRE(s.get() >= 0);
+      // What the stack does with interface 0 itself.
+      group_req raw{};
+      raw.gr_interface = 0;
+      const auto sa = g.address().to_sockaddr();
+      std::memcpy(&raw.gr_group, &sa, sizeof sa);
+      errno = 0;
+      CHECK(::setsockopt(s, v == 4 ? IPPROTO_IP : IPPROTO_IPV6, MCAST_JOIN_GROUP, &raw, sizeof raw) == -1);
+      CHECK(errno == ENODEV);
+      // mcast's calls on any().
+      const auto src = mcast::make_source(v == 4 ? "192.0.2.1" : "2001:db8::1");
+      std::error_code ec;
+      auto m = mcast::join_group(s, g, any_nic, ec);
+      CHECK(ec == errc::no_such_interface);
+      CHECK(mcast::system_error_of(ec) == std::error_code(k.lookup_error, std::system_category()));
+      CHECK(!m.joined());
+      auto sm = mcast::join_source_group(s, g, src, any_nic, ec);
+      CHECK(ec == errc::no_such_interface);
+      CHECK(!sm.joined());
+      auto f = mcast::join_with_filter(s, g, any_nic, filter_mode::exclude, {src}, ec);
+      CHECK(ec == errc::no_such_interface);
+      CHECK(!f.joined());
+      mcast::set_source_filter(s, g, any_nic, filter_mode::exclude, {src}, ec);
+      CHECK(ec == errc::no_such_interface);
+      (void)mcast::get_source_filter(s, g, any_nic, ec);
+      CHECK(ec == errc::no_such_interface);
+      mcast::apply_sequence(s, ec, o::join_group{g, any_nic});
+      CHECK(ec == errc::no_such_interface);
+      CHECK(mcast::system_error_of(ec) == std::error_code(k.lookup_error, std::system_category()));
+      try {
+        (void)mcast::join_group(s, g, any_nic);
+        FAIL("join_group did not throw");
+      } catch (const std::system_error& e) {
+        CHECK(e.code() == errc::no_such_interface);
+      }
+      CHECK(!kernel_has_group(g));
+    }
+}
+
+// ---- any(): the route the kernel's own join takes ---------------------------------------------
+
+// The kernel looks the route of a join on interface 0 up as uid 0 (ip_mc_find_dev / rt6_lookup
+// fill no uid), whoever calls; RTM_GETROUTE answers for the caller's uid unless the request names
+// one (RTA_UID). With a uid rule -- uid 1000's multicast goes by another table and another
+// interface -- a non-root program's any() must still resolve to the interface the kernel's own
+// join picks. In a namespace of its own, in a child that becomes uid 1000 after setting it up:
+// main: 224.0.0.0/4 and ff00::/8 by va29; table 100: both by wa29; rule uidrange 1000-1000 ->
+// table 100 (IPv6: the local table, where the kernel puts ff00::/8 for every interface, is moved
+// after main, or it would decide before any rule is read).
+TEST_CASE("any() resolves as the kernel's own join does for a non-root caller with a uid rule", "[netns][any]") {
+  if (::getuid() != 0) {
+    WARN("needs real root (a namespace where uid 1000 exists); skipped");
+    return;
+  }
+  const int status = run_in_child_namespace([] {
+    int failures = 0;
+    netlink nl;
+    nl.add_local_veth("va29", "vb29", "198.51.100.1", "2001:db8:a::1");
+    nl.add_local_veth("wa29", "wb29", "203.0.113.1", "2001:db8:b::1");
+    const unsigned va = ::if_nametoindex("va29"), wa = ::if_nametoindex("wa29");
+    nl.add_typed_route(AF_INET, "224.0.0.0", 4, RTN_UNICAST, va);
+    nl.add_typed_route(AF_INET, "224.0.0.0", 4, RTN_UNICAST, wa, 100);
+    nl.add_typed_route(AF_INET6, "ff00::", 8, RTN_UNICAST, va);
+    nl.add_typed_route(AF_INET6, "ff00::", 8, RTN_UNICAST, wa, 100);
+    for (int af : {AF_INET, AF_INET6})
+      nl.rule(true, af, 100, 100, 1000);
+    nl.rule(true, AF_INET6, 150, RT_TABLE_MAIN);
+    nl.rule(false, AF_INET6, 0, RT_TABLE_LOCAL);
+    nl.rule(true, AF_INET6, 200, RT_TABLE_LOCAL);
+    if (::setresgid(1000, 1000, 1000) != 0 || ::setresuid(1000, 1000, 1000) != 0)
+      return 77;
+    for (int v : {4, 6}) {
+      const auto g = fresh_group(fam_of(v));
+      const int af = v == 4 ? AF_INET : AF_INET6, level = v == 4 ? IPPROTO_IP : IPPROTO_IPV6;
+      // The kernel's own join on interface 0, and where it put the group.
+      socket_fd raw(::socket(af, SOCK_DGRAM, 0));
+      group_req req{};
+      const auto sa = g.address().to_sockaddr();
+      std::memcpy(&req.gr_group, &sa, sizeof sa);
+      if (::setsockopt(raw, level, MCAST_JOIN_GROUP, &req, sizeof req) != 0) {
+        std::fprintf(stderr, "IPv%d: the kernel's join on interface 0 failed: %s\n", v, std::strerror(errno));
+        ++failures;
+        continue;
+      }
+      const unsigned kernel_pick = kernel_group_interface(g);
+      raw.reset();
+      if (kernel_pick != va) { // the setting is as meant: uid 0's route, not uid 1000's
+        std::fprintf(stderr, "IPv%d: the kernel's join went to %u, not va29 (%u)\n", v, kernel_pick, va);
+        ++failures;
+      }
+      // mcast's any(), asked by uid 1000.
+      socket_fd s(::socket(af, SOCK_DGRAM, 0));
+      std::error_code ec;
+      auto m = mcast::join_group(s, g, any_nic, ec);
+      if (ec || m.nic().index() != kernel_pick || kernel_group_interface(g) != kernel_pick) {
+        std::fprintf(stderr, "IPv%d: any() resolved to %u (the kernel's join: %u; wa29 is %u), %s\n", v,
+                     m.nic().index(), kernel_pick, wa, ec.message().c_str());
+        ++failures;
+      }
+      const auto f = mcast::get_source_filter(s, g, any_nic, ec); // read where the join is
+      failures += ec || f.mode != filter_mode::exclude;
+    }
+    return failures;
+  });
+  if (status == 77) {
+    WARN("setresuid(1000) refused; skipped");
+    return;
+  }
+  CHECK(status == 0);
+}
+
 // ---- any(): the refusal of a source join on an any-source group -----------------------------
 
 TEMPLATE_TEST_CASE(
@@ -360,4 +495,62 @@ TEST_CASE("a group the socket can never receive is family_mismatch, before any c
   CHECK(rec.count(mcast::detail::syscall_kind::setsockopt) == 0);
   CHECK(!kernel_has_group(g4));
   CHECK(!kernel_has_group(g6));
+}
+
+// apply_sequence, set_source_filter and get_source_filter read the socket as the handles do: an
+// IPv4 group on an IPV6_V6ONLY socket (Linux joins it and never delivers) and an IPv6 group on an
+// IPv4 socket (the kernel says ENOPROTOOPT: errc::unsupported, before) are errc::family_mismatch,
+// on a named interface and on any(), before any option is set and before the route lookup.
+TEST_CASE("apply_sequence and the filter calls refuse a group the socket can never receive", "[netns][dual-stack]") {
+  const std::uint16_t port = free_port();
+  const auto lo = mcast::network_interface::from_name("lo");
+  socket_fd v6only = udp6_on(port, true);
+  socket_fd v4 = udp4_on(port);
+  struct one_case {
+    const char* what;
+    int fd;
+    mcast::family family;
+  };
+  for (const one_case& k : {one_case{"IPv4 group, IPV6_V6ONLY socket", v6only.get(), mcast::family::v4},
+                            one_case{"IPv6 group, IPv4 socket", v4.get(), mcast::family::v6}}) {
+    for (const auto& nic : {lo, any_nic}) {
+      INFO(k.what << (nic.is_any() ? ", any()" : ", lo"));
+      const auto g = fresh_group(k.family);
+      const auto s = mcast::make_source(k.family == mcast::family::v4 ? "127.0.0.2" : "2001:db8::2");
+      syscall_recorder rec;
+      std::error_code ec;
+      mcast::apply_sequence(k.fd, ec, o::join_group{g, nic});
+      CHECK(ec == errc::family_mismatch);
+      mcast::apply_sequence(k.fd, ec, o::join_source_group{g, s, nic});
+      CHECK(ec == errc::family_mismatch);
+      CHECK_THROWS_AS(mcast::apply_sequence(k.fd, o::join_group{g, nic}, o::block_source{g, s, nic}),
+                      std::system_error);
+      mcast::set_source_filter(k.fd, g, nic, filter_mode::exclude, {s}, ec);
+      CHECK(ec == errc::family_mismatch);
+      mcast::set_source_filter(k.fd, g, nic, filter_mode::include, std::vector<mcast::source>{}, ec);
+      CHECK(ec == errc::family_mismatch);
+      (void)mcast::get_source_filter(k.fd, g, nic, ec);
+      CHECK(ec == errc::family_mismatch);
+      try {
+        (void)mcast::get_source_filter(k.fd, g, nic);
+        FAIL("get_source_filter did not throw");
+      } catch (const std::system_error& e) {
+        CHECK(e.code() == errc::family_mismatch);
+      }
+      if (k.family == mcast::family::v4) { // the IPv4-only API reads the socket the same way
+        mcast::apply_sequence(k.fd, ec, o::ip_add_membership{g, nic});
+        CHECK(ec == errc::family_mismatch);
+        mcast::set_source_filter<mcast::api::ipv4>(k.fd, g, nic, filter_mode::exclude, {s}, ec);
+        CHECK(ec == errc::family_mismatch);
+        (void)mcast::get_source_filter<mcast::api::ipv4>(k.fd, g, nic, ec);
+        CHECK(ec == errc::family_mismatch);
+      }
+      // Nothing but the socket's facts was asked: no option, no filter call, no route lookup.
+      CHECK(rec.count(mcast::detail::syscall_kind::setsockopt) == 0);
+      CHECK(rec.count(mcast::detail::syscall_kind::set_filter) == 0);
+      CHECK(rec.count(mcast::detail::syscall_kind::get_filter) == 0);
+      CHECK(rec.count(mcast::detail::syscall_kind::route_lookup) == 0);
+      CHECK(!kernel_has_group(g));
+    }
+  }
 }

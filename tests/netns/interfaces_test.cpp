@@ -204,6 +204,36 @@ TEST_CASE("list_interfaces agrees with the kernel: names, indexes, flags and eve
     CHECK(all[i - 1].index < all[i].index);
 }
 
+// A labelled IPv4 address (`ip addr add 192.0.2.7/24 dev lo label lo:7`) is one of lo's
+// addresses: getifaddrs lists it under its label, "lo:7", and list_interfaces dropped it. In a
+// namespace of its own (a child process), so that no other test sees 192.0.2.0/24 on lo.
+TEST_CASE("list_interfaces lists a labelled IPv4 address with its interface", "[netns][interfaces]") {
+  const int status = run_in_child_namespace([] {
+    int failures = 0;
+    netlink nl;
+    const unsigned lo = ::if_nametoindex("lo");
+    nl.add_address(lo, AF_INET, "192.0.2.7", 24, "lo:7");
+    nl.add_address(lo, AF_INET, "192.0.2.8", 24, "lo:other");
+    nl.add_address(lo, AF_INET, "198.51.100.9", 24); // no label
+    // The kernel's view (rtnetlink, no labels) and the library's, interface by interface.
+    const auto kernel = kernel_view();
+    const auto mine = library_view(mcast::list_interfaces());
+    failures += mine.size() != kernel.size();
+    for (const auto& [index, k] : kernel)
+      failures += mine.count(index) != 1 || !(mine.at(index) == k);
+    const auto& lo_addresses = mine.count(lo) ? mine.at(lo).addresses : std::set<std::string>{};
+    for (const char* a : {"127.0.0.1", "192.0.2.7", "192.0.2.8", "198.51.100.9"})
+      if (lo_addresses.count(a) != 1) {
+        std::fprintf(stderr, "list_interfaces: lo lacks %s\n", a);
+        ++failures;
+      }
+    // The address names lo for the lookups by address too.
+    failures += mcast::network_interface::from_address(mcast::make_address("192.0.2.7")).index() != lo;
+    return failures;
+  });
+  CHECK(status == 0);
+}
+
 TEST_CASE("list_interfaces: a failure of the system's call is reported, with nothing half-filled",
           "[netns][interfaces]") {
   syscall_recorder rec;

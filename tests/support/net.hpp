@@ -251,6 +251,31 @@ inline bool kernel_has_group(const mcast::group& g) {
   return false;
 }
 
+// The index of the interface /proc/net/igmp(6) lists the group on (the first), 0 when none does.
+inline unsigned kernel_group_interface(const mcast::group& g) {
+  std::istringstream in(read_file(g.is_v4() ? "/proc/net/igmp" : "/proc/net/igmp6"));
+  const std::string key = proc_group_key(g);
+  std::string line;
+  unsigned section = 0; // IPv4: sections start with "<idx>\t<dev> :"
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    if (g.is_v4()) {
+      if (!line.empty() && line[0] != '\t' && line[0] != ' ') {
+        unsigned idx = 0;
+        section = (f >> idx) ? idx : 0;
+      } else if (line.find(key) != std::string::npos) {
+        return section;
+      }
+      continue;
+    }
+    unsigned idx = 0;
+    std::string dev, grp;
+    if ((f >> idx >> dev >> grp) && grp == key)
+      return idx;
+  }
+  return 0;
+}
+
 // {INC, EXC} counts of /proc/net/mcfilter(6) for (group, source) on lo; {-1, -1} when absent.
 // Kernel quirk (6.x, igmp_mcf_get_first / igmp6_mcf_get_first): an interface's rows are listed only
 // if the group joined *last* on it has sources; a later any-source join hides them all. Use it

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -26,6 +27,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -167,8 +169,8 @@ public:
     throw std::runtime_error(std::string(what) + ": no answer");
   }
 
-  // ip addr add ADDR/PREFIX dev IFINDEX [nodad]
-  void add_address(unsigned ifindex, int family, const char* text, unsigned prefix) {
+  // ip addr add ADDR/PREFIX dev IFINDEX [nodad] [label LABEL]
+  void add_address(unsigned ifindex, int family, const char* text, unsigned prefix, const char* label = nullptr) {
     ifaddrmsg ifa{};
     ifa.ifa_family = static_cast<unsigned char>(family);
     ifa.ifa_prefixlen = static_cast<unsigned char>(prefix);
@@ -184,6 +186,8 @@ public:
       const std::uint32_t flags = IFA_F_NODAD;
       m.attr(IFA_FLAGS, flags);
     }
+    if (label != nullptr)
+      m.attr(IFA_LABEL, label, std::strlen(label) + 1);
     request(m, "RTM_NEWADDR");
   }
 
@@ -203,6 +207,50 @@ public:
     const std::uint32_t oif = ifindex;
     m.attr(RTA_OIF, oif);
     request(m, "RTM_NEWROUTE");
+  }
+
+  // ip route add TYPE DST/LEN [table TABLE] -- a route of a type without a device (RTN_PROHIBIT,
+  // RTN_BLACKHOLE, RTN_UNREACHABLE), or with one when `ifindex` is not 0 (RTN_UNICAST).
+  void add_typed_route(int family, const char* dst, unsigned len, unsigned char type, unsigned ifindex = 0,
+                       unsigned table = RT_TABLE_MAIN) {
+    rtmsg rt{};
+    rt.rtm_family = static_cast<unsigned char>(family);
+    rt.rtm_dst_len = static_cast<unsigned char>(len);
+    rt.rtm_table = static_cast<unsigned char>(table < 256 ? table : RT_TABLE_UNSPEC);
+    rt.rtm_protocol = RTPROT_BOOT;
+    rt.rtm_scope = type == RTN_UNICAST ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+    rt.rtm_type = type;
+    message m(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, &rt, sizeof rt);
+    unsigned char bytes[16];
+    ::inet_pton(family, dst, bytes);
+    m.attr(RTA_DST, bytes, family == AF_INET ? 4 : 16);
+    if (ifindex != 0) {
+      const std::uint32_t oif = ifindex;
+      m.attr(RTA_OIF, oif);
+    }
+    if (table >= 256) {
+      const std::uint32_t t = table;
+      m.attr(RTA_TABLE, t);
+    }
+    request(m, "RTM_NEWROUTE");
+  }
+
+  // ip rule add|del pref PREF [uidrange UID-UID] lookup TABLE (`uid` < 0: every uid).
+  void rule(bool add, int family, unsigned pref, unsigned table, long uid = -1) {
+    fib_rule_hdr h{};
+    h.family = static_cast<unsigned char>(family);
+    h.table = static_cast<unsigned char>(table < 256 ? table : RT_TABLE_UNSPEC);
+    h.action = FR_ACT_TO_TBL;
+    message m(add ? RTM_NEWRULE : RTM_DELRULE, add ? NLM_F_CREATE | NLM_F_EXCL : 0, &h, sizeof h);
+    const std::uint32_t p = pref, t = table;
+    m.attr(FRA_PRIORITY, p);
+    m.attr(FRA_TABLE, t);
+    if (uid >= 0) {
+      fib_rule_uid_range r{};
+      r.start = r.end = static_cast<std::uint32_t>(uid);
+      m.attr(FRA_UID_RANGE, r);
+    }
+    request(m, add ? "RTM_NEWRULE" : "RTM_DELRULE");
   }
 
   // ip link add NAME type veth peer name PEER netns PID
@@ -300,6 +348,34 @@ inline void netlink::add_local_veth(const char* name, const char* peer, const ch
   add_address(index, AF_INET, addr, 24);
   if (addr6 != nullptr)
     add_address(index, AF_INET6, addr6, 64);
+}
+
+// Runs `body` in a child process, in a network namespace of its own with lo up: what the body
+// sets up (addresses, routes, rules, a uid) stays away from every other test, and a fresh
+// namespace need not be left. `body` returns how many checks failed, or 77 for "skipped"; an
+// exception counts as 98. Returns the child's exit status (100: unshare failed), -1 when it did
+// not exit.
+template <class Body> int run_in_child_namespace(Body&& body) {
+  const pid_t child = ::fork();
+  if (child < 0)
+    return -1;
+  if (child == 0) {
+    int result = 0;
+    try {
+      if (::unshare(CLONE_NEWNET) != 0)
+        ::_exit(100);
+      link_up("lo");
+      result = body();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "%s\n", e.what());
+      result = 98;
+    }
+    ::_exit(result > 99 ? 99 : result);
+  }
+  int status = 0;
+  if (::waitpid(child, &status, 0) != child || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
 }
 
 // The loopback test network inside a fresh namespace.

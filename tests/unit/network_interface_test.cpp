@@ -129,6 +129,7 @@ TEST_CASE("the route lookup's own rtnetlink declarations are Linux's", "[interfa
   STATIC_REQUIRE(mcast::detail::rtm_getroute == RTM_GETROUTE);
   STATIC_REQUIRE(mcast::detail::rta_dst == RTA_DST);
   STATIC_REQUIRE(mcast::detail::rta_oif == RTA_OIF);
+  STATIC_REQUIRE(mcast::detail::rta_uid == RTA_UID);
 }
 
 // The lookup any() is resolved with (the netns tests use it on groups; here on the loopback
@@ -138,7 +139,9 @@ TEST_CASE("the route lookup names lo for 127.0.0.1 and ::1", "[interface][linux]
   unsigned char v4[4];
   REQUIRE(::inet_pton(AF_INET, "127.0.0.1", v4) == 1);
   unsigned index = 0;
-  CHECK(mcast::detail::raw_route_interface(AF_INET, v4, index) == 0);
+  bool answered = false;
+  CHECK(mcast::detail::raw_route_interface(AF_INET, v4, index, answered) == 0);
+  CHECK(answered);
   CHECK(index == lo);
   // ::1 where the host has it (a socket can be bound to it); a host without IPv6 has no route.
   sockaddr_in6 one{};
@@ -149,7 +152,7 @@ TEST_CASE("the route lookup names lo for 127.0.0.1 and ::1", "[interface][linux]
   if (s6 >= 0)
     ::close(s6);
   index = 0;
-  const int r = mcast::detail::raw_route_interface(AF_INET6, &one.sin6_addr, index);
+  const int r = mcast::detail::raw_route_interface(AF_INET6, &one.sin6_addr, index, answered);
   if (!has_v6_loopback) {
     WARN("no ::1 on this host; its route lookup answered " << r);
   } else {

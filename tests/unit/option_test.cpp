@@ -203,6 +203,13 @@ TEST_CASE("the socket options' representation per platform, and their ranges", "
   CHECK(o::ip_multicast_ttl{-1}.check() == mcast::errc::invalid_value);
   CHECK(o::ipv6_multicast_hops{-1}.check() == std::error_code());
   CHECK(o::ipv6_multicast_hops{-2}.check() == mcast::errc::invalid_value);
+  // Out of range: no bytes for Asio or a setsockopt by hand (every stack refuses a size of 0).
+  CHECK(o::ip_multicast_ttl{256}.size(p) == 0u);
+  CHECK(o::ip_multicast_ttl{-1}.size(p) == 0u);
+  CHECK(o::ipv6_multicast_hops{-2}.size(p) == 0u);
+  CHECK(o::ipv6_multicast_hops{256}.size(p) == 0u);
+  CHECK(o::ipv6_multicast_hops{-1}.size(p) == sizeof(int));
+  CHECK(o::ip_multicast_ttl{}.size(p) == byte_option); // (read into by get_option)
   CHECK(o::ip_multicast_all{false}.check() ==
         (mcast::detail::has_multicast_all ? std::error_code() : mcast::make_error_code(mcast::errc::unsupported)));
   unsigned char first = 0;

@@ -169,7 +169,10 @@ TEST_CASE("filter lists sort like std::sort, and duplicates are found in long li
   CHECK(!ec);
 }
 
-TEST_CASE("a filter call is exactly one system call", "[source_filter]") {
+// Where the stack needs it (Linux) a public filter call reads the socket's family first (one
+// getsockopt, as the handles' joins do): on this bad socket that read reports the error and
+// nothing follows. The netns tests count the calls on real sockets.
+TEST_CASE("a filter call is exactly one system call (after the socket's family, where it is read)", "[source_filter]") {
   // A named interface (any() costs a route lookup first where the stack needs one: Linux).
   const auto lo = mcast::detail::resolves_any_interface ? mcast::network_interface::from_name("lo")
                                                         : mcast::network_interface::any();
@@ -178,7 +181,9 @@ TEST_CASE("a filter call is exactly one system call", "[source_filter]") {
   mcast::set_source_filter(-1, mcast::make_group("239.1.2.3"), lo, mcast::filter_mode::include, sources_v4(5), ec);
   CHECK(ec); // a bad socket, reported by the system
   CHECK(rec.count() == 1);
-  CHECK(rec.count(mcast::detail::syscall_kind::set_filter) == 1);
+  namespace d = mcast::detail;
+  const auto family_read = d::family_from_protocol_info ? d::syscall_kind::local_address : d::syscall_kind::getsockopt;
+  CHECK(rec.count(d::checks_socket_family ? family_read : d::syscall_kind::set_filter) == 1);
 }
 
 TEST_CASE("a filter call on any() first asks the route to the group where the stack needs it", "[source_filter]") {
@@ -187,6 +192,7 @@ TEST_CASE("a filter call on any() first asks the route to the group where the st
   mcast::set_source_filter(-1, mcast::make_group("239.1.2.3"), mcast::network_interface::any(),
                            mcast::filter_mode::include, sources_v4(5), ec);
   CHECK(ec);
-  const std::size_t lookups = mcast::detail::resolves_any_interface ? 1 : 0;
+  // (Linux: the socket's family is read before the lookup, and this bad socket stops it there.)
+  const std::size_t lookups = mcast::detail::resolves_any_interface && !mcast::detail::checks_socket_family ? 1 : 0;
   CHECK(rec.count(mcast::detail::syscall_kind::route_lookup) == lookups);
 }

@@ -117,7 +117,8 @@ private:
 // comparison.
 struct failure {
   // How `raw` becomes an error code: translated by the rule table, or passed on as it was made.
-  enum class kind : unsigned char { translate, system, generic };
+  // (`meaning`: a code some helper translated already -- the errc is kept where `op` is.)
+  enum class kind : unsigned char { translate, system, generic, meaning };
   int raw = 0; // the kernel's refusal (positive), or minus the errc the library found itself
   // What was asked (the translation reads an ambiguous code by it), in which state, and the kind:
   // one byte each in one 32-bit word, so that the whole value is two plain integers that every
@@ -136,6 +137,7 @@ struct failure {
     switch (static_cast<kind>(how >> 16 & 0xff)) {
     case kind::system: return system_error(raw);
     case kind::generic: return std::error_code(raw, std::generic_category());
+    case kind::meaning: return translated(static_cast<errc>(how & 0xff), raw);
     case kind::translate: break;
     }
     return translate(static_cast<operation>(how & 0xff), raw, static_cast<mstate>(how >> 8 & 0xff));
@@ -153,6 +155,9 @@ MCAST_DETAIL_ALWAYS_INLINE failure kernel_refused(int raw, operation op, mstate 
 inline failure passed_on(const std::error_code& ec) noexcept {
   if (ec.category() == error_category())
     return refused(static_cast<errc>(ec.value()));
+  if (const errc meaning = translated_meaning(ec.category()); meaning != errc{})
+    return failure{ec.value(), static_cast<std::uint32_t>(meaning) | static_cast<std::uint32_t>(failure::kind::meaning)
+                                                                         << 16};
   const bool generic = ec.category() == std::generic_category();
   return failure{ec.value(), failure::pack(operation::other, mstate::none,
                                            generic ? failure::kind::generic : failure::kind::system)};

@@ -15,6 +15,7 @@
 #include "../source_filter.hpp"
 #include "child_list.hpp"
 #include "kernel_request.hpp"
+#include "socket_facts.hpp"
 
 #include <cstddef>
 #include <type_traits>
@@ -77,55 +78,6 @@ template <class Option> std::error_code issue(native_handle_type s, const Option
   std::error_code ec;
   issue(s, opt, ec);
   return ec;
-}
-
-// What a join needs to know about the socket (Linux and Windows; elsewhere nothing is read):
-// whether it is an IPv6 socket and whether IPV6_V6ONLY is set. Linux: one getsockopt
-// (IPV6_V6ONLY, which an IPv4 socket refuses with EOPNOTSUPP); Windows: the family from
-// SO_PROTOCOL_INFOW, then IPV6_V6ONLY on an IPv6 socket. A group the socket can never receive is
-// refused before the join: an IPv6 group on an IPv4 socket, an IPv4 group on an IPV6_V6ONLY
-// socket (Linux and Wine would accept that join and never deliver).
-struct socket_facts {
-  bool v6 = false;
-  bool v6only = false;
-};
-
-// Both return false and set `out` when something is refused (nothing is written on success).
-MCAST_DETAIL_ALWAYS_INLINE bool read_socket_facts(native_handle_type s, const group& g, socket_facts& f,
-                                                  failure& out) noexcept {
-  if constexpr (checks_socket_family) {
-    int v = 0;
-    std::size_t len = sizeof v;
-    if constexpr (family_from_protocol_info) {
-      int family = 0;
-      int r = sys_socket_family(s, family);
-      if (r == 0 && family == af_inet6) {
-        f.v6 = true;
-        r = sys_getsockopt(s, level_ipv6, ipv6_v6only, &v, len);
-        f.v6only = v != 0;
-      }
-      if (r != 0) {
-        out = kernel_refused(r, operation::other, mstate::none);
-        return false;
-      }
-    } else if (int r = sys_getsockopt(s, level_ipv6, ipv6_v6only, &v, len); r == 0) {
-      f.v6 = true;
-      f.v6only = v != 0;
-    } else if (r != sys_errc::not_supported && r != sys_errc::no_protocol_option) {
-      out = kernel_refused(r, operation::other, mstate::none);
-      return false;
-    }
-    if (g.is_v6() ? !f.v6 : (f.v6 && f.v6only)) {
-      out = refused(errc::family_mismatch);
-      return false;
-    }
-  } else {
-    (void)s;
-    (void)g;
-    (void)f;
-    (void)out;
-  }
-  return true;
 }
 
 // Linux: IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off for every family the socket receives (a

@@ -605,7 +605,7 @@ inline int raw_get_filter(native_handle_type s, filter_struct kind, int level, v
 
 #if defined(__linux__)
 // The rtnetlink pieces the route lookup needs, as Linux's user ABI fixes them (struct rtmsg,
-// struct rtattr, RTM_NEWROUTE / RTM_GETROUTE, RTA_DST / RTA_OIF): <linux/rtnetlink.h> and what it
+// struct rtattr, RTM_NEWROUTE / RTM_GETROUTE, RTA_DST / RTA_OIF / RTA_UID): <linux/rtnetlink.h> and what it
 // includes cost more to compile than the rest of this file. tests/unit/network_interface_test.cpp
 // compares them with that header.
 struct route_message {
@@ -615,7 +615,7 @@ struct route_message {
 struct route_attribute {
   unsigned short len, type;
 };
-inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 1, rta_oif = 4;
+inline constexpr unsigned short rtm_newroute = 24, rtm_getroute = 26, rta_dst = 1, rta_oif = 4, rta_uid = 25;
 constexpr std::size_t route_aligned(std::size_t n) noexcept { return (n + 3) & ~std::size_t(3); } // NLMSG_ALIGN
 inline constexpr std::size_t route_header = route_aligned(sizeof(nlmsghdr));
 inline constexpr std::size_t route_attribute_at = route_header + route_aligned(sizeof(route_message));
@@ -666,19 +666,32 @@ inline int route_reply_interface(const unsigned char* reply, std::size_t got, un
 // The interface the kernel's routing picks for a destination -- what Linux itself does for a
 // membership on interface 0 (IPv4: the output route of the group; IPv6: the route lookup of the
 // group) -- asked with one RTM_GETROUTE over rtnetlink. `addr` is the 4 or 16 address bytes.
-// Returns 0 and sets `index`, or an error number (ENETUNREACH: no route). Linux only.
-inline int raw_route_interface(int family, const void* addr, unsigned& index) noexcept {
+// Returns 0 and sets `index`, or an error number. `answered` tells the two kinds of error apart:
+// true when it is the kernel's answer to the lookup (ENETUNREACH: no route or no usable one;
+// a prohibit, blackhole or unreachable route: EACCES, EINVAL, EHOSTUNREACH), false when the
+// netlink socket itself failed. Linux only.
+inline int raw_route_interface(int family, const void* addr, unsigned& index, bool& answered) noexcept {
+  answered = false;
 #if defined(__linux__)
   const std::size_t alen = family == AF_INET ? 4 : 16;
   const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0)
     return errno;
-  // nlmsghdr, rtmsg, one RTA_DST attribute: copied by offset into a zeroed, aligned buffer.
-  alignas(nlmsghdr) unsigned char req[route_attribute_at + route_aligned(sizeof(route_attribute) + 16)];
+  // nlmsghdr, rtmsg, an RTA_DST and an RTA_UID attribute: copied by offset into a zeroed, aligned
+  // buffer. RTA_UID 0: the kernel's own join on interface 0 looks its route up as uid 0
+  // (ip_mc_find_dev, rt6_lookup), whoever calls, while a request without RTA_UID is answered for
+  // the caller's uid -- which a uid routing rule (`ip rule add uidrange ...`) can send elsewhere.
+  // (The kernel reads the uid in the caller's user namespace: its 0.)
+  alignas(nlmsghdr) unsigned char req[route_attribute_at + route_aligned(sizeof(route_attribute) + 16) +
+                                      route_aligned(sizeof(route_attribute) + 4)];
   detail::fill_bytes(req, 0, sizeof req);
   const std::size_t attribute_length = sizeof(route_attribute) + alen;
+  const std::size_t uid_at = route_attribute_at + route_aligned(attribute_length);
+  route_attribute uid_attribute{};
+  uid_attribute.len = static_cast<unsigned short>(sizeof(route_attribute) + 4);
+  uid_attribute.type = rta_uid;
   nlmsghdr h{};
-  h.nlmsg_len = static_cast<std::uint32_t>(route_attribute_at + route_aligned(attribute_length));
+  h.nlmsg_len = static_cast<std::uint32_t>(uid_at + route_aligned(uid_attribute.len));
   h.nlmsg_type = rtm_getroute;
   h.nlmsg_flags = NLM_F_REQUEST;
   h.nlmsg_seq = 1;
@@ -692,6 +705,7 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
   detail::copy_bytes(req + route_header, &r, sizeof r);
   detail::copy_bytes(req + route_attribute_at, &a, sizeof a);
   detail::copy_bytes(req + route_attribute_at + sizeof a, addr, alen);
+  detail::copy_bytes(req + uid_at, &uid_attribute, sizeof uid_attribute); // its value: the zeroed 4 bytes after it
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   int result = 0;
@@ -700,6 +714,7 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index) no
   } else {
     alignas(nlmsghdr) unsigned char reply[8192];
     const ssize_t n = ::recv(fd, reply, sizeof reply, 0);
+    answered = n >= 0;
     result = n < 0 ? errno : route_reply_interface(reply, static_cast<std::size_t>(n), index);
   }
   ::close(fd);
@@ -995,6 +1010,17 @@ struct raw_interface {
   char display_name[interface_name_max] = {};
 };
 
+// Whether a getifaddrs entry named `entry` belongs to the interface `name`: its own name, or a
+// label of one of its IPv4 addresses (Linux: `ip addr add 192.0.2.7/24 dev lo label lo:7` is
+// listed as "lo:7"). No interface name contains ':', so what precedes it names the interface.
+inline bool names_interface(const char* entry, const char* name) noexcept {
+  std::size_t i = 0;
+  for (; name[i] != '\0'; ++i)
+    if (entry[i] != name[i])
+      return false;
+  return entry[i] == '\0' || entry[i] == ':';
+}
+
 #if defined(_WIN32)
 // GetAdaptersAddresses into a heap buffer that grows until the table fits (it can grow between
 // the calls); calls f(const IP_ADAPTER_ADDRESSES&) for each adapter. 0 or the system's error.
@@ -1075,7 +1101,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
   });
 #else
   // Every interface by if_nameindex (one without any address too), its flags and addresses by
-  // getifaddrs.
+  // getifaddrs (whose entries for a labelled IPv4 address carry the label: see names_interface).
   struct ::if_nameindex* names = ::if_nameindex();
   if (names == nullptr)
     return last_error();
@@ -1089,7 +1115,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
     raw_interface i;
     i.index = n->if_index;
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next)
-      if (p->ifa_name != nullptr && detail::compare_text(p->ifa_name, n->if_name) == 0) {
+      if (p->ifa_name != nullptr && names_interface(p->ifa_name, n->if_name)) {
         i.up = (p->ifa_flags & IFF_UP) != 0;
         i.multicast = (p->ifa_flags & IFF_MULTICAST) != 0;
         i.loopback = (p->ifa_flags & IFF_LOOPBACK) != 0;
@@ -1097,7 +1123,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
       }
     on_interface(i);
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next) {
-      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || detail::compare_text(p->ifa_name, n->if_name) != 0)
+      if (p->ifa_addr == nullptr || p->ifa_name == nullptr || !names_interface(p->ifa_name, n->if_name))
         continue;
       if (p->ifa_addr->sa_family == AF_INET)
         on_address(i.index, AF_INET, &reinterpret_cast<const sockaddr_in*>(p->ifa_addr)->sin_addr);

@@ -78,9 +78,11 @@ inline int sys_get_filter(native_handle_type s, filter_struct kind, int level, v
 }
 
 // The interface the stack's routing picks for a group (Linux; see raw_route_interface).
-inline int sys_route_interface(int family, const void* addr, unsigned& index) noexcept {
+// (`answered`: the error is the kernel's answer to the lookup; an injected one is not.)
+inline int sys_route_interface(int family, const void* addr, unsigned& index, bool& answered) noexcept {
+  answered = false;
   MCAST_DETAIL_HOOK(syscall_kind::route_lookup, invalid_native_handle, family, 0);
-  return raw_route_interface(family, addr, index);
+  return raw_route_interface(family, addr, index, answered);
 }
 
 inline int sys_bind(native_handle_type s, const sockaddr_storage_type& a) noexcept {
