@@ -1316,8 +1316,8 @@ int main(int argc, char** argv) {
     packet_info_row("pktinfo 1", "IP_PKTINFO on a looped-back IPv4 datagram", mcast::family::v4, e4, false, no_v4, all);
     packet_info_row("pktinfo 2", "IPV6_PKTINFO on a looped-back IPv6 datagram", mcast::family::v6, e6, false, no_v6,
                     all);
-    packet_info_row("pktinfo 3", "IPV6_PKTINFO alone, IPv4 datagram on a dual-stack socket", mcast::family::v6, e4,
-                    true, v6_socket ? no_v4 : "no IPv6 socket on this host", all);
+    packet_info_row("pktinfo 3", "ipv6_recvpktinfo, IPv4 datagram on a dual-stack socket", mcast::family::v6, e4, true,
+                    v6_socket ? no_v4 : "no IPv6 socket on this host", all);
 
     int agree = 0, disagree = 0, cannot = 0, wine = 0, recorded = 0;
     for (const auto& x : all)

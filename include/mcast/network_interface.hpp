@@ -260,7 +260,10 @@ namespace detail {
 // with ENODEV for each (detail::route_refused, the lookup's answer kept as the raw code).
 inline bool resolve_interface(const group& g, const network_interface& nic, network_interface& out,
                               std::error_code& ec) noexcept {
-  if (!detail::resolves_any_interface || !nic.is_any()) {
+  bool named = true; // (not `!constant || call`: cl.exe's C4127)
+  if constexpr (detail::resolves_any_interface)
+    named = !nic.is_any();
+  if (named) {
     if (&out != &nic && out.index() != nic.index()) // (a handle passes the interface it holds already)
       out = nic;
     return true;

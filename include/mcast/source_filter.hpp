@@ -172,9 +172,11 @@ bool build_filter(filter_buffer& buf, const group& g, const network_interface& n
   }
   if (ec)
     return false;
-  if (needs_interface_index && nic.is_any()) {
-    ec = make_error_code(errc::no_such_interface);
-    return false;
+  if constexpr (needs_interface_index) {
+    if (nic.is_any()) {
+      ec = make_error_code(errc::no_such_interface);
+      return false;
+    }
   }
   if constexpr (std::is_same_v<Api, api::ipv4>) {
     if (!g.is_v4()) {
@@ -263,10 +265,12 @@ void set_filter(native_handle_type s, const group& g, const network_interface& n
     return;
   if (resolve && !read_socket_facts(s, g, ec))
     return;
-  if (resolve && resolves_any_interface && nic.is_any()) {
-    network_interface chosen = nic;
-    if (!resolve_interface(g, nic, chosen, ec) || !set_filter_interface<Api>(buf, chosen, ec))
-      return;
+  if constexpr (resolves_any_interface) {
+    if (resolve && nic.is_any()) {
+      network_interface chosen = nic;
+      if (!resolve_interface(g, nic, chosen, ec) || !set_filter_interface<Api>(buf, chosen, ec))
+        return;
+    }
   }
   if (int r = sys_set_filter(s, filter_struct_of<Api>(), level_of(g), buf.data(), buf.size()); r != 0)
     ec = translate(operation::set_filter, r);
@@ -459,11 +463,13 @@ source_filter get_source_filter(Socket&& socket, const group& g, const network_i
   }
   if (!detail::read_socket_facts(detail::native_of(socket), g, ec))
     return {};
-  if (detail::resolves_any_interface && nic.is_any()) {
-    network_interface chosen = nic;
-    if (!detail::resolve_interface(g, nic, chosen, ec))
-      return {};
-    return detail::get_filter<Api>(detail::native_of(socket), g, chosen, ec);
+  if constexpr (detail::resolves_any_interface) {
+    if (nic.is_any()) {
+      network_interface chosen = nic;
+      if (!detail::resolve_interface(g, nic, chosen, ec))
+        return {};
+      return detail::get_filter<Api>(detail::native_of(socket), g, chosen, ec);
+    }
   }
   return detail::get_filter<Api>(detail::native_of(socket), g, nic, ec);
 }

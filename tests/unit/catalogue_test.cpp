@@ -211,7 +211,7 @@ TEST_CASE("bad sockets get the system's error (one call, nothing else)", "[catal
   CHECK(ec);
   // Linux and Windows read the socket's family first (which reports the bad socket); elsewhere any() is
   // resolved by the route lookup first where the stack needs it, then the filter is read.
-  if (mcast::detail::checks_socket_family) {
+  if constexpr (mcast::detail::checks_socket_family) {
     CHECK(rec.count() == 1);
     CHECK(rec.count(mcast::detail::family_from_protocol_info ? mcast::detail::syscall_kind::local_address
                                                              : mcast::detail::syscall_kind::getsockopt) == 1);

@@ -89,7 +89,7 @@ TEST_CASE("a source-specific join reads the filter first only where the stack ne
   CHECK(ec);
   CHECK(!m.joined());
   CHECK(rec.count(mcast::detail::syscall_kind::get_filter) == 0);
-  if (mcast::detail::checks_socket_family) {
+  if constexpr (mcast::detail::checks_socket_family) {
     REQUIRE(rec.count() == 1); // the family read, refused: nothing after it (Windows: SO_PROTOCOL_INFOW)
     CHECK(rec.calls[0].kind == (mcast::detail::family_from_protocol_info ? mcast::detail::syscall_kind::local_address
                                                                          : mcast::detail::syscall_kind::getsockopt));

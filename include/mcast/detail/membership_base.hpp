@@ -112,11 +112,14 @@ MCAST_DETAIL_ALWAYS_INLINE bool prepare_join(native_handle_type s, const group& 
   if (!read_socket_facts(s, g, f, out))
     return false;
   // A named interface is the handle's already (`resolved` was made from `nic`): nothing to resolve.
-  if (resolves_any_interface && nic.is_any()) {
-    std::error_code ec;
-    if (!resolve_interface(g, nic, resolved, ec)) {
-      out = passed_on(ec);
-      return false;
+  // (`if constexpr` for the platform constant: cl.exe's C4127 would flag `constant && call`.)
+  if constexpr (resolves_any_interface) {
+    if (nic.is_any()) {
+      std::error_code ec;
+      if (!resolve_interface(g, nic, resolved, ec)) {
+        out = passed_on(ec);
+        return false;
+      }
     }
   }
   return true;
