@@ -44,15 +44,23 @@ public:
   /// errc::source_already_present if this membership blocks it already; errc::not_joined after
   /// leave(); errc::family_mismatch for a source of the other family; errc::limit_exceeded past
   /// the stack's limit (Linux igmp_max_msf).
+  template <class A = Api, detail::if_api_has_sources<A> = 0>
   [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE blocked_source<Api> block(const source& s, std::error_code& ec) noexcept {
     const detail::failure f = block_core(s);
     detail::report(f, ec);
     return f ? blocked_source<Api>(s) : blocked_source<Api>(this, s);
   }
+  template <class A = Api, detail::if_api_has_sources<A> = 0>
   [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE blocked_source<Api> block(const source& s) {
     detail::throw_if(block_core(s), "mcast::any_source_membership::block");
     return blocked_source<Api>(this, s);
   }
+
+  /// Not available through api::ipv6 (rule ipv6_api_no_sources): see the message.
+  // clang-format off
+  template <class A = Api, detail::if_api_lacks_sources<A> = 0> void block(const mcast::source&) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+  template <class A = Api, detail::if_api_lacks_sources<A> = 0> void block(const mcast::source&, std::error_code&) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+  // clang-format on
 
   /// Not available (rule source_join_on_any): see the message.
   // (the sentence stays on the declaration's line, where the compilers show it)

@@ -171,7 +171,7 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
 /// If the filter call fails the group is left again. INCLUDE {} makes no membership and no
 /// system call. errc::already_joined if the socket has the group on that interface already
 /// (through any handle). The noexcept form returns an empty handle on error.
-template <class Api = api::protocol_independent, class Socket, class Range>
+template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts, std::error_code& ec) noexcept {
@@ -182,13 +182,13 @@ template <class Api = api::protocol_independent, class Socket, class Range>
   detail::report(f, ec);
   return m;
 }
-template <class Api = api::protocol_independent, class Socket, class Range>
+template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
                                                         std::error_code& ec) noexcept {
   return join_with_filter<Api>(std::forward<Socket>(sock), g, nic, mode, sources, join_options{}, ec);
 }
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         std::error_code& ec) noexcept {
@@ -198,7 +198,7 @@ template <class Api = api::protocol_independent, class Socket>
   detail::report(f, ec);
   return m;
 }
-template <class Api = api::protocol_independent, class Socket, class Range>
+template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts = {}) {
@@ -209,7 +209,7 @@ template <class Api = api::protocol_independent, class Socket, class Range>
   detail::throw_if(f, "mcast::join_with_filter");
   return m;
 }
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         const join_options& opts = {}) {
@@ -219,6 +219,11 @@ template <class Api = api::protocol_independent, class Socket>
   detail::throw_if(f, "mcast::join_with_filter");
   return m;
 }
+// Not available through api::ipv6 (rule ipv6_api_no_sources): see the message.
+// clang-format off
+template <class Api, class... Args, detail::if_api_lacks_sources<Api> = 0> filtered_membership<Api> join_with_filter(Args&&...) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+template <class Api, class Socket, class... Rest, detail::if_api_lacks_sources<Api> = 0> filtered_membership<Api> join_with_filter(Socket&&, const group&, const network_interface&, filter_mode, std::initializer_list<source>, Rest&&...) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+// clang-format on
 
 MCAST_END_NAMESPACE
 

@@ -36,6 +36,15 @@ struct ipv4 {};
 struct ipv6 {};
 } // namespace api
 
+namespace detail {
+// IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options: the source calls through it are not
+// callable -- for traits and concepts too -- and a deleted twin carries the rule's sentence, so
+// that it is the first error a user sees (rule ipv6_api_no_sources).
+template <class Api> inline constexpr bool api_has_sources = !std::is_same_v<Api, api::ipv6>;
+template <class Api> using if_api_has_sources = std::enable_if_t<api_has_sources<Api>, int>;
+template <class Api> using if_api_lacks_sources = std::enable_if_t<!api_has_sources<Api>, int>;
+} // namespace detail
+
 /// A socket as the system names it: a SOCKET on Windows, a file descriptor (int) on POSIX. Every
 /// call that takes a socket takes one of these, or anything with native_handle() (Asio sockets).
 using native_handle_type = detail::native_handle_type;

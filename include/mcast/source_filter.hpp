@@ -417,7 +417,7 @@ template <class Range> source_span sources_of(const Range& r) noexcept {
 /// group on an IPv4 socket, an IPv4 group on an IPV6_V6ONLY one: errc::family_mismatch), no duplicates
 /// (errc::source_already_present). More sources than the stack allows: errc::limit_exceeded, and
 /// the previous filter is unchanged.
-template <class Api = api::protocol_independent, class Socket, class Range>
+template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        const Range& sources, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
@@ -425,14 +425,14 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
   detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, list.data, list.size, ec, true);
 }
 
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        std::initializer_list<source> sources, std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
   detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, sources.begin(), sources.size(), ec, true);
 }
 
-template <class Api = api::protocol_independent, class Socket, class Range>
+template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        const Range& sources) {
   std::error_code ec;
@@ -440,7 +440,7 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
   detail::throw_if(ec, "mcast::set_source_filter");
 }
 
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        std::initializer_list<source> sources) {
   std::error_code ec;
@@ -452,14 +452,16 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
 /// SIO_GET_MULTICAST_FILTER on Windows, MCAST_MSFILTER / IP_MSFILTER getsockopt on Linux. Every
 /// source is returned (sorted), however many. errc::not_joined when there is no membership;
 /// errc::family_mismatch for a group the socket can never receive (as set_source_filter).
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic,
                                 std::error_code& ec) noexcept {
   detail::assert_filter_api<Api>();
   detail::clear(ec);
-  if (std::is_same_v<Api, api::ipv4> && !g.is_v4()) { // values first, then the socket, then the route
-    ec = make_error_code(errc::family_mismatch);
-    return {};
+  if constexpr (std::is_same_v<Api, api::ipv4>) { // values first, then the socket, then the route
+    if (!g.is_v4()) {
+      ec = make_error_code(errc::family_mismatch);
+      return {};
+    }
   }
   if (!detail::read_socket_facts(detail::native_of(socket), g, ec))
     return {};
@@ -474,13 +476,20 @@ source_filter get_source_filter(Socket&& socket, const group& g, const network_i
   return detail::get_filter<Api>(detail::native_of(socket), g, nic, ec);
 }
 
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic) {
   std::error_code ec;
   source_filter f = get_source_filter<Api>(std::forward<Socket>(socket), g, nic, ec);
   detail::throw_if(ec, "mcast::get_source_filter");
   return f;
 }
+
+// Not available through api::ipv6 (rule ipv6_api_no_sources): see the message.
+// clang-format off
+template <class Api, class... Args, detail::if_api_lacks_sources<Api> = 0> void set_source_filter(Args&&...) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+template <class Api, class Socket, class... Rest, detail::if_api_lacks_sources<Api> = 0> void set_source_filter(Socket&&, const group&, const network_interface&, filter_mode, std::initializer_list<source>, Rest&&...) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+template <class Api, class... Args, detail::if_api_lacks_sources<Api> = 0> source_filter get_source_filter(Args&&...) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+// clang-format on
 
 MCAST_END_NAMESPACE
 

@@ -207,7 +207,7 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
 /// ioctl) and fails with errc::already_joined if the socket already has the group on that
 /// interface in any mode. The noexcept form returns an empty handle on error.
 // (Forced inline, as join_group is.)
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
                   const join_options& opts, std::error_code& ec) noexcept {
@@ -216,13 +216,13 @@ join_source_group(Socket&& sock, const group& g, const source& s, const network_
   detail::report(f, ec);
   return m;
 }
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
                   std::error_code& ec) noexcept {
   return join_source_group<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
 }
-template <class Api = api::protocol_independent, class Socket>
+template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
                   const join_options& opts = {}) {
@@ -231,6 +231,10 @@ join_source_group(Socket&& sock, const group& g, const source& s, const network_
   detail::throw_if(f, "mcast::join_source_group");
   return m;
 }
+// Not available through api::ipv6 (rule ipv6_api_no_sources): see the message.
+// clang-format off
+template <class Api, class... Args, detail::if_api_lacks_sources<Api> = 0> source_membership<Api> join_source_group(Args&&...) = delete; // mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources
+// clang-format on
 
 MCAST_END_NAMESPACE
 

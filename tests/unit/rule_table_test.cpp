@@ -28,7 +28,43 @@ struct can_set<H, std::void_t<decltype(std::declval<H&>().set(mcast::filter_mode
                                                               std::declval<const std::vector<mcast::source>&>()))>>
     : std::true_type {};
 
+// Detection: are the source factories and filter calls callable through an Api?
+template <class Api, class = void> struct can_join_source : std::false_type {};
+template <class Api>
+struct can_join_source<Api, std::void_t<decltype(mcast::join_source_group<Api>(
+                                -1, std::declval<const mcast::group&>(), std::declval<const mcast::source&>(),
+                                std::declval<const mcast::network_interface&>()))>> : std::true_type {};
+template <class Api, class = void> struct can_join_with_filter : std::false_type {};
+template <class Api>
+struct can_join_with_filter<
+    Api, std::void_t<decltype(mcast::join_with_filter<Api>(
+             -1, std::declval<const mcast::group&>(), std::declval<const mcast::network_interface&>(),
+             mcast::filter_mode::include, std::declval<const std::vector<mcast::source>&>()))>> : std::true_type {};
+template <class Api, class = void> struct can_set_filter : std::false_type {};
+template <class Api>
+struct can_set_filter<Api, std::void_t<decltype(mcast::set_source_filter<Api>(
+                               -1, std::declval<const mcast::group&>(), std::declval<const mcast::network_interface&>(),
+                               mcast::filter_mode::include, std::declval<const std::vector<mcast::source>&>()))>>
+    : std::true_type {};
+template <class Api, class = void> struct can_get_filter : std::false_type {};
+template <class Api>
+struct can_get_filter<Api,
+                      std::void_t<decltype(mcast::get_source_filter<Api>(
+                          -1, std::declval<const mcast::group&>(), std::declval<const mcast::network_interface&>()))>>
+    : std::true_type {};
+
 } // namespace
+
+// IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options: nothing that needs one is callable
+// through it, for traits and concepts too (rule ipv6_api_no_sources).
+static_assert(!can_block<mcast::any_source_membership<mcast::api::ipv6>>::value);
+static_assert(can_block<mcast::any_source_membership<mcast::api::ipv4>>::value);
+static_assert(!can_join_source<mcast::api::ipv6>::value);
+static_assert(can_join_source<mcast::api::ipv4>::value && can_join_source<mcast::api::protocol_independent>::value);
+static_assert(!can_join_with_filter<mcast::api::ipv6>::value);
+static_assert(can_join_with_filter<mcast::api::ipv4>::value);
+static_assert(!can_set_filter<mcast::api::ipv6>::value && can_set_filter<mcast::api::protocol_independent>::value);
+static_assert(!can_get_filter<mcast::api::ipv6>::value && can_get_filter<mcast::api::ipv4>::value);
 
 // The handle types tell the truth to generic code: what the state forbids is not callable, and
 // nothing is copyable.

@@ -58,8 +58,6 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
 
 namespace detail {
 
-template <class Api> constexpr bool api_has_sources = !std::is_same_v<Api, api::ipv6>;
-
 // Issues one change and translates a refusal into the portable errc (raw code kept). Sets `ec`
 // only on failure (the callers start from a clear one).
 // `state` is what the handle knows of the membership (the rule table reads an ambiguous refusal
