@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <cstring>
 #include <sched.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #endif
@@ -96,8 +97,15 @@ std::string enter_network_namespace() {
 
 // The IPv6 story needs 2001:db8::2 and ::3 on lo and a route for the groups, which a stock host
 // does not have (and only root could add): run the demo again in a private network namespace set
-// up for it. Returns the exit status (77: skipped, with the reason), or -1 when lo is ready here.
+// up for it. Returns the exit status (77: skipped, with the reason: no IPv6 in this kernel, or no
+// namespace), or -1 when lo is ready here.
 int ipv6_in_private_namespace(const char* self) {
+  if (const int probe = ::socket(AF_INET6, SOCK_DGRAM, 0); probe >= 0) {
+    ::close(probe);
+  } else if (errno == EAFNOSUPPORT) {
+    std::printf("SKIP: mcast demo --ipv6: this kernel has no IPv6 (socket(AF_INET6): %s)\n", std::strerror(errno));
+    return 77;
+  }
   std::error_code ec;
   (void)mcast::network_interface::from_address(mcast::make_address("2001:db8::3"), ec);
   if (!ec || std::getenv("MCAST_DEMO_NAMESPACE") != nullptr)
