@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -46,6 +47,41 @@ inline bool in_chroot() {
   if (::stat("/", &mine) != 0 || ::stat("/proc/1/root/", &init) != 0)
     return false;
   return mine.st_dev != init.st_dev || mine.st_ino != init.st_ino;
+}
+
+// Skips the running test (tests/skip_report.cmake lists the reason after the run): the "SKIP:"
+// line, then exit code 77 -- ctest's SKIP_RETURN_CODE for these tests, which netns/main.cpp never
+// returns for a failed run.
+[[noreturn]] inline void skip(const std::string& why) {
+  std::printf("SKIP: %s\n", why.c_str());
+  std::fflush(stdout);
+  std::_Exit(77);
+}
+
+// Kernel features, probed where the test uses them (never guessed from the distribution).
+// Multicast routing (CONFIG_IP_MROUTE): the kernel makes /proc/net/ip_mr_vif in every network
+// namespace where it can route multicast; `pid` names a process in the namespace (0: this one).
+// MCAST_TEST_IP_MR_VIF names another file to probe instead (to show the skip, or the run, on a
+// kernel that has, or lacks, the feature).
+inline std::string missing_multicast_routing(pid_t pid = 0) {
+  std::string path = pid == 0 ? "/proc/net/ip_mr_vif" : "/proc/" + std::to_string(pid) + "/net/ip_mr_vif";
+  if (const char* other = std::getenv("MCAST_TEST_IP_MR_VIF"))
+    path = other;
+  if (::access(path.c_str(), F_OK) == 0)
+    return "";
+  return "this kernel has no IPv4 multicast routing (" + path +
+         " is missing: CONFIG_IP_MROUTE is not set), so a router cannot forward between its links";
+}
+
+// IPv6 (CONFIG_IPV6, not disabled with ipv6.disable=1): an IPv6 socket can be made.
+inline std::string missing_ipv6() {
+  const int s = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s >= 0) {
+    ::close(s);
+    return "";
+  }
+  return std::string("this kernel has no IPv6 (socket(AF_INET6): ") + std::strerror(errno) +
+         "): the namespace tests need it on lo";
 }
 
 struct namespace_status {
@@ -91,6 +127,12 @@ inline namespace_status enter_private_namespace() {
 }
 
 // ---- rtnetlink -----------------------------------------------------------------------------------
+// The kernel's answer to a request: what was asked, and its errno.
+struct netlink_error : std::runtime_error {
+  int error;
+  netlink_error(const std::string& what, int e) : std::runtime_error(what), error(e) {}
+};
+
 class netlink {
 public:
   netlink() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) {
@@ -160,7 +202,7 @@ public:
           continue;
         const int err = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
         if (err != 0 && err != -EEXIST)
-          throw std::runtime_error(std::string(what) + ": " + std::strerror(-err));
+          throw netlink_error(std::string(what) + ": " + std::strerror(-err), -err);
         return;
       }
     }
@@ -224,7 +266,13 @@ public:
     m.end_nest(peer_at);
     m.end_nest(data);
     m.end_nest(info);
-    request(m, "RTM_NEWLINK veth");
+    try {
+      request(m, "RTM_NEWLINK veth");
+    } catch (const netlink_error& e) {
+      if (e.error == EOPNOTSUPP) // the kernel knows no link of that kind
+        skip(std::string("this kernel has no veth driver (CONFIG_VETH; ") + e.what() + ")");
+      throw;
+    }
   }
 
   // ip link add NAME type KIND (e.g. "dummy"); false when this kernel has no such kind.
