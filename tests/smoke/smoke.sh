@@ -217,9 +217,12 @@ list-interfaces)
 veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
+  # As root a plain network namespace (a chroot refuses user namespaces, even to root); else one
+  # inside a user namespace.
   command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
-  unshare -rn true 2>/dev/null || { echo "SKIP: cannot create a private network namespace (unshare -rn)"; exit 77; }
-  BIN=$bin WORK=$work PORT=$port unshare -rn sh -c '
+  if [ "$(id -u)" = 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi
+  why=$($ns true 2>&1) || { echo "SKIP: cannot create a private network namespace ($ns: $why)"; exit 77; }
+  BIN=$bin WORK=$work PORT=$port $ns sh -c '
     set -e
     ip link set lo up
     ip link add va type veth peer name vb
@@ -231,7 +234,9 @@ veth)
     echo 1 >/proc/sys/net/ipv4/conf/vb/accept_local
     ip link set va up
     ip link set vb up
-    sleep 0.2
+    # until both ends run (bounded: 10 s): what is sent out of a link not yet running is dropped
+    i=0; until ip -o link show va | grep -q "state UP" && ip -o link show vb | grep -q "state UP"; do
+      i=$((i+1)); [ $i -gt 500 ] && exit 10; sleep 0.02; done
     for g in 239.77.6.3 ff15::77:6:3; do
       case $g in *:*) src=2001:db8:5::1 ;; *) src=198.51.100.1 ;; esac
       rm -f "$WORK/v"
