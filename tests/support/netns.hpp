@@ -1,6 +1,6 @@
 // Private network namespaces for the kernel tests (Linux): the test process enters its own
-// user+network namespace (plain network namespace as root) before any thread starts, and sets it
-// up through ioctl and rtnetlink -- no `ip` binary needed:
+// network namespace (as root a plain one, else inside a user namespace) before any thread
+// starts, and sets it up through ioctl and rtnetlink -- no `ip` binary needed:
 //   lo up with MULTICAST, 224.0.0.0/4 on lo, 2001:db8::1..3 on lo (nodad), and the IPv6 multicast
 //   route as "local ff00::/8 dev lo table local" (a plain route there is a silent reject route).
 // Where namespaces are not available the caller reports the tests as skipped (exit code 77).
@@ -89,19 +89,29 @@ struct namespace_status {
   std::string reason; // why not, when not
 };
 
-// Enters a fresh network namespace (and a user namespace unless we are root). Must be called
-// before any thread exists (unshare(CLONE_NEWUSER) fails with EINVAL otherwise).
+// Enters a fresh network namespace: as root a plain one (a chroot refuses user namespaces even to
+// root); otherwise -- or where root may not (no CAP_SYS_ADMIN, as in some containers) -- one inside
+// a new user namespace that maps this user to its root. Must be called before any thread exists
+// (unshare(CLONE_NEWUSER) fails with EINVAL otherwise).
 inline namespace_status enter_private_namespace() {
   namespace_status st;
   const uid_t uid = ::getuid();
   const gid_t gid = ::getgid();
-  int flags = CLONE_NEWNET;
-  if (uid != 0)
-    flags |= CLONE_NEWUSER;
-  if (::unshare(flags) != 0) {
+  if (uid == 0) {
+    if (::unshare(CLONE_NEWNET) == 0) {
+      st.entered = true;
+      return st;
+    }
     const int e = errno;
-    st.reason =
-        std::string("unshare(") + (uid != 0 ? "CLONE_NEWUSER|" : "") + "CLONE_NEWNET) failed: " + std::strerror(e);
+    st.reason = std::string("unshare(CLONE_NEWNET) failed: ") + std::strerror(e) +
+                (e == EPERM    ? " (root without CAP_SYS_ADMIN, as in some containers)"
+                 : e == ENOSPC ? " (user.max_net_namespaces is 0)"
+                               : "") +
+                "; ";
+  }
+  if (::unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+    const int e = errno;
+    st.reason += std::string("unshare(CLONE_NEWUSER|CLONE_NEWNET) failed: ") + std::strerror(e);
     if (e == EPERM && in_chroot())
       st.reason += " (this process runs inside a chroot, and the kernel refuses user namespaces there: run the tests "
                    "as root, or outside the chroot)";
@@ -109,19 +119,18 @@ inline namespace_status enter_private_namespace() {
       st.reason += " (user namespaces restricted: kernel.unprivileged_userns_clone=0, AppArmor, a seccomp filter, or a "
                    "chroot -- the kernel refuses user namespaces inside one)";
     else if (e == ENOSPC)
-      st.reason += " (user.max_user_namespaces is 0)";
+      st.reason += " (user.max_user_namespaces or user.max_net_namespaces is 0)";
     else if (e == EINVAL)
       st.reason += " (called after threads started?)";
     return st;
   }
-  if (uid != 0) {
-    write_file("/proc/self/setgroups", "deny");
-    if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
-        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
-      st.reason = "could not write the user namespace's uid/gid maps";
-      return st;
-    }
+  write_file("/proc/self/setgroups", "deny");
+  if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+      !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+    st.reason += "could not write the user namespace's uid/gid maps";
+    return st;
   }
+  st.reason.clear();
   st.entered = true;
   return st;
 }
