@@ -56,7 +56,7 @@ int leaked_groups() {
 int main(int argc, char** argv) {
   if (!listing(argc, argv)) {
     if (const auto why = mcast_test::missing_ipv6(); !why.empty()) {
-      std::printf("SKIP: %s\n", why.c_str());
+      std::printf("SKIP: %s: the namespace tests need it on lo\n", why.c_str());
       return 77;
     }
     const auto st = mcast_test::enter_private_namespace();

@@ -7,6 +7,8 @@
 #ifndef MCAST_TESTS_SUPPORT_NETNS_HPP
 #define MCAST_TESTS_SUPPORT_NETNS_HPP
 
+#include "support/skip.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
@@ -49,15 +51,6 @@ inline bool in_chroot() {
   return mine.st_dev != init.st_dev || mine.st_ino != init.st_ino;
 }
 
-// Skips the running test (tests/skip_report.cmake lists the reason after the run): the "SKIP:"
-// line, then exit code 77 -- ctest's SKIP_RETURN_CODE for these tests, which netns/main.cpp never
-// returns for a failed run.
-[[noreturn]] inline void skip(const std::string& why) {
-  std::printf("SKIP: %s\n", why.c_str());
-  std::fflush(stdout);
-  std::_Exit(77);
-}
-
 // Kernel features, probed where the test uses them (never guessed from the distribution).
 // Multicast routing (CONFIG_IP_MROUTE): the kernel makes /proc/net/ip_mr_vif in every network
 // namespace where it can route multicast; `pid` names a process in the namespace (0: this one).
@@ -71,17 +64,6 @@ inline std::string missing_multicast_routing(pid_t pid = 0) {
     return "";
   return "this kernel has no IPv4 multicast routing (" + path +
          " is missing: CONFIG_IP_MROUTE is not set), so a router cannot forward between its links";
-}
-
-// IPv6 (CONFIG_IPV6, not disabled with ipv6.disable=1): an IPv6 socket can be made.
-inline std::string missing_ipv6() {
-  const int s = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (s >= 0) {
-    ::close(s);
-    return "";
-  }
-  return std::string("this kernel has no IPv6 (socket(AF_INET6): ") + std::strerror(errno) +
-         "): the namespace tests need it on lo";
 }
 
 struct namespace_status {
