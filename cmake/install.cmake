@@ -28,4 +28,6 @@ else()
 endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/mcast.pc.in" "${PROJECT_BINARY_DIR}/mcast.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/mcast.pc" DESTINATION "${CMAKE_INSTALL_DATADIR}/pkgconfig")
-install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/mcast")
+# The licence goes where the platform keeps the package's documentation (GNUInstallDirs:
+# share/doc/mcast by default; a distribution's packaging sets its own DOCDIR).
+install(FILES "${PROJECT_SOURCE_DIR}/LICENSE" DESTINATION "${CMAKE_INSTALL_DOCDIR}")

@@ -2,9 +2,9 @@
 //   mcast_demo           IPv4: senders 127.0.0.2 and 127.0.0.3 (every 127.x address is local)
 //   mcast_demo --ipv6    IPv6: senders 2001:db8::2 and ::3 on lo, with a "local ff00::/8 dev lo
 //                        table local" route. Where lo lacks them (a stock host), the demo runs
-//                        itself in a private network namespace it sets up so (Linux: unshare
-//                        from util-linux and ip from iproute2; no privileges where user
-//                        namespaces are allowed), and says why when it cannot.
+//                        itself in a private network namespace it sets up so (Linux, with ip
+//                        from iproute2: as root a plain network namespace, else one inside a
+//                        user namespace), and says why it skipped (exit 77) when it cannot.
 //
 // One receiver and two senders. The
 // receiver joins a group any-source, mutes a source, unmutes it, leaves; then joins a
@@ -19,7 +19,12 @@
 #include <cstdlib>
 #include <string>
 #if defined(__linux__)
+#include <cerrno>
+#include <cstring>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #endif
 
 namespace {
@@ -58,10 +63,49 @@ void step(const char* what, example::udp_socket& rx, senders& tx, const mcast::g
 } // namespace
 
 #if defined(__linux__)
+// Makes this process a fresh network namespace's: as root a plain one (no user namespace, which a
+// chroot refuses even to root), else -- or where root may not -- inside a new user namespace that
+// maps this user to its root. Returns an empty string, or why no namespace could be made.
+std::string enter_network_namespace() {
+  std::string why;
+  if (::geteuid() == 0) {
+    if (::unshare(CLONE_NEWNET) == 0)
+      return "";
+    const int e = errno;
+    why = std::string("unshare(CLONE_NEWNET): ") + std::strerror(e) + "; ";
+  }
+  const auto uid = ::getuid();
+  const auto gid = ::getgid();
+  if (::unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+    const int e = errno;
+    return why + "unshare(CLONE_NEWUSER|CLONE_NEWNET): " + std::strerror(e) +
+           (e == EPERM ? " (user namespaces are refused here: a chroot, a seccomp filter, or "
+                         "kernel.unprivileged_userns_clone=0)"
+                       : "");
+  }
+  auto put = [](const char* file, const std::string& text) {
+    std::FILE* f = std::fopen(file, "w");
+    const bool ok = f != nullptr && std::fputs(text.c_str(), f) >= 0;
+    return (f == nullptr || std::fclose(f) == 0) && ok;
+  };
+  (void)put("/proc/self/setgroups", "deny"); // (absent on old kernels: the gid map works there)
+  if (!put("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+      !put("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1"))
+    return why + "could not write the user namespace's uid and gid maps";
+  return "";
+}
+
 // The IPv6 story needs 2001:db8::2 and ::3 on lo and a route for the groups, which a stock host
-// does not have (and only root could add): run the demo again in a private user+network
-// namespace set up for it. Returns the exit status, or -1 when lo is ready here already.
+// does not have (and only root could add): run the demo again in a private network namespace set
+// up for it. Returns the exit status (77: skipped, with the reason: no IPv6 in this kernel, or no
+// namespace), or -1 when lo is ready here.
 int ipv6_in_private_namespace(const char* self) {
+  if (const int probe = ::socket(AF_INET6, SOCK_DGRAM, 0); probe >= 0) {
+    ::close(probe);
+  } else if (errno == EAFNOSUPPORT) {
+    std::printf("SKIP: mcast demo --ipv6: this kernel has no IPv6 (socket(AF_INET6): %s)\n", std::strerror(errno));
+    return 77;
+  }
   std::error_code ec;
   (void)mcast::network_interface::from_address(mcast::make_address("2001:db8::3"), ec);
   if (!ec || std::getenv("MCAST_DEMO_NAMESPACE") != nullptr)
@@ -72,15 +116,33 @@ int ipv6_in_private_namespace(const char* self) {
                             std::string(self) + "' --ipv6";
   std::printf("mcast demo: lo has no 2001:db8::2/::3 here; running the IPv6 story in a private network namespace\n");
   std::fflush(stdout);
-  const int status = std::system(("unshare --user --map-root-user --net sh -c \"" + setup + "\"").c_str());
-  if (status != 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
-    std::printf(
-        "mcast demo FAILED: unshare (util-linux) or ip (iproute2) is missing; or add 2001:db8::2, ::3 to lo and "
-        "'ip -6 route add local ff00::/8 dev lo table local' as root\n");
-  else if (status != 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 1))
-    std::printf("mcast demo FAILED: could not create a private network namespace (user namespaces are not "
-                "allowed here, e.g. in a chroot); run it as root, or add the addresses and route above to lo\n");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+  const pid_t child = ::fork(); // the namespace is the child's alone
+  if (child == 0) {
+    const std::string why = enter_network_namespace();
+    if (!why.empty()) {
+      std::printf("SKIP: mcast demo --ipv6: could not create a private network namespace: %s. Run it as root, or add "
+                  "2001:db8::2, ::3 to lo and 'ip -6 route add local ff00::/8 dev lo table local' as root\n",
+                  why.c_str());
+      std::fflush(stdout);
+      ::_exit(77);
+    }
+    ::execl("/bin/sh", "sh", "-c", setup.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  if (child < 0 || ::waitpid(child, &status, 0) != child) {
+    const int e = errno;
+    std::printf("mcast demo FAILED: fork: %s\n", std::strerror(e));
+    return 1;
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    std::printf("SKIP: mcast demo --ipv6: ip (iproute2) is missing; or add 2001:db8::2, ::3 to lo and "
+                "'ip -6 route add local ff00::/8 dev lo table local' as root\n");
+  else if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 1 && WEXITSTATUS(status) != 77)
+    std::printf("mcast demo FAILED: the namespace's set-up (ip) exited with %d\n", WEXITSTATUS(status));
+  if (!WIFEXITED(status))
+    return 1;
+  return WEXITSTATUS(status) == 127 ? 77 : WEXITSTATUS(status);
 }
 #endif
 

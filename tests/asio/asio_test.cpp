@@ -136,6 +136,7 @@ TEST_CASE("Asio's error codes compare equal to the errc they unambiguously mean"
 }
 
 TEST_CASE("socket.set_option with the IPv6 option types", "[asio]") {
+  require_ipv6();
   asio::io_context io;
   asio::ip::udp::socket rx(io, asio::ip::udp::endpoint(asio::ip::udp::v6(), 0));
   const auto lo = mcast::network_interface::from_name("lo");

@@ -5,6 +5,7 @@
 #include "catch.hpp"
 #include "support/net.hpp"
 
+#include <arpa/inet.h>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -33,6 +34,20 @@ std::pair<int, std::string> run(const std::string& cmd) {
     out += buf;
   const int status = ::pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// A shell fragment that waits (bounded: 10 s) until the peer started in the background is ready:
+// this namespace has joined g (/proc/net/igmp) and a socket is bound to the port (/proc/net/udp).
+// A fixed pause was not enough on a loaded machine: what was sent before the join was lost.
+std::string wait_ready_sh(const mcast::group& g, const std::string& port) {
+  in_addr a{};
+  REQUIRE(::inet_pton(AF_INET, g.to_string().c_str(), &a) == 1);
+  const auto* b = reinterpret_cast<const unsigned char*>(&a);
+  char group_hex[16], port_hex[16];
+  std::snprintf(group_hex, sizeof group_hex, "%02X%02X%02X%02X", b[3], b[2], b[1], b[0]); // as the kernel prints it
+  std::snprintf(port_hex, sizeof port_hex, ":%04X ", static_cast<unsigned>(std::stoul(port)));
+  return std::string("i=0; until grep -q ") + group_hex + " /proc/net/igmp && grep -q '" + port_hex +
+         "' /proc/net/udp; do i=$((i+1)); [ $i -gt 500 ] && break; sleep 0.02; done; ";
 }
 
 std::string sender_example() {
@@ -92,10 +107,11 @@ TEST_CASE("mcfirst (ssmping) receives our sender's datagrams as an SSM receiver"
   const std::string port = std::to_string(30000 + ::getpid() % 20000);
   // mcfirst joins (127.0.0.2, G) and exits 0 once it has 3 datagrams; the sender example sends
   // from 127.0.0.3 first (mcfirst must not count those) and then from 127.0.0.2.
-  auto res = run("( timeout 10 mcfirst -4 -I lo -c 3 -t 8 127.0.0.2 " + g.to_string() + " " + port + " & sleep 0.5; " +
-                 sender + " --from 127.0.0.3 --iface lo --count 5 --interval 10 " + g.to_string() + " " + port +
-                 " >/dev/null; " + sender + " --from 127.0.0.2 --iface lo --count 5 --interval 50 " + g.to_string() +
-                 " " + port + " >/dev/null; wait %1 )");
+  auto res =
+      run("( timeout 10 mcfirst -4 -I lo -c 3 -t 8 127.0.0.2 " + g.to_string() + " " + port + " & " +
+          wait_ready_sh(g, port) + sender + " --from 127.0.0.3 --iface lo --count 5 --interval 10 " + g.to_string() +
+          " " + port + " >/dev/null; " + sender + " --from 127.0.0.2 --iface lo --count 5 --interval 50 " +
+          g.to_string() + " " + port + " >/dev/null; wait %1 )");
   INFO(res.second);
   CHECK(res.first == 0);
   CHECK(res.second.find("127.0.0.2") != std::string::npos);
@@ -108,9 +124,14 @@ TEST_CASE("socat as an any-source receiver of our sender example", "[netns][inte
   const std::string sender = sender_example();
   const auto g = fresh_group();
   const std::string port = std::to_string(30000 + ::getpid() % 20000);
-  auto res = run("( timeout 5 socat -u UDP4-RECV:" + port + ",reuseaddr,ip-add-membership=" + g.to_string() +
-                 ":127.0.0.1 - & sleep 0.5; " + sender + " --from 127.0.0.2 --iface lo --count 3 --interval 10 " +
-                 g.to_string() + " " + port + " >/dev/null; sleep 0.3; kill %1 )");
+  // socat writes what it receives to a file; it is stopped once the third datagram is there (or
+  // after 10 s).
+  auto res =
+      run("( out=$(mktemp); timeout 10 socat -u UDP4-RECV:" + port + ",reuseaddr,ip-add-membership=" + g.to_string() +
+          ":127.0.0.1 - >\"$out\" & " + wait_ready_sh(g, port) + sender +
+          " --from 127.0.0.2 --iface lo --count 3 --interval 10 " + g.to_string() + " " + port +
+          " >/dev/null; i=0; until grep -q 'datagram 3' \"$out\"; do i=$((i+1)); [ $i -gt 500 ] && break; "
+          "sleep 0.02; done; kill %1; wait; cat \"$out\"; rm -f \"$out\" )");
   INFO(res.second);
   CHECK(res.second.find("mcast sender datagram 3") != std::string::npos);
   std::printf("PEER: socat joins G and receives the mcast sender example's datagrams -- %s\n",

@@ -2,7 +2,9 @@
 // user namespace needs a single-threaded process), set up the loopback test network, run the
 // tests, then check that no test group is left in the namespace's membership tables.
 //
-// Exit code 77 (ctest SKIP_RETURN_CODE) with the reason when namespaces are not available.
+// Exit code 77 (ctest SKIP_RETURN_CODE) with the reason when namespaces are not available, or
+// when a test finds that a kernel feature it needs is missing (support/netns.hpp: skip()); a
+// failed run never exits with 77.
 #include "support/catch_session.hpp"
 #include "support/netns.hpp"
 
@@ -53,6 +55,10 @@ int leaked_groups() {
 
 int main(int argc, char** argv) {
   if (!listing(argc, argv)) {
+    if (const auto why = mcast_test::missing_ipv6(); !why.empty()) {
+      std::printf("SKIP: %s: the namespace tests need it on lo\n", why.c_str());
+      return 77;
+    }
     const auto st = mcast_test::enter_private_namespace();
     if (!st.entered) {
       std::printf("SKIP: %s\n", st.reason.c_str());
@@ -65,7 +71,9 @@ int main(int argc, char** argv) {
       return 77;
     }
   }
-  const int result = Catch::Session().run(argc, argv);
+  int result = Catch::Session().run(argc, argv);
+  if (result == 77) // Catch2 v2 exits with the number of failed assertions: 77 of them is no skip
+    result = 1;
   if (!listing(argc, argv) && leaked_groups() != 0)
     return result == 0 ? 1 : result;
   return result;

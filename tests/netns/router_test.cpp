@@ -13,12 +13,14 @@
 // otherwise skipped with the reason.
 #include "catch.hpp"
 #include "support/net.hpp"
+#include "support/netns.hpp"
 
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -36,12 +38,6 @@ using namespace mcast_test;
 using mcast::filter_mode;
 
 namespace {
-
-void skip(const std::string& why) {
-  std::printf("SKIP: %s\n", why.c_str());
-  std::fflush(stdout);
-  std::_Exit(77);
-}
 
 std::pair<int, std::string> sh(const std::string& cmd) {
   std::string out;
@@ -124,6 +120,20 @@ struct network {
     return pid;
   }
   std::string in(pid_t ns) const { return "nsenter -t " + std::to_string(ns) + " -n "; }
+  // Waits (bounded: 10 s) until the holder has its own network namespace: before its unshare,
+  // nsenter -t PID would configure this test's namespace instead.
+  static void wait_own_namespace(pid_t pid) {
+    char mine[64] = {}, its[64] = {};
+    REQUIRE(::readlink("/proc/self/ns/net", mine, sizeof mine - 1) > 0);
+    const std::string link = "/proc/" + std::to_string(pid) + "/ns/net";
+    for (int i = 0; i < 1000; ++i) {
+      std::memset(its, 0, sizeof its);
+      if (::readlink(link.c_str(), its, sizeof its - 1) > 0 && std::strcmp(mine, its) != 0)
+        return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("the namespace holder " << pid << " has no namespace of its own after 10 s");
+  }
 
   network() {
     for (const char* tool : {"/usr/lib/frr/zebra", "/usr/lib/frr/pimd"})
@@ -147,9 +157,25 @@ struct network {
     char tmpl[] = "/tmp/mcast-frr-XXXXXX";
     REQUIRE(::mkdtemp(tmpl) != nullptr);
     dir = tmpl;
+    try {
+      build();
+    } catch (...) { // a failed step: nothing may be left running
+      teardown();
+      throw;
+    }
+  }
+
+  void build() {
     sender_ns = holder();
     router_ns = holder();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    wait_own_namespace(sender_ns);
+    wait_own_namespace(router_ns);
+    // pimd needs the kernel's multicast routing in the router's namespace: without it (no
+    // CONFIG_IP_MROUTE) pimd starts with no VIF, and nothing crosses the router.
+    if (const auto why = missing_multicast_routing(router_ns); !why.empty()) {
+      teardown();
+      skip(why);
+    }
     const std::string s = in(sender_ns), r = in(router_ns);
     must("ip link add sr netns " + std::to_string(sender_ns) + " type veth peer name rs netns " +
          std::to_string(router_ns));
@@ -205,7 +231,9 @@ struct network {
 
   std::string mroutes() { return sh(in(router_ns) + "vtysh --vty_socket " + dir + " -c 'show ip mroute'").second; }
 
-  ~network() {
+  ~network() { teardown(); }
+
+  void teardown() {
     for (pid_t pid : daemons)
       if (pid > 0)
         ::kill(pid, SIGTERM);
@@ -228,6 +256,9 @@ struct network {
     (void)sh("ip link del hr");
     if (!dir.empty())
       (void)sh("rm -rf " + dir);
+    daemons.clear(); // (once only: the destructor calls it again after a failed or skipped build)
+    sender_ns = router_ns = -1;
+    dir.clear();
   }
 };
 

@@ -6,6 +6,8 @@
 
 #include <mcast/mcast.hpp>
 
+#include "support/skip.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <algorithm>
@@ -82,6 +84,8 @@ inline mcast::group fresh_group(mcast::family f = mcast::family::v4, bool ssm = 
 inline socket_fd udp_receiver(mcast::family f, std::uint16_t& port, bool reuse = false, bool dual_stack = false) {
   const int fam = f == mcast::family::v4 ? AF_INET : AF_INET6;
   socket_fd s(::socket(fam, SOCK_DGRAM, 0));
+  if (s.get() < 0 && fam == AF_INET6 && errno == EAFNOSUPPORT)
+    require_ipv6(); // skips: this kernel has no IPv6
   check_sys(s.get() >= 0, "socket");
   if (reuse) {
     int one = 1;

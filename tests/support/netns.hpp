@@ -1,16 +1,19 @@
 // Private network namespaces for the kernel tests (Linux): the test process enters its own
-// user+network namespace (plain network namespace as root) before any thread starts, and sets it
-// up through ioctl and rtnetlink -- no `ip` binary needed:
+// network namespace (as root a plain one, else inside a user namespace) before any thread
+// starts, and sets it up through ioctl and rtnetlink -- no `ip` binary needed:
 //   lo up with MULTICAST, 224.0.0.0/4 on lo, 2001:db8::1..3 on lo (nodad), and the IPv6 multicast
 //   route as "local ff00::/8 dev lo table local" (a plain route there is a silent reject route).
 // Where namespaces are not available the caller reports the tests as skipped (exit code 77).
 #ifndef MCAST_TESTS_SUPPORT_NETNS_HPP
 #define MCAST_TESTS_SUPPORT_NETNS_HPP
 
+#include "support/skip.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
@@ -50,24 +53,49 @@ inline bool in_chroot() {
   return mine.st_dev != init.st_dev || mine.st_ino != init.st_ino;
 }
 
+// Kernel features, probed where the test uses them (never guessed from the distribution).
+// Multicast routing (CONFIG_IP_MROUTE): the kernel makes /proc/net/ip_mr_vif in every network
+// namespace where it can route multicast; `pid` names a process in the namespace (0: this one).
+// MCAST_TEST_IP_MR_VIF names another file to probe instead (to show the skip, or the run, on a
+// kernel that has, or lacks, the feature).
+inline std::string missing_multicast_routing(pid_t pid = 0) {
+  std::string path = pid == 0 ? "/proc/net/ip_mr_vif" : "/proc/" + std::to_string(pid) + "/net/ip_mr_vif";
+  if (const char* other = std::getenv("MCAST_TEST_IP_MR_VIF"))
+    path = other;
+  if (::access(path.c_str(), F_OK) == 0)
+    return "";
+  return "this kernel has no IPv4 multicast routing (" + path +
+         " is missing: CONFIG_IP_MROUTE is not set), so a router cannot forward between its links";
+}
+
 struct namespace_status {
   bool entered = false;
   std::string reason; // why not, when not
 };
 
-// Enters a fresh network namespace (and a user namespace unless we are root). Must be called
-// before any thread exists (unshare(CLONE_NEWUSER) fails with EINVAL otherwise).
+// Enters a fresh network namespace: as root a plain one (a chroot refuses user namespaces even to
+// root); otherwise -- or where root may not (no CAP_SYS_ADMIN, as in some containers) -- one inside
+// a new user namespace that maps this user to its root. Must be called before any thread exists
+// (unshare(CLONE_NEWUSER) fails with EINVAL otherwise).
 inline namespace_status enter_private_namespace() {
   namespace_status st;
   const uid_t uid = ::getuid();
   const gid_t gid = ::getgid();
-  int flags = CLONE_NEWNET;
-  if (uid != 0)
-    flags |= CLONE_NEWUSER;
-  if (::unshare(flags) != 0) {
+  if (uid == 0) {
+    if (::unshare(CLONE_NEWNET) == 0) {
+      st.entered = true;
+      return st;
+    }
     const int e = errno;
-    st.reason =
-        std::string("unshare(") + (uid != 0 ? "CLONE_NEWUSER|" : "") + "CLONE_NEWNET) failed: " + std::strerror(e);
+    st.reason = std::string("unshare(CLONE_NEWNET) failed: ") + std::strerror(e) +
+                (e == EPERM    ? " (root without CAP_SYS_ADMIN, as in some containers)"
+                 : e == ENOSPC ? " (user.max_net_namespaces is 0)"
+                               : "") +
+                "; ";
+  }
+  if (::unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+    const int e = errno;
+    st.reason += std::string("unshare(CLONE_NEWUSER|CLONE_NEWNET) failed: ") + std::strerror(e);
     if (e == EPERM && in_chroot())
       st.reason += " (this process runs inside a chroot, and the kernel refuses user namespaces there: run the tests "
                    "as root, or outside the chroot)";
@@ -75,24 +103,29 @@ inline namespace_status enter_private_namespace() {
       st.reason += " (user namespaces restricted: kernel.unprivileged_userns_clone=0, AppArmor, a seccomp filter, or a "
                    "chroot -- the kernel refuses user namespaces inside one)";
     else if (e == ENOSPC)
-      st.reason += " (user.max_user_namespaces is 0)";
+      st.reason += " (user.max_user_namespaces or user.max_net_namespaces is 0)";
     else if (e == EINVAL)
       st.reason += " (called after threads started?)";
     return st;
   }
-  if (uid != 0) {
-    write_file("/proc/self/setgroups", "deny");
-    if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
-        !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
-      st.reason = "could not write the user namespace's uid/gid maps";
-      return st;
-    }
+  write_file("/proc/self/setgroups", "deny");
+  if (!write_file("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") ||
+      !write_file("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1")) {
+    st.reason += "could not write the user namespace's uid/gid maps";
+    return st;
   }
+  st.reason.clear();
   st.entered = true;
   return st;
 }
 
 // ---- rtnetlink -----------------------------------------------------------------------------------
+// The kernel's answer to a request: what was asked, and its errno.
+struct netlink_error : std::runtime_error {
+  int error;
+  netlink_error(const std::string& what, int e) : std::runtime_error(what), error(e) {}
+};
+
 class netlink {
 public:
   netlink() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) {
@@ -162,7 +195,7 @@ public:
           continue;
         const int err = reinterpret_cast<nlmsgerr*>(NLMSG_DATA(h))->error;
         if (err != 0 && err != -EEXIST)
-          throw std::runtime_error(std::string(what) + ": " + std::strerror(-err));
+          throw netlink_error(std::string(what) + ": " + std::strerror(-err), -err);
         return;
       }
     }
@@ -272,7 +305,13 @@ public:
     m.end_nest(peer_at);
     m.end_nest(data);
     m.end_nest(info);
-    request(m, "RTM_NEWLINK veth");
+    try {
+      request(m, "RTM_NEWLINK veth");
+    } catch (const netlink_error& e) {
+      if (e.error == EOPNOTSUPP) // the kernel knows no link of that kind
+        skip(std::string("this kernel has no veth driver (CONFIG_VETH; ") + e.what() + ")");
+      throw;
+    }
   }
 
   // ip link add NAME type KIND (e.g. "dummy"); false when this kernel has no such kind.
