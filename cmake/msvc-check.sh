@@ -69,6 +69,7 @@ if [ -n "${MCAST_MSVC_CHECK_FILES:-}" ]; then
   files=""
   for f in $MCAST_MSVC_CHECK_FILES; do files="$files $here/$f"; done
 fi
+jobs=${MCAST_MSVC_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}
 status=0
 skipped=""
 ok=0
@@ -81,25 +82,31 @@ for stl in stl175 stl174; do
       # The tree's layout: $stl/stl/inc (STL), vc (vcruntime), sdk (Windows SDK 10.0.16299),
       # shimdir + shim.h (what the old vcruntime lacks) and the overlay that maps header names.
       flags="--target=$target -fms-compatibility -fms-extensions -fms-compatibility-version=19.33 -std=c++17 -nostdinc++ -nostdlibinc -isystem $emu/$stl/stl/inc -isystem $emu/vc -isystem $emu/shimdir -isystem $emu/sdk/Include/10.0.16299.0/ucrt -isystem $emu/sdk/Include/10.0.16299.0/um -isystem $emu/sdk/Include/10.0.16299.0/shared -ivfsoverlay $emu/overlay.yaml -include $emu/shim.h -D_ALLOW_COMPILER_AND_STL_VERSION_MISMATCH"
-      n=0
-      bad=0
+      # Asio's own cl.exe workarounds (asio/execution/*.hpp) do not parse under clang: with cl's
+      # branches a file that includes Asio checks Asio, not mcast. Said, not hidden.
+      list=""
       for f in $files; do
-        # Asio's own cl.exe workarounds (asio/execution/*.hpp) do not parse under clang: with cl's
-        # branches a file that includes Asio checks Asio, not mcast. Said, not hidden.
         if [ "$branches" = cl ] && grep -q '#include <\(mcast/\)\{0,1\}asio' "$f"; then
           skipped="$skipped ${f#"$here"/}"
-          continue
+        else
+          list="$list $f"
         fi
-        # shellcheck disable=SC2086
+      done
+      # One compiler per file, MCAST_MSVC_JOBS (default: the processors) at a time.
+      rm -rf "$tmp/results" && mkdir "$tmp/results"
+      export cxx flags extra here tmp
+      # shellcheck disable=SC2086,SC2016
+      printf '%s\n' $list | xargs -P "$jobs" -I{} sh -c '
+        f=$1; out="$tmp/results/$(echo "$f" | tr / _)"
         if "$cxx" $flags $extra -I"$here/include" -I"$here/tests" -I"$here/examples" -isystem "$tmp/third" \
           -DMCAST_SYSCALL_HOOK -D_MT -D_DLL -Wall -Wextra -Werror -Wno-unknown-pragmas \
-          -fsyntax-only "$f" > "$tmp/out" 2>&1; then
-          n=$((n + 1))
-        else
-          bad=$((bad + 1))
-          echo "msvc-check: $stl $target $branches: ${f#"$here"/} does not compile:" >&2
-          grep -E "error|warning" "$tmp/out" | head -5 >&2
-        fi
+          -fsyntax-only "$f" > "$out.log" 2>&1; then : > "$out.ok"; else : > "$out.fail"; fi' sh {}
+      n=$(find "$tmp/results" -name '*.ok' | wc -l)
+      bad=$(find "$tmp/results" -name '*.fail' | wc -l)
+      for fail in "$tmp"/results/*.fail; do
+        [ -e "$fail" ] || continue
+        echo "msvc-check: $stl $target $branches: $(basename "$fail" .fail) does not compile:" >&2
+        grep -E "error|warning" "${fail%.fail}.log" | head -5 >&2
       done
       echo "msvc-check: $stl $target ${branches}-branches: $n compile, $bad fail"
       ok=$((ok + n))
