@@ -420,6 +420,23 @@ TEST_CASE("from_name takes the FriendlyName that list_interfaces reports", "[win
   std::error_code ec;
   (void)mcast::network_interface::from_name("no such adapter \xc3\xa9", ec);
   CHECK(ec == mcast::errc::no_such_interface);
+  // A name beyond ASCII round-trips as UTF-8: .ci/run gives Wine's namespace an interface whose
+  // name's UTF-8 bytes MCAST_UNICODE_IFNAME_HEX spells (hex: Wine hands the environment to a
+  // Windows program in its ANSI code page). Wine reports the Linux name as the FriendlyName.
+  if (const auto hex = mcast_test::environment("MCAST_UNICODE_IFNAME_HEX")) {
+    auto unicode = std::make_optional<std::string>();
+    for (std::size_t i = 0; i + 1 < hex->size(); i += 2)
+      unicode->push_back(static_cast<char>(std::stoi(hex->substr(i, 2), nullptr, 16)));
+    bool listed = false;
+    for (const auto& i : all)
+      if (i.display_name == *unicode) {
+        listed = true;
+        CHECK(mcast::network_interface::from_name(*unicode, ec).index() == i.index);
+        CHECK(!ec);
+      }
+    INFO("interface " << *unicode);
+    CHECK(listed);
+  }
 }
 
 // An IPv6 socket is IPv6-only by default on Windows ("Dual-Stack Sockets for IPv6 Winsock
