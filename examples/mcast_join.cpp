@@ -11,8 +11,9 @@
 // Each datagram is printed as "GROUP from SOURCE: N bytes via IF[, seq N, L ms]"; at the end one
 // "summary" line per stream. --json prints the same as one JSON object per line.
 // Exit codes: 0 done (--count reached, or --timeout / Ctrl-C with no --count), 1 --timeout or
-// Ctrl-C before --count datagrams arrived, 2 bad arguments, 3 the stack refused (join, block,
-// filter, socket).
+// Ctrl-C before --count datagrams arrived, or nothing at all before --timeout, 2 bad arguments
+// (everything that can be found before a system call), 3 the stack refused (join, block, filter,
+// socket).
 #include <mcast/mcast.hpp>
 
 #include "cli.hpp"
@@ -44,7 +45,8 @@ const char* const usage_text =
     "  -i, --iface IF       interface: name, index or address (default: the stack's choice)\n"
     "  -b, --block S        block source S on every any-source group (repeatable)\n"
     "      --exclude S,...  final state: receive every source but these (SIOCSMSFILTER / MCAST_MSFILTER)\n"
-    "      --include S,...  final state: receive only these sources\n"
+    "      --include S,...  final state: receive only these sources (at least one: an empty INCLUDE\n"
+    "                       receives nothing, it is no membership at all)\n"
     "      --api API        mcast (MCAST_*, default), ip (IP_*, IPv4) or ipv6 (IPV6_*, any-source only)\n"
     "  -c, --count N        exit after N datagrams\n"
     "  -t, --timeout SEC    exit after SEC seconds (status 1 if --count was not reached)\n"
@@ -59,8 +61,8 @@ const char* const usage_text =
     "Datagrams from mcast-send are counted per stream (group, source, session): received, lost,\n"
     "duplicated, reordered, and latency (exact on one host; across hosts, as good as the clocks).\n"
     "\n"
-    "exit status: 0 done, 1 timed out (or interrupted) before --count, 2 bad arguments,\n"
-    "3 refused by the stack\n";
+    "exit status: 0 done, 1 timed out (or interrupted) before --count, or nothing arrived before\n"
+    "--timeout (\"no datagrams\"), 2 bad arguments (one line), 3 refused by the stack\n";
 
 struct target {
   mcast::group group;
@@ -85,6 +87,40 @@ struct options {
 };
 
 using example::cli::bad;
+
+// "the sources of WHAT": refused when one is of the other family than the groups, or named twice.
+void check_list(const std::vector<mcast::source>& list, mcast::family fam, const std::string& what) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].family() != fam)
+      bad("source " + list[i].to_string() + " in " + what + " is not of the groups' family");
+    for (std::size_t j = 0; j < i; ++j)
+      if (list[j] == list[i])
+        bad("source " + list[i].to_string() + " is named twice in " + what);
+  }
+}
+
+// What the stack would refuse (or silently ignore) is refused here, before any system call.
+void check_sources(const options& o) {
+  const mcast::family fam = o.targets.front().group.family();
+  bool any_source_group = false, source_specific_group = false;
+  for (const auto& t : o.targets) {
+    check_list(t.sources, fam, t.group.to_string() + "@...");
+    (t.sources.empty() ? any_source_group : source_specific_group) = true;
+    if (!t.sources.empty() && o.mode)
+      bad("--exclude/--include apply to any-source groups; " + t.group.to_string() + "@... already lists its sources");
+  }
+  check_list(o.block, fam, "--block");
+  check_list(o.filter, fam, o.mode == mcast::filter_mode::exclude ? "--exclude" : "--include");
+  if (!o.block.empty() && !any_source_group)
+    bad("--block applies to any-source groups and every group here is source-specific "
+        "(GROUP@S,...: list only the sources wanted)");
+  if (o.mode == mcast::filter_mode::include && o.filter.empty())
+    bad("--include needs at least one source: an empty INCLUDE list receives nothing (it is no "
+        "membership at all); for every source, leave --include out");
+  if (o.api == "ipv6" && (source_specific_group || !o.block.empty() || o.mode))
+    bad("--api ipv6 (IPV6_ADD_MEMBERSHIP) cannot name sources (GROUP@S, --block, --exclude, --include): "
+        "use --api mcast");
+}
 
 options parse(int argc, char** argv) {
   options o;
@@ -153,6 +189,7 @@ options parse(int argc, char** argv) {
       bad("all groups must be IPv4, or all IPv6");
   if (o.mode && !o.block.empty())
     bad("--block and --exclude/--include cannot be combined (the final-state list replaces blocks)");
+  check_sources(o);
   return o;
 }
 
@@ -423,6 +460,12 @@ template <class Api> int run(const options& o) {
       status = 0;
       break;
     }
+  }
+  if (received == 0) {
+    if (o.count > 0 || o.timeout >= 0)
+      status = 1; // something was expected
+    if (!o.json)
+      std::printf("no datagrams\n");
   }
   print_summary(o, streams);
   if (o.json)
