@@ -49,7 +49,8 @@ const char* const usage_text =
     "                       receives nothing, it is no membership at all)\n"
     "      --api API        mcast (MCAST_*, default), ip (IP_*, IPv4) or ipv6 (IPV6_*, any-source only)\n"
     "  -c, --count N        exit after N datagrams\n"
-    "  -t, --timeout SEC    exit after SEC seconds (status 1 if --count was not reached)\n"
+    "  -t, --timeout SEC    exit after SEC seconds, fractions allowed (status 1 if --count was not\n"
+    "                       reached, or if nothing arrived)\n"
     "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
@@ -60,6 +61,10 @@ const char* const usage_text =
     "\n"
     "Datagrams from mcast-send are counted per stream (group, source, session): received, lost,\n"
     "duplicated, reordered, and latency (exact on one host; across hosts, as good as the clocks).\n"
+    "Memory is bounded whatever a sender sends: each stream remembers its last 16384 sequence\n"
+    "numbers (2 KiB; an arrival older than that counts as reordered and stays lost), and at most\n"
+    "256 streams are kept apart: beyond that, the least recently heard is folded into one\n"
+    "\"other\" summary.\n"
     "\n"
     "exit status: 0 done, 1 timed out (or interrupted) before --count, or nothing arrived before\n"
     "--timeout (\"no datagrams\"), 2 bad arguments (one line), 3 refused by the stack\n";
@@ -148,7 +153,7 @@ options parse(int argc, char** argv) {
     } else if (a == "-c" || a == "--count") {
       o.count = example::cli::number(a, value(i, a), 1, 1L << 30);
     } else if (a == "-t" || a == "--timeout") {
-      o.timeout = static_cast<double>(example::cli::number(a, value(i, a), 0, 86400));
+      o.timeout = example::cli::seconds(a, value(i, a), 0, 86400);
     } else if (a == "--version") {
       std::printf("mcast-join %d.%d.%d\n", MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH);
       std::exit(0);
@@ -223,13 +228,23 @@ std::string json_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string interface_name(unsigned index) {
-  if (index == 0)
-    return "?";
-  std::error_code ec;
-  const auto nic = mcast::network_interface::from_index(index, ec);
-  return ec ? std::to_string(index) : std::string(nic.name());
-}
+// The name of each interface index, looked up once (a lookup reads the host's whole interface
+// list: per datagram, that is too slow on a host with hundreds of interfaces).
+class interface_names {
+public:
+  const std::string& operator()(unsigned index) {
+    auto it = names_.find(index);
+    if (it == names_.end()) {
+      std::error_code ec;
+      const auto nic = mcast::network_interface::from_index(index, ec);
+      it = names_.emplace(index, index == 0 ? "?" : ec ? std::to_string(index) : std::string(nic.name())).first;
+    }
+    return it->second;
+  }
+
+private:
+  std::map<unsigned, std::string> names_;
+};
 
 int list_interfaces(const options& o) {
   example::winsock_session winsock;
@@ -266,8 +281,64 @@ int list_interfaces(const options& o) {
 // A stream: (group, source, session); unnumbered datagrams (not mcast-send's) have no session.
 using stream_key = std::tuple<std::string, std::string, std::optional<std::uint32_t>>;
 
-void print_summary(const options& o, const std::map<stream_key, example::stream::tally>& streams) {
-  for (const auto& [key, t] : streams) {
+// The streams, at most `max_streams` kept apart (anyone who can send to the group can make new
+// ones): beyond that, the least recently heard is folded into `other`.
+class stream_table {
+public:
+  static constexpr std::size_t max_streams = 256;
+
+  example::stream::tally& operator[](const stream_key& key) {
+    auto it = streams_.find(key);
+    if (it == streams_.end()) {
+      if (streams_.size() >= max_streams) {
+        auto oldest = std::min_element(streams_.begin(), streams_.end(), [](const auto& a, const auto& b) {
+          return a.second.last_heard < b.second.last_heard;
+        });
+        other_.fold(oldest->second.tally);
+        ++folded_;
+        streams_.erase(oldest);
+      }
+      it = streams_.emplace(key, entry{}).first;
+    }
+    it->second.last_heard = ++arrivals_;
+    return it->second.tally;
+  }
+
+  template <class F> void for_each(F f) const {
+    for (const auto& [key, e] : streams_)
+      f(key, e.tally);
+  }
+  std::size_t folded() const { return folded_; }
+  const example::stream::tally& other() const { return other_; }
+
+private:
+  struct entry {
+    example::stream::tally tally;
+    std::uint64_t last_heard = 0;
+  };
+  std::map<stream_key, entry> streams_;
+  example::stream::tally other_;
+  std::size_t folded_ = 0;
+  std::uint64_t arrivals_ = 0;
+};
+
+void print_summary(const options& o, const stream_table& streams) {
+  if (streams.folded() > 0) {
+    const auto& t = streams.other();
+    if (o.json)
+      std::printf("{\"event\":\"summary\",\"other\":true,\"streams\":%zu,\"received\":%llu,\"lost\":%llu,"
+                  "\"duplicated\":%llu,\"reordered\":%llu}\n",
+                  streams.folded(), static_cast<unsigned long long>(t.received()),
+                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
+                  static_cast<unsigned long long>(t.reordered()));
+    else
+      std::printf("summary other (%zu streams beyond the %zu kept apart): %llu received, %llu lost, %llu "
+                  "duplicated, %llu reordered\n",
+                  streams.folded(), stream_table::max_streams, static_cast<unsigned long long>(t.received()),
+                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
+                  static_cast<unsigned long long>(t.reordered()));
+  }
+  streams.for_each([&](const stream_key& key, const example::stream::tally& t) {
     const auto& [group, source, session] = key;
     if (o.json) {
       if (session)
@@ -291,7 +362,7 @@ void print_summary(const options& o, const std::map<stream_key, example::stream:
       std::printf("summary %s from %s (unnumbered): %llu received (not mcast-send's: no loss count)\n", group.c_str(),
                   source.c_str(), static_cast<unsigned long long>(t.received()));
     }
-  }
+  });
 }
 
 volatile std::sig_atomic_t interrupted = 0;
@@ -403,7 +474,8 @@ template <class Api> int run(const options& o) {
   std::signal(SIGTERM, on_signal);
   const auto start = std::chrono::steady_clock::now();
   long received = 0;
-  std::map<stream_key, example::stream::tally> streams;
+  stream_table streams;
+  interface_names interface_name;
   std::vector<unsigned char> buf(65536);
   int status = o.count > 0 ? 1 : 0;
   while (interrupted == 0) {
@@ -412,7 +484,7 @@ template <class Api> int run(const options& o) {
       const double left = o.timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (left <= 0)
         break;
-      wait_ms = std::min(wait_ms, static_cast<int>(left * 1000) + 1);
+      wait_ms = (std::min)(wait_ms, static_cast<int>(left * 1000) + 1);
     }
     std::optional<mcast::datagram> d;
     try {
@@ -430,7 +502,7 @@ template <class Api> int run(const options& o) {
                            : o.targets.size() == 1 ? o.targets.front().group.to_string()
                                                    : "?";
     const std::string from = d->source.to_string();
-    const std::string via = interface_name(d->interface_index);
+    const std::string& via = interface_name(d->interface_index);
     const auto h = example::stream::read(buf.data(), d->size);
     auto& t = streams[stream_key{to, from, h ? std::optional<std::uint32_t>(h->session) : std::nullopt}];
     if (h)

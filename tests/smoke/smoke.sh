@@ -21,6 +21,19 @@ send() { # send FROM GROUP COUNT [INTERVAL_MS]
   "$bin/sender" --from "$1" --iface lo --count "$3" --interval "${4:-20}" "$2" "$port" >/dev/null || fail "sender $1"
 }
 count() { grep -c "$1" "$2"; }
+# in_namespace SCRIPT: runs SCRIPT (sh -e) in a private network namespace with lo up, BIN, WORK and
+# PORT set and wait_joined FILE defined; skips where ip or user namespaces are missing.
+in_namespace() {
+  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
+  unshare -rn true 2>/dev/null || { echo "SKIP: cannot create a private network namespace (unshare -rn)"; exit 77; }
+  BIN=$bin WORK=$work PORT=$port unshare -rn sh -c '
+    wait_joined() {
+      i=0; while ! grep -q "^joined" "$1" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 11; sleep 0.05; done
+    }
+    set -e
+    ip link set lo up
+    '"$1"
+}
 # usage_error TOOL ARGS: status 2 and exactly one line on stderr, prefixed with the tool's name.
 usage_error() {
   tool=$1; shift
@@ -212,11 +225,7 @@ list-interfaces)
 veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
-  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
-  unshare -rn true 2>/dev/null || { echo "SKIP: cannot create a private network namespace (unshare -rn)"; exit 77; }
-  BIN=$bin WORK=$work PORT=$port unshare -rn sh -c '
-    set -e
-    ip link set lo up
+  in_namespace '
     ip link add va type veth peer name vb
     ip addr add 198.51.100.1/24 dev va
     ip addr add 198.51.100.2/24 dev vb
@@ -232,7 +241,7 @@ veth)
       rm -f "$WORK/v"
       "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 10 $g >"$WORK/v" 2>&1 &
       pid=$!
-      i=0; while ! grep -q "^joined" "$WORK/v" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 11; sleep 0.05; done
+      wait_joined "$WORK/v"
       "$BIN/mcast-send" -q -p "$PORT" -i va -s $src --no-loop --session 5 -c 10 -r 200 $g
       wait $pid || { cat "$WORK/v"; exit 12; }
       cat "$WORK/v"
@@ -271,6 +280,51 @@ nothing)
   "$bin/mcast-join" -p "$port" -i lo -t 1 --json 239.77.5.11 >"$work/out" 2>&1
   [ $? -eq 1 ] || fail "--json: want status 1"
   grep -q '"event":"done","received":0,"status":1' "$work/out" || fail "--json done object"
+  ;;
+bounded)
+  # Forged sequence numbers and sessions do not grow mcast-join's memory: 40 sessions each jumping
+  # to just below 2^24 (once ~2 MiB each), then 300 sessions (more than the 256 streams kept
+  # apart: the least recently heard are folded into one "other" summary).
+  [ -r /proc/self/status ] || { echo "SKIP: no /proc"; exit 77; }
+  "$bin/mcast-join" -q -p "$port" -i lo -t 60 239.77.5.13 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.5.13"
+  rss() { awk '/^VmRSS:/ { print $2 }' /proc/$pid/status; }
+  before=$(rss)
+  s=1
+  while [ $s -le 40 ]; do
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session $s -c 1 -r 0 239.77.5.13 || fail "send"
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session $s --first 16777000 -c 1 -r 0 239.77.5.13 || fail "send"
+    s=$((s + 1))
+  done
+  while [ $s -le 300 ]; do
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session $s -c 1 -r 0 239.77.5.13 || fail "send"
+    s=$((s + 1))
+  done
+  sleep 0.2
+  after=$(rss)
+  kill -INT $pid; wait $pid
+  echo "VmRSS: $before kB after joining, $after kB after 340 forged sessions"
+  [ $((after - before)) -lt 4096 ] || fail "memory grew by $((after - before)) kB (bound: 4 MiB)"
+  [ "$(count '^summary 239.77.5.13 ' "$work/out")" -eq 256 ] || fail "want 256 streams kept apart"
+  grep -q "^summary other (44 streams beyond the 256 kept apart): 84 received" "$work/out" || fail "the other line"
+  ;;
+many-interfaces)
+  # On a host with hundreds of interfaces, mcast-join keeps up (no false loss): each interface is
+  # looked up once, not once per datagram. 200 veth pairs (no dummy driver everywhere), in a
+  # private namespace.
+  in_namespace '
+    i=0; while [ $i -lt 200 ]; do echo "link add x$i type veth peer name y$i"; i=$((i + 1)); done >"$WORK/batch"
+    ip -batch "$WORK/batch"
+    echo "interfaces: $(ip -o link | wc -l)"
+    "$BIN/mcast-join" -q -p "$PORT" -i lo -c 3000 -t 20 239.77.5.14 >"$WORK/m" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/m"
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 --session 14 -c 3000 -r 5000 239.77.5.14
+    wait $pid || { cat "$WORK/m"; exit 12; }
+    cat "$WORK/m"
+    grep -q "^summary 239.77.5.14 from 127.0.0.2 (session 14): 3000 received, 0 lost" "$WORK/m" || exit 13' \
+    >"$work/out" 2>&1 || fail "many-interfaces run (status $?)"
   ;;
 *)
   fail "unknown case $case_name"
