@@ -281,6 +281,26 @@ nothing)
   [ $? -eq 1 ] || fail "--json: want status 1"
   grep -q '"event":"done","received":0,"status":1' "$work/out" || fail "--json done object"
   ;;
+duration)
+  # Fractional --timeout (receiver) and --duration (sender), each ending on time.
+  t0=$(date +%s%N)
+  "$bin/mcast-join" -p "$port" -i lo -t 0.3 239.77.5.12 >"$work/out" 2>&1
+  rc=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ $rc -eq 1 ] || fail "mcast-join -t 0.3: exit $rc, want 1"
+  [ $ms -ge 250 ] && [ $ms -lt 1500 ] || fail "mcast-join -t 0.3 took $ms ms"
+  "$bin/mcast-join" -p "$port" -i lo -c 1000 -t 10 239.77.5.12 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.5.12"
+  "$bin/mcast-send" -p "$port" -i lo -s 127.0.0.2 --session 12 -r 100 --duration 0.5 --json 239.77.5.12 \
+    >"$work/send" || fail "mcast-send --duration: exit $?"
+  kill -INT $pid; wait $pid
+  sent=$(sed -n 's/.*"event":"done","sent":\([0-9]*\),"seconds":\([0-9.]*\).*/\1 \2/p' "$work/send")
+  set -- $sent
+  [ "${1:-0}" -ge 40 ] && [ "${1:-0}" -le 51 ] || fail "--duration 0.5 at 100/s sent '${1:-}' datagrams"
+  awk "BEGIN { exit !($2 >= 0.35 && $2 < 1.0) }" || fail "--duration 0.5 took $2 s"
+  grep -q "^summary 239.77.5.12 from 127.0.0.2 (session 12): $1 received, 0 lost" "$work/out" || fail "all arrived"
+  ;;
 bounded)
   # Forged sequence numbers and sessions do not grow mcast-join's memory: 40 sessions each jumping
   # to just below 2^24 (once ~2 MiB each), then 300 sessions (more than the 256 streams kept
@@ -325,6 +345,26 @@ many-interfaces)
     cat "$WORK/m"
     grep -q "^summary 239.77.5.14 from 127.0.0.2 (session 14): 3000 received, 0 lost" "$WORK/m" || exit 13' \
     >"$work/out" 2>&1 || fail "many-interfaces run (status $?)"
+  ;;
+ipv6-source)
+  # IPv6 mcast-send --source without --iface leaves by the interface holding the source, even
+  # where a route names another (IPv4 does so by itself).
+  in_namespace '
+    ip link add va type veth peer name vb
+    ip link add wa type veth peer name wb
+    ip -6 addr add 2001:db8:5::1/64 dev va nodad
+    ip -6 addr add 2001:db8:6::1/64 dev wa nodad
+    for i in va vb wa wb; do ip link set $i up; done
+    ip -6 route add multicast ff15::/16 dev wa table local
+    "$BIN/mcast-join" -p "$PORT" -i vb -c 3 -t 5 ff15::77:6:12 >"$WORK/v" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/v"
+    "$BIN/mcast-send" -p "$PORT" -s 2001:db8:5::1 --session 6 -c 3 -r 100 ff15::77:6:12
+    wait $pid || { cat "$WORK/v"; exit 12; }
+    cat "$WORK/v"
+    [ "$(grep -c "from 2001:db8:5::1: 64 bytes via vb" "$WORK/v")" -eq 3 ] || exit 13' \
+    >"$work/out" 2>&1 || fail "ipv6-source run (status $?)"
+  grep -q "via va from 2001:db8:5::1" "$work/out" || fail "mcast-send says the interface it picked"
   ;;
 *)
   fail "unknown case $case_name"
