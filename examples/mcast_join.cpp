@@ -51,6 +51,8 @@ const char* const usage_text =
     "  -c, --count N        exit after N datagrams\n"
     "  -t, --timeout SEC    exit after SEC seconds, fractions allowed (status 1 if --count was not\n"
     "                       reached, or if nothing arrived)\n"
+    "      --interval SEC   every SEC seconds (fractions allowed), report each stream: received,\n"
+    "                       lost, duplicated, reordered, datagrams/s, bit/s (UDP payload), jitter\n"
     "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
@@ -60,7 +62,8 @@ const char* const usage_text =
     "  -h, --help           this text\n"
     "\n"
     "Datagrams from mcast-send are counted per stream (group, source, session): received, lost,\n"
-    "duplicated, reordered, and latency (exact on one host; across hosts, as good as the clocks).\n"
+    "duplicated, reordered, latency (exact on one host; across hosts, as good as the clocks) and\n"
+    "jitter (RFC 3550 interarrival jitter: a clock offset cancels out).\n"
     "Memory is bounded whatever a sender sends: each stream remembers its last 16384 sequence\n"
     "numbers (2 KiB; an arrival older than that counts as reordered and stays lost), and at most\n"
     "256 streams are kept apart: beyond that, the least recently heard is folded into one\n"
@@ -83,6 +86,7 @@ struct options {
   std::string api = "mcast";
   long count = -1;
   double timeout = -1;
+  double interval = 0; // seconds between interval reports; 0: none
   bool show_filter = false;
   bool quiet = false;
   bool json = false;
@@ -152,6 +156,10 @@ options parse(int argc, char** argv) {
         bad("unknown --api '" + o.api + "' (mcast, ip or ipv6)");
     } else if (a == "-c" || a == "--count") {
       o.count = example::cli::number(a, value(i, a), 1, 1L << 30);
+    } else if (a == "--interval") {
+      o.interval = example::cli::seconds(a, value(i, a), 0, 86400);
+      if (o.interval <= 0)
+        bad("--interval needs more than 0 seconds");
     } else if (a == "-t" || a == "--timeout") {
       o.timeout = example::cli::seconds(a, value(i, a), 0, 86400);
     } else if (a == "--version") {
@@ -308,6 +316,10 @@ public:
     for (const auto& [key, e] : streams_)
       f(key, e.tally);
   }
+  template <class F> void for_each(F f) {
+    for (auto& [key, e] : streams_)
+      f(key, e.tally);
+  }
   std::size_t folded() const { return folded_; }
   const example::stream::tally& other() const { return other_; }
 
@@ -342,27 +354,58 @@ void print_summary(const options& o, const stream_table& streams) {
     const auto& [group, source, session] = key;
     if (o.json) {
       if (session)
-        std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"session\":%u,\"received\":%llu,"
-                    "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"latency_ms\":{\"min\":%.3f,"
-                    "\"avg\":%.3f,\"max\":%.3f}}\n",
-                    json_text(group).c_str(), json_text(source).c_str(), *session,
-                    static_cast<unsigned long long>(t.received()), static_cast<unsigned long long>(t.lost()),
-                    static_cast<unsigned long long>(t.duplicated()), static_cast<unsigned long long>(t.reordered()),
-                    t.min_ms(), t.avg_ms(), t.max_ms());
+        std::printf(
+            "{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"session\":%u,\"received\":%llu,"
+            "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f,\"latency_ms\":{\"min\":%.3f,"
+            "\"avg\":%.3f,\"max\":%.3f}}\n",
+            json_text(group).c_str(), json_text(source).c_str(), *session,
+            static_cast<unsigned long long>(t.received()), static_cast<unsigned long long>(t.lost()),
+            static_cast<unsigned long long>(t.duplicated()), static_cast<unsigned long long>(t.reordered()),
+            t.jitter_ms(), t.min_ms(), t.avg_ms(), t.max_ms());
       else
         std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"received\":%llu}\n", json_text(group).c_str(),
                     json_text(source).c_str(), static_cast<unsigned long long>(t.received()));
     } else if (session) {
       std::printf("summary %s from %s (session %u): %llu received, %llu lost, %llu duplicated, %llu reordered, "
-                  "latency min/avg/max %.3f/%.3f/%.3f ms\n",
+                  "latency min/avg/max %.3f/%.3f/%.3f ms, jitter %.3f ms\n",
                   group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(t.received()),
                   static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
-                  static_cast<unsigned long long>(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms());
+                  static_cast<unsigned long long>(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms(), t.jitter_ms());
     } else {
       std::printf("summary %s from %s (unnumbered): %llu received (not mcast-send's: no loss count)\n", group.c_str(),
                   source.c_str(), static_cast<unsigned long long>(t.received()));
     }
   });
+}
+
+// One line per stream for what arrived between `from` and `to` (seconds since the start).
+void print_interval(const options& o, stream_table& streams, double from, double to) {
+  const double span = to - from;
+  streams.for_each([&](const stream_key& key, example::stream::tally& t) {
+    const auto& [group, source, session] = key;
+    const auto c = t.since_last_report();
+    const double rate = static_cast<double>(c.received) / span, bits = static_cast<double>(c.bytes) * 8 / span;
+    if (o.json) {
+      std::printf("{\"event\":\"interval\",\"start\":%.3f,\"end\":%.3f,\"group\":%s,\"source\":%s", from, to,
+                  json_text(group).c_str(), json_text(source).c_str());
+      if (session)
+        std::printf(",\"session\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f", *session,
+                    static_cast<long long>(c.lost), static_cast<unsigned long long>(c.duplicated),
+                    static_cast<unsigned long long>(c.reordered), t.jitter_ms());
+      std::printf(",\"received\":%llu,\"datagrams_per_s\":%.1f,\"bits_per_s\":%.0f}\n",
+                  static_cast<unsigned long long>(c.received), rate, bits);
+    } else if (session) {
+      std::printf("interval %.3f-%.3f s %s from %s (session %u): %llu received, %lld lost, %llu duplicated, %llu "
+                  "reordered, %.1f datagrams/s, %.0f bit/s, jitter %.3f ms\n",
+                  from, to, group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(c.received),
+                  static_cast<long long>(c.lost), static_cast<unsigned long long>(c.duplicated),
+                  static_cast<unsigned long long>(c.reordered), rate, bits, t.jitter_ms());
+    } else {
+      std::printf("interval %.3f-%.3f s %s from %s (unnumbered): %llu received, %.1f datagrams/s, %.0f bit/s\n", from,
+                  to, group.c_str(), source.c_str(), static_cast<unsigned long long>(c.received), rate, bits);
+    }
+  });
+  std::fflush(stdout);
 }
 
 volatile std::sig_atomic_t interrupted = 0;
@@ -478,13 +521,24 @@ template <class Api> int run(const options& o) {
   interface_names interface_name;
   std::vector<unsigned char> buf(65536);
   int status = o.count > 0 ? 1 : 0;
+  double reported = 0, next_report = o.interval; // seconds since the start
   while (interrupted == 0) {
     int wait_ms = 200; // short waits, so that Ctrl-C is seen soon
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (o.timeout >= 0) {
-      const double left = o.timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double left = o.timeout - elapsed;
       if (left <= 0)
         break;
       wait_ms = (std::min)(wait_ms, static_cast<int>(left * 1000) + 1);
+    }
+    if (o.interval > 0) {
+      if (elapsed >= next_report) {
+        print_interval(o, streams, reported, elapsed);
+        reported = elapsed;
+        while (next_report <= elapsed)
+          next_report += o.interval;
+      }
+      wait_ms = (std::min)(wait_ms, static_cast<int>((next_report - elapsed) * 1000) + 1);
     }
     std::optional<mcast::datagram> d;
     try {
@@ -506,9 +560,9 @@ template <class Api> int run(const options& o) {
     const auto h = example::stream::read(buf.data(), d->size);
     auto& t = streams[stream_key{to, from, h ? std::optional<std::uint32_t>(h->session) : std::nullopt}];
     if (h)
-      t.add(*h, now);
+      t.add(*h, now, d->size);
     else
-      t.add_unnumbered();
+      t.add_unnumbered(d->size);
     if (!o.quiet) {
       const double ms = h ? (static_cast<double>(now) - static_cast<double>(h->sent_ns)) / 1e6 : 0;
       if (o.json) {

@@ -7,13 +7,17 @@
 //   16  sent      u64  send time, nanoseconds since the Unix epoch (the sender's clock)
 // A stream is (group, source address, session): lost = the sequence numbers between the lowest
 // and the highest seen that never arrived; duplicated = arrived again; reordered = arrived after
-// a higher one (told apart within the last tally::window numbers: see tally). Latency is the receiver's clock minus the sender's: exact on one host, only as
-// good as the clocks' agreement across hosts.
+// a higher one (told apart within the last tally::window numbers: see tally). Latency is the
+// receiver's clock minus the sender's: exact on one host, only as good as the clocks' agreement
+// across hosts. Jitter is RFC 3550's interarrival jitter (6.4.1): the mean deviation of the
+// difference in transit time between datagrams in arrival order, smoothed by 1/16; a constant
+// clock offset cancels out of it, so it holds across hosts too.
 #ifndef MCAST_EXAMPLES_STREAM_HPP
 #define MCAST_EXAMPLES_STREAM_HPP
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -66,6 +70,13 @@ inline std::optional<header> read(const unsigned char* p, std::size_t size) {
   return h;
 }
 
+// What a stream delivered between two interval reports (--interval). `lost` is the change in the
+// stream's loss count: negative when late datagrams filled gaps counted lost in an earlier one.
+struct interval_counts {
+  std::uint64_t received = 0, bytes = 0, duplicated = 0, reordered = 0;
+  std::int64_t lost = 0;
+};
+
 // What one stream delivered, in bounded memory (a sender can forge any sequence number): the last
 // `window` sequence numbers are remembered, one bit each, so duplicates and reordering are told
 // apart within that window; an arrival older than that counts as reordered and stays lost (it
@@ -76,10 +87,11 @@ public:
   static constexpr std::uint64_t window = 16384;         // sequence numbers remembered: 2 KiB
   static constexpr std::uint64_t restart_gap = 1u << 24; // a jump this far starts the count over
 
-  // Counts one arrival; `now` is the receiver's clock (now_ns()).
-  void add(const header& h, std::uint64_t now) {
+  // Counts one arrival of `bytes` (UDP payload); `now` is the receiver's clock (now_ns()).
+  void add(const header& h, std::uint64_t now, std::size_t bytes) {
     ++received_;
-    add_latency((static_cast<double>(now) - static_cast<double>(h.sent_ns)) / 1e6);
+    bytes_ += bytes;
+    add_transit(static_cast<double>(now) - static_cast<double>(h.sent_ns));
     const std::uint64_t s = h.sequence;
     if (bits_.empty() || s > highest_ + restart_gap || s + restart_gap < lowest_) {
       start_over(s);
@@ -107,11 +119,27 @@ public:
   }
 
   // Counts a datagram that is not mcast-send's (no sequence, no latency).
-  void add_unnumbered() { ++received_; }
+  void add_unnumbered(std::size_t bytes) {
+    ++received_;
+    bytes_ += bytes;
+  }
+
+  // The counts since the previous call (the first time: since the start).
+  interval_counts since_last_report() {
+    interval_counts now;
+    now.received = received_ - reported_.received;
+    now.bytes = bytes_ - reported_.bytes;
+    now.duplicated = duplicated_ - reported_.duplicated;
+    now.reordered = reordered_ - reported_.reordered;
+    now.lost = static_cast<std::int64_t>(lost() - static_cast<std::uint64_t>(reported_.lost));
+    reported_ = {received_, bytes_, duplicated_, reordered_, static_cast<std::int64_t>(lost())};
+    return now;
+  }
 
   // Adds another stream's counts to these (the "other" line of the streams no longer kept apart).
   void fold(const tally& t) {
     received_ += t.received_;
+    bytes_ += t.bytes_;
     duplicated_ += t.duplicated_;
     reordered_ += t.reordered_;
     lost_before_ += t.lost();
@@ -131,8 +159,15 @@ public:
   double min_ms() const { return min_ms_; }
   double max_ms() const { return max_ms_; }
   double avg_ms() const { return timed_ == 0 ? 0 : sum_ms_ / static_cast<double>(timed_); }
+  double jitter_ms() const { return jitter_ns_ / 1e6; }
 
 private:
+  void add_transit(double ns) { // RFC 3550 6.4.1: J += (|D(i-1,i)| - J) / 16
+    if (timed_ > 0)
+      jitter_ns_ += (std::fabs(ns - last_transit_ns_) - jitter_ns_) / 16;
+    last_transit_ns_ = ns;
+    add_latency(ns / 1e6);
+  }
   void add_latency(double ms) {
     min_ms_ = timed_ == 0 ? ms : (std::min)(min_ms_, ms);
     max_ms_ = timed_ == 0 ? ms : (std::max)(max_ms_, ms);
@@ -158,10 +193,11 @@ private:
         word(s) &= ~bit(s);
   }
 
-  std::uint64_t received_ = 0, duplicated_ = 0, reordered_ = 0, unique_ = 0, lost_before_ = 0, timed_ = 0;
+  std::uint64_t received_ = 0, bytes_ = 0, duplicated_ = 0, reordered_ = 0, unique_ = 0, lost_before_ = 0, timed_ = 0;
   std::uint64_t lowest_ = 0, highest_ = 0;
   std::vector<std::uint64_t> bits_; // empty until the first numbered arrival
-  double min_ms_ = 0, max_ms_ = 0, sum_ms_ = 0;
+  double min_ms_ = 0, max_ms_ = 0, sum_ms_ = 0, jitter_ns_ = 0, last_transit_ns_ = 0;
+  interval_counts reported_; // the totals at the previous since_last_report()
 };
 
 } // namespace example::stream

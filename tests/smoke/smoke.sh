@@ -366,6 +366,34 @@ ipv6-source)
     >"$work/out" 2>&1 || fail "ipv6-source run (status $?)"
   grep -q "via va from 2001:db8:5::1" "$work/out" || fail "mcast-send says the interface it picked"
   ;;
+interval)
+  # --interval: per-stream reports while it runs (as JSON, read by jq; then as text).
+  command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+  "$bin/mcast-join" -p "$port" -i lo -t 2.2 --interval 0.5 --json 239.77.5.15 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" '"joined"'
+  "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session 15 -r 100 --size 100 --duration 1.5 239.77.5.15 ||
+    fail "mcast-send exit $?"
+  wait $pid || fail "mcast-join exit $?"
+  jq -e . "$work/out" >/dev/null || fail "not JSON lines"
+  # Four reports (0.5, 1.0, 1.5, 2.0 s), each of the stream; together all that arrived, 150.
+  jq -e -s '[.[] | select(.event=="interval")] | length == 4 and
+            all(.group=="239.77.5.15" and .source=="127.0.0.2" and .session==15 and .lost==0 and
+                .duplicated==0 and .reordered==0 and .jitter_ms >= 0 and .end > .start and
+                (.datagrams_per_s * (.end - .start) - .received | fabs) <= 0.01 * .received + 0.1 and
+                (.bits_per_s * (.end - .start) - .received * 800 | fabs) <= 8 * .received + 1) and
+            (map(.received) | add) == 150 and .[1].received >= 30 and .[1].received <= 70' \
+    "$work/out" >/dev/null || fail "interval objects"
+  jq -e -s '[.[] | select(.event=="summary")] | .[0].received == 150 and .[0].jitter_ms >= 0' "$work/out" \
+    >/dev/null || fail "summary with jitter"
+  "$bin/mcast-join" -p "$port" -i lo -c 20 -t 10 --interval 0.1 239.77.5.15 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.5.15"
+  "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session 16 -c 20 -r 50 239.77.5.15 || fail "mcast-send"
+  wait $pid || fail "mcast-join exit $?"
+  grep -Eq "^interval [0-9.]+-[0-9.]+ s 239.77.5.15 from 127.0.0.2 \(session 16\): [0-9]+ received, 0 lost, 0 \
+duplicated, 0 reordered, [0-9.]+ datagrams/s, [0-9]+ bit/s, jitter [0-9.]+ ms$" "$work/out" || fail "interval lines"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;

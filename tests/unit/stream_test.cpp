@@ -16,7 +16,7 @@ bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
 void add(tally& t, std::initializer_list<std::uint64_t> sequence) {
   for (const auto s : sequence)
-    t.add(header{7, s, 1000}, 2000);
+    t.add(header{7, s, 1000}, 2000, 64);
 }
 
 } // namespace
@@ -81,8 +81,8 @@ TEST_CASE("tally: a forged jump near 2^24 is a count, not memory; a larger one s
 TEST_CASE("tally: fold adds another stream's counts", "[stream]") {
   tally a, b, other;
   add(a, {0, 2, 2});
-  b.add(header{8, 0, 1000}, 5000);
-  b.add_unnumbered();
+  b.add(header{8, 0, 1000}, 5000, 64);
+  b.add_unnumbered(64);
   other.fold(a);
   other.fold(b);
   CHECK(other.received() == 5);
@@ -91,4 +91,32 @@ TEST_CASE("tally: fold adds another stream's counts", "[stream]") {
   CHECK(near(other.min_ms(), 0.001));
   CHECK(near(other.max_ms(), 0.004));
   CHECK(near(other.avg_ms(), 0.00175));
+}
+
+TEST_CASE("tally: RFC 3550 interarrival jitter", "[stream]") {
+  tally t;
+  t.add(header{7, 0, 0}, 1000, 64); // transit 1000 ns
+  CHECK(t.jitter_ms() == 0);
+  t.add(header{7, 1, 1000}, 3000, 64); // transit 2000: D = 1000, J = 1000/16
+  CHECK(near(t.jitter_ms(), 62.5e-6));
+  t.add(header{7, 2, 2000}, 4000, 64); // transit 2000: D = 0, J -= J/16
+  CHECK(near(t.jitter_ms(), (62.5 - 62.5 / 16) * 1e-6));
+}
+
+TEST_CASE("tally: interval counts since the previous report", "[stream]") {
+  tally t;
+  add(t, {0, 1, 3});
+  auto c = t.since_last_report();
+  CHECK(c.received == 3);
+  CHECK(c.bytes == 3 * 64);
+  CHECK(c.lost == 1);
+  add(t, {2, 4, 4}); // the late 2 fills the gap counted in the first interval
+  c = t.since_last_report();
+  CHECK(c.received == 3);
+  CHECK(c.lost == -1);
+  CHECK(c.reordered == 1);
+  CHECK(c.duplicated == 1);
+  c = t.since_last_report();
+  CHECK(c.received == 0);
+  CHECK(c.lost == 0);
 }
