@@ -56,7 +56,7 @@ const char* const usage_text =
     "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
-    "  -q, --quiet          do not print datagrams (the summary still is)\n"
+    "  -q, --quiet          do not print datagrams (the interval reports and summary still are)\n"
     "      --list-interfaces  print the host's interfaces (index, name, flags, addresses) and exit\n"
     "      --version        print the version\n"
     "  -h, --help           this text\n"
