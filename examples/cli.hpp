@@ -34,6 +34,16 @@ inline long long number(const std::string& flag, const std::string& text, long l
   return v;
 }
 
+// A number of seconds in [lo, hi], fractions allowed ("0.25"), or a bad argument naming the flag.
+inline double seconds(const std::string& flag, const std::string& text, double lo, double hi) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(v >= lo && v <= hi)) // !(...): NaN is refused too
+    bad("bad value for " + flag + ": '" + text + "' (seconds, " + std::to_string(static_cast<long>(lo)) + ".." +
+        std::to_string(static_cast<long>(hi)) + ")");
+  return v;
+}
+
 inline mcast::source source(const std::string& text) {
   std::error_code ec;
   auto s = mcast::make_source(text, ec);

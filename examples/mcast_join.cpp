@@ -11,8 +11,9 @@
 // Each datagram is printed as "GROUP from SOURCE: N bytes via IF[, seq N, L ms]"; at the end one
 // "summary" line per stream. --json prints the same as one JSON object per line.
 // Exit codes: 0 done (--count reached, or --timeout / Ctrl-C with no --count), 1 --timeout or
-// Ctrl-C before --count datagrams arrived, 2 bad arguments, 3 the stack refused (join, block,
-// filter, socket).
+// Ctrl-C before --count datagrams arrived, or nothing at all before --timeout, 2 bad arguments
+// (everything that can be found before a system call), 3 the stack refused (join, block, filter,
+// socket).
 #include <mcast/mcast.hpp>
 
 #include "cli.hpp"
@@ -44,23 +45,32 @@ const char* const usage_text =
     "  -i, --iface IF       interface: name, index or address (default: the stack's choice)\n"
     "  -b, --block S        block source S on every any-source group (repeatable)\n"
     "      --exclude S,...  final state: receive every source but these (SIOCSMSFILTER / MCAST_MSFILTER)\n"
-    "      --include S,...  final state: receive only these sources\n"
+    "      --include S,...  final state: receive only these sources (at least one: an empty INCLUDE\n"
+    "                       receives nothing, it is no membership at all)\n"
     "      --api API        mcast (MCAST_*, default), ip (IP_*, IPv4) or ipv6 (IPV6_*, any-source only)\n"
     "  -c, --count N        exit after N datagrams\n"
-    "  -t, --timeout SEC    exit after SEC seconds (status 1 if --count was not reached)\n"
+    "  -t, --timeout SEC    exit after SEC seconds, fractions allowed (status 1 if --count was not\n"
+    "                       reached, or if nothing arrived)\n"
+    "      --interval SEC   every SEC seconds (fractions allowed), report each stream: received,\n"
+    "                       lost, duplicated, reordered, datagrams/s, bit/s (UDP payload), jitter\n"
     "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
-    "  -q, --quiet          do not print datagrams (the summary still is)\n"
+    "  -q, --quiet          do not print datagrams (the interval reports and summary still are)\n"
     "      --list-interfaces  print the host's interfaces (index, name, flags, addresses) and exit\n"
     "      --version        print the version\n"
     "  -h, --help           this text\n"
     "\n"
     "Datagrams from mcast-send are counted per stream (group, source, session): received, lost,\n"
-    "duplicated, reordered, and latency (exact on one host; across hosts, as good as the clocks).\n"
+    "duplicated, reordered, latency (exact on one host; across hosts, as good as the clocks) and\n"
+    "jitter (RFC 3550 interarrival jitter: a clock offset cancels out).\n"
+    "Memory is bounded whatever a sender sends: each stream remembers its last 16384 sequence\n"
+    "numbers (2 KiB; an arrival older than that counts as reordered and stays lost), and at most\n"
+    "256 streams are kept apart: beyond that, the least recently heard is folded into one\n"
+    "\"other\" summary.\n"
     "\n"
-    "exit status: 0 done, 1 timed out (or interrupted) before --count, 2 bad arguments,\n"
-    "3 refused by the stack\n";
+    "exit status: 0 done, 1 timed out (or interrupted) before --count, or nothing arrived before\n"
+    "--timeout (\"no datagrams\"), 2 bad arguments (one line), 3 refused by the stack\n";
 
 struct target {
   mcast::group group;
@@ -76,6 +86,7 @@ struct options {
   std::string api = "mcast";
   long count = -1;
   double timeout = -1;
+  double interval = 0; // seconds between interval reports; 0: none
   bool show_filter = false;
   bool quiet = false;
   bool json = false;
@@ -85,6 +96,40 @@ struct options {
 };
 
 using example::cli::bad;
+
+// "the sources of WHAT": refused when one is of the other family than the groups, or named twice.
+void check_list(const std::vector<mcast::source>& list, mcast::family fam, const std::string& what) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].family() != fam)
+      bad("source " + list[i].to_string() + " in " + what + " is not of the groups' family");
+    for (std::size_t j = 0; j < i; ++j)
+      if (list[j] == list[i])
+        bad("source " + list[i].to_string() + " is named twice in " + what);
+  }
+}
+
+// What the stack would refuse (or silently ignore) is refused here, before any system call.
+void check_sources(const options& o) {
+  const mcast::family fam = o.targets.front().group.family();
+  bool any_source_group = false, source_specific_group = false;
+  for (const auto& t : o.targets) {
+    check_list(t.sources, fam, t.group.to_string() + "@...");
+    (t.sources.empty() ? any_source_group : source_specific_group) = true;
+    if (!t.sources.empty() && o.mode)
+      bad("--exclude/--include apply to any-source groups; " + t.group.to_string() + "@... already lists its sources");
+  }
+  check_list(o.block, fam, "--block");
+  check_list(o.filter, fam, o.mode == mcast::filter_mode::exclude ? "--exclude" : "--include");
+  if (!o.block.empty() && !any_source_group)
+    bad("--block applies to any-source groups and every group here is source-specific "
+        "(GROUP@S,...: list only the sources wanted)");
+  if (o.mode == mcast::filter_mode::include && o.filter.empty())
+    bad("--include needs at least one source: an empty INCLUDE list receives nothing (it is no "
+        "membership at all); for every source, leave --include out");
+  if (o.api == "ipv6" && (source_specific_group || !o.block.empty() || o.mode))
+    bad("--api ipv6 (IPV6_ADD_MEMBERSHIP) cannot name sources (GROUP@S, --block, --exclude, --include): "
+        "use --api mcast");
+}
 
 options parse(int argc, char** argv) {
   options o;
@@ -111,8 +156,12 @@ options parse(int argc, char** argv) {
         bad("unknown --api '" + o.api + "' (mcast, ip or ipv6)");
     } else if (a == "-c" || a == "--count") {
       o.count = example::cli::number(a, value(i, a), 1, 1L << 30);
+    } else if (a == "--interval") {
+      o.interval = example::cli::seconds(a, value(i, a), 0, 86400);
+      if (o.interval <= 0)
+        bad("--interval needs more than 0 seconds");
     } else if (a == "-t" || a == "--timeout") {
-      o.timeout = static_cast<double>(example::cli::number(a, value(i, a), 0, 86400));
+      o.timeout = example::cli::seconds(a, value(i, a), 0, 86400);
     } else if (a == "--version") {
       std::printf("mcast-join %d.%d.%d\n", MCAST_VERSION_MAJOR, MCAST_VERSION_MINOR, MCAST_VERSION_PATCH);
       std::exit(0);
@@ -153,6 +202,7 @@ options parse(int argc, char** argv) {
       bad("all groups must be IPv4, or all IPv6");
   if (o.mode && !o.block.empty())
     bad("--block and --exclude/--include cannot be combined (the final-state list replaces blocks)");
+  check_sources(o);
   return o;
 }
 
@@ -186,13 +236,23 @@ std::string json_list(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-std::string interface_name(unsigned index) {
-  if (index == 0)
-    return "?";
-  std::error_code ec;
-  const auto nic = mcast::network_interface::from_index(index, ec);
-  return ec ? std::to_string(index) : std::string(nic.name());
-}
+// The name of each interface index, looked up once (a lookup reads the host's whole interface
+// list: per datagram, that is too slow on a host with hundreds of interfaces).
+class interface_names {
+public:
+  const std::string& operator()(unsigned index) {
+    auto it = names_.find(index);
+    if (it == names_.end()) {
+      std::error_code ec;
+      const auto nic = mcast::network_interface::from_index(index, ec);
+      it = names_.emplace(index, index == 0 ? "?" : ec ? std::to_string(index) : std::string(nic.name())).first;
+    }
+    return it->second;
+  }
+
+private:
+  std::map<unsigned, std::string> names_;
+};
 
 int list_interfaces(const options& o) {
   example::winsock_session winsock;
@@ -229,32 +289,123 @@ int list_interfaces(const options& o) {
 // A stream: (group, source, session); unnumbered datagrams (not mcast-send's) have no session.
 using stream_key = std::tuple<std::string, std::string, std::optional<std::uint32_t>>;
 
-void print_summary(const options& o, const std::map<stream_key, example::stream::tally>& streams) {
-  for (const auto& [key, t] : streams) {
+// The streams, at most `max_streams` kept apart (anyone who can send to the group can make new
+// ones): beyond that, the least recently heard is folded into `other`.
+class stream_table {
+public:
+  static constexpr std::size_t max_streams = 256;
+
+  example::stream::tally& operator[](const stream_key& key) {
+    auto it = streams_.find(key);
+    if (it == streams_.end()) {
+      if (streams_.size() >= max_streams) {
+        auto oldest = std::min_element(streams_.begin(), streams_.end(), [](const auto& a, const auto& b) {
+          return a.second.last_heard < b.second.last_heard;
+        });
+        other_.fold(oldest->second.tally);
+        ++folded_;
+        streams_.erase(oldest);
+      }
+      it = streams_.emplace(key, entry{}).first;
+    }
+    it->second.last_heard = ++arrivals_;
+    return it->second.tally;
+  }
+
+  template <class F> void for_each(F f) const {
+    for (const auto& [key, e] : streams_)
+      f(key, e.tally);
+  }
+  template <class F> void for_each(F f) {
+    for (auto& [key, e] : streams_)
+      f(key, e.tally);
+  }
+  std::size_t folded() const { return folded_; }
+  const example::stream::tally& other() const { return other_; }
+
+private:
+  struct entry {
+    example::stream::tally tally;
+    std::uint64_t last_heard = 0;
+  };
+  std::map<stream_key, entry> streams_;
+  example::stream::tally other_;
+  std::size_t folded_ = 0;
+  std::uint64_t arrivals_ = 0;
+};
+
+void print_summary(const options& o, const stream_table& streams) {
+  if (streams.folded() > 0) {
+    const auto& t = streams.other();
+    if (o.json)
+      std::printf("{\"event\":\"summary\",\"other\":true,\"streams\":%zu,\"received\":%llu,\"lost\":%llu,"
+                  "\"duplicated\":%llu,\"reordered\":%llu}\n",
+                  streams.folded(), static_cast<unsigned long long>(t.received()),
+                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
+                  static_cast<unsigned long long>(t.reordered()));
+    else
+      std::printf("summary other (%zu streams beyond the %zu kept apart): %llu received, %llu lost, %llu "
+                  "duplicated, %llu reordered\n",
+                  streams.folded(), stream_table::max_streams, static_cast<unsigned long long>(t.received()),
+                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
+                  static_cast<unsigned long long>(t.reordered()));
+  }
+  streams.for_each([&](const stream_key& key, const example::stream::tally& t) {
     const auto& [group, source, session] = key;
     if (o.json) {
       if (session)
-        std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"session\":%u,\"received\":%llu,"
-                    "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"latency_ms\":{\"min\":%.3f,"
-                    "\"avg\":%.3f,\"max\":%.3f}}\n",
-                    json_text(group).c_str(), json_text(source).c_str(), *session,
-                    static_cast<unsigned long long>(t.received()), static_cast<unsigned long long>(t.lost()),
-                    static_cast<unsigned long long>(t.duplicated()), static_cast<unsigned long long>(t.reordered()),
-                    t.min_ms(), t.avg_ms(), t.max_ms());
+        std::printf(
+            "{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"session\":%u,\"received\":%llu,"
+            "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f,\"latency_ms\":{\"min\":%.3f,"
+            "\"avg\":%.3f,\"max\":%.3f}}\n",
+            json_text(group).c_str(), json_text(source).c_str(), *session,
+            static_cast<unsigned long long>(t.received()), static_cast<unsigned long long>(t.lost()),
+            static_cast<unsigned long long>(t.duplicated()), static_cast<unsigned long long>(t.reordered()),
+            t.jitter_ms(), t.min_ms(), t.avg_ms(), t.max_ms());
       else
         std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"received\":%llu}\n", json_text(group).c_str(),
                     json_text(source).c_str(), static_cast<unsigned long long>(t.received()));
     } else if (session) {
       std::printf("summary %s from %s (session %u): %llu received, %llu lost, %llu duplicated, %llu reordered, "
-                  "latency min/avg/max %.3f/%.3f/%.3f ms\n",
+                  "latency min/avg/max %.3f/%.3f/%.3f ms, jitter %.3f ms\n",
                   group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(t.received()),
                   static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
-                  static_cast<unsigned long long>(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms());
+                  static_cast<unsigned long long>(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms(), t.jitter_ms());
     } else {
       std::printf("summary %s from %s (unnumbered): %llu received (not mcast-send's: no loss count)\n", group.c_str(),
                   source.c_str(), static_cast<unsigned long long>(t.received()));
     }
-  }
+  });
+}
+
+// One line per stream for what arrived between `from` and `to` (seconds since the start).
+void print_interval(const options& o, stream_table& streams, double from, double to) {
+  const double span = to - from;
+  streams.for_each([&](const stream_key& key, example::stream::tally& t) {
+    const auto& [group, source, session] = key;
+    const auto c = t.since_last_report();
+    const double rate = static_cast<double>(c.received) / span, bits = static_cast<double>(c.bytes) * 8 / span;
+    if (o.json) {
+      std::printf("{\"event\":\"interval\",\"start\":%.3f,\"end\":%.3f,\"group\":%s,\"source\":%s", from, to,
+                  json_text(group).c_str(), json_text(source).c_str());
+      if (session)
+        std::printf(",\"session\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f", *session,
+                    static_cast<long long>(c.lost), static_cast<unsigned long long>(c.duplicated),
+                    static_cast<unsigned long long>(c.reordered), t.jitter_ms());
+      std::printf(",\"received\":%llu,\"datagrams_per_s\":%.1f,\"bits_per_s\":%.0f}\n",
+                  static_cast<unsigned long long>(c.received), rate, bits);
+    } else if (session) {
+      std::printf("interval %.3f-%.3f s %s from %s (session %u): %llu received, %lld lost, %llu duplicated, %llu "
+                  "reordered, %.1f datagrams/s, %.0f bit/s, jitter %.3f ms\n",
+                  from, to, group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(c.received),
+                  static_cast<long long>(c.lost), static_cast<unsigned long long>(c.duplicated),
+                  static_cast<unsigned long long>(c.reordered), rate, bits, t.jitter_ms());
+    } else {
+      std::printf("interval %.3f-%.3f s %s from %s (unnumbered): %llu received, %.1f datagrams/s, %.0f bit/s\n", from,
+                  to, group.c_str(), source.c_str(), static_cast<unsigned long long>(c.received), rate, bits);
+    }
+  });
+  std::fflush(stdout);
 }
 
 volatile std::sig_atomic_t interrupted = 0;
@@ -366,16 +517,28 @@ template <class Api> int run(const options& o) {
   std::signal(SIGTERM, on_signal);
   const auto start = std::chrono::steady_clock::now();
   long received = 0;
-  std::map<stream_key, example::stream::tally> streams;
+  stream_table streams;
+  interface_names interface_name;
   std::vector<unsigned char> buf(65536);
   int status = o.count > 0 ? 1 : 0;
+  double reported = 0, next_report = o.interval; // seconds since the start
   while (interrupted == 0) {
     int wait_ms = 200; // short waits, so that Ctrl-C is seen soon
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (o.timeout >= 0) {
-      const double left = o.timeout - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double left = o.timeout - elapsed;
       if (left <= 0)
         break;
-      wait_ms = std::min(wait_ms, static_cast<int>(left * 1000) + 1);
+      wait_ms = (std::min)(wait_ms, static_cast<int>(left * 1000) + 1);
+    }
+    if (o.interval > 0) {
+      if (elapsed >= next_report) {
+        print_interval(o, streams, reported, elapsed);
+        reported = elapsed;
+        while (next_report <= elapsed)
+          next_report += o.interval;
+      }
+      wait_ms = (std::min)(wait_ms, static_cast<int>((next_report - elapsed) * 1000) + 1);
     }
     std::optional<mcast::datagram> d;
     try {
@@ -393,13 +556,13 @@ template <class Api> int run(const options& o) {
                            : o.targets.size() == 1 ? o.targets.front().group.to_string()
                                                    : "?";
     const std::string from = d->source.to_string();
-    const std::string via = interface_name(d->interface_index);
+    const std::string& via = interface_name(d->interface_index);
     const auto h = example::stream::read(buf.data(), d->size);
     auto& t = streams[stream_key{to, from, h ? std::optional<std::uint32_t>(h->session) : std::nullopt}];
     if (h)
-      t.add(*h, now);
+      t.add(*h, now, d->size);
     else
-      t.add_unnumbered();
+      t.add_unnumbered(d->size);
     if (!o.quiet) {
       const double ms = h ? (static_cast<double>(now) - static_cast<double>(h->sent_ns)) / 1e6 : 0;
       if (o.json) {
@@ -423,6 +586,12 @@ template <class Api> int run(const options& o) {
       status = 0;
       break;
     }
+  }
+  if (received == 0) {
+    if (o.count > 0 || o.timeout >= 0)
+      status = 1; // something was expected
+    if (!o.json)
+      std::printf("no datagrams\n");
   }
   print_summary(o, streams);
   if (o.json)

@@ -34,12 +34,15 @@ const char* const usage_text =
     "options:\n"
     "  -p, --port N         destination UDP port (required)\n"
     "  -i, --iface IF       outbound interface: name, index or address (IP_MULTICAST_IF /\n"
-    "                       IPV6_MULTICAST_IF; default: the route's choice)\n"
+    "                       IPV6_MULTICAST_IF; default: the one holding --source, else the route's)\n"
     "  -s, --source ADDR    send from this address (bind): what receivers' source filters name\n"
     "      --ttl N          IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255 (default 1: this link)\n"
     "      --loop           loop datagrams back to receivers on this host (default)\n"
     "      --no-loop        do not (POSIX: the sender decides; Windows: the receiver does)\n"
-    "  -c, --count N        datagrams to send (default 10; 0: until interrupted)\n"
+    "  -c, --count N        datagrams to send (default 10, or no limit with --duration; 0: until\n"
+    "                       interrupted)\n"
+    "  -d, --duration SEC   stop sending after SEC seconds, fractions allowed (and after --count\n"
+    "                       datagrams, if given)\n"
     "  -r, --rate N         datagrams per second (default 10; 0: as fast as possible)\n"
     "      --size N         bytes per datagram, 24..65000 (default 64)\n"
     "      --session N      session number (default: random), to continue a stream with --first\n"
@@ -58,7 +61,8 @@ struct options {
   std::optional<mcast::source> source;
   int ttl = 1;
   bool loop = true;
-  long long count = 10;
+  std::optional<long long> count; // default: 10, or no limit with --duration
+  std::optional<double> duration;
   long long rate = 10;
   long long size = 64;
   std::optional<std::uint32_t> session;
@@ -92,6 +96,8 @@ options parse(int argc, char** argv) {
       o.loop = a == "--loop";
     } else if (a == "-c" || a == "--count") {
       o.count = example::cli::number(a, value(i, a), 0, 1LL << 40);
+    } else if (a == "-d" || a == "--duration") {
+      o.duration = example::cli::seconds(a, value(i, a), 0, 31536000);
     } else if (a == "-r" || a == "--rate") {
       o.rate = example::cli::number(a, value(i, a), 0, 10000000);
     } else if (a == "--size") {
@@ -118,6 +124,8 @@ options parse(int argc, char** argv) {
     bad("--port is required");
   if (o.source && o.source->family() != o.group->family())
     bad("--source " + o.source->to_string() + " and group " + o.group->to_string() + " are not the same family");
+  if (!o.count)
+    o.count = o.duration ? 0 : 10;
   return o;
 }
 
@@ -125,20 +133,29 @@ int run(const options& o) {
   example::winsock_session winsock;
   const mcast::group g = *o.group;
   const auto port = static_cast<std::uint16_t>(*o.port);
-  const auto nic = o.nic.value_or(mcast::network_interface::any());
+  // Without --iface, datagrams leave by the interface that holds --source: IPv4 does that by itself
+  // (a bound source picks its interface), IPv6 would take the route's, so it is named here.
+  auto nic = o.nic.value_or(mcast::network_interface::any());
+  if (!o.nic && o.source && o.source->is_v6()) {
+    std::error_code ec; // not this host's address: bind below says so
+    const auto holder = mcast::network_interface::from_address(o.source->address(), ec);
+    if (!ec)
+      nic = holder;
+  }
   example::udp_socket sock(g.family());
   if (o.source)
     sock.bind_source(*o.source);
   sock.multicast_out(nic, o.ttl, o.loop);
   const std::uint32_t session = o.session ? *o.session : static_cast<std::uint32_t>(std::random_device{}());
 
+  const long long count = *o.count;
   const std::string where = example::endpoint_text(g.address(), port);
   if (o.json)
     std::printf("{\"event\":\"start\",\"group\":\"%s\",\"port\":%u,\"interface\":\"%s\",\"source\":\"%s\","
                 "\"session\":%u,\"ttl\":%d,\"loop\":%s,\"size\":%lld,\"count\":%lld,\"rate\":%lld}\n",
                 g.to_string().c_str(), static_cast<unsigned>(port), nic.to_string().c_str(),
-                o.source ? o.source->to_string().c_str() : "", session, o.ttl, o.loop ? "true" : "false", o.size,
-                o.count, o.rate);
+                o.source ? o.source->to_string().c_str() : "", session, o.ttl, o.loop ? "true" : "false", o.size, count,
+                o.rate);
   else if (!o.quiet)
     std::printf("sending to %s via %s%s%s, session %u, %lld bytes, ttl %d\n", where.c_str(), nic.to_string().c_str(),
                 o.source ? " from " : "", o.source ? o.source->to_string().c_str() : "", session, o.size, o.ttl);
@@ -146,10 +163,15 @@ int run(const options& o) {
 
   std::vector<unsigned char> payload(static_cast<std::size_t>(o.size), 0);
   const auto start = std::chrono::steady_clock::now();
+  const auto stop = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double>(o.duration.value_or(0)));
   long long sent = 0;
-  for (; o.count == 0 || sent < o.count; ++sent) {
+  for (; count == 0 || sent < count; ++sent) {
+    const auto due = start + std::chrono::nanoseconds(o.rate > 0 ? sent * 1000000000LL / o.rate : 0);
+    if (o.duration && (std::chrono::steady_clock::now() >= stop || due >= stop))
+      break;
     if (o.rate > 0)
-      std::this_thread::sleep_until(start + std::chrono::nanoseconds(sent * 1000000000LL / o.rate));
+      std::this_thread::sleep_until(due);
     example::stream::header h;
     h.session = session;
     h.sequence = o.first + static_cast<unsigned long long>(sent);

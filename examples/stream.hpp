@@ -7,13 +7,17 @@
 //   16  sent      u64  send time, nanoseconds since the Unix epoch (the sender's clock)
 // A stream is (group, source address, session): lost = the sequence numbers between the lowest
 // and the highest seen that never arrived; duplicated = arrived again; reordered = arrived after
-// a higher one. Latency is the receiver's clock minus the sender's: exact on one host, only as
-// good as the clocks' agreement across hosts.
+// a higher one (told apart within the last tally::window numbers: see tally). Latency is the
+// receiver's clock minus the sender's: exact on one host, only as good as the clocks' agreement
+// across hosts. Jitter is RFC 3550's interarrival jitter (6.4.1): the mean deviation of the
+// difference in transit time between datagrams in arrival order, smoothed by 1/16; a constant
+// clock offset cancels out of it, so it holds across hosts too.
 #ifndef MCAST_EXAMPLES_STREAM_HPP
 #define MCAST_EXAMPLES_STREAM_HPP
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -66,65 +70,134 @@ inline std::optional<header> read(const unsigned char* p, std::size_t size) {
   return h;
 }
 
-// What one stream delivered.
+// What a stream delivered between two interval reports (--interval). `lost` is the change in the
+// stream's loss count: negative when late datagrams filled gaps counted lost in an earlier one.
+struct interval_counts {
+  std::uint64_t received = 0, bytes = 0, duplicated = 0, reordered = 0;
+  std::int64_t lost = 0;
+};
+
+// What one stream delivered, in bounded memory (a sender can forge any sequence number): the last
+// `window` sequence numbers are remembered, one bit each, so duplicates and reordering are told
+// apart within that window; an arrival older than that counts as reordered and stays lost (it
+// cannot be told from a duplicate). A jump of more than `restart_gap` either way (a sender
+// restarted with --first) starts the count over; what was lost before is kept.
 class tally {
 public:
-  // Counts one arrival; `now` is the receiver's clock (now_ns()).
-  void add(const header& h, std::uint64_t now) {
+  static constexpr std::uint64_t window = 16384;         // sequence numbers remembered: 2 KiB
+  static constexpr std::uint64_t restart_gap = 1u << 24; // a jump this far starts the count over
+
+  // Counts one arrival of `bytes` (UDP payload); `now` is the receiver's clock (now_ns()).
+  void add(const header& h, std::uint64_t now, std::size_t bytes) {
     ++received_;
-    const double ms = (static_cast<double>(now) - static_cast<double>(h.sent_ns)) / 1e6;
-    min_ms_ = received_ == 1 ? ms : std::min(min_ms_, ms);
-    max_ms_ = received_ == 1 ? ms : std::max(max_ms_, ms);
-    sum_ms_ += ms;
-    if (seen_.empty()) {
-      lowest_ = highest_ = h.sequence;
-      seen_.assign(1, true);
-      unique_ = 1;
+    bytes_ += bytes;
+    add_transit(static_cast<double>(now) - static_cast<double>(h.sent_ns));
+    const std::uint64_t s = h.sequence;
+    if (bits_.empty() || s > highest_ + restart_gap || s + restart_gap < lowest_) {
+      start_over(s);
       return;
     }
-    // A sequence far from the rest (a sender restarted with --first): start the count over.
-    const std::uint64_t window = 1u << 24;
-    if (h.sequence + window < lowest_ || h.sequence > highest_ + window) {
-      lost_before_ = lost();
-      lowest_ = highest_ = h.sequence;
-      seen_.assign(1, true);
-      unique_ = 1;
+    if (s > highest_) { // the newest: the numbers it passes enter the window, not seen yet
+      forget(highest_ + 1, s);
+      highest_ = s;
+      mark(s);
+      ++unique_;
       return;
     }
-    if (h.sequence < lowest_) { // an earlier one, late: grow the window at the front
-      seen_.insert(seen_.begin(), static_cast<std::size_t>(lowest_ - h.sequence), false);
-      lowest_ = h.sequence;
-    } else if (h.sequence > highest_) {
-      seen_.resize(static_cast<std::size_t>(h.sequence - lowest_ + 1), false);
+    if (highest_ - s >= window) { // too old to tell late from duplicated: still counted lost
+      ++reordered_;
+      return;
     }
-    const auto at = static_cast<std::size_t>(h.sequence - lowest_);
-    if (seen_[at]) {
+    if (seen(s)) {
       ++duplicated_;
       return;
     }
-    seen_[at] = true;
+    mark(s); // late, inside the window (an earlier one than the first extends the stream)
+    lowest_ = (std::min)(lowest_, s);
     ++unique_;
-    if (h.sequence < highest_)
-      ++reordered_;
-    highest_ = std::max(highest_, h.sequence);
+    ++reordered_;
   }
 
   // Counts a datagram that is not mcast-send's (no sequence, no latency).
-  void add_unnumbered() { ++received_; }
+  void add_unnumbered(std::size_t bytes) {
+    ++received_;
+    bytes_ += bytes;
+  }
+
+  // The counts since the previous call (the first time: since the start).
+  interval_counts since_last_report() {
+    interval_counts now;
+    now.received = received_ - reported_.received;
+    now.bytes = bytes_ - reported_.bytes;
+    now.duplicated = duplicated_ - reported_.duplicated;
+    now.reordered = reordered_ - reported_.reordered;
+    now.lost = static_cast<std::int64_t>(lost() - static_cast<std::uint64_t>(reported_.lost));
+    reported_ = {received_, bytes_, duplicated_, reordered_, static_cast<std::int64_t>(lost())};
+    return now;
+  }
+
+  // Adds another stream's counts to these (the "other" line of the streams no longer kept apart).
+  void fold(const tally& t) {
+    received_ += t.received_;
+    bytes_ += t.bytes_;
+    duplicated_ += t.duplicated_;
+    reordered_ += t.reordered_;
+    lost_before_ += t.lost();
+    if (t.timed_ > 0) {
+      min_ms_ = timed_ == 0 ? t.min_ms_ : (std::min)(min_ms_, t.min_ms_);
+      max_ms_ = timed_ == 0 ? t.max_ms_ : (std::max)(max_ms_, t.max_ms_);
+    }
+    timed_ += t.timed_;
+    sum_ms_ += t.sum_ms_;
+  }
 
   std::uint64_t received() const { return received_; }
   std::uint64_t duplicated() const { return duplicated_; }
   std::uint64_t reordered() const { return reordered_; }
-  std::uint64_t lost() const { return lost_before_ + (seen_.empty() ? 0 : (highest_ - lowest_ + 1) - unique_); }
+  std::uint64_t lost() const { return lost_before_ + (bits_.empty() ? 0 : (highest_ - lowest_ + 1) - unique_); }
+  bool numbered() const { return timed_ > 0; }
   double min_ms() const { return min_ms_; }
   double max_ms() const { return max_ms_; }
-  double avg_ms() const { return received_ == 0 ? 0 : sum_ms_ / static_cast<double>(received_); }
+  double avg_ms() const { return timed_ == 0 ? 0 : sum_ms_ / static_cast<double>(timed_); }
+  double jitter_ms() const { return jitter_ns_ / 1e6; }
 
 private:
-  std::uint64_t received_ = 0, duplicated_ = 0, reordered_ = 0, unique_ = 0, lost_before_ = 0;
+  void add_transit(double ns) { // RFC 3550 6.4.1: J += (|D(i-1,i)| - J) / 16
+    if (timed_ > 0)
+      jitter_ns_ += (std::fabs(ns - last_transit_ns_) - jitter_ns_) / 16;
+    last_transit_ns_ = ns;
+    add_latency(ns / 1e6);
+  }
+  void add_latency(double ms) {
+    min_ms_ = timed_ == 0 ? ms : (std::min)(min_ms_, ms);
+    max_ms_ = timed_ == 0 ? ms : (std::max)(max_ms_, ms);
+    sum_ms_ += ms;
+    ++timed_;
+  }
+  void start_over(std::uint64_t s) {
+    lost_before_ = lost();
+    bits_.assign(window / 64, 0);
+    lowest_ = highest_ = s;
+    mark(s);
+    unique_ = 1;
+  }
+  std::uint64_t& word(std::uint64_t s) { return bits_[static_cast<std::size_t>((s % window) / 64)]; }
+  static std::uint64_t bit(std::uint64_t s) { return std::uint64_t{1} << (s % 64); }
+  bool seen(std::uint64_t s) { return (word(s) & bit(s)) != 0; }
+  void mark(std::uint64_t s) { word(s) |= bit(s); }
+  void forget(std::uint64_t from, std::uint64_t to) { // [from, to]
+    if (to - from >= window)
+      bits_.assign(window / 64, 0);
+    else
+      for (std::uint64_t s = from; s <= to; ++s)
+        word(s) &= ~bit(s);
+  }
+
+  std::uint64_t received_ = 0, bytes_ = 0, duplicated_ = 0, reordered_ = 0, unique_ = 0, lost_before_ = 0, timed_ = 0;
   std::uint64_t lowest_ = 0, highest_ = 0;
-  std::vector<bool> seen_;
-  double min_ms_ = 0, max_ms_ = 0, sum_ms_ = 0;
+  std::vector<std::uint64_t> bits_; // empty until the first numbered arrival
+  double min_ms_ = 0, max_ms_ = 0, sum_ms_ = 0, jitter_ns_ = 0, last_transit_ns_ = 0;
+  interval_counts reported_; // the totals at the previous since_last_report()
 };
 
 } // namespace example::stream

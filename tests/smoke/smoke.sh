@@ -21,6 +21,27 @@ send() { # send FROM GROUP COUNT [INTERVAL_MS]
   "$bin/sender" --from "$1" --iface lo --count "$3" --interval "${4:-20}" "$2" "$port" >/dev/null || fail "sender $1"
 }
 count() { grep -c "$1" "$2"; }
+# in_namespace SCRIPT: runs SCRIPT (sh -e) in a private network namespace with lo up, BIN, WORK and
+# PORT set and wait_joined FILE defined; skips where ip or user namespaces are missing.
+# in_namespace SCRIPT: runs SCRIPT (sh) in a private network namespace with lo up -- as root a plain
+# one (a chroot refuses user namespaces, even to root), else one inside a user namespace; skipped
+# with the reason when none can be made. V6=1 inside when the kernel has IPv6 (no
+# /proc/net/if_inet6 with ipv6.disable=1 or without CONFIG_IPV6; MCAST_TEST_IF_INET6 names
+# another file to probe, to show both ways).
+in_namespace() {
+  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
+  if [ "$(id -u)" = 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi
+  why=$($ns true 2>&1) || { echo "SKIP: cannot create a private network namespace ($ns: $why)"; exit 77; }
+  if6=${MCAST_TEST_IF_INET6:-/proc/net/if_inet6}
+  if [ -e "$if6" ]; then v6=1; else v6=0; fi
+  BIN=$bin WORK=$work PORT=$port V6=$v6 $ns sh -c '
+    wait_joined() {
+      i=0; while ! grep -q "^joined" "$1" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 11; sleep 0.05; done
+    }
+    set -e
+    ip link set lo up
+    '"$1"
+}
 # usage_error TOOL ARGS: status 2 and exactly one line on stderr, prefixed with the tool's name.
 usage_error() {
   tool=$1; shift
@@ -155,11 +176,6 @@ send-bad-input)
   rc=$?
   [ $rc -eq 3 ] || fail "mcast-send from a foreign address: exit $rc, want 3"
   echo "ok: refused -> $(cat "$work/err")"
-  # mcast-join: the stack (here: the API) refuses a source-specific join through IPV6_ADD_MEMBERSHIP.
-  "$bin/mcast-join" -p "$port" -i lo --api ipv6 -t 1 ff15::77:6:9@2001:db8::9 >"$work/out" 2>"$work/err"
-  rc=$?
-  [ $rc -eq 3 ] || fail "mcast-join refused join: exit $rc, want 3"
-  echo "ok: refused -> $(cat "$work/err")"
   ;;
 send-join)
   # mcast-send -> mcast-join on lo, reported as JSON and checked field by field with jq.
@@ -217,18 +233,7 @@ list-interfaces)
 veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
-  # As root a plain network namespace (a chroot refuses user namespaces, even to root); else one
-  # inside a user namespace.
-  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
-  if [ "$(id -u)" = 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi
-  why=$($ns true 2>&1) || { echo "SKIP: cannot create a private network namespace ($ns: $why)"; exit 77; }
-  # IPv6 where the kernel has it (ipv6.disable=1 or no CONFIG_IPV6: no /proc/net/if_inet6);
-  # MCAST_TEST_IF_INET6 names another file to probe (to show both ways).
-  if6=${MCAST_TEST_IF_INET6:-/proc/net/if_inet6}
-  if [ -e "$if6" ]; then v6=1; else v6=0; fi
-  BIN=$bin WORK=$work PORT=$port V6=$v6 $ns sh -c '
-    set -e
-    ip link set lo up
+  in_namespace '
     ip link add va type veth peer name vb
     ip addr add 198.51.100.1/24 dev va
     ip addr add 198.51.100.2/24 dev vb
@@ -249,17 +254,163 @@ veth)
       rm -f "$WORK/v"
       "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 10 $g >"$WORK/v" 2>&1 &
       pid=$!
-      i=0; while ! grep -q "^joined" "$WORK/v" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 11; sleep 0.05; done
+      wait_joined "$WORK/v"
       "$BIN/mcast-send" -q -p "$PORT" -i va -s $src --no-loop --session 5 -c 10 -r 200 $g
       wait $pid || { cat "$WORK/v"; exit 12; }
       cat "$WORK/v"
       grep -q "^summary $g from $src (session 5): 10 received, 0 lost" "$WORK/v" || exit 13
       [ "$(grep -c "via vb" "$WORK/v")" -eq 10 ] || exit 14
     done' >"$work/out" 2>&1 || fail "veth run (status $?)"
-  if [ $v6 = 0 ]; then
+  if [ "$v6" = 0 ]; then
     echo "SKIP: this kernel has no IPv6 ($if6 is missing): the IPv4 half passed, the IPv6 half did not run"
     exit 77
   fi
+  ;;
+argument-errors)
+  # What is wrong before any system call is status 2 and one line, never "refused by the stack" (3):
+  # a source of the other family, a source named twice, sources through IPV6_ADD_MEMBERSHIP, a
+  # filter on a source-specific group. (-t 1: a tool that wrongly runs stops.)
+  for args in "232.1.2.3@2001:db8::9" "232.1.2.3@192.0.2.1,192.0.2.1" "239.1.2.3 --block 192.0.2.1 --block 192.0.2.1" \
+              "239.1.2.3 --exclude 2001:db8::9" "239.1.2.3 --exclude 192.0.2.1,192.0.2.1" \
+              "--api ipv6 ff15::77:6:9@2001:db8::9" "--api ipv6 ff15::77:6:9 --block 2001:db8::9" \
+              "--api ipv6 ff15::77:6:9 --exclude 2001:db8::9" "232.1.2.3@192.0.2.1 --exclude 192.0.2.2"; do
+    usage_error mcast-join -p "$port" -i lo -t 1 $args
+  done
+  ;;
+block-ssm)
+  # --block with only source-specific groups would be silently ignored: refused with a sentence.
+  usage_error mcast-join -p "$port" -i lo -t 1 232.77.5.9@127.0.0.2 --block 127.0.0.3
+  grep -q "source-specific" "$work/err" || fail "the sentence says why"
+  ;;
+empty-include)
+  # An empty INCLUDE list is no membership: refused, never "joined".
+  usage_error mcast-join -p "$port" -i lo -t 1 239.77.5.10 --include ""
+  grep -q "no membership" "$work/err" || fail "the sentence says what an empty INCLUDE means"
+  grep -q "joined" "$work/out" && fail "claimed a membership"
+  ;;
+nothing)
+  # Nothing arrives before --timeout: "no datagrams" and status 1 (something was expected).
+  "$bin/mcast-join" -p "$port" -i lo -t 1 239.77.5.11 >"$work/out" 2>&1
+  rc=$?
+  [ $rc -eq 1 ] || fail "exit $rc, want 1 (nothing arrived before --timeout)"
+  grep -q "^no datagrams$" "$work/out" || fail "says no datagrams"
+  "$bin/mcast-join" -p "$port" -i lo -t 1 --json 239.77.5.11 >"$work/out" 2>&1
+  [ $? -eq 1 ] || fail "--json: want status 1"
+  grep -q '"event":"done","received":0,"status":1' "$work/out" || fail "--json done object"
+  ;;
+duration)
+  # Fractional --timeout (receiver) and --duration (sender), each ending on time.
+  t0=$(date +%s%N)
+  "$bin/mcast-join" -p "$port" -i lo -t 0.3 239.77.5.12 >"$work/out" 2>&1
+  rc=$?
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  [ $rc -eq 1 ] || fail "mcast-join -t 0.3: exit $rc, want 1"
+  [ $ms -ge 250 ] && [ $ms -lt 1500 ] || fail "mcast-join -t 0.3 took $ms ms"
+  "$bin/mcast-join" -p "$port" -i lo -c 1000 -t 10 239.77.5.12 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.5.12"
+  "$bin/mcast-send" -p "$port" -i lo -s 127.0.0.2 --session 12 -r 100 --duration 0.5 --json 239.77.5.12 \
+    >"$work/send" || fail "mcast-send --duration: exit $?"
+  kill -INT $pid; wait $pid
+  sent=$(sed -n 's/.*"event":"done","sent":\([0-9]*\),"seconds":\([0-9.]*\).*/\1 \2/p' "$work/send")
+  set -- $sent
+  [ "${1:-0}" -ge 40 ] && [ "${1:-0}" -le 51 ] || fail "--duration 0.5 at 100/s sent '${1:-}' datagrams"
+  awk "BEGIN { exit !($2 >= 0.35 && $2 < 1.0) }" || fail "--duration 0.5 took $2 s"
+  grep -q "^summary 239.77.5.12 from 127.0.0.2 (session 12): $1 received, 0 lost" "$work/out" || fail "all arrived"
+  ;;
+bounded)
+  # Forged sequence numbers and sessions do not grow mcast-join's memory: 40 sessions each jumping
+  # to just below 2^24 (once ~2 MiB each), then 300 sessions (more than the 256 streams kept
+  # apart: the least recently heard are folded into one "other" summary).
+  [ -r /proc/self/status ] || { echo "SKIP: no /proc"; exit 77; }
+  "$bin/mcast-join" -q -p "$port" -i lo -t 60 239.77.5.13 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.5.13"
+  rss() { awk '/^VmRSS:/ { print $2 }' /proc/$pid/status; }
+  before=$(rss)
+  s=1
+  while [ $s -le 40 ]; do
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session $s -c 1 -r 0 239.77.5.13 || fail "send"
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session $s --first 16777000 -c 1 -r 0 239.77.5.13 || fail "send"
+    s=$((s + 1))
+  done
+  while [ $s -le 300 ]; do
+    "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session $s -c 1 -r 0 239.77.5.13 || fail "send"
+    s=$((s + 1))
+  done
+  sleep 0.2
+  after=$(rss)
+  kill -INT $pid; wait $pid
+  echo "VmRSS: $before kB after joining, $after kB after 340 forged sessions"
+  [ $((after - before)) -lt 4096 ] || fail "memory grew by $((after - before)) kB (bound: 4 MiB)"
+  [ "$(count '^summary 239.77.5.13 ' "$work/out")" -eq 256 ] || fail "want 256 streams kept apart"
+  grep -q "^summary other (44 streams beyond the 256 kept apart): 84 received" "$work/out" || fail "the other line"
+  ;;
+many-interfaces)
+  # On a host with hundreds of interfaces, mcast-join keeps up (no false loss): each interface is
+  # looked up once, not once per datagram. 200 veth pairs (no dummy driver everywhere), in a
+  # private namespace.
+  in_namespace '
+    i=0; while [ $i -lt 200 ]; do echo "link add x$i type veth peer name y$i"; i=$((i + 1)); done >"$WORK/batch"
+    ip -batch "$WORK/batch"
+    echo "interfaces: $(ip -o link | wc -l)"
+    "$BIN/mcast-join" -q -p "$PORT" -i lo -c 3000 -t 20 239.77.5.14 >"$WORK/m" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/m"
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 --session 14 -c 3000 -r 5000 239.77.5.14
+    wait $pid || { cat "$WORK/m"; exit 12; }
+    cat "$WORK/m"
+    grep -q "^summary 239.77.5.14 from 127.0.0.2 (session 14): 3000 received, 0 lost" "$WORK/m" || exit 13' \
+    >"$work/out" 2>&1 || fail "many-interfaces run (status $?)"
+  ;;
+ipv6-source)
+  # IPv6 mcast-send --source without --iface leaves by the interface holding the source, even
+  # where a route names another (IPv4 does so by itself).
+  [ -e "${MCAST_TEST_IF_INET6:-/proc/net/if_inet6}" ] || { echo "SKIP: this kernel has no IPv6"; exit 77; }
+  in_namespace '
+    ip link add va type veth peer name vb
+    ip link add wa type veth peer name wb
+    ip -6 addr add 2001:db8:5::1/64 dev va nodad
+    ip -6 addr add 2001:db8:6::1/64 dev wa nodad
+    for i in va vb wa wb; do ip link set $i up; done
+    ip -6 route add multicast ff15::/16 dev wa table local
+    "$BIN/mcast-join" -p "$PORT" -i vb -c 3 -t 5 ff15::77:6:12 >"$WORK/v" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/v"
+    "$BIN/mcast-send" -p "$PORT" -s 2001:db8:5::1 --session 6 -c 3 -r 100 ff15::77:6:12
+    wait $pid || { cat "$WORK/v"; exit 12; }
+    cat "$WORK/v"
+    [ "$(grep -c "from 2001:db8:5::1: 64 bytes via vb" "$WORK/v")" -eq 3 ] || exit 13' \
+    >"$work/out" 2>&1 || fail "ipv6-source run (status $?)"
+  grep -q "via va from 2001:db8:5::1" "$work/out" || fail "mcast-send says the interface it picked"
+  ;;
+interval)
+  # --interval: per-stream reports while it runs (as JSON, read by jq; then as text).
+  command -v jq >/dev/null || { echo "SKIP: jq is not installed"; exit 77; }
+  "$bin/mcast-join" -p "$port" -i lo -t 2.2 --interval 0.5 --json 239.77.5.15 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" '"joined"'
+  "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session 15 -r 100 --size 100 --duration 1.5 239.77.5.15 ||
+    fail "mcast-send exit $?"
+  wait $pid || fail "mcast-join exit $?"
+  jq -e . "$work/out" >/dev/null || fail "not JSON lines"
+  # Four reports (0.5, 1.0, 1.5, 2.0 s), each of the stream; together all that arrived, 150.
+  jq -e -s '[.[] | select(.event=="interval")] | length == 4 and
+            all(.group=="239.77.5.15" and .source=="127.0.0.2" and .session==15 and .lost==0 and
+                .duplicated==0 and .reordered==0 and .jitter_ms >= 0 and .end > .start and
+                (.datagrams_per_s * (.end - .start) - .received | fabs) <= 0.01 * .received + 0.1 and
+                (.bits_per_s * (.end - .start) - .received * 800 | fabs) <= 8 * .received + 1) and
+            (map(.received) | add) == 150 and .[1].received >= 30 and .[1].received <= 70' \
+    "$work/out" >/dev/null || fail "interval objects"
+  jq -e -s '[.[] | select(.event=="summary")] | .[0].received == 150 and .[0].jitter_ms >= 0' "$work/out" \
+    >/dev/null || fail "summary with jitter"
+  "$bin/mcast-join" -p "$port" -i lo -c 20 -t 10 --interval 0.1 239.77.5.15 >"$work/out" 2>&1 &
+  pid=$!
+  wait_for "$work/out" "joined 239.77.5.15"
+  "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session 16 -c 20 -r 50 239.77.5.15 || fail "mcast-send"
+  wait $pid || fail "mcast-join exit $?"
+  grep -Eq "^interval [0-9.]+-[0-9.]+ s 239.77.5.15 from 127.0.0.2 \(session 16\): [0-9]+ received, 0 lost, 0 \
+duplicated, 0 reordered, [0-9.]+ datagrams/s, [0-9]+ bit/s, jitter [0-9.]+ ms$" "$work/out" || fail "interval lines"
   ;;
 *)
   fail "unknown case $case_name"

@@ -1,0 +1,122 @@
+// The tools' per-stream tally (examples/stream.hpp): loss, duplicates and reordering, in bounded
+// memory whatever sequence numbers a sender forges.
+#include "catch.hpp"
+#include "stream.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <initializer_list>
+
+using example::stream::header;
+using example::stream::tally;
+
+namespace {
+
+bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }
+
+void add(tally& t, std::initializer_list<std::uint64_t> sequence) {
+  for (const auto s : sequence)
+    t.add(header{7, s, 1000}, 2000, 64);
+}
+
+} // namespace
+
+TEST_CASE("tally: in order, nothing lost", "[stream]") {
+  tally t;
+  for (std::uint64_t s = 0; s < 10; ++s)
+    add(t, {s});
+  CHECK(t.received() == 10);
+  CHECK(t.lost() == 0);
+  CHECK(t.duplicated() == 0);
+  CHECK(t.reordered() == 0);
+  CHECK(near(t.min_ms(), 0.001));
+}
+
+TEST_CASE("tally: gaps, repeats and a late one", "[stream]") {
+  tally t;
+  add(t, {0, 1, 2, 3, 4, 8, 9, 10, 11, 12, 3, 4, 6});
+  CHECK(t.received() == 13);
+  CHECK(t.lost() == 2);
+  CHECK(t.duplicated() == 2);
+  CHECK(t.reordered() == 1);
+  add(t, {12}); // the newest again
+  CHECK(t.duplicated() == 3);
+}
+
+TEST_CASE("tally: an earlier one than the first extends the stream", "[stream]") {
+  tally t;
+  add(t, {10, 5});
+  CHECK(t.lost() == 4); // 6..9
+  CHECK(t.reordered() == 1);
+}
+
+TEST_CASE("tally: the window slides; what is older than it stays lost", "[stream]") {
+  tally t;
+  const std::uint64_t w = tally::window;
+  for (std::uint64_t s = 0; s < 3 * w; ++s) // the ring wraps around three times
+    add(t, {s});
+  add(t, {3 * w - 1, 2 * w + 1});
+  CHECK(t.duplicated() == 2);
+  CHECK(t.lost() == 0);
+  add(t, {5 * w}); // a jump: the numbers between are lost
+  CHECK(t.lost() == 2 * w);
+  add(t, {5 * w - 3});
+  CHECK(t.lost() == 2 * w - 1);
+  CHECK(t.reordered() == 1);
+  add(t, {3 * w}); // older than the window: reordered, still lost (it may be a duplicate)
+  CHECK(t.lost() == 2 * w - 1);
+  CHECK(t.reordered() == 2);
+  CHECK(t.duplicated() == 2);
+}
+
+TEST_CASE("tally: a forged jump near 2^24 is a count, not memory; a larger one starts over", "[stream]") {
+  tally t;
+  add(t, {0, 16777000});
+  CHECK(t.lost() == 16776999);
+  add(t, {std::uint64_t{1} << 40, (std::uint64_t{1} << 40) + 2});
+  CHECK(t.lost() == 16776999 + 1); // the earlier count kept, one lost in the new run
+  CHECK(t.received() == 4);
+}
+
+TEST_CASE("tally: fold adds another stream's counts", "[stream]") {
+  tally a, b, other;
+  add(a, {0, 2, 2});
+  b.add(header{8, 0, 1000}, 5000, 64);
+  b.add_unnumbered(64);
+  other.fold(a);
+  other.fold(b);
+  CHECK(other.received() == 5);
+  CHECK(other.lost() == 1);
+  CHECK(other.duplicated() == 1);
+  CHECK(near(other.min_ms(), 0.001));
+  CHECK(near(other.max_ms(), 0.004));
+  CHECK(near(other.avg_ms(), 0.00175));
+}
+
+TEST_CASE("tally: RFC 3550 interarrival jitter", "[stream]") {
+  tally t;
+  t.add(header{7, 0, 0}, 1000, 64); // transit 1000 ns
+  CHECK(t.jitter_ms() == 0);
+  t.add(header{7, 1, 1000}, 3000, 64); // transit 2000: D = 1000, J = 1000/16
+  CHECK(near(t.jitter_ms(), 62.5e-6));
+  t.add(header{7, 2, 2000}, 4000, 64); // transit 2000: D = 0, J -= J/16
+  CHECK(near(t.jitter_ms(), (62.5 - 62.5 / 16) * 1e-6));
+}
+
+TEST_CASE("tally: interval counts since the previous report", "[stream]") {
+  tally t;
+  add(t, {0, 1, 3});
+  auto c = t.since_last_report();
+  CHECK(c.received == 3);
+  CHECK(c.bytes == 3 * 64);
+  CHECK(c.lost == 1);
+  add(t, {2, 4, 4}); // the late 2 fills the gap counted in the first interval
+  c = t.since_last_report();
+  CHECK(c.received == 3);
+  CHECK(c.lost == -1);
+  CHECK(c.reordered == 1);
+  CHECK(c.duplicated == 1);
+  c = t.since_last_report();
+  CHECK(c.received == 0);
+  CHECK(c.lost == 0);
+}
