@@ -50,7 +50,7 @@ TEST_CASE("tally: an earlier one than the first extends the stream", "[stream]")
   CHECK(t.reordered() == 1);
 }
 
-TEST_CASE("tally: the window slides; what is older than it stays lost", "[stream]") {
+TEST_CASE("tally: the window slides, and what is older than it stays lost", "[stream]") {
   tally t;
   const std::uint64_t w = tally::window;
   for (std::uint64_t s = 0; s < 3 * w; ++s) // the ring wraps around three times
@@ -69,7 +69,7 @@ TEST_CASE("tally: the window slides; what is older than it stays lost", "[stream
   CHECK(t.duplicated() == 2);
 }
 
-TEST_CASE("tally: a forged jump near 2^24 is a count, not memory; a larger one starts over", "[stream]") {
+TEST_CASE("tally: a forged jump near 2^24 is a count, not memory, and a larger one starts over", "[stream]") {
   tally t;
   add(t, {0, 16777000});
   CHECK(t.lost() == 16776999);
