@@ -52,6 +52,30 @@ inline address unmapped(const address& a) noexcept {
   return address::from_bytes(b);
 }
 
+// Sets every field of `d` from what one receive learnt (a datagram always comes from AF_INET /
+// AF_INET6; a dual-stack socket's IPv4 addresses are reported unmapped).
+template <class Datagram>
+void fill_datagram(Datagram& d, std::size_t size, bool truncated, const sockaddr_storage_type& from,
+                   int destination_family, const unsigned char* destination, unsigned interface_index) noexcept {
+  d.size = size;
+  d.truncated = truncated;
+  std::error_code ignored;
+  d.source = unmapped(address::from_sockaddr(from, ignored));
+  d.source_port = sockaddr_port(from);
+  if (destination_family == af_inet) {
+    std::array<unsigned char, 4> b;
+    detail::copy_bytes(b.data(), destination, 4);
+    d.destination = address::from_bytes(b);
+  } else if (destination_family == af_inet6) {
+    std::array<unsigned char, 16> b;
+    detail::copy_bytes(b.data(), destination, 16);
+    d.destination = unmapped(address::from_bytes(b));
+  } else {
+    d.destination.reset();
+  }
+  d.interface_index = interface_index;
+}
+
 // (A template for the reason basic_datagram is one.)
 template <class Datagram = datagram>
 Datagram receive_native(native_handle_type s, void* buffer, std::size_t size, bool dont_wait,
@@ -67,21 +91,8 @@ Datagram receive_native(native_handle_type s, void* buffer, std::size_t size, bo
     return d;
   }
   clear(ec);
-  d.size = info.size;
-  d.truncated = info.truncated;
-  std::error_code ignored; // a datagram always comes from AF_INET / AF_INET6
-  d.source = unmapped(address::from_sockaddr(info.from, ignored));
-  d.source_port = sockaddr_port(info.from);
-  if (info.destination_family == af_inet) {
-    std::array<unsigned char, 4> b;
-    detail::copy_bytes(b.data(), info.destination, 4);
-    d.destination = address::from_bytes(b);
-  } else if (info.destination_family == af_inet6) {
-    std::array<unsigned char, 16> b;
-    detail::copy_bytes(b.data(), info.destination, 16);
-    d.destination = unmapped(address::from_bytes(b));
-  }
-  d.interface_index = info.interface_index;
+  fill_datagram(d, info.size, info.truncated, info.from, info.destination_family, info.destination,
+                info.interface_index);
   return d;
 }
 
