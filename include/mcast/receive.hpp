@@ -37,6 +37,11 @@ template <class Address> struct basic_datagram {
   std::optional<Address> destination;
   /// The interface it arrived on, when packet info is on; 0 when unknown.
   unsigned interface_index = 0;
+
+  /// False for a unicast datagram: its destination is known (packet info on) and is not a group.
+  /// True when it was sent to a group -- and when the destination is unknown (packet info off),
+  /// since a datagram cannot be told apart then. No system call.
+  bool multicast() const noexcept { return !destination || destination->is_multicast(); }
 };
 using datagram = basic_datagram<address>;
 

@@ -3,7 +3,7 @@
 // truncation inside a batch, waiting for the first datagram only, batches longer than one
 // recvmmsg, would-block on a non-blocking socket, the refusals before any system call and a call
 // failing part way (through the syscall hook); send_batch delivers every datagram in order on lo
-// and through a veth pair.
+// and through a veth pair; datagram::multicast() tells a unicast datagram apart.
 #include "catch.hpp"
 #include "support/hook.hpp"
 #include "support/net.hpp"
@@ -129,6 +129,7 @@ TEST_CASE("receive_batch: each datagram of a batch has its own group, interface 
       CHECK(d.source_port != 0);
       CHECK(d.size == 2);
       CHECK_FALSE(d.truncated);
+      CHECK(d.multicast());
     }
     CHECK_FALSE(readable(rx, 50));
   }
@@ -344,4 +345,38 @@ TEST_CASE("send_batch: every datagram leaves through a veth, in order", "[netns]
     seen.emplace_back(reinterpret_cast<const char*>(pkt + ihl + 8), static_cast<std::size_t>(r) - ihl - 8);
   }
   CHECK(seen == texts);
+}
+
+TEST_CASE("datagram::multicast() is false for a unicast datagram, true for a group's", "[netns][batch]") {
+  for (const auto f : {mcast::family::v4, mcast::family::v6}) {
+    INFO((f == mcast::family::v4 ? "IPv4" : "IPv6"));
+    socket_fd rx = open_udp(f);
+    const std::uint16_t port = mcast::bind_receiver(rx, f, 0);
+    packet_info_on(rx, f);
+    const auto g = fresh_group(f);
+    auto m = mcast::join_group(rx, g, mcast::network_interface::from_name("lo"));
+    socket_fd tx = udp_sender(mcast::make_source(f == mcast::family::v4 ? "127.0.0.2" : "2001:db8::2"));
+    send_one(tx, g, port, "group");
+    // Unicast to the receiver's port on a local address.
+    const auto local = mcast::make_address(f == mcast::family::v4 ? "127.0.0.1" : "2001:db8::1");
+    mcast::detail::sockaddr_storage_type to{};
+    local.fill_sockaddr(to, port);
+    check_sys(::sendto(tx, "unicast", 7, 0, reinterpret_cast<sockaddr*>(&to), mcast::detail::sockaddr_length(to)) == 7,
+              "sendto");
+    REQUIRE(readable(rx, 1000));
+    batch_storage<4> b(64);
+    std::size_t n = mcast::receive_batch(rx, b.bufs.data(), b.ds.data(), 4);
+    if (n < 2 && readable(rx, 1000))
+      n += mcast::receive_batch(rx, b.bufs.data() + n, b.ds.data() + n, 4 - n);
+    REQUIRE(n == 2);
+    CHECK(b.payload(0) == "group");
+    CHECK(b.ds[0].multicast());
+    CHECK(b.payload(1) == "unicast");
+    REQUIRE(b.ds[1].destination.has_value());
+    CHECK(b.ds[1].destination->to_string() == local.to_string());
+    CHECK_FALSE(b.ds[1].multicast());
+    // Without packet info the destination is unknown: not reported as unicast.
+    mcast::datagram unknown;
+    CHECK(unknown.multicast());
+  }
 }
