@@ -847,6 +847,11 @@ struct received_info {
   int destination_family = 0; // AF_INET / AF_INET6 when packet info came with the datagram
   unsigned char destination[16] = {};
   unsigned interface_index = 0;
+  void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
+    destination_family = family;
+    detail::copy_bytes(destination, address, family == AF_INET ? 4 : 16);
+    interface_index = index;
+  }
 };
 
 // The packet-info control messages: IPv4 in_pktinfo {ipi_ifindex, ipi_spec_dst, ipi_addr} (Linux,
@@ -860,11 +865,9 @@ inline constexpr int ipv6_pktinfo_cmsg = IPV6_PKTINFO;
 #endif
 template <class Out> void read_ipv6_pktinfo(const unsigned char* data, Out& out) noexcept {
   // RFC 3542: a 16-byte in6_addr, then an unsigned int index.
-  out.destination_family = AF_INET6;
-  detail::copy_bytes(out.destination, data, 16);
   unsigned int index = 0;
   detail::copy_bytes(&index, data + 16, sizeof index);
-  out.interface_index = index;
+  out.set_destination(AF_INET6, data, index);
 }
 
 // Control buffer room for one IPv4 and one IPv6 packet-info message (and what else a stack adds).
@@ -878,11 +881,9 @@ template <class Out> void read_packet_info(msghdr& msg, Out& out) noexcept {
     const unsigned char* d = CMSG_DATA(c);
 #if defined(IP_PKTINFO)
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      ::in_pktinfo info;
-      detail::copy_bytes(&info, d, sizeof info);
-      out.destination_family = AF_INET;
-      detail::copy_bytes(out.destination, &info.ipi_addr, 4);
-      out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+      int index = 0;
+      detail::copy_bytes(&index, d + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
+      out.set_destination(AF_INET, d + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
       continue;
     }
 #endif
@@ -1011,12 +1012,17 @@ inline constexpr int would_block_error() noexcept {
 // One datagram of a received batch as the platform saw it; `from` points into the batch's own
 // storage and is valid only while the callback that receives it runs.
 struct batch_received {
-  std::size_t size = 0;
-  bool truncated = false;
-  const sockaddr_storage_type* from = nullptr;
-  int destination_family = 0; // AF_INET / AF_INET6 when packet info came with the datagram
-  unsigned char destination[16];
-  unsigned interface_index = 0;
+  std::size_t size;
+  bool truncated;
+  const sockaddr_storage_type* from;
+  int destination_family;           // AF_INET / AF_INET6 when packet info came with the datagram
+  const unsigned char* destination; // (into the control message: any alignment)
+  unsigned interface_index;
+  MCAST_DETAIL_ALWAYS_INLINE void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
+    destination_family = family;
+    destination = address;
+    interface_index = index;
+  }
 };
 
 // How many datagrams one recvmmsg / sendmmsg handles (its arrays live on the stack: no
@@ -1060,15 +1066,13 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
   for (std::size_t i = 0; i < n; ++i) {
     iovs[i].iov_base = bufs[i].data;
     iovs[i].iov_len = bufs[i].size;
-    msghdr& m = msgs[i].msg_hdr;
+    msghdr& m = msgs[i].msg_hdr; // (msg_flags and msg_len are outputs only)
     m.msg_name = &from[i];
     m.msg_namelen = sizeof from[i];
     m.msg_iov = &iovs[i];
     m.msg_iovlen = 1;
     m.msg_control = control[i];
     m.msg_controllen = batch_control_size;
-    m.msg_flags = 0;
-    msgs[i].msg_len = 0;
   }
   const int r = ::recvmmsg(s, msgs, static_cast<unsigned>(n), wait_first ? MSG_WAITFORONE : MSG_DONTWAIT, nullptr);
   if (r < 0)
@@ -1079,6 +1083,9 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
     d.size = msgs[i].msg_len;
     d.truncated = (m.msg_flags & MSG_TRUNC) != 0;
     d.from = &from[i];
+    d.destination_family = 0;
+    d.destination = nullptr;
+    d.interface_index = 0;
     read_packet_info(m, d);
     on(i, static_cast<const batch_received&>(d));
   }
@@ -1102,7 +1109,7 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
     d.truncated = info.truncated;
     d.from = &info.from;
     d.destination_family = info.destination_family;
-    detail::copy_bytes(d.destination, info.destination, sizeof d.destination);
+    d.destination = info.destination;
     d.interface_index = info.interface_index;
     on(i, static_cast<const batch_received&>(d));
     got = i + 1;
