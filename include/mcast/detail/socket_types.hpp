@@ -843,9 +843,9 @@ inline std::uint16_t sockaddr_port(const sockaddr_storage_type& a) noexcept {
 struct received_info {
   std::size_t size = 0;
   bool truncated = false;
-  sockaddr_storage_type from;
+  sockaddr_storage_type from; // (not cleared: the system writes what is read of it)
   int destination_family = 0; // AF_INET / AF_INET6 when packet info came with the datagram
-  unsigned char destination[16] = {};
+  unsigned char destination[16];
   unsigned interface_index = 0;
   void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
     destination_family = family;
@@ -928,7 +928,6 @@ inline constexpr int icmp_reports_skipped = 64;
 // One datagram into `buf` (blocking unless `dont_wait`, which reports would-block instead; on
 // Windows see receive_needs_non_blocking_socket).
 inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
-  detail::fill_bytes(&out.from, 0, sizeof out.from);
   alignas(8) unsigned char control[receive_control_size];
 #if defined(_WIN32)
   (void)dont_wait;
