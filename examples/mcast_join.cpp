@@ -567,15 +567,18 @@ template <class Api> int run(const options& o) {
       const double ms = h ? (static_cast<double>(now) - static_cast<double>(h->sent_ns)) / 1e6 : 0;
       if (o.json) {
         std::printf("{\"event\":\"datagram\",\"group\":%s,\"interface\":%s,\"interface_index\":%u,"
-                    "\"source\":%s,\"source_port\":%u,\"size\":%zu,\"truncated\":%s",
+                    "\"source\":%s,\"source_port\":%u,\"size\":%zu,\"truncated\":%s,\"multicast\":%s",
                     json_text(to).c_str(), json_text(via).c_str(), d->interface_index, json_text(from).c_str(),
-                    static_cast<unsigned>(d->source_port), d->size, d->truncated ? "true" : "false");
+                    static_cast<unsigned>(d->source_port), d->size, d->truncated ? "true" : "false",
+                    d->multicast() ? "true" : "false");
         if (h)
           std::printf(",\"session\":%u,\"seq\":%llu,\"latency_ms\":%.3f", h->session,
                       static_cast<unsigned long long>(h->sequence), ms);
         std::printf("}\n");
       } else {
-        std::printf("%s from %s: %zu bytes via %s", to.c_str(), from.c_str(), d->size, via.c_str());
+        // A unicast datagram to the same port (the socket is bound to the wildcard) says so.
+        std::printf("%s%s from %s: %zu bytes via %s", d->multicast() ? "" : "unicast to ", to.c_str(), from.c_str(),
+                    d->size, via.c_str());
         if (h)
           std::printf(", seq %llu, %.3f ms", static_cast<unsigned long long>(h->sequence), ms);
         std::printf("%s\n", d->truncated ? " (truncated)" : "");

@@ -30,6 +30,10 @@ template <> struct fnv_prime<8> { static constexpr unsigned long long value = 10
 /// IP version of an address, group, source or option.
 enum class family { v4, v6 };
 
+namespace detail {
+struct address_access; // (receive.hpp: fills a received address in place)
+} // namespace detail
+
 /// An IPv4 or IPv6 address. A plain value: copyable, ordered (IPv4 before IPv6, then bytewise),
 /// hashable. Default-constructed it is 0.0.0.0.
 class address {
@@ -196,6 +200,7 @@ public:
   }
 
 private:
+  friend struct detail::address_access;
   mcast::family family_ = mcast::family::v4;
   std::array<unsigned char, 16> bytes_{};
 };

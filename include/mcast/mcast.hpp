@@ -16,6 +16,7 @@
 #include "option.hpp"            // option::* (the fourteen socket options), set_option
 #include "socket_options.hpp"    // option::ip_multicast_if/ttl/loop/all, ip_pktinfo...; get_option
 #include "receive.hpp"           // bind_receiver, receive, datagram (source, group, interface)
+#include "batch.hpp"             // receive_batch, send_batch (recvmmsg / sendmmsg, a loop elsewhere)
 #include "interfaces.hpp"        // list_interfaces, interface_info
 #include "source_filter.hpp"     // filter_mode, source_filter, set/get_source_filter
 #include "ordering.hpp"          // the rule table, is_valid_sequence, apply_sequence

@@ -33,6 +33,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <new>
@@ -199,6 +200,205 @@ __attribute__((noinline)) void joinleave_asio_read(asio_setup& st) {
 }
 #endif
 
+// ---- 7. batches: receive_batch / send_batch vs hand-written recvmmsg / sendmmsg ----------------
+// A receiver of one group on lo with IP_PKTINFO on, and a sender; `batch` datagrams of `size`
+// bytes are queued before each measured receive (by sendmmsg, outside the measured function).
+constexpr std::size_t batch = 64;
+
+// What a hand-written batch receiver keeps of each datagram: the same facts as mcast::datagram.
+struct hand_datagram {
+  std::size_t size;
+  bool truncated;
+  in_addr source;
+  std::uint16_t source_port;
+  bool has_destination;
+  in_addr destination;
+  unsigned interface_index;
+};
+
+struct batch_rig {
+  explicit batch_rig(std::size_t size) : payload(size, 'p'), space(batch * 2048) {
+    rx = udp_receiver(mcast::family::v4, port);
+    const int big = 8 << 20;
+    (void)::setsockopt(rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+    mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+    membership.emplace(mcast::join_group(rx, g, lo));
+    tx = udp_sender(mcast::make_source("127.0.0.1"));
+    to = g.address().to_sockaddr(port);
+    for (std::size_t i = 0; i < batch; ++i) {
+      rbufs[i] = {space.data() + i * 2048, 2048};
+      sbufs[i] = {payload.data(), payload.size()};
+      iovs[i] = {space.data() + i * 2048, 2048};
+      msgs[i].msg_hdr.msg_iov = &iovs[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+      msgs[i].msg_hdr.msg_name = &names[i];
+      msgs[i].msg_hdr.msg_control = control[i];
+    }
+  }
+  // Queues `batch` datagrams on rx (not measured).
+  void fill() {
+    mmsghdr m[batch];
+    iovec v[batch];
+    for (std::size_t i = 0; i < batch; ++i) {
+      v[i] = {payload.data(), payload.size()};
+      m[i] = {};
+      m[i].msg_hdr.msg_name = &to;
+      m[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+      m[i].msg_hdr.msg_iov = &v[i];
+      m[i].msg_hdr.msg_iovlen = 1;
+    }
+    if (::sendmmsg(tx, m, batch, 0) != static_cast<int>(batch))
+      std::abort();
+  }
+  mcast::network_interface lo = mcast::network_interface::from_name("lo");
+  mcast::group g = mcast::make_group("239.199.1.3");
+  std::uint16_t port = 0;
+  socket_fd rx{-1};
+  socket_fd tx{-1};
+  std::optional<mcast::any_source_membership<>> membership;
+  std::string payload;
+  std::vector<char> space;
+  sockaddr_storage to{};
+  mcast::receive_buffer rbufs[batch];
+  mcast::datagram ds[batch];
+  mcast::send_buffer sbufs[batch];
+  // the hand-written receiver's arrays, set up once as a hand-written loop would
+  mmsghdr msgs[batch] = {};
+  iovec iovs[batch] = {};
+  sockaddr_storage names[batch];
+  alignas(8) unsigned char control[batch][64];
+  hand_datagram hand_out[batch]; // (in the rig, so that the compiler keeps every store)
+};
+
+__attribute__((noinline)) std::size_t rbatch_mcast(batch_rig& r) {
+  return mcast::receive_batch(r.rx, r.rbufs, r.ds, batch);
+}
+// What a hand-written batch receiver does with each datagram: the same facts as mcast::datagram.
+MCAST_DETAIL_ALWAYS_INLINE void hand_parse(mmsghdr& mm, const sockaddr_storage& name, hand_datagram& d) {
+  msghdr& m = mm.msg_hdr;
+  const auto* sin = reinterpret_cast<const sockaddr_in*>(&name);
+  d.size = mm.msg_len;
+  d.truncated = (m.msg_flags & MSG_TRUNC) != 0;
+  d.source = sin->sin_addr;
+  d.source_port = ntohs(sin->sin_port);
+  d.has_destination = false;
+  d.interface_index = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      d.has_destination = true;
+      d.destination = info.ipi_addr;
+      d.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+    }
+}
+// Hand-written as a function with its own arrays, filled per call (what receive_batch does: it
+// keeps no state between calls).
+__attribute__((noinline)) std::size_t rbatch_hand(batch_rig& r) {
+  mmsghdr msgs[batch];
+  iovec iovs[batch];
+  sockaddr_storage names[batch];
+  alignas(8) unsigned char control[batch][64];
+  for (std::size_t i = 0; i < batch; ++i) {
+    iovs[i] = {r.rbufs[i].data, r.rbufs[i].size};
+    msghdr& m = msgs[i].msg_hdr;
+    m.msg_name = &names[i];
+    m.msg_namelen = sizeof names[i];
+    m.msg_iov = &iovs[i];
+    m.msg_iovlen = 1;
+    m.msg_control = control[i];
+    m.msg_controllen = sizeof control[i];
+  }
+  const int n = ::recvmmsg(r.rx, msgs, batch, MSG_WAITFORONE, nullptr);
+  if (n <= 0)
+    std::abort();
+  for (int i = 0; i < n; ++i)
+    hand_parse(msgs[i], names[i], r.hand_out[i]);
+  return static_cast<std::size_t>(n);
+}
+// The floor: arrays set up once, outside the call; only the lengths are reset per call.
+__attribute__((noinline)) std::size_t rbatch_floor(batch_rig& r) {
+  for (std::size_t i = 0; i < batch; ++i) {
+    r.msgs[i].msg_hdr.msg_namelen = sizeof r.names[i];
+    r.msgs[i].msg_hdr.msg_controllen = sizeof r.control[i];
+  }
+  const int n = ::recvmmsg(r.rx, r.msgs, batch, MSG_WAITFORONE, nullptr);
+  if (n <= 0)
+    std::abort();
+  for (int i = 0; i < n; ++i)
+    hand_parse(r.msgs[i], r.names[i], r.hand_out[i]);
+  return static_cast<std::size_t>(n);
+}
+// One datagram per call: mcast::receive and a hand-written recvmsg (packet info on) that keeps
+// the same facts.
+__attribute__((noinline)) std::size_t rone_mcast(batch_rig& r) {
+  r.ds[0] = mcast::receive(r.rx, r.rbufs[0].data, r.rbufs[0].size);
+  return 1;
+}
+__attribute__((noinline)) std::size_t rone_hand(batch_rig& r) {
+  mmsghdr mm{};
+  iovec iov{r.rbufs[0].data, r.rbufs[0].size};
+  sockaddr_storage name;
+  alignas(8) unsigned char control[64];
+  msghdr& m = mm.msg_hdr;
+  m.msg_name = &name;
+  m.msg_namelen = sizeof name;
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  const ssize_t n = ::recvmsg(r.rx, &m, 0);
+  if (n < 0)
+    std::abort();
+  mm.msg_len = static_cast<unsigned>(n);
+  hand_parse(mm, name, r.hand_out[0]);
+  return 1;
+}
+
+__attribute__((noinline)) std::size_t sbatch_mcast(batch_rig& r) {
+  return mcast::send_batch(r.tx, r.g, r.port, r.sbufs, batch);
+}
+__attribute__((noinline)) std::size_t sbatch_hand(batch_rig& r) {
+  mmsghdr m[batch];
+  iovec v[batch];
+  for (std::size_t i = 0; i < batch; ++i) {
+    v[i] = {const_cast<void*>(r.sbufs[i].data), r.sbufs[i].size};
+    m[i] = {};
+    m[i].msg_hdr.msg_name = &r.to;
+    m[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+    m[i].msg_hdr.msg_iov = &v[i];
+    m[i].msg_hdr.msg_iovlen = 1;
+  }
+  const int n = ::sendmmsg(r.tx, m, batch, 0);
+  return n < 0 ? 0 : static_cast<std::size_t>(n);
+}
+
+// --only rbatch_mcast_64 ...: in a namespace of its own (lo set up for multicast).
+int run_batch_only(const std::string& function, int iterations) {
+  const bool receive = function.rfind("rbatch_", 0) == 0;
+  const std::size_t size = function.size() > 5 && function.compare(function.size() - 5, 5, "_1200") == 0 ? 1200 : 64;
+  const bool hand = function.find("_hand_") != std::string::npos;
+  const bool floor = function.find("_floor_") != std::string::npos;
+  if (!enter_private_namespace().entered)
+    return 3;
+  setup_loopback_network();
+  batch_rig r(size);
+  std::size_t total = 0;
+  for (int i = 0; i < iterations; ++i) {
+    if (function.rfind("rone_", 0) == 0) {
+      r.fill();
+      for (std::size_t k = 0; k < batch; ++k)
+        total += hand ? rone_hand(r) : rone_mcast(r);
+    } else if (receive) {
+      r.fill();
+      total += floor ? rbatch_floor(r) : hand ? rbatch_hand(r) : rbatch_mcast(r);
+    } else {
+      total += hand ? sbatch_hand(r) : sbatch_mcast(r);
+    }
+  }
+  return total == batch * static_cast<std::size_t>(iterations) ? 0 : 4;
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
@@ -227,13 +427,16 @@ std::string self_path;
 
 // Runs `program` (this one, or its clang twin) under callgrind, collecting only `function`;
 // returns instructions per call.
-double callgrind(const std::string& program, const std::string& function, int iterations) {
+
+// Runs `program` under callgrind in its `--only mode` and collects only the functions whose names
+// end in `pattern` (callgrind's --toggle-collect='*PATTERN'); returns instructions per iteration.
+double callgrind_named(const std::string& program, const std::string& pattern, const std::string& mode,
+                       int iterations) {
   if (std::system("command -v valgrind >/dev/null 2>&1") != 0)
     return -1;
-  const std::string out = "/tmp/mcast-bench-callgrind." + std::to_string(::getpid()) + "." + function;
-  const std::string cmd = "valgrind --tool=callgrind --callgrind-out-file=" + out + " --toggle-collect='*" + function +
-                          "*' " + program + " --only " + function + " " + std::to_string(iterations) +
-                          " >/dev/null 2>&1";
+  const std::string out = "/tmp/mcast-bench-callgrind." + std::to_string(::getpid()) + "." + mode;
+  const std::string cmd = "valgrind --tool=callgrind --callgrind-out-file=" + out + " --toggle-collect='*" + pattern +
+                          "' " + program + " --only " + mode + " " + std::to_string(iterations) + " >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0)
     return -1;
   std::ifstream in(out);
@@ -246,7 +449,15 @@ double callgrind(const std::string& program, const std::string& function, int it
   return total < 0 ? -1 : total / iterations;
 }
 
+// Runs `program` (this one, or its clang twin) under callgrind, collecting only `function`;
+// returns instructions per call.
+double callgrind(const std::string& program, const std::string& function, int iterations) {
+  return callgrind_named(program, function + "*", function, iterations);
+}
+
 int run_only(const std::string& function, int iterations) {
+  if (function.rfind("rbatch_", 0) == 0 || function.rfind("sbatch_", 0) == 0 || function.rfind("rone_", 0) == 0)
+    return run_batch_only(function, iterations);
   setup st;
   if (function == "cycle_mcast")
     for (int i = 0; i < iterations; ++i)
@@ -450,13 +661,17 @@ int main(int argc, char** argv) {
   if (::access(MCAST_BENCH_CLANG_TWIN, X_OK) == 0)
     compilers.push_back({"clang++", MCAST_BENCH_CLANG_TWIN});
 #endif
-  md << "| 1. join/block/unblock/leave cycle, user-space instructions per cycle";
-  for (const auto& c : compilers)
-    md << " | " << c.name;
-  md << " | target |\n|---";
-  for (std::size_t i = 0; i <= compilers.size(); ++i)
-    md << "|---";
-  md << "|\n";
+  // A table's header: its title, one column per compiler, then the target.
+  auto compiler_table = [&](const std::string& title) {
+    md << "| " << title;
+    for (const auto& c : compilers)
+      md << " | " << c.name;
+    md << " | target |\n|---";
+    for (std::size_t i = 0; i <= compilers.size(); ++i)
+      md << "|---";
+    md << "|\n";
+  };
+  compiler_table("1. join/block/unblock/leave cycle, user-space instructions per cycle");
   if (!quick) {
     struct measured {
       double hand, same, floor, mcast, keep, ssm, ssm_hand, jl, asio, asio_read;
@@ -524,6 +739,44 @@ int main(int argc, char** argv) {
                   "| mcast / hand-written with the same calls (median of %d A/B pairs) | %.2f (%.0f ns) | <= 1.05 |\n",
                   MCAST_BENCH_COMPILER, pairs * 3, r_def, t_def);
     md << buf;
+  }
+
+  // 7. batches, per datagram (callgrind: user-space instructions)
+  if (!quick) {
+    md << "\n";
+    compiler_table("7. batches of " + std::to_string(batch) +
+                   ", user-space instructions per datagram (callgrind; IP_PKTINFO on, a group on lo)");
+    struct pair_row {
+      const char* what;
+      const char* mine;
+      const char* hand;
+      const char* target;
+    };
+    const pair_row rows[] = {
+        {"receive_batch / hand-written recvmmsg (its arrays filled per call), 64 B", "rbatch_mcast_64",
+         "rbatch_hand_64", "<= 1.10"},
+        {"receive_batch / hand-written recvmmsg (its arrays filled per call), 1200 B", "rbatch_mcast_1200",
+         "rbatch_hand_1200", "<= 1.10"},
+        {"receive_batch / hand-written recvmmsg with arrays set up once (the floor), 64 B", "rbatch_mcast_64",
+         "rbatch_floor_64", "(reported)"},
+        {"send_batch / hand-written sendmmsg, 64 B", "sbatch_mcast_64", "sbatch_hand_64", "<= 1.10"},
+        {"receive (one datagram a call) / hand-written recvmsg, 64 B", "rone_mcast_64", "rone_hand_64", "<= 1.5"},
+    };
+    const int runs = 500;
+    for (const auto& row : rows) {
+      std::string cells;
+      for (const auto& c : compilers) {
+        // (the collected function's name is the part before the size)
+        const std::string mine = row.mine, hand = row.hand;
+        const std::string fm = mine.substr(0, mine.rfind('_')), fh = hand.substr(0, hand.rfind('_'));
+        const double a = callgrind_named(c.program, fm + "(*", mine, runs) / static_cast<double>(batch);
+        const double b = callgrind_named(c.program, fh + "(*", hand, runs) / static_cast<double>(batch);
+        char buf[96];
+        std::snprintf(buf, sizeof buf, " | **%.2f** (%.0f / %.0f)", a / b, a, b);
+        cells += buf;
+      }
+      md << "| " << row.what << cells << " | " << row.target << " |\n";
+    }
   }
 
   // 2. system calls per operation: counted by the twin of this program built with the hook

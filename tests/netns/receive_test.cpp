@@ -15,16 +15,6 @@ namespace o = mcast::option;
 
 namespace {
 
-socket_fd open_udp(mcast::family f, bool dual_stack = false) {
-  socket_fd s(::socket(f == mcast::family::v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  check_sys(s.get() >= 0, "socket");
-  if (f == mcast::family::v6) {
-    const int v6only = dual_stack ? 0 : 1;
-    check_sys(::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) == 0, "IPV6_V6ONLY");
-  }
-  return s;
-}
-
 struct arrival {
   mcast::datagram d;
   std::string payload;

@@ -105,6 +105,17 @@ inline socket_fd udp_receiver(mcast::family f, std::uint16_t& port, bool reuse =
   return s;
 }
 
+// An unbound UDP socket; IPv6 ones are IPV6_V6ONLY unless `dual_stack`.
+inline socket_fd open_udp(mcast::family f, bool dual_stack = false) {
+  socket_fd s(::socket(f == mcast::family::v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  check_sys(s.get() >= 0, "socket");
+  if (f == mcast::family::v6) {
+    const int v6only = dual_stack ? 0 : 1;
+    check_sys(::setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) == 0, "IPV6_V6ONLY");
+  }
+  return s;
+}
+
 inline socket_fd udp_dual_receiver(std::uint16_t& port) { return udp_receiver(mcast::family::v6, port, false, true); }
 
 // A UDP socket that sends from `src` (which must be local: 127.0.0.x, or an address of lo in a

@@ -512,3 +512,46 @@ TEST_CASE("IP_MULTICAST_IF set to an interface reads back as that interface", "[
   CHECK(back.nic(ec) == nic);
   CHECK(!ec);
 }
+
+TEST_CASE("receive_batch and send_batch on Windows: the loop form (WSARecvMsg, then WSAPoll before each; sendto)",
+          "[windows][batch]") {
+  udp_socket rx(AF_INET);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  const auto g = mcast::make_group("239.77.1.10");
+  const auto nic = loopback();
+  auto m = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
+  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+  udp_socket tx(AF_INET);
+  mcast::set_option(tx, mcast::option::ip_multicast_if{nic});
+  DWORD one = 1; // (Windows: the receiving socket decides loopback; Wine: the sending one)
+  ::setsockopt(rx.s, IPPROTO_IP, IP_MULTICAST_LOOP, reinterpret_cast<const char*>(&one), sizeof one);
+  ::setsockopt(tx.s, IPPROTO_IP, IP_MULTICAST_LOOP, reinterpret_cast<const char*>(&one), sizeof one);
+  const mcast::send_buffer out[3] = {{"one", 3}, {"two", 3}, {"a longer one", 12}};
+  CHECK(mcast::send_batch(tx, g, port, out, 3) == 3);
+  REQUIRE(readable(rx, 1000));
+  ::Sleep(200); // all three queued
+  char space[5][8];
+  mcast::receive_buffer bufs[5];
+  for (int i = 0; i < 5; ++i)
+    bufs[i] = {space[i], sizeof space[i]};
+  mcast::datagram ds[5];
+  // A blocking socket: the first receive may wait, the later ones only take what is queued.
+  const std::size_t n = mcast::receive_batch(rx, bufs, ds, 5);
+  REQUIRE(n == 3);
+  CHECK(std::string(space[0], ds[0].size) == "one");
+  CHECK(std::string(space[1], ds[1].size) == "two");
+  CHECK(std::string(space[2], ds[2].size) == "a longer");
+  CHECK(ds[2].truncated);
+  for (std::size_t i = 0; i < n; ++i) {
+    CHECK(ds[i].source.to_string() == "127.0.0.1");
+    REQUIRE(ds[i].destination.has_value());
+    CHECK(ds[i].destination->to_string() == "239.77.1.10");
+    CHECK(ds[i].interface_index == nic.index());
+    CHECK(ds[i].multicast());
+  }
+  u_long non_blocking = 1;
+  REQUIRE(::ioctlsocket(rx.s, FIONBIO, &non_blocking) == 0);
+  std::error_code ec;
+  CHECK(mcast::receive_batch(rx, bufs, ds, 5, ec) == 0);
+  CHECK(ec == std::errc::operation_would_block);
+}

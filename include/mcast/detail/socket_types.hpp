@@ -843,10 +843,15 @@ inline std::uint16_t sockaddr_port(const sockaddr_storage_type& a) noexcept {
 struct received_info {
   std::size_t size = 0;
   bool truncated = false;
-  sockaddr_storage_type from;
+  sockaddr_storage_type from; // (not cleared: the system writes what is read of it)
   int destination_family = 0; // AF_INET / AF_INET6 when packet info came with the datagram
-  unsigned char destination[16] = {};
+  unsigned char destination[16];
   unsigned interface_index = 0;
+  void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
+    destination_family = family;
+    detail::copy_bytes(destination, address, family == AF_INET ? 4 : 16);
+    interface_index = index;
+  }
 };
 
 // The packet-info control messages: IPv4 in_pktinfo {ipi_ifindex, ipi_spec_dst, ipi_addr} (Linux,
@@ -858,17 +863,35 @@ inline constexpr int ipv6_pktinfo_cmsg = 46;
 #else
 inline constexpr int ipv6_pktinfo_cmsg = IPV6_PKTINFO;
 #endif
-inline void read_ipv6_pktinfo(const unsigned char* data, received_info& out) noexcept {
+template <class Out> void read_ipv6_pktinfo(const unsigned char* data, Out& out) noexcept {
   // RFC 3542: a 16-byte in6_addr, then an unsigned int index.
-  out.destination_family = AF_INET6;
-  detail::copy_bytes(out.destination, data, 16);
   unsigned int index = 0;
   detail::copy_bytes(&index, data + 16, sizeof index);
-  out.interface_index = index;
+  out.set_destination(AF_INET6, data, index);
 }
 
 // Control buffer room for one IPv4 and one IPv6 packet-info message (and what else a stack adds).
 inline constexpr std::size_t receive_control_size = 256;
+
+#if !defined(_WIN32)
+// The packet-info control messages of one received msghdr into `out` (a received_info or a
+// batch_received: destination_family, destination, interface_index).
+template <class Out> void read_packet_info(msghdr& msg, Out& out) noexcept {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    const unsigned char* d = CMSG_DATA(c);
+#if defined(IP_PKTINFO)
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      int index = 0;
+      detail::copy_bytes(&index, d + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
+      out.set_destination(AF_INET, d + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
+      continue;
+    }
+#endif
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg)
+      read_ipv6_pktinfo(d, out);
+  }
+}
+#endif
 
 #if defined(_WIN32)
 // WSARecvMsg is an extension function: its address is asked for once per process (the same
@@ -905,7 +928,6 @@ inline constexpr int icmp_reports_skipped = 64;
 // One datagram into `buf` (blocking unless `dont_wait`, which reports would-block instead; on
 // Windows see receive_needs_non_blocking_socket).
 inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
-  detail::fill_bytes(&out.from, 0, sizeof out.from);
   alignas(8) unsigned char control[receive_control_size];
 #if defined(_WIN32)
   (void)dont_wait;
@@ -972,21 +994,7 @@ inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool d
     return last_error();
   out.size = static_cast<std::size_t>(n);
   out.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    const unsigned char* d = CMSG_DATA(c);
-#if defined(IP_PKTINFO)
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      ::in_pktinfo info;
-      detail::copy_bytes(&info, d, sizeof info);
-      out.destination_family = AF_INET;
-      detail::copy_bytes(out.destination, &info.ipi_addr, 4);
-      out.interface_index = static_cast<unsigned>(info.ipi_ifindex);
-      continue;
-    }
-#endif
-    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg)
-      read_ipv6_pktinfo(d, out);
-  }
+  read_packet_info(msg, out);
   return 0;
 #endif
 }
@@ -996,6 +1004,167 @@ inline constexpr int would_block_error() noexcept {
   return WSAEWOULDBLOCK;
 #else
   return EWOULDBLOCK;
+#endif
+}
+
+// ---- batches: many datagrams per call ---------------------------------------------------------
+// One datagram of a received batch as the platform saw it; `from` points into the batch's own
+// storage and is valid only while the callback that receives it runs.
+struct batch_received {
+  std::size_t size;
+  bool truncated;
+  const sockaddr_storage_type* from;
+  int destination_family;           // AF_INET / AF_INET6 when packet info came with the datagram
+  const unsigned char* destination; // (into the control message: any alignment)
+  unsigned interface_index;
+  MCAST_DETAIL_ALWAYS_INLINE void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
+    destination_family = family;
+    destination = address;
+    interface_index = index;
+  }
+};
+
+// How many datagrams one recvmmsg / sendmmsg handles (its arrays live on the stack: no
+// allocation); a longer batch is taken in several calls.
+inline constexpr std::size_t batch_chunk = 64;
+// Control room per datagram of a batch: one IPv4 and one IPv6 packet-info message (32 + 40 on
+// Linux), with room to spare; a message cut short is reported by the kernel (MSG_CTRUNC) and read
+// as far as it goes.
+inline constexpr std::size_t batch_control_size = 128;
+
+#if defined(_WIN32)
+// Whether a datagram is queued now (WSAPoll, no wait): Winsock has no per-call don't-wait (see
+// receive_needs_non_blocking_socket), so the batch asks before each receive after the first.
+inline bool readable_now(native_handle_type s) noexcept {
+  WSAPOLLFD p{};
+  p.fd = s;
+  p.events = POLLRDNORM;
+  return ::WSAPoll(&p, 1, 0) > 0 && (p.revents & POLLRDNORM) != 0;
+}
+#endif
+
+// Up to `n` datagrams (at most batch_chunk) into bufs[0..n) (anything with .data and .size);
+// on(i, const batch_received&) is called for each in order; `got` is how many. With `wait_first`
+// the call waits for the first datagram (unless the socket is non-blocking) and then takes only
+// what is queued; without it, it never waits. Returns 0, or the error of the first receive (a
+// later failure ends the batch: what was received is reported, and the error is left to the next
+// call). Linux: one recvmmsg (MSG_WAITFORONE, or MSG_DONTWAIT; its timeout is never used).
+// Elsewhere: receives one by one, the later ones without waiting (Windows: each after a
+// readable_now check, since a blocking socket's WSARecvMsg cannot be told not to wait).
+template <class Buffer, class OnDatagram>
+int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, bool wait_first, std::size_t& got,
+                      OnDatagram&& on) noexcept {
+  got = 0;
+  if (n > batch_chunk)
+    n = batch_chunk;
+#if defined(__linux__)
+  mmsghdr msgs[batch_chunk];
+  iovec iovs[batch_chunk];
+  sockaddr_storage_type from[batch_chunk]; // not cleared: the kernel reports each one's length
+  alignas(8) unsigned char control[batch_chunk][batch_control_size];
+  for (std::size_t i = 0; i < n; ++i) {
+    iovs[i].iov_base = bufs[i].data;
+    iovs[i].iov_len = bufs[i].size;
+    msghdr& m = msgs[i].msg_hdr; // (msg_flags and msg_len are outputs only)
+    m.msg_name = &from[i];
+    m.msg_namelen = sizeof from[i];
+    m.msg_iov = &iovs[i];
+    m.msg_iovlen = 1;
+    m.msg_control = control[i];
+    m.msg_controllen = batch_control_size;
+  }
+  const int r = ::recvmmsg(s, msgs, static_cast<unsigned>(n), wait_first ? MSG_WAITFORONE : MSG_DONTWAIT, nullptr);
+  if (r < 0)
+    return last_error();
+  for (std::size_t i = 0; i < static_cast<std::size_t>(r); ++i) {
+    msghdr& m = msgs[i].msg_hdr;
+    batch_received d;
+    d.size = msgs[i].msg_len;
+    d.truncated = (m.msg_flags & MSG_TRUNC) != 0;
+    d.from = &from[i];
+    d.destination_family = 0;
+    d.destination = nullptr;
+    d.interface_index = 0;
+    read_packet_info(m, d);
+    on(i, static_cast<const batch_received&>(d));
+  }
+  got = static_cast<std::size_t>(r);
+  return 0;
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool wait = wait_first && i == 0;
+#if defined(_WIN32)
+    if (!wait && !readable_now(s))
+      break;
+#endif
+    received_info info;
+    if (int r = raw_receive(s, bufs[i].data, bufs[i].size, !wait, info); r != 0) {
+      if (i == 0)
+        return r;
+      break;
+    }
+    batch_received d;
+    d.size = info.size;
+    d.truncated = info.truncated;
+    d.from = &info.from;
+    d.destination_family = info.destination_family;
+    d.destination = info.destination;
+    d.interface_index = info.interface_index;
+    on(i, static_cast<const batch_received&>(d));
+    got = i + 1;
+  }
+  return 0;
+#endif
+}
+
+// Sends bufs[0..n) (at most batch_chunk; anything with .data and .size) to `to`, in order;
+// `sent` is how many went. Returns 0, or the error of the first send (a later failure ends the
+// batch with what was sent). Linux: one sendmmsg; elsewhere sendto one by one.
+template <class Buffer>
+int raw_send_batch(native_handle_type s, const sockaddr_storage_type& to, const Buffer* bufs, std::size_t n,
+                   std::size_t& sent) noexcept {
+  sent = 0;
+  if (n > batch_chunk)
+    n = batch_chunk;
+  const socklen_type to_length = sockaddr_length(to);
+#if defined(__linux__)
+  mmsghdr msgs[batch_chunk];
+  iovec iovs[batch_chunk];
+  for (std::size_t i = 0; i < n; ++i) {
+    iovs[i].iov_base = const_cast<void*>(bufs[i].data); // sendmsg does not write through it
+    iovs[i].iov_len = bufs[i].size;
+    msghdr& m = msgs[i].msg_hdr;
+    m.msg_name = const_cast<sockaddr_storage_type*>(&to);
+    m.msg_namelen = to_length;
+    m.msg_iov = &iovs[i];
+    m.msg_iovlen = 1;
+    m.msg_control = nullptr;
+    m.msg_controllen = 0;
+    m.msg_flags = 0;
+    msgs[i].msg_len = 0;
+  }
+  const int r = ::sendmmsg(s, msgs, static_cast<unsigned>(n), 0);
+  if (r < 0)
+    return last_error();
+  sent = static_cast<std::size_t>(r);
+  return 0;
+#else
+  for (std::size_t i = 0; i < n; ++i) {
+#if defined(_WIN32)
+    const int r = ::sendto(s, static_cast<const char*>(bufs[i].data),
+                           static_cast<int>(bufs[i].size > 0x7fffffffu ? 0x7fffffffu : bufs[i].size), 0,
+                           reinterpret_cast<const sockaddr_type*>(&to), to_length);
+#else
+    const auto r = ::sendto(s, bufs[i].data, bufs[i].size, 0, reinterpret_cast<const sockaddr_type*>(&to), to_length);
+#endif
+    if (r < 0) {
+      if (i == 0)
+        return last_error();
+      break;
+    }
+    sent = i + 1;
+  }
+  return 0;
 #endif
 }
 

@@ -28,7 +28,9 @@ enum class syscall_kind {
   bind,
   local_address,
   receive,
-  list_interfaces
+  list_interfaces,
+  receive_batch, // one call per recvmmsg (Linux) or per batch_chunk datagrams elsewhere
+  send_batch     // one call per sendmmsg (Linux) or per batch_chunk datagrams elsewhere
 };
 
 struct syscall_info {
@@ -103,6 +105,22 @@ inline int sys_socket_family(native_handle_type s, int& family) noexcept {
 inline int sys_receive(native_handle_type s, void* buf, std::size_t size, bool dont_wait, received_info& out) noexcept {
   MCAST_DETAIL_HOOK(syscall_kind::receive, s, 0, 0);
   return raw_receive(s, buf, size, dont_wait, out);
+}
+
+template <class Buffer, class OnDatagram>
+int sys_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, bool wait_first, std::size_t& got,
+                      OnDatagram&& on) noexcept {
+  got = 0;
+  MCAST_DETAIL_HOOK(syscall_kind::receive_batch, s, 0, 0);
+  return raw_receive_batch(s, bufs, n, wait_first, got, on);
+}
+
+template <class Buffer>
+int sys_send_batch(native_handle_type s, const sockaddr_storage_type& to, const Buffer* bufs, std::size_t n,
+                   std::size_t& sent) noexcept {
+  sent = 0;
+  MCAST_DETAIL_HOOK(syscall_kind::send_batch, s, to.ss_family, 0);
+  return raw_send_batch(s, to, bufs, n, sent);
 }
 
 template <class OnInterface, class OnAddress>

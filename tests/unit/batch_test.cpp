@@ -1,0 +1,40 @@
+// batch.hpp without a network, on every platform (Windows: MinGW + Wine, and clang's MSVC mode):
+// the refusals and n == 0 come before any system call, and both forms of receive_batch and
+// send_batch (every platform's loop form included) compile and instantiate.
+#include <mcast/batch.hpp>
+
+#include "catch.hpp"
+#include "support/hook.hpp"
+
+#include <system_error>
+
+TEST_CASE("receive_batch and send_batch refuse null buffers and take n == 0 before any system call", "[batch]") {
+  char space[16];
+  mcast::receive_buffer bufs[2] = {{space, sizeof space}, {nullptr, 8}};
+  mcast::datagram ds[2];
+  const mcast::send_buffer out[2] = {{space, 4}, {nullptr, 4}};
+  const auto g = mcast::make_group("239.1.2.3");
+  const mcast::native_handle_type s = mcast::detail::invalid_native_handle;
+  mcast_test::syscall_recorder rec;
+  std::error_code ec = make_error_code(std::errc::io_error);
+  CHECK(mcast::receive_batch(s, bufs, ds, 0, ec) == 0);
+  CHECK_FALSE(ec);
+  CHECK(mcast::receive_batch(s, bufs, ds, 2, ec) == 0);
+  CHECK(ec == mcast::errc::invalid_value);
+  CHECK_THROWS_AS(mcast::receive_batch(s, bufs, ds, 2), std::system_error);
+  CHECK(mcast::send_batch(s, g, 5000, out, 0, ec) == 0);
+  CHECK_FALSE(ec);
+  CHECK(mcast::send_batch(s, g, 5000, out, 2, ec) == 0);
+  CHECK(ec == mcast::errc::invalid_value);
+  CHECK_THROWS_AS(mcast::send_batch(s, g, 5000, out, 2), std::system_error);
+  CHECK(rec.count() == 0);
+}
+
+TEST_CASE("datagram::multicast() without a system call", "[batch]") {
+  mcast::datagram d;
+  CHECK(d.multicast()); // destination unknown
+  d.destination = mcast::make_address("239.1.2.3");
+  CHECK(d.multicast());
+  d.destination = mcast::make_address("192.0.2.7");
+  CHECK_FALSE(d.multicast());
+}
