@@ -798,6 +798,22 @@ inline constexpr int so_reuseport = SO_REUSEPORT;
 inline constexpr int so_reuseport = -1;
 #endif
 
+// Linux: SO_COOKIE, a 64-bit number the kernel gives each socket and never gives another while
+// the system runs. A handle reads it at its join and compares it before each later change, so it
+// never acts on a socket that took its descriptor's number after its own was closed. (Other
+// systems have no such cheap identity; a handle there trusts its descriptor.)
+#if defined(__linux__)
+inline constexpr bool has_socket_cookie = true;
+#if defined(SO_COOKIE)
+inline constexpr int so_cookie = SO_COOKIE;
+#else
+inline constexpr int so_cookie = 57; // <asm-generic/socket.h>, Linux 2.6.x+ (read since 4.12)
+#endif
+#else
+inline constexpr bool has_socket_cookie = false;
+inline constexpr int so_cookie = -1;
+#endif
+
 inline socklen_type sockaddr_length(const sockaddr_storage_type& a) noexcept {
   return a.ss_family == AF_INET ? static_cast<socklen_type>(sizeof(sockaddr_in4_type))
                                 : static_cast<socklen_type>(sizeof(sockaddr_in6_type));
