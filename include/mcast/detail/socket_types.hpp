@@ -814,6 +814,11 @@ inline constexpr bool has_socket_cookie = false;
 inline constexpr int so_cookie = -1;
 #endif
 
+// A receiver of one group binds the group's address where the stack allows it (Linux, macOS,
+// FreeBSD: it then takes no unicast datagram meant for another program on the port); Windows
+// refuses a group address in bind() (WSAEADDRNOTAVAIL), so there it binds the wildcard.
+inline constexpr bool binds_group_address = !is_windows;
+
 inline socklen_type sockaddr_length(const sockaddr_storage_type& a) noexcept {
   return a.ss_family == AF_INET ? static_cast<socklen_type>(sizeof(sockaddr_in4_type))
                                 : static_cast<socklen_type>(sizeof(sockaddr_in6_type));

@@ -1,0 +1,153 @@
+// A receiver of one group takes only that group (#29 point 10): bind_receiver(sock, group, port)
+// binds the group's address on Linux, so a program sharing the port -- here socat, a unicast
+// receiver bound to the wildcard address with SO_REUSEADDR as avahi-daemon is on 5353 -- keeps
+// every unicast datagram sent to it, whichever of the two bound first.
+#include "catch.hpp"
+#include "support/net.hpp"
+#include "support/netns.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include <sys/wait.h>
+
+using namespace mcast_test;
+
+namespace {
+
+bool have_socat() { return std::system("command -v socat >/dev/null 2>&1") == 0; }
+
+// How many UDP sockets of `v6` are bound to `port` (/proc/net/udp[6], local port in hex).
+int bound_on(bool v6, std::uint16_t port) {
+  std::ifstream in(v6 ? "/proc/net/udp6" : "/proc/net/udp");
+  char want[8];
+  std::snprintf(want, sizeof want, ":%04X ", port);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line))
+    n += line.find(want) != std::string::npos;
+  return n;
+}
+
+// socat receiving unicast on the port (wildcard address, SO_REUSEADDR), writing each datagram
+// as a line to `file`. Returns its pid once its socket is bound (at most 3 s).
+pid_t start_socat(bool v6, std::uint16_t port, const std::string& file) {
+  const std::string from = std::string(v6 ? "UDP6-RECV:" : "UDP4-RECV:") + std::to_string(port) + ",reuseaddr";
+  const std::string to = "OPEN:" + file + ",creat,append";
+  const int before = bound_on(v6, port);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execlp("socat", "socat", "-u", from.c_str(), to.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  for (int i = 0; i < 300 && bound_on(v6, port) == before; ++i)
+    ::usleep(10000);
+  return pid;
+}
+
+int lines_in(const std::string& file) {
+  std::ifstream in(file);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line))
+    n += line.find("unicast") != std::string::npos;
+  return n;
+}
+
+// Sends `n` unicast datagrams to the loopback address on `port`.
+void send_unicast(bool v6, std::uint16_t port, int n) {
+  socket_fd tx(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0));
+  const auto to = mcast::make_address(v6 ? "::1" : "127.0.0.1").to_sockaddr(port);
+  const socklen_t len = v6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  for (int i = 0; i < n; ++i)
+    (void)::sendto(tx, "unicast\n", 8, 0, reinterpret_cast<const sockaddr*>(&to), len);
+}
+
+// One run: socat and an mcast receiver of `g` share a port (socat first, or mcast first); 5
+// unicast datagrams go to the port and 3 to the group. Returns the number of failed checks.
+int share_port(bool v6, bool mcast_first, bool wildcard_form) {
+  int failures = 0;
+  const auto fam = v6 ? mcast::family::v6 : mcast::family::v4;
+  const mcast::group g = fresh_group(fam);
+  const std::uint16_t port = 5353;
+  const std::string file = "/tmp/mcast-shared-port-" + std::to_string(::getpid()) + (v6 ? "-6" : "-4");
+  std::remove(file.c_str());
+  socket_fd rx(::socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0));
+  if (v6) {
+    int one = 1;
+    ::setsockopt(rx, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  }
+  pid_t socat = -1;
+  if (!mcast_first)
+    socat = start_socat(v6, port, file);
+  if (wildcard_form)
+    (void)mcast::bind_receiver(rx, fam, port);
+  else
+    (void)mcast::bind_receiver(rx, g, port);
+  if (mcast_first)
+    socat = start_socat(v6, port, file);
+  auto m = mcast::join_group(rx, g, mcast::network_interface::from_name("lo"));
+
+  send_unicast(v6, port, 5);
+  socket_fd tx = udp_sender(mcast::make_source(v6 ? "2001:db8::2" : "127.0.0.2"));
+  for (int i = 0; i < 3; ++i)
+    send_one(tx, g, port, "group");
+  const auto got = drain(rx, std::chrono::milliseconds(200));
+  int at_mcast = 0;
+  for (const auto& [from, c] : got)
+    at_mcast += c;
+  ::usleep(200000); // socat writes what it received
+  const int at_socat = lines_in(file);
+  ::kill(socat, SIGTERM);
+  ::waitpid(socat, nullptr, 0);
+  std::remove(file.c_str());
+  std::printf("shared port %u, IPv%d, %s first, %s form: socat got %d/5 unicast, mcast receiver got %d "
+              "datagrams (3 to the group expected)\n",
+              port, v6 ? 6 : 4, mcast_first ? "mcast" : "socat", wildcard_form ? "wildcard" : "group", at_socat,
+              at_mcast);
+  std::fflush(stdout);
+  failures += at_socat != 5; // the other program keeps its unicast
+  failures += at_mcast != 3; // the receiver takes its group, and nothing else
+  return failures;
+}
+
+} // namespace
+
+TEST_CASE("bind_receiver(sock, group, port) leaves a port-sharing program its unicast datagrams",
+          "[netns][bind_receiver][interop]") {
+  if (!have_socat()) {
+    std::printf("SKIP: socat is not installed (apt-get install socat)\n");
+    std::fflush(stdout);
+    std::_Exit(77);
+  }
+  for (const bool v6 : {false, true})
+    for (const bool mcast_first : {false, true}) {
+      INFO("IPv" << (v6 ? 6 : 4) << (mcast_first ? ", mcast first" : ", socat first"));
+      const int status = run_in_child_namespace([&] {
+        setup_loopback_network();
+        return share_port(v6, mcast_first, std::getenv("MCAST_TEST_WILDCARD_FORM") != nullptr);
+      });
+      CHECK(status == 0);
+    }
+}
+
+TEST_CASE("bind_receiver(sock, group, port): a socket of the other family is family_mismatch, nothing changed",
+          "[netns][bind_receiver]") {
+  socket_fd fresh(::socket(AF_INET, SOCK_DGRAM, 0));
+  std::error_code ec;
+  CHECK(mcast::bind_receiver(fresh, fresh_group(mcast::family::v6), 0, ec) == 0);
+  CHECK(ec == mcast::errc::family_mismatch);
+  sockaddr_storage a{};
+  socklen_t len = sizeof a;
+  ::getsockname(fresh, reinterpret_cast<sockaddr*>(&a), &len);
+  CHECK(reinterpret_cast<const sockaddr_in&>(a).sin_port == 0); // not bound
+  // The group form binds the group: the socket's local address is the group.
+  const auto g = fresh_group();
+  const std::uint16_t port = mcast::bind_receiver(fresh, g, 0);
+  CHECK(port != 0);
+  len = sizeof a;
+  ::getsockname(fresh, reinterpret_cast<sockaddr*>(&a), &len);
+  CHECK(mcast::address::from_sockaddr(a) == g.address());
+}
+
