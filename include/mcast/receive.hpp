@@ -139,6 +139,7 @@ inline std::uint16_t bind_receiver_native(native_handle_type s, family f, const 
       settings[n++] = {detail::level_ipv6, detail::ipv6_multicast_all, 0, 0, false};
   }
   int r = 0;
+  bool bound = false;
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     r = detail::change_setting(s, settings[i]);
     if (r == detail::sys_errc::no_protocol_option && settings[i].name == detail::ipv6_multicast_all &&
@@ -153,17 +154,28 @@ inline std::uint16_t bind_receiver_native(native_handle_type s, family f, const 
     else
       (v6 ? address::from_bytes(std::array<unsigned char, 16>{}) : address()).fill_sockaddr(at, port);
     r = detail::sys_bind(s, at);
+    bound = r == 0;
   }
   detail::sockaddr_storage_type local{}; // (set on every path that reads it; cl.exe cannot tell: C4701)
   if (r == 0)
     r = detail::sys_local_address(s, local);
   if (r != 0) {
     detail::restore_settings(s, settings, n);
-    ec = detail::system_error(r);
+    // The bind's EADDRINUSE, with SO_REUSEADDR set here: the socket holding the port did not set
+    // it (Linux shares a UDP port between SO_REUSEADDR sockets, or between SO_REUSEPORT sockets
+    // of one user -- never between the two kinds).
+    ec = bound ? detail::system_error(r)
+               : (r == detail::sys_errc::addr_in_use ? detail::translated(errc::port_in_use, r)
+                                                     : detail::system_error(r));
     return 0;
   }
   detail::clear(ec);
   return detail::sockaddr_port(local);
+}
+
+// The throwing forms' message names the port: "mcast::bind_receiver: port 5353".
+[[noreturn]] inline void throw_bind_error(const std::error_code& ec, std::uint16_t port) {
+  throw_error(ec, ("mcast::bind_receiver: port " + std::to_string(port)).c_str());
 }
 } // namespace detail
 
@@ -177,8 +189,11 @@ inline std::uint16_t bind_receiver_native(native_handle_type s, family f, const 
 ///   form below, which takes none;
 /// - Linux: IP_MULTICAST_ALL off (and IPV6_MULTICAST_ALL, and for a dual-stack IPv6 socket both),
 ///   so that it receives only the groups its own memberships admit, as on every other stack.
-/// errc::family_mismatch when `f` is not the socket's family, before any change. When a step
-/// fails, the settings changed before it are put back (best effort) and the first failure is reported.
+/// errc::family_mismatch when `f` is not the socket's family, before any change;
+/// errc::port_in_use (raw EADDRINUSE kept) when a socket that does not share the port holds it --
+/// on Linux a program that sets only SO_REUSEPORT, or neither (the README says how to share with
+/// it); the throwing forms name the port in the exception's message. When a step fails, the
+/// settings changed before it are put back (best effort) and the first failure is reported.
 template <class Socket>
 std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::error_code& ec) noexcept {
   return detail::bind_receiver_native(detail::native_of(socket), f, nullptr, port, ec);
@@ -203,14 +218,16 @@ std::uint16_t bind_receiver(Socket&& socket, const group& g, std::uint16_t port,
 template <class Socket> std::uint16_t bind_receiver(Socket&& socket, const group& g, std::uint16_t port) {
   std::error_code ec;
   const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), g, port, ec);
-  detail::throw_if(ec, "mcast::bind_receiver");
+  if (ec)
+    detail::throw_bind_error(ec, port);
   return bound;
 }
 
 template <class Socket> std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port) {
   std::error_code ec;
   const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), f, port, ec);
-  detail::throw_if(ec, "mcast::bind_receiver");
+  if (ec)
+    detail::throw_bind_error(ec, port);
   return bound;
 }
 
