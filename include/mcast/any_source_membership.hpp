@@ -98,6 +98,8 @@ private:
       return detail::refused(errc::not_joined);
     if (s.family() != group_.family())
       return detail::refused(errc::family_mismatch);
+    if (const errc e = req_.source_error(); e != errc{})
+      return detail::refused(e); // (api::ipv4: the interface cannot be named by address)
     if (children_.contains(s))
       return detail::refused(detail::rule_errc(detail::value_rule(detail::mstate::any, detail::operation::block)));
     if (detail::failure f; !same_socket_or_let_go(f))
@@ -167,7 +169,7 @@ MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api> join_group_impl(Socket&& s
   const native_handle_type s = native_of(sock);
   socket_facts facts;
   any_source_membership<Api> m(s, g, nic);
-  if (const errc e = request_error<Api>(g, nic); e != errc{}) {
+  if (const errc e = request_error<Api>(g, nic, true); e != errc{}) {
     out = refused(e); // the values first, before any system call
     return m;
   }

@@ -421,6 +421,28 @@ inline constexpr int ipv6_v6only = IPV6_V6ONLY;
 // ip_mreq_source); on POSIX imr_interface must be one of the interface's own addresses.
 inline constexpr bool ipv4_interface_by_index = is_windows;
 
+// IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP: Linux also takes an ip_mreqn there, which names the
+// interface by index (an address held by two interfaces names one of them, the kernel's pick);
+// elsewhere an ip_mreq, by address. The source options (ip_mreq_source) have no by-index form.
+#if defined(__linux__)
+using ip_membership_req_type = ::ip_mreqn;
+inline constexpr bool ipv4_membership_by_index = true;
+inline void fill_ip_membership(ip_membership_req_type& r, const in4_addr_type& group, const in4_addr_type&,
+                               unsigned index) noexcept {
+  r.imr_multiaddr = group;
+  r.imr_address = in4_addr_type{};
+  r.imr_ifindex = static_cast<int>(index);
+}
+#else
+using ip_membership_req_type = ip_mreq_type;
+inline constexpr bool ipv4_membership_by_index = false;
+inline void fill_ip_membership(ip_membership_req_type& r, const in4_addr_type& group, const in4_addr_type& iface,
+                               unsigned) noexcept {
+  r.imr_multiaddr = group;
+  r.imr_interface = iface;
+}
+#endif
+
 // ---- the error numbers the library translates -------------------------------------------------
 #if defined(_WIN32)
 namespace sys_errc {
