@@ -91,6 +91,7 @@ private:
   using base::leave_core;
   using base::nic_;
   using base::req_;
+  using base::same_socket_or_let_go;
   using base::socket_;
 
   any_source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::network_interface& n) noexcept
@@ -105,8 +106,12 @@ private:
       return detail::refused(errc::not_joined);
     if (s.family() != group_.family())
       return detail::refused(errc::family_mismatch);
+    if (const errc e = req_.source_error(); e != errc{})
+      return detail::refused(e); // (api::ipv4: the interface cannot be named by address)
     if (children_.contains(s))
       return detail::refused(detail::rule_errc(detail::value_rule(detail::mstate::any, detail::operation::block)));
+    if (detail::failure f; !same_socket_or_let_go(f))
+      return f ? f : detail::refused(errc::not_joined); // (another socket now: this handle let go)
     if constexpr (detail::api_has_sources<Api>)
       if (int r = req_.source_call(socket_, detail::kernel_request<Api>::block, s); r != 0)
         return detail::kernel_refused(r, detail::operation::block, detail::mstate::any);
@@ -155,6 +160,8 @@ private:
   MCAST_DETAIL_ALWAYS_INLINE detail::failure undo() noexcept {
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 blocked_source is never armed)
       auto* p = this->parent_;
+      if (detail::failure f; !p->same_socket_or_let_go(f))
+        return f; // (clear when another socket has the number now: nothing to undo, the child is inert)
       if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::unblock, this->source_); r != 0)
         return detail::kernel_refused(r, detail::operation::unblock, detail::mstate::any);
     }
@@ -170,12 +177,13 @@ MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api> join_group_impl(Socket&& s
   const native_handle_type s = native_of(sock);
   socket_facts facts;
   any_source_membership<Api> m(s, g, nic);
-  if (const errc e = request_error<Api>(g, nic); e != errc{}) {
+  if (const errc e = request_error<Api>(g, nic, true); e != errc{}) {
     out = refused(e); // the values first, before any system call
     return m;
   }
   if (!prepare_join(s, g, nic, facts, m.nic_, out))
     return m;
+  m.cookie_ = facts.cookie;
   m.req_.fill(g, m.nic_);
   if (int r = m.req_.group_call(s, kernel_request<Api>::join_any); r != 0) {
     out = kernel_refused(r, operation::join_any, mstate::none);

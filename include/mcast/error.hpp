@@ -47,7 +47,12 @@ MCAST_BEGIN_NAMESPACE
   X(unsupported, "the network stack does not support this option")                                                     \
   X(invalid_sequence, "the options cannot be applied in this order")                                                   \
   X(still_joined, "the call failed and so did the leave that undoes it: the group is still joined")                    \
-  X(invalid_value, "the value is outside the option's range")
+  X(invalid_value, "the value is outside the option's range")                                                          \
+  X(port_in_use, "the port is held by a socket that does not share it (it did not set SO_REUSEADDR: on Linux a "       \
+                 "program that sets only SO_REUSEPORT, or neither)")                                                   \
+  X(ambiguous_interface,                                                                                               \
+    "the interface's IPv4 address is held by another interface too: the IP_* options that "                            \
+    "name an interface by address cannot name it (the protocol-independent API names it by index)")
 
 /// Portable error conditions. Compare any `std::error_code` the library gives you with them:
 /// `if (ec == mcast::errc::already_joined) ...` -- the same on every platform. Like `std::errc`
@@ -70,6 +75,8 @@ enum class errc {
   invalid_sequence,       ///< apply_sequence: the options cannot be applied in this order
   still_joined,           ///< a call failed half way and so did the leave that undoes it: the group is still joined
   invalid_value,          ///< a socket option's value outside its range (TTL 0..255, hops -1..255)
+  port_in_use,            ///< bind_receiver: a socket that does not share the port holds it (raw EADDRINUSE kept)
+  ambiguous_interface,    ///< IP_* by address (POSIX) on an interface whose IPv4 address another interface holds too
 };
 
 namespace detail {
@@ -83,7 +90,7 @@ constexpr bool errc_list_in_order() noexcept {
   for (std::size_t i = 0; i < sizeof errc_list_order / sizeof errc_list_order[0]; ++i)
     if (static_cast<std::size_t>(errc_list_order[i]) != i + 1)
       return false;
-  return sizeof errc_list_order / sizeof errc_list_order[0] == static_cast<std::size_t>(errc::invalid_value);
+  return sizeof errc_list_order / sizeof errc_list_order[0] == static_cast<std::size_t>(errc::ambiguous_interface);
 }
 static_assert(errc_list_in_order(), "mcast: MCAST_DETAIL_ERRC_LIST and enum errc must list the same errors in order");
 } // namespace detail
@@ -103,7 +110,7 @@ enum class operation : unsigned char {
   other
 };
 
-inline constexpr int errc_count = static_cast<int>(errc::invalid_value);
+inline constexpr int errc_count = static_cast<int>(errc::ambiguous_interface);
 
 inline const char* errc_text(int e) noexcept {
   switch (static_cast<errc>(e)) {

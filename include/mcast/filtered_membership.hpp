@@ -110,6 +110,10 @@ private:
       ec = make_error_code(errc::not_joined);
       return;
     }
+    if (detail::failure f; !same_socket(f)) {
+      ec = f ? f.code() : make_error_code(errc::not_joined); // (another socket now: this handle let go)
+      return;
+    }
     detail::set_filter<Api>(socket_, group_, nic_, mode, src, n, ec);
     if (!ec && mode == filter_mode::include && n == 0)
       joined_ = false; // INCLUDE {} is no membership at all
@@ -138,6 +142,7 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
   socket_facts facts;
   if (!prepare_join(s, g, nic, facts, m.nic_, out))
     return m;
+  m.cookie_ = facts.cookie;
   {
     std::error_code ec;
     if (!set_filter_interface<Api>(buf, m.nic_, ec)) {

@@ -59,6 +59,8 @@ public:
     nic.set_name(name);
     nic.has_ipv4_ = false;
     nic.find_ipv4_address();
+    if (nic.has_ipv4_)
+      nic.ipv4_shared_ = held_elsewhere(index, nic.ipv4_);
     return nic;
   }
   static network_interface from_index(unsigned index) {
@@ -141,6 +143,7 @@ public:
     if (!ec && a.is_v4()) {
       nic.ipv4_ = a; // the address the user named, even if the interface has several
       nic.has_ipv4_ = true;
+      nic.ipv4_shared_ = held_elsewhere(found, a);
     }
     return nic;
   }
@@ -161,6 +164,9 @@ public:
   /// True when the interface had an IPv4 address when it was resolved (any() counts as having
   /// 0.0.0.0).
   bool has_ipv4_address() const noexcept { return has_ipv4_; }
+  /// True when another interface holds ipv4_address() too: that address names no one interface
+  /// (the IP_* options that name an interface by address refuse it: errc::ambiguous_interface).
+  bool ipv4_address_shared() const noexcept { return ipv4_shared_; }
   /// Its first IPv4 address (or the one it was made from); 0.0.0.0 for any() or when it has none.
   const address& ipv4_address() const noexcept { return ipv4_; }
   /// The name, or "any".
@@ -179,18 +185,20 @@ public:
   std::size_t hash() const noexcept { return std::hash<unsigned>()(index_); }
 
   network_interface(const network_interface& o) noexcept
-      : index_(o.index_), short_name_(o.short_name_), ipv4_(o.ipv4_), has_ipv4_(o.has_ipv4_) {
+      : index_(o.index_), short_name_(o.short_name_), ipv4_(o.ipv4_), has_ipv4_(o.has_ipv4_),
+        ipv4_shared_(o.ipv4_shared_) {
     if (o.long_name_)
       set_name(o.long_name_);
   }
   network_interface(network_interface&& o) noexcept
       : index_(o.index_), short_name_(o.short_name_), long_name_(std::exchange(o.long_name_, nullptr)), ipv4_(o.ipv4_),
-        has_ipv4_(o.has_ipv4_) {}
+        has_ipv4_(o.has_ipv4_), ipv4_shared_(o.ipv4_shared_) {}
   network_interface& operator=(const network_interface& o) noexcept {
     if (this != &o) {
       index_ = o.index_;
       ipv4_ = o.ipv4_;
       has_ipv4_ = o.has_ipv4_;
+      ipv4_shared_ = o.ipv4_shared_;
       if (o.long_name_) {
         set_name(o.long_name_);
       } else { // the short name as it is: no string copy
@@ -206,6 +214,7 @@ public:
       index_ = o.index_;
       ipv4_ = o.ipv4_;
       has_ipv4_ = o.has_ipv4_;
+      ipv4_shared_ = o.ipv4_shared_;
       short_name_ = o.short_name_;
       delete[] long_name_;
       long_name_ = std::exchange(o.long_name_, nullptr);
@@ -218,6 +227,18 @@ private:
   network_interface() noexcept = default;
   friend bool detail::resolve_interface(const group&, const network_interface&, network_interface&,
                                         std::error_code&) noexcept;
+
+  // True when an interface other than `index` holds the IPv4 address `a` too.
+  static bool held_elsewhere(unsigned index, const address& a) noexcept {
+    bool other = false;
+    detail::for_each_interface_address([&](unsigned i, int f, const void* bytes) {
+      if (i == index || f != detail::af_inet || detail::compare_bytes(bytes, a.data(), 4) != 0)
+        return false;
+      other = true;
+      return true;
+    });
+    return other;
+  }
 
   void find_ipv4_address() noexcept {
     const unsigned want = index_;
@@ -250,6 +271,7 @@ private:
   char* long_name_ = nullptr;
   address ipv4_;
   bool has_ipv4_ = true; // any(): 0.0.0.0 is a valid IPv4 interface field
+  bool ipv4_shared_ = false;
 };
 
 namespace detail {
@@ -303,14 +325,16 @@ inline errc ipv4_interface_field(const network_interface& nic, in4_addr_type& ou
   out = in4_addr_type{};
   if (nic.is_any())
     return errc{};
-  if (nic.has_ipv4_address()) {
+  if (nic.has_ipv4_address() && !nic.ipv4_address_shared()) {
     out = nic.ipv4_address().to_in_addr();
     return errc{};
   }
+  // No address, or one another interface holds too (the kernel would resolve it to either).
+  const errc none = nic.has_ipv4_address() ? errc::ambiguous_interface : errc::no_ipv4_address;
   if constexpr (ipv4_interface_by_index)
-    return index_form(nic.index(), out) ? errc{} : errc::no_ipv4_address;
+    return index_form(nic.index(), out) ? errc{} : none;
   else
-    return errc::no_ipv4_address;
+    return none;
 }
 inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& out, std::error_code& ec) noexcept {
   if (const errc e = ipv4_interface_field(nic, out); e != errc{}) {

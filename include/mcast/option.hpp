@@ -72,13 +72,17 @@ template <class Socket> native_handle_type native_of(Socket&& s) noexcept {
 inline int level_of(const group& g) noexcept { return g.is_v4() ? level_ip : level_ipv6; }
 
 // The value checks of a membership request, before any system call (errc{} when usable). The
-// option types and the handles make these same checks.
-template <class Api> errc request_error(const mcast::group& g, const network_interface& nic) noexcept {
+// option types and the handles make these same checks. `by_index`: the request is a handle's
+// join or leave, which Linux issues by index (ip_mreqn): an IPv4 address another interface holds
+// too is no obstacle there (the source calls, by address, refuse it when they are made).
+template <class Api>
+errc request_error(const mcast::group& g, const network_interface& nic, bool by_index = false) noexcept {
   if constexpr (std::is_same_v<Api, api::ipv4>) {
     if (!g.is_v4())
       return errc::family_mismatch;
     in4_addr_type iface{};
-    return ipv4_interface_field(nic, iface);
+    const errc e = ipv4_interface_field(nic, iface);
+    return e == errc::ambiguous_interface && by_index && ipv4_membership_by_index ? errc{} : e;
   } else if constexpr (std::is_same_v<Api, api::ipv6>) {
     return g.is_v6() ? errc{} : errc::family_mismatch;
   } else {

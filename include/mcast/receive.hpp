@@ -138,19 +138,10 @@ inline void restore_settings(native_handle_type s, saved_setting* settings, std:
 
 } // namespace detail
 
-/// Makes `socket` a multicast receiver on `port` (0: the stack picks one) the portable way, and
-/// returns the port it is bound to:
-/// - SO_REUSEADDR (and SO_REUSEPORT on macOS and the BSDs, which need it), so that several
-///   receivers -- in one program or several -- share the port;
-/// - bound to the wildcard address of `f` (never the group: Windows refuses that, and a socket
-///   bound to one group cannot also receive another);
-/// - Linux: IP_MULTICAST_ALL off (and IPV6_MULTICAST_ALL, and for a dual-stack IPv6 socket both),
-///   so that it receives only the groups its own memberships admit, as on every other stack.
-/// errc::family_mismatch when `f` is not the socket's family, before any change. When a step
-/// fails, the settings changed before it are put back (best effort) and the first failure is reported.
-template <class Socket>
-std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::error_code& ec) noexcept {
-  const native_handle_type s = detail::native_of(socket);
+namespace detail {
+// bind_receiver's steps; `bind_to` is the address to bind (the wildcard of `f` when null).
+inline std::uint16_t bind_receiver_native(native_handle_type s, family f, const address* bind_to, std::uint16_t port,
+                                          std::error_code& ec) noexcept {
   int socket_family = 0;
   if (int r = detail::sys_socket_family(s, socket_family); r != 0) {
     ec = detail::system_error(r);
@@ -174,6 +165,7 @@ std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::
       settings[n++] = {detail::level_ipv6, detail::ipv6_multicast_all, 0, 0, false};
   }
   int r = 0;
+  bool bound = false;
   for (std::size_t i = 0; i < n && r == 0; ++i) {
     r = detail::change_setting(s, settings[i]);
     if (r == detail::sys_errc::no_protocol_option && settings[i].name == detail::ipv6_multicast_all &&
@@ -181,27 +173,87 @@ std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::
       r = 0; // Linux before 4.20 has no IPV6_MULTICAST_ALL (nor its behaviour)
   }
   if (r == 0) {
-    detail::sockaddr_storage_type any;
-    detail::fill_bytes(&any, 0, sizeof any);
-    (v6 ? address::from_bytes(std::array<unsigned char, 16>{}) : address()).fill_sockaddr(any, port);
-    r = detail::sys_bind(s, any);
+    detail::sockaddr_storage_type at;
+    detail::fill_bytes(&at, 0, sizeof at);
+    if (bind_to != nullptr)
+      bind_to->fill_sockaddr(at, port);
+    else
+      (v6 ? address::from_bytes(std::array<unsigned char, 16>{}) : address()).fill_sockaddr(at, port);
+    r = detail::sys_bind(s, at);
+    bound = r == 0;
   }
   detail::sockaddr_storage_type local{}; // (set on every path that reads it; cl.exe cannot tell: C4701)
   if (r == 0)
     r = detail::sys_local_address(s, local);
   if (r != 0) {
     detail::restore_settings(s, settings, n);
-    ec = detail::system_error(r);
+    // The bind's EADDRINUSE, with SO_REUSEADDR set here: the socket holding the port did not set
+    // it (Linux shares a UDP port between SO_REUSEADDR sockets, or between SO_REUSEPORT sockets
+    // of one user -- never between the two kinds).
+    ec = bound ? detail::system_error(r)
+               : (r == detail::sys_errc::addr_in_use ? detail::translated(errc::port_in_use, r)
+                                                     : detail::system_error(r));
     return 0;
   }
   detail::clear(ec);
   return detail::sockaddr_port(local);
 }
 
+// The throwing forms' message names the port: "mcast::bind_receiver: port 5353".
+[[noreturn]] inline void throw_bind_error(const std::error_code& ec, std::uint16_t port) {
+  throw_error(ec, ("mcast::bind_receiver: port " + std::to_string(port)).c_str());
+}
+} // namespace detail
+
+/// Makes `socket` a multicast receiver on `port` (0: the stack picks one) the portable way, and
+/// returns the port it is bound to:
+/// - SO_REUSEADDR (and SO_REUSEPORT on macOS and the BSDs, which need it), so that several
+///   receivers -- in one program or several -- share the port;
+/// - bound to the wildcard address of `f`: the form for a socket that joins several groups, and
+///   for Windows (which refuses binding a group). It also takes the unicast datagrams sent to the
+///   port; on a port another program shares (mDNS 5353 next to avahi-daemon) prefer the group
+///   form below, which takes none;
+/// - Linux: IP_MULTICAST_ALL off (and IPV6_MULTICAST_ALL, and for a dual-stack IPv6 socket both),
+///   so that it receives only the groups its own memberships admit, as on every other stack.
+/// errc::family_mismatch when `f` is not the socket's family, before any change;
+/// errc::port_in_use (raw EADDRINUSE kept) when a socket that does not share the port holds it --
+/// on Linux a program that sets only SO_REUSEPORT, or neither (the README says how to share with
+/// it); the throwing forms name the port in the exception's message. When a step fails, the
+/// settings changed before it are put back (best effort) and the first failure is reported.
+template <class Socket>
+std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::error_code& ec) noexcept {
+  return detail::bind_receiver_native(detail::native_of(socket), f, nullptr, port, ec);
+}
+
+/// A receiver of ONE group: as above, but on Linux, macOS and FreeBSD the socket is bound to the
+/// group's address itself, so it receives only datagrams sent to that group -- never the unicast
+/// datagrams of another program sharing the port (avahi-daemon on 5353 keeps answering unicast
+/// queries), nor another group's. Windows refuses binding a group address (WSAEADDRNOTAVAIL), so
+/// there this binds the wildcard address, as the family form does (see the README: Windows hands
+/// a unicast datagram on a shared port to one of the sockets; a program that must not lose its
+/// unicast binds with SO_EXCLUSIVEADDRUSE, which then keeps every other socket off the port).
+/// The socket must be of the group's family (an IPv4 group on an IPv6 socket, dual-stack or not,
+/// is errc::family_mismatch, before any change). Join the group afterwards, as always.
+template <class Socket>
+std::uint16_t bind_receiver(Socket&& socket, const group& g, std::uint16_t port, std::error_code& ec) noexcept {
+  if constexpr (detail::binds_group_address)
+    return detail::bind_receiver_native(detail::native_of(socket), g.family(), &g.address(), port, ec);
+  else
+    return detail::bind_receiver_native(detail::native_of(socket), g.family(), nullptr, port, ec);
+}
+template <class Socket> std::uint16_t bind_receiver(Socket&& socket, const group& g, std::uint16_t port) {
+  std::error_code ec;
+  const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), g, port, ec);
+  if (ec)
+    detail::throw_bind_error(ec, port);
+  return bound;
+}
+
 template <class Socket> std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port) {
   std::error_code ec;
   const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), f, port, ec);
-  detail::throw_if(ec, "mcast::bind_receiver");
+  if (ec)
+    detail::throw_bind_error(ec, port);
   return bound;
 }
 

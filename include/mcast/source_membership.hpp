@@ -84,6 +84,7 @@ private:
   using base::leave_core;
   using base::nic_;
   using base::req_;
+  using base::same_socket_or_let_go;
   using base::socket_;
 
   source_membership(detail::native_handle_type s, const mcast::group& g, const mcast::source& src,
@@ -101,6 +102,8 @@ private:
     if (s == source_ || children_.contains(s))
       return detail::refused(
           detail::rule_errc(detail::value_rule(detail::mstate::src, detail::operation::join_source)));
+    if (detail::failure f; !same_socket_or_let_go(f))
+      return f ? f : detail::refused(errc::not_joined); // (another socket now: this handle let go)
     if constexpr (detail::api_has_sources<Api>)
       if (int r = req_.source_call(socket_, detail::kernel_request<Api>::join_source, s); r != 0)
         return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src);
@@ -145,6 +148,8 @@ private:
   // table has nothing left to refuse.
   MCAST_DETAIL_ALWAYS_INLINE detail::failure undo() noexcept {
     source_membership<Api>* p = this->parent_;
+    if (detail::failure f; !p->same_socket_or_let_go(f))
+      return f; // (clear when another socket has the number now: nothing to undo, the child is inert)
     const detail::abstract_state st{detail::mstate::src, static_cast<int>(1 + p->children_.count)};
     if constexpr (detail::api_has_sources<Api>) { // (an api::ipv6 included_source is never armed)
       if (int r = p->req_.source_call(p->socket_, detail::kernel_request<Api>::leave_source, this->source_); r != 0)
@@ -174,6 +179,7 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
   socket_facts facts;
   if (!prepare_join(s, g, nic, facts, m.nic_, out))
     return m;
+  m.cookie_ = facts.cookie;
   // Linux: refuse a group this socket already has on this interface before the join, which Linux
   // would accept by switching the filter to INCLUDE (Windows refuses it itself: no probe there).
   if constexpr (needs_source_join_probe) {

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -103,12 +104,22 @@ __attribute__((noinline)) void cycle_hand(setup& st) {
     std::abort();
 }
 
-// The same system calls as the handles make (Linux): the socket's family read, the join,
-// IP_MULTICAST_ALL off, block, unblock, leave -- structures filled per cycle.
+// The socket's identity, read at the join and compared before each later change (SO_COOKIE).
+inline std::uint64_t cookie_of(int s) {
+  std::uint64_t c = 0;
+  socklen_t len = sizeof c;
+  (void)::getsockopt(s, SOL_SOCKET, SO_COOKIE, &c, &len);
+  return c;
+}
+
+// The same system calls as the handles make (Linux): the socket's family read, its cookie, the
+// join, IP_MULTICAST_ALL off, block, unblock, leave (each after a cookie comparison) -- structures
+// filled per cycle.
 __attribute__((noinline)) void cycle_hand_same(setup& st) {
   int v6only = 0;
   socklen_t len = sizeof v6only;
   (void)::getsockopt(st.sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len); // EOPNOTSUPP: an IPv4 socket
+  const std::uint64_t cookie = cookie_of(st.sock);
   group_req gr{};
   gr.gr_interface = st.lo.index();
   gr.gr_group = st.g.address().to_sockaddr();
@@ -118,9 +129,9 @@ __attribute__((noinline)) void cycle_hand_same(setup& st) {
   gsr.gsr_source = st.s.address().to_sockaddr();
   const int off = 0;
   if (::setsockopt(st.sock, IPPROTO_IP, MCAST_JOIN_GROUP, &gr, sizeof gr) != 0 ||
-      ::setsockopt(st.sock, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off) != 0 ||
-      ::setsockopt(st.sock, IPPROTO_IP, MCAST_BLOCK_SOURCE, &gsr, sizeof gsr) != 0 ||
-      ::setsockopt(st.sock, IPPROTO_IP, MCAST_UNBLOCK_SOURCE, &gsr, sizeof gsr) != 0 ||
+      ::setsockopt(st.sock, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off) != 0 || cookie_of(st.sock) != cookie ||
+      ::setsockopt(st.sock, IPPROTO_IP, MCAST_BLOCK_SOURCE, &gsr, sizeof gsr) != 0 || cookie_of(st.sock) != cookie ||
+      ::setsockopt(st.sock, IPPROTO_IP, MCAST_UNBLOCK_SOURCE, &gsr, sizeof gsr) != 0 || cookie_of(st.sock) != cookie ||
       ::setsockopt(st.sock, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr, sizeof gr) != 0)
     std::abort();
 }
@@ -134,16 +145,18 @@ __attribute__((noinline)) void cycle_hand_prebuilt(setup& st, const prebuilt& p)
   int v6only = 0;
   socklen_t len = sizeof v6only;
   (void)::getsockopt(st.sock, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len);
+  const std::uint64_t cookie = cookie_of(st.sock);
   const int off = 0;
   if (::setsockopt(st.sock, IPPROTO_IP, MCAST_JOIN_GROUP, &p.gr, sizeof p.gr) != 0 ||
-      ::setsockopt(st.sock, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off) != 0 ||
+      ::setsockopt(st.sock, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof off) != 0 || cookie_of(st.sock) != cookie ||
       ::setsockopt(st.sock, IPPROTO_IP, MCAST_BLOCK_SOURCE, &p.gsr, sizeof p.gsr) != 0 ||
+      cookie_of(st.sock) != cookie ||
       ::setsockopt(st.sock, IPPROTO_IP, MCAST_UNBLOCK_SOURCE, &p.gsr, sizeof p.gsr) != 0 ||
-      ::setsockopt(st.sock, IPPROTO_IP, MCAST_LEAVE_GROUP, &p.gr, sizeof p.gr) != 0)
+      cookie_of(st.sock) != cookie || ::setsockopt(st.sock, IPPROTO_IP, MCAST_LEAVE_GROUP, &p.gr, sizeof p.gr) != 0)
     std::abort();
 }
 
-// Source-specific join + leave: the handle (family read, filter probe, join, leave with
+// Source-specific join + leave: the handle (family read, cookie, filter probe, join, cookie, leave with
 // keep_multicast_all) and the same four calls by hand.
 __attribute__((noinline)) void ssm_mcast(setup& st) {
   mcast::join_options opts;
@@ -160,6 +173,7 @@ __attribute__((noinline)) void ssm_hand(setup& st) {
   probe.gf_group = st.gs.address().to_sockaddr();
   socklen_t plen = sizeof probe;
   (void)::getsockopt(st.sock, IPPROTO_IP, MCAST_MSFILTER, &probe, &plen); // EADDRNOTAVAIL: not joined
+  const std::uint64_t cookie = cookie_of(st.sock);
   group_source_req gsr{};
   gsr.gsr_interface = st.lo.index();
   gsr.gsr_group = probe.gf_group;
@@ -168,7 +182,7 @@ __attribute__((noinline)) void ssm_hand(setup& st) {
   gr.gr_interface = st.lo.index();
   gr.gr_group = gsr.gsr_group;
   if (::setsockopt(st.sock, IPPROTO_IP, MCAST_JOIN_SOURCE_GROUP, &gsr, sizeof gsr) != 0 ||
-      ::setsockopt(st.sock, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr, sizeof gr) != 0)
+      cookie_of(st.sock) != cookie || ::setsockopt(st.sock, IPPROTO_IP, MCAST_LEAVE_GROUP, &gr, sizeof gr) != 0)
     std::abort();
 }
 
@@ -190,12 +204,16 @@ __attribute__((noinline)) void joinleave_asio(asio_setup& st) {
   st.sock.set_option(asio::ip::multicast::join_group(st.g.to_v4(), st.lo));
   st.sock.set_option(asio::ip::multicast::leave_group(st.g.to_v4(), st.lo));
 }
-// Asio with the family read mcast makes before a join (its check of promise 1), by hand.
+// Asio with the reads mcast makes around a join (its check of promise 1, and the socket's
+// cookie at the join and before the leave), by hand.
 __attribute__((noinline)) void joinleave_asio_read(asio_setup& st) {
   int v6only = 0;
   socklen_t len = sizeof v6only;
   (void)::getsockopt(st.sock.native_handle(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len);
+  const std::uint64_t cookie = cookie_of(st.sock.native_handle());
   st.sock.set_option(asio::ip::multicast::join_group(st.g.to_v4(), st.lo));
+  if (cookie_of(st.sock.native_handle()) != cookie)
+    std::abort();
   st.sock.set_option(asio::ip::multicast::leave_group(st.g.to_v4(), st.lo));
 }
 #endif
@@ -579,34 +597,34 @@ void syscall_rows(std::ostream& out) {
     std::optional<mcast::source_membership<>> src;
     std::optional<mcast::included_source<>> inc;
     std::optional<mcast::filtered_membership<>> filt;
-    count("join_group (socket family + join + IP_MULTICAST_ALL off)",
+    count("join_group (socket family + SO_COOKIE + join + IP_MULTICAST_ALL off)",
           [&] { any.emplace(mcast::join_group(st.sock, st.g, st.lo)); });
-    out << "1 + 2 (Linux: family, IP_MULTICAST_ALL) |\n";
+    out << "1 + 3 (Linux: family, SO_COOKIE, IP_MULTICAST_ALL) |\n";
     count("block", [&] { blocked.emplace(any->block(st.s)); });
-    out << "1 |\n";
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
     count("unblock", [&] { blocked->unblock(); });
-    out << "1 |\n";
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
     count("leave", [&] { any->leave(); });
-    out << "1 |\n";
-    count("join_source_group (family + filter read + join + IP_MULTICAST_ALL)",
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
+    count("join_source_group (family + SO_COOKIE + filter read + join + IP_MULTICAST_ALL)",
           [&] { src.emplace(mcast::join_source_group(st.sock, gs, s2, st.lo)); });
-    out << "1 + 3 (Linux) |\n";
+    out << "1 + 4 (Linux) |\n";
     count("include", [&] { inc.emplace(src->include(st.s)); });
-    out << "1 |\n";
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
     count("drop", [&] { inc->drop(); });
-    out << "1 |\n";
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
     count("source leave", [&] { src->leave(); });
-    out << "1 |\n";
-    count("join_with_filter exclude {s} (family + join + filter + IP_MULTICAST_ALL)",
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
+    count("join_with_filter exclude {s} (family + SO_COOKIE + join + filter + IP_MULTICAST_ALL)",
           [&] { filt.emplace(mcast::join_with_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {st.s})); });
-    out << "2 + 2 (Linux) |\n";
+    out << "2 + 3 (Linux) |\n";
     count("filtered set (mode switch)", [&] { filt->set(mcast::filter_mode::include, {s2}); });
-    out << "1 |\n";
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
     count("set_source_filter",
           [&] { mcast::set_source_filter(st.sock, st.g, st.lo, mcast::filter_mode::exclude, {s2}); });
     out << "1 |\n";
     count("filtered leave", [&] { filt->leave(); });
-    out << "1 |\n";
+    out << "1 + 1 (Linux: SO_COOKIE) |\n";
   }
 }
 #endif
@@ -710,22 +728,24 @@ int main(int argc, char** argv) {
         std::snprintf(buf, n, bold ? "**%.2f**" : "%.2f", x.*a / (x.*b));
       };
     };
-    row("mcast handles (family read, join, IP_MULTICAST_ALL, block, unblock, leave)", count(&measured::mcast), "");
-    row("hand-written, the same 6 calls, structures filled per cycle", count(&measured::same), "");
-    row("hand-written, the same 6 calls, structures built once (the floor)", count(&measured::floor), "");
+    row("mcast handles (family read, cookie, join, IP_MULTICAST_ALL, then cookie + block, + unblock, + leave)",
+        count(&measured::mcast), "");
+    row("hand-written, the same 10 calls, structures filled per cycle", count(&measured::same), "");
+    row("hand-written, the same 10 calls, structures built once (the floor)", count(&measured::floor), "");
     row("**ratio mcast / hand-written with the same calls**", ratio(&measured::mcast, &measured::same, true),
         "<= 1.25");
     row("ratio mcast / the floor", ratio(&measured::mcast, &measured::floor, false), "(reported)");
     row("keep_multicast_all cycle / hand-written 4 setsockopt, no family read",
         ratio(&measured::keep, &measured::hand, false), "(reported)");
     row("source-specific join + leave: mcast", count(&measured::ssm), "");
-    row("source-specific join + leave: hand-written, the same 4 calls", count(&measured::ssm_hand), "");
+    row("source-specific join + leave: hand-written, the same 6 calls", count(&measured::ssm_hand), "");
     row("**ratio source-specific join + leave**", ratio(&measured::ssm, &measured::ssm_hand, true), "<= 1.5");
 #if defined(MCAST_BENCH_ASIO)
-    row("join+leave: mcast api::ipv4 (family read, IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP)", count(&measured::jl), "");
+    row("join+leave: mcast api::ipv4 (family read, cookie, IP_ADD_MEMBERSHIP, cookie, IP_DROP_MEMBERSHIP)",
+        count(&measured::jl), "");
     row("join+leave: Asio join_group / leave_group", count(&measured::asio), "");
     row("**ratio mcast api::ipv4 / Asio**", ratio(&measured::jl, &measured::asio, true), "<= 1.25");
-    row("join+leave: Asio plus the same family read by hand", count(&measured::asio_read), "");
+    row("join+leave: Asio plus the same family and cookie reads by hand", count(&measured::asio_read), "");
     row("ratio mcast api::ipv4 / Asio with the same calls", ratio(&measured::jl, &measured::asio_read, false),
         "(reported)");
 #endif
@@ -795,7 +815,7 @@ int main(int argc, char** argv) {
   if (!quick && std::system("command -v strace >/dev/null 2>&1") == 0) {
     const std::string cmd = "strace -f -c -e trace=setsockopt,getsockopt " + self_path +
                             " --only cycle_mcast 100 2>&1 | grep -E 'setsockopt|getsockopt'";
-    md << "\nstrace -c of 100 default cycles (cross-check: 5 setsockopt per cycle):\n```\n";
+    md << "\nstrace -c of 100 default cycles (cross-check: 5 setsockopt and 5 getsockopt per cycle):\n```\n";
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
       char line[256];
       while (std::fgets(line, sizeof line, p))

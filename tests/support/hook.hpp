@@ -8,9 +8,14 @@
 #error "tests that use the hook are built with MCAST_SYSCALL_HOOK"
 #endif
 
+#include <cstddef>
 #include <vector>
 
 namespace mcast_test {
+
+// System calls a handle adds for its socket's identity: Linux reads SO_COOKIE at the join and
+// compares it before every later change (block, unblock, include, drop, set, leave).
+inline constexpr std::size_t cookie_reads = mcast::detail::has_socket_cookie ? 1 : 0;
 
 // Records every call the library makes while it is alive; `fail_at` (0-based call number) and
 // `error` inject one failure.

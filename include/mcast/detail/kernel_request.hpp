@@ -60,6 +60,8 @@ template <> struct kernel_request<api::protocol_independent> {
     return sys_setsockopt(s, level_, option_name(id), &req_, sizeof req_);
   }
 
+  errc source_error() const noexcept { return errc{}; }
+
 private:
   group_source_req_type req_;
   int level_ = 0;
@@ -71,15 +73,19 @@ template <> struct kernel_request<api::ipv4> {
                              leave_source = option_id::ip_drop_source_membership, block = option_id::ip_block_source,
                              unblock = option_id::ip_unblock_source;
 
-  // Every field is written (no padding in either structure), so nothing needs zeroing; the
-  // source's structure is filled per source call from the group's.
+  // Every field is written (no padding in these structures), so nothing needs zeroing. The join
+  // and the leave name the interface by index where the stack allows it (Linux ip_mreqn), else
+  // by address; the source calls always by address (ip_mreq_source), filled per call. An address
+  // another interface holds too cannot name the interface: source_error() says so, and the
+  // source calls are refused before they are made.
   MCAST_DETAIL_ALWAYS_INLINE void fill(const group& g, const network_interface& nic) noexcept {
-    static_assert(sizeof(ip_mreq_type) == 8 && sizeof(ip_mreq_source_type) == 12,
-                  "mcast: ip_mreq / ip_mreq_source have padding on this platform; zero them in fill()");
+    static_assert(sizeof(ip_membership_req_type) == (ipv4_membership_by_index ? 12 : 8) &&
+                      sizeof(ip_mreq_source_type) == 12,
+                  "mcast: ip_mreq(n) / ip_mreq_source have padding on this platform; zero them in fill()");
     in4_addr_type iface{};
-    (void)ipv4_interface_field(nic, iface); // (checked before the join)
-    group_.imr_multiaddr = g.address().to_in_addr();
-    group_.imr_interface = iface;
+    source_error_ = ipv4_interface_field(nic, iface); // (the join's own checks ran before)
+    iface_ = iface;
+    fill_ip_membership(group_, g.address().to_in_addr(), iface, nic.index());
   }
   MCAST_DETAIL_ALWAYS_INLINE int group_call(native_handle_type s, option_id id) const noexcept {
     return sys_setsockopt(s, level_ip, option_name(id), &group_, sizeof group_);
@@ -87,13 +93,16 @@ template <> struct kernel_request<api::ipv4> {
   MCAST_DETAIL_ALWAYS_INLINE int source_call(native_handle_type s, option_id id, const source& src) noexcept {
     ip_mreq_source_type req;
     req.imr_multiaddr = group_.imr_multiaddr;
-    req.imr_interface = group_.imr_interface;
+    req.imr_interface = iface_;
     req.imr_sourceaddr = src.address().to_in_addr();
     return sys_setsockopt(s, level_ip, option_name(id), &req, sizeof req);
   }
+  errc source_error() const noexcept { return source_error_; }
 
 private:
-  ip_mreq_type group_;
+  ip_membership_req_type group_;
+  in4_addr_type iface_;
+  errc source_error_ = errc{};
 };
 
 template <> struct kernel_request<api::ipv6> {
@@ -107,6 +116,8 @@ template <> struct kernel_request<api::ipv6> {
   MCAST_DETAIL_ALWAYS_INLINE int group_call(native_handle_type s, option_id id) const noexcept {
     return sys_setsockopt(s, level_ipv6, option_name(id), &req_, sizeof req_);
   }
+
+  errc source_error() const noexcept { return errc{}; }
 
 private:
   ipv6_mreq_type req_;

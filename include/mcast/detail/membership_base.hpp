@@ -18,6 +18,7 @@
 #include "socket_facts.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 #include <utility>
 
@@ -104,11 +105,24 @@ MCAST_DETAIL_ALWAYS_INLINE int multicast_all_off(native_handle_type s, const soc
   }
 }
 
-// Before any join: the socket's facts, then the interface any() stands for (resolve_interface).
+// Linux: the socket's SO_COOKIE (see has_socket_cookie). Returns the raw error, or 0.
+MCAST_DETAIL_ALWAYS_INLINE int read_socket_cookie(native_handle_type s, std::uint64_t& cookie) noexcept {
+  std::size_t len = sizeof cookie;
+  return sys_getsockopt(s, level_socket, so_cookie, &cookie, len);
+}
+
+// Before any join: the socket's facts (and on Linux its cookie), then the interface any() stands
+// for (resolve_interface). A failure here has changed nothing.
 MCAST_DETAIL_ALWAYS_INLINE bool prepare_join(native_handle_type s, const group& g, const network_interface& nic,
                                              socket_facts& f, network_interface& resolved, failure& out) noexcept {
   if (!read_socket_facts(s, g, f, out))
     return false;
+  if constexpr (has_socket_cookie) {
+    if (int r = read_socket_cookie(s, f.cookie); r != 0) {
+      out = kernel_refused(r, operation::other, mstate::none);
+      return false;
+    }
+  }
   // A named interface is the handle's already (`resolved` was made from `nic`): nothing to resolve.
   // (`if constexpr` for the platform constant: cl.exe's C4127 would flag `constant && call`.)
   if constexpr (resolves_any_interface) {
@@ -148,21 +162,49 @@ protected:
   membership_base(const membership_base&) = delete;
   membership_base& operator=(const membership_base&) = delete;
   membership_base(membership_base&& o) noexcept
-      : socket_(o.socket_), group_(o.group_), nic_(std::move(o.nic_)), joined_(std::exchange(o.joined_, false)) {}
+      : socket_(o.socket_), group_(o.group_), nic_(std::move(o.nic_)), cookie_(o.cookie_),
+        joined_(std::exchange(o.joined_, false)) {}
   // Member-wise: the caller has already left (or given up on) what this handle held.
   membership_base& operator=(membership_base&& o) noexcept {
     socket_ = o.socket_;
     group_ = o.group_;
     nic_ = std::move(o.nic_);
+    cookie_ = o.cookie_;
     joined_ = std::exchange(o.joined_, false);
     return *this;
   }
 
+  // Linux: true while the descriptor still names the socket the handle joined on (its SO_COOKIE
+  // is the join's). When another socket has taken the number (the joined one was closed, and its
+  // memberships went with it) the handle becomes empty (joined_ false) and false is returned with
+  // `f` clear: nothing is issued on the other socket. A read that fails (EBADF: the descriptor is
+  // closed; ENOTSOCK: it names a file now; anything else) returns false with `f` set and changes
+  // nothing, like any failed call. Elsewhere: true, no call.
+  MCAST_DETAIL_ALWAYS_INLINE bool same_socket(failure& f) noexcept {
+    if constexpr (has_socket_cookie) {
+      std::uint64_t now = 0;
+      if (int r = read_socket_cookie(socket_, now); r != 0) {
+        f = kernel_refused(r, operation::other, mstate::none);
+        return false;
+      }
+      if (now == cookie_)
+        return true;
+      joined_ = false;
+      return false;
+    } else {
+      (void)f;
+      return true;
+    }
+  }
+
   // Issues the API's leave from the handle's kept request. The handle is no longer joined when it
-  // succeeds -- or when the kernel says there is no membership any more (it is gone either way).
+  // succeeds -- or when the kernel says there is no membership any more (it is gone either way),
+  // or (Linux) when the descriptor no longer names the joined socket (nothing is issued then).
   template <class Request> MCAST_DETAIL_ALWAYS_INLINE failure leave_with(const Request& req) noexcept {
     if (!joined_)
       return {};
+    if (failure f; !same_socket(f))
+      return f;
     if (int r = req.group_call(socket_, Request::leave); r != 0) {
       const failure f = kernel_refused(r, operation::leave_group, mstate::none);
       if (!(f.code() == errc::not_joined))
@@ -175,6 +217,7 @@ protected:
   native_handle_type socket_;
   mcast::group group_;
   mcast::network_interface nic_;
+  std::uint64_t cookie_ = 0; // Linux: the socket's SO_COOKIE at the join
   bool joined_ = false;
 };
 
@@ -223,6 +266,16 @@ protected:
       children_.detach_all();
       joined_ = false;
     }
+  }
+
+  // same_socket() for a change the membership or a child is about to make: when the descriptor
+  // names another socket now, every child becomes inert too.
+  MCAST_DETAIL_ALWAYS_INLINE bool same_socket_or_let_go(failure& f) noexcept {
+    if (same_socket(f))
+      return true;
+    if (!joined_)
+      children_.detach_all();
+    return false;
   }
 
   kernel_request<Api> req_;

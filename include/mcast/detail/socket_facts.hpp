@@ -16,6 +16,7 @@
 
 #include "kernel_request.hpp"
 
+#include <cstdint>
 #include <system_error>
 
 MCAST_BEGIN_NAMESPACE
@@ -31,6 +32,7 @@ namespace detail {
 struct socket_facts {
   bool v6 = false;
   bool v6only = false;
+  std::uint64_t cookie = 0; // Linux, a join only: the socket's SO_COOKIE (prepare_join)
 };
 
 // Returns false and sets `out` when something is refused (nothing is written on success).

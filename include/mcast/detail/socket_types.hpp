@@ -421,6 +421,28 @@ inline constexpr int ipv6_v6only = IPV6_V6ONLY;
 // ip_mreq_source); on POSIX imr_interface must be one of the interface's own addresses.
 inline constexpr bool ipv4_interface_by_index = is_windows;
 
+// IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP: Linux also takes an ip_mreqn there, which names the
+// interface by index (an address held by two interfaces names one of them, the kernel's pick);
+// elsewhere an ip_mreq, by address. The source options (ip_mreq_source) have no by-index form.
+#if defined(__linux__)
+using ip_membership_req_type = ::ip_mreqn;
+inline constexpr bool ipv4_membership_by_index = true;
+inline void fill_ip_membership(ip_membership_req_type& r, const in4_addr_type& group, const in4_addr_type&,
+                               unsigned index) noexcept {
+  r.imr_multiaddr = group;
+  r.imr_address = in4_addr_type{};
+  r.imr_ifindex = static_cast<int>(index);
+}
+#else
+using ip_membership_req_type = ip_mreq_type;
+inline constexpr bool ipv4_membership_by_index = false;
+inline void fill_ip_membership(ip_membership_req_type& r, const in4_addr_type& group, const in4_addr_type& iface,
+                               unsigned) noexcept {
+  r.imr_multiaddr = group;
+  r.imr_interface = iface;
+}
+#endif
+
 // ---- the error numbers the library translates -------------------------------------------------
 #if defined(_WIN32)
 namespace sys_errc {
@@ -797,6 +819,27 @@ inline constexpr int so_reuseport = SO_REUSEPORT;
 #else
 inline constexpr int so_reuseport = -1;
 #endif
+
+// Linux: SO_COOKIE, a 64-bit number the kernel gives each socket and never gives another while
+// the system runs. A handle reads it at its join and compares it before each later change, so it
+// never acts on a socket that took its descriptor's number after its own was closed. (Other
+// systems have no such cheap identity; a handle there trusts its descriptor.)
+#if defined(__linux__)
+inline constexpr bool has_socket_cookie = true;
+#if defined(SO_COOKIE)
+inline constexpr int so_cookie = SO_COOKIE;
+#else
+inline constexpr int so_cookie = 57; // <asm-generic/socket.h>, Linux 2.6.x+ (read since 4.12)
+#endif
+#else
+inline constexpr bool has_socket_cookie = false;
+inline constexpr int so_cookie = -1;
+#endif
+
+// A receiver of one group binds the group's address where the stack allows it (Linux, macOS,
+// FreeBSD: it then takes no unicast datagram meant for another program on the port); Windows
+// refuses a group address in bind() (WSAEADDRNOTAVAIL), so there it binds the wildcard.
+inline constexpr bool binds_group_address = !is_windows;
 
 inline socklen_type sockaddr_length(const sockaddr_storage_type& a) noexcept {
   return a.ss_family == AF_INET ? static_cast<socklen_type>(sizeof(sockaddr_in4_type))
