@@ -62,7 +62,7 @@ bool readable(const socket_fd& s, int ms) {
 } // namespace
 
 TEST_CASE("receive_batch: each datagram of a batch has its own group, interface and source (two groups, two "
-          "interfaces; IPv4, IPv6, dual-stack)",
+          "interfaces: IPv4, IPv6, dual-stack)",
           "[netns][batch]") {
   netlink nl;
   nl.add_local_veth("ba", "bb", "198.51.100.1", "2001:db8:30::1");
