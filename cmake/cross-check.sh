@@ -69,7 +69,18 @@ int use(mcast::native_handle_type s) {
   char buf[64];
   const mcast::datagram d = mcast::receive(s, buf, sizeof buf, ec);
   const auto all = mcast::list_interfaces(ec);
-  return static_cast<int>(now.sources.size() + port + d.size + all.size()) + (loop.value() ? 1 : 0);
+  const std::uint16_t one = mcast::bind_receiver(s, g, 5000, ec);
+  mcast::receive_buffer rb[2] = {{buf, 32}, {buf + 32, 32}};
+  mcast::datagram ds[2];
+  const std::size_t got = mcast::receive_batch(s, rb, ds, 2, ec);
+  const mcast::send_buffer sb[1] = {{buf, 8}};
+  const std::size_t sent = mcast::send_batch(s, g, 5000, sb, 1, ec);
+  o::ip_multicast_if back;
+  mcast::get_option(s, back, ec);
+  const auto chosen = back.nic(ec);
+  return static_cast<int>(now.sources.size() + port + d.size + all.size() + one + got + sent + chosen.index() +
+                          all.front().display_name.size()) +
+         (loop.value() ? 1 : 0) + (ds[0].multicast() ? 1 : 0);
 }
 USE
 if check "$tmp/use.cpp"; then
