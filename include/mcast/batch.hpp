@@ -157,7 +157,10 @@ template <class Socket>
       return 0;
     }
   }
+  // Zeroed first: fill_sockaddr writes the fields it names, and the kernel reads the whole
+  // sockaddr_in / sockaddr_in6 (sin_zero, sin6_flowinfo; valgrind's memcheck job checks it).
   detail::sockaddr_storage_type sa;
+  detail::fill_bytes(&sa, 0, sizeof sa);
   to.fill_sockaddr(sa, port);
   std::size_t total = 0;
   while (total < n) {
