@@ -24,6 +24,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdexcept>
 #include <string>
@@ -377,6 +378,36 @@ inline void wait_running(const char* name) {
   ::usleep(10000); // (the queue is set right after the running flag, in the same kernel step)
 }
 
+// Waits (at most 3 s) until the IPv6 address TEXT, just added to an interface that is up, takes a
+// datagram it sends to itself. Even with nodad the kernel finishes an IPv6 address in a work item
+// a moment after RTM_NEWADDR returns; a datagram sent to it before then is discarded on the way
+// out (Ip6OutNoRoutes) although sendto() succeeds and the address can be bound -- seen as a lost
+// unicast datagram in a test that ran right after the set-up.
+inline void wait_ipv6_usable(const char* text) {
+  sockaddr_in6 a{};
+  a.sin6_family = AF_INET6;
+  ::inet_pton(AF_INET6, text, &a.sin6_addr);
+  bool usable = false;
+  for (int i = 0; i < 150 && !usable; ++i) {
+    const int s = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 self{};
+    socklen_t len = sizeof self;
+    if (s >= 0 && ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+        ::getsockname(s, reinterpret_cast<sockaddr*>(&self), &len) == 0 &&
+        ::sendto(s, "x", 1, 0, reinterpret_cast<sockaddr*>(&self), sizeof self) == 1) {
+      pollfd p{s, POLLIN, 0};
+      char c = 0;
+      usable = ::poll(&p, 1, 20) == 1 && ::recv(s, &c, 1, MSG_DONTWAIT) == 1;
+    } else {
+      ::usleep(20000);
+    }
+    if (s >= 0)
+      ::close(s);
+  }
+  if (!usable)
+    throw std::runtime_error(std::string(text) + " does not take a datagram 3 s after it was added");
+}
+
 inline void netlink::add_local_veth(const char* name, const char* peer, const char* addr, const char* addr6) {
   add_veth(name, peer, ::getpid());
   link_up(name);
@@ -385,8 +416,10 @@ inline void netlink::add_local_veth(const char* name, const char* peer, const ch
   wait_running(peer);
   const unsigned index = ::if_nametoindex(name);
   add_address(index, AF_INET, addr, 24);
-  if (addr6 != nullptr)
+  if (addr6 != nullptr) {
     add_address(index, AF_INET6, addr6, 64);
+    wait_ipv6_usable(addr6);
+  }
 }
 
 // Runs `body` in a child process, in a network namespace of its own with lo up: what the body
@@ -426,6 +459,8 @@ inline void setup_loopback_network() {
   for (const char* a : {"2001:db8::1", "2001:db8::2", "2001:db8::3"})
     nl.add_address(lo, AF_INET6, a, 128);
   nl.add_route(AF_INET6, "ff00::", 8, lo, true);
+  for (const char* a : {"2001:db8::1", "2001:db8::2", "2001:db8::3"})
+    wait_ipv6_usable(a);
   // Reports every 10 ms instead of every second (wire tests).
   write_file("/proc/sys/net/ipv4/conf/lo/igmpv3_unsolicited_report_interval", "10");
   write_file("/proc/sys/net/ipv6/conf/lo/mldv2_unsolicited_report_interval", "10");
