@@ -1,5 +1,6 @@
 // mcast/interfaces.hpp -- the host's network interfaces, for choosing one or joining on each
-// (POSIX: if_nameindex + getifaddrs; Windows: GetAdaptersAddresses).
+// (Linux: two rtnetlink dumps; macOS, FreeBSD: if_nameindex + getifaddrs; Windows:
+// GetAdaptersAddresses).
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -12,6 +13,7 @@
 
 #include "network_interface.hpp"
 
+#include <algorithm>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -42,7 +44,7 @@ struct interface_info {
 };
 
 /// Every interface of the host, by index. An interface that disappears while the list is being
-/// read is left out. The system's code when the tables cannot be read;
+/// read may be left out, or listed without the addresses it no longer has. The system's code when the tables cannot be read;
 /// std::errc::not_enough_memory when the list cannot be stored. Call it as list_interfaces(ec):
 /// it is a template only so that a translation unit that never lists interfaces does not
 /// instantiate the vector code it needs.
@@ -60,6 +62,7 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
           i.up = raw.up;
           i.multicast = raw.multicast;
           i.loopback = raw.loopback;
+          i.name = raw.name;
           i.display_name = raw.display_name;
           out.push_back(std::move(i));
         } catch (const std::bad_alloc&) {
@@ -69,8 +72,9 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
       [&](unsigned index, int family, const void* bytes) noexcept {
         if (out_of_memory)
           return;
-        for (auto& i : out)
-          if (i.index == index) {
+        // The addresses come interface by interface: the last one found is the likely one.
+        for (std::size_t k = out.size(); k-- > 0;)
+          if (auto& i = out[k]; i.index == index) {
             try {
               if (family == detail::af_inet) {
                 std::array<unsigned char, 4> b;
@@ -91,28 +95,41 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
     ec = r != 0 ? detail::system_error(r) : std::make_error_code(std::errc::not_enough_memory);
     return {};
   }
-  std::vector<Info> found;
+  // Each interface's network_interface from what was read, as from_index() would make it (its
+  // first IPv4 address, and whether another interface holds that one too), without asking the
+  // system once per interface: two requests in all on Linux, however many interfaces.
+  const auto first_ipv4 = [](const Info& i) -> const address* {
+    for (const address& a : i.addresses)
+      if (a.is_v4())
+        return &a;
+    return nullptr;
+  };
   try {
+    // Every IPv4 address with its interface, sorted: "held elsewhere too" is then a neighbour.
+    std::vector<std::pair<address, unsigned>> v4s;
+    for (const auto& i : out)
+      for (const address& a : i.addresses)
+        if (a.is_v4())
+          v4s.emplace_back(a, i.index);
+    std::sort(v4s.begin(), v4s.end());
     for (auto& i : out) {
-      std::error_code gone;
-      network_interface nic = network_interface::from_index(i.index, gone);
-      if (gone)
-        continue;
-      i.nic = nic;
-      i.name = std::string(nic.name());
+      const address* v4 = first_ipv4(i);
+      bool shared = false;
+      if (v4 != nullptr)
+        for (auto it = std::lower_bound(v4s.begin(), v4s.end(), std::make_pair(*v4, 0u));
+             it != v4s.end() && it->first == *v4 && !shared; ++it)
+          shared = it->second != i.index;
+      i.nic = detail::interface_from_parts(i.index, i.name.c_str(), v4, shared);
       if (i.display_name.empty())
         i.display_name = i.name;
-      found.push_back(std::move(i));
     }
-    for (std::size_t a = 1; a < found.size(); ++a) // by index (a short list: insertion order)
-      for (std::size_t b = a; b > 0 && found[b].index < found[b - 1].index; --b)
-        std::swap(found[b], found[b - 1]);
   } catch (const std::bad_alloc&) {
     ec = std::make_error_code(std::errc::not_enough_memory);
     return {};
   }
+  std::sort(out.begin(), out.end(), [](const Info& a, const Info& b) { return a.index < b.index; });
   detail::clear(ec);
-  return found;
+  return out;
 }
 
 template <class Info = interface_info> std::vector<Info> list_interfaces() {

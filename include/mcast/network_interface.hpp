@@ -23,7 +23,9 @@ MCAST_BEGIN_NAMESPACE
 class network_interface;
 namespace detail {
 inline bool resolve_interface(const group&, const network_interface&, network_interface&, std::error_code&) noexcept;
-}
+inline network_interface interface_from_parts(unsigned index, const char* name, const address* ipv4,
+                                              bool ipv4_shared) noexcept;
+} // namespace detail
 
 /// A network interface, resolved when it is made: its index (what GROUP_REQ, GROUP_SOURCE_REQ,
 /// GROUP_FILTER and ipv6_mreq carry), its name, and its first IPv4 address (what ip_mreq,
@@ -128,7 +130,7 @@ public:
     }
     unsigned found = 0;
     const int fam = a.is_v4() ? detail::af_inet : detail::af_inet6;
-    bool ok = detail::for_each_interface_address([&](unsigned index, int f, const void* bytes) {
+    bool ok = detail::for_each_interface_address(fam, [&](unsigned index, int f, const void* bytes) {
       if (f == fam && detail::compare_bytes(bytes, a.data(), a.size()) == 0) {
         found = index;
         return true;
@@ -227,11 +229,12 @@ private:
   network_interface() noexcept = default;
   friend bool detail::resolve_interface(const group&, const network_interface&, network_interface&,
                                         std::error_code&) noexcept;
+  friend network_interface detail::interface_from_parts(unsigned, const char*, const address*, bool) noexcept;
 
   // True when an interface other than `index` holds the IPv4 address `a` too.
   static bool held_elsewhere(unsigned index, const address& a) noexcept {
     bool other = false;
-    detail::for_each_interface_address([&](unsigned i, int f, const void* bytes) {
+    detail::for_each_interface_address(detail::af_inet, [&](unsigned i, int f, const void* bytes) {
       if (i == index || f != detail::af_inet || detail::compare_bytes(bytes, a.data(), 4) != 0)
         return false;
       other = true;
@@ -242,7 +245,7 @@ private:
 
   void find_ipv4_address() noexcept {
     const unsigned want = index_;
-    detail::for_each_interface_address([&](unsigned index, int f, const void* bytes) {
+    detail::for_each_interface_address(detail::af_inet, [&](unsigned index, int f, const void* bytes) {
       if (index != want || f != detail::af_inet)
         return false;
       detail::in4_addr_type a{};
@@ -306,6 +309,21 @@ inline bool resolve_interface(const group& g, const network_interface& nic, netw
     out.has_ipv4_ = true;
   }
   return true;
+}
+
+// An interface whose facts were read already (list_interfaces reads every interface's at once):
+// the same value from_index() makes, without asking the system again. `ipv4`: its first IPv4
+// address, or null.
+inline network_interface interface_from_parts(unsigned index, const char* name, const address* ipv4,
+                                              bool ipv4_shared) noexcept {
+  network_interface nic;
+  nic.index_ = index;
+  nic.set_name(name);
+  nic.has_ipv4_ = ipv4 != nullptr;
+  if (ipv4 != nullptr)
+    nic.ipv4_ = *ipv4;
+  nic.ipv4_shared_ = ipv4 != nullptr && ipv4_shared;
+  return nic;
 }
 
 // The 0.0.0.index form of an interface (Windows, ip_mreq_source docs): 24 bits of index. A larger

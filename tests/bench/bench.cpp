@@ -11,6 +11,9 @@
 // 4. heap allocations per operation (a counting operator new).
 // 5. compile cost of <mcast/mcast.hpp> vs the platform socket headers vs <asio.hpp>.
 // 6. sizeof of each handle.
+// 7. batches: receive_batch / send_batch vs hand-written recvmmsg / sendmmsg.
+// 8. the host's interfaces: list_interfaces() and from_name at 10, 100 and 1000 interfaces vs
+//    `ip -o addr`.
 //
 // It runs in a private network namespace when it can (so that filter limits can be raised);
 // otherwise on lo in the current one, with the default limits.
@@ -948,6 +951,52 @@ int main(int argc, char** argv) {
      << sizeof(mcast::option::block_source) << " |\n";
   md << "| option::ip_add_membership / option::ip_block_source | " << sizeof(mcast::option::ip_add_membership) << " / "
      << sizeof(mcast::option::ip_block_source) << " |\n";
+
+  // 8. the host's interfaces: list_interfaces and a lookup by name as the host grows (veth pairs,
+  // each end with an IPv4 address), side by side with `ip -o addr` (a process of its own: what an
+  // administrator types) in the same run.
+  md << "\n| 8. interfaces on the host | `ip -o addr` (ms) | list_interfaces() (ms) | ratio | from_name (ms) | "
+        "target |\n|---|---|---|---|---|---|\n";
+  if (!in_namespace) {
+    md << "| (needs a private network namespace) | | | | | |\n";
+  } else {
+    const bool have_ip = std::system("ip -V >/dev/null 2>&1") == 0;
+    auto median_ms = [](int runs, auto&& f) {
+      std::vector<double> v;
+      for (int i = 0; i < runs; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        v.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      }
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2];
+    };
+    netlink nl;
+    int have = 1; // lo
+    for (int target : {10, 100, 1000}) {
+      for (; have + 2 <= target; have += 2) {
+        const int k = have / 2;
+        const std::string a = "ba" + std::to_string(k), b = "bb" + std::to_string(k);
+        nl.add_veth(a.c_str(), b.c_str(), ::getpid());
+        const std::string net = "10." + std::to_string(k / 200) + "." + std::to_string(k % 200) + ".";
+        nl.add_address(::if_nametoindex(a.c_str()), AF_INET, (net + "1").c_str(), 32);
+        nl.add_address(::if_nametoindex(b.c_str()), AF_INET, (net + "2").c_str(), 32);
+      }
+      const int runs = quick ? 3 : 7;
+      const double ip = have_ip ? median_ms(runs, [] { (void)!std::system("ip -o addr >/dev/null 2>&1"); }) : -1;
+      std::size_t listed = 0;
+      const double list = median_ms(runs, [&] { listed = mcast::list_interfaces().size(); });
+      const std::string last = "bb" + std::to_string((have - 2) / 2);
+      const double lookup = median_ms(runs, [&] { (void)mcast::network_interface::from_name(last); });
+      char buf[256];
+      if (ip > 0)
+        std::snprintf(buf, sizeof buf, "| %zu interfaces | %.2f | %.2f | %.2f x | %.3f | <= 3 x at 1000 |\n", listed,
+                      ip, list, list / ip, lookup);
+      else
+        std::snprintf(buf, sizeof buf, "| %zu interfaces | (no `ip`) | %.2f | | %.3f | |\n", listed, list, lookup);
+      md << buf;
+    }
+  }
 
   std::fputs(md.str().c_str(), stdout);
   if (!out_file.empty())

@@ -132,6 +132,30 @@ TEST_CASE("the route lookup's own rtnetlink declarations are Linux's", "[interfa
   STATIC_REQUIRE(mcast::detail::rta_uid == RTA_UID);
 }
 
+TEST_CASE("the interface walks' own rtnetlink declarations are Linux's", "[interface][linux]") {
+  using mcast::detail::address_message;
+  using mcast::detail::link_message;
+  STATIC_REQUIRE(sizeof(link_message) == sizeof(ifinfomsg));
+  STATIC_REQUIRE(offsetof(link_message, family) == offsetof(ifinfomsg, ifi_family));
+  STATIC_REQUIRE(offsetof(link_message, type) == offsetof(ifinfomsg, ifi_type));
+  STATIC_REQUIRE(offsetof(link_message, index) == offsetof(ifinfomsg, ifi_index));
+  STATIC_REQUIRE(offsetof(link_message, flags) == offsetof(ifinfomsg, ifi_flags));
+  STATIC_REQUIRE(offsetof(link_message, change) == offsetof(ifinfomsg, ifi_change));
+  STATIC_REQUIRE(sizeof(address_message) == sizeof(ifaddrmsg));
+  STATIC_REQUIRE(offsetof(address_message, family) == offsetof(ifaddrmsg, ifa_family));
+  STATIC_REQUIRE(offsetof(address_message, prefix_len) == offsetof(ifaddrmsg, ifa_prefixlen));
+  STATIC_REQUIRE(offsetof(address_message, flags) == offsetof(ifaddrmsg, ifa_flags));
+  STATIC_REQUIRE(offsetof(address_message, scope) == offsetof(ifaddrmsg, ifa_scope));
+  STATIC_REQUIRE(offsetof(address_message, index) == offsetof(ifaddrmsg, ifa_index));
+  STATIC_REQUIRE(mcast::detail::rtm_newlink == RTM_NEWLINK);
+  STATIC_REQUIRE(mcast::detail::rtm_getlink == RTM_GETLINK);
+  STATIC_REQUIRE(mcast::detail::rtm_newaddr == RTM_NEWADDR);
+  STATIC_REQUIRE(mcast::detail::rtm_getaddr == RTM_GETADDR);
+  STATIC_REQUIRE(mcast::detail::ifla_ifname == IFLA_IFNAME);
+  STATIC_REQUIRE(mcast::detail::ifa_address == IFA_ADDRESS);
+  STATIC_REQUIRE(mcast::detail::ifa_local == IFA_LOCAL);
+}
+
 // The lookup any() is resolved with (the netns tests use it on groups; here on the loopback
 // addresses, whose route is lo's everywhere): no datagram is sent.
 TEST_CASE("the route lookup names lo for 127.0.0.1 and ::1", "[interface][linux]") {

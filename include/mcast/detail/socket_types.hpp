@@ -91,6 +91,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <ifaddrs.h>
+#include <new>
 #include <net/if.h>
 #include <netinet/in.h>
 #if defined(__linux__)
@@ -685,6 +686,141 @@ inline int route_reply_interface(const unsigned char* reply, std::size_t got, un
 }
 #endif
 
+#if defined(__linux__)
+// The rtnetlink pieces the interface walks need (struct ifinfomsg, struct ifaddrmsg,
+// RTM_GETLINK / RTM_GETADDR, IFLA_IFNAME, IFA_ADDRESS / IFA_LOCAL), checked against
+// <linux/rtnetlink.h> by tests/unit/network_interface_test.cpp like the route pieces above.
+struct link_message {
+  unsigned char family, pad;
+  unsigned short type;
+  int index;
+  unsigned flags, change;
+};
+struct address_message {
+  unsigned char family, prefix_len, flags, scope;
+  unsigned index;
+};
+inline constexpr unsigned short rtm_newlink = 16, rtm_getlink = 18, rtm_newaddr = 20, rtm_getaddr = 22;
+inline constexpr unsigned short ifla_ifname = 3, ifa_address = 1, ifa_local = 2;
+
+// One rtnetlink dump (RTM_GETLINK or RTM_GETADDR; `family` 0 for all): on_message(type, message,
+// length) for each message of the answer, `message` pointing at its nlmsghdr and `length` bytes
+// of it received. What `ip -o link` / `ip -o addr` ask: one request, however many interfaces the
+// host has (the answer comes in as many reads of up to 32 KiB as it needs). Returns 0 or an error
+// number; EMSGSIZE for an answer it could not read whole.
+template <class OnMessage>
+int netlink_dump(unsigned short type, unsigned char family, OnMessage&& on_message) noexcept {
+  const int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  if (fd < 0)
+    return errno;
+  // nlmsghdr and a zeroed ifinfomsg (the larger of the two request bodies) with its family set.
+  alignas(nlmsghdr) unsigned char req[route_header + route_aligned(sizeof(link_message))] = {};
+  nlmsghdr h{};
+  h.nlmsg_len =
+      static_cast<std::uint32_t>(route_header + (type == rtm_getlink ? sizeof(link_message) : sizeof(address_message)));
+  h.nlmsg_type = type;
+  h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  h.nlmsg_seq = 1;
+  detail::copy_bytes(req, &h, sizeof h);
+  req[route_header] = family; // ifi_family and ifa_family are both the first byte
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  // 32 KiB: the kernel never makes one read of a dump larger than that (it sizes its buffers by
+  // the reader's, capped there), so no message is cut.
+  constexpr std::size_t size = 32768;
+  auto* buf = static_cast<unsigned char*>(::operator new(size, std::nothrow));
+  int result = buf == nullptr ? ENOMEM : 0;
+  if (result == 0 && ::sendto(fd, req, h.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0)
+    result = errno;
+  for (bool done = result != 0; !done;) {
+    iovec v{buf, size};
+    msghdr mh{};
+    mh.msg_iov = &v;
+    mh.msg_iovlen = 1;
+    const ssize_t n = ::recvmsg(fd, &mh, 0);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      result = errno;
+      break;
+    }
+    if ((mh.msg_flags & MSG_TRUNC) != 0 || n == 0) {
+      result = EMSGSIZE;
+      break;
+    }
+    const std::size_t got = static_cast<std::size_t>(n);
+    for (std::size_t at = 0; at + sizeof(nlmsghdr) <= got && !done;) {
+      nlmsghdr m{};
+      detail::copy_bytes(&m, buf + at, sizeof m);
+      if (m.nlmsg_len < sizeof m || m.nlmsg_len > got - at) {
+        result = EMSGSIZE;
+        done = true;
+      } else if (m.nlmsg_type == NLMSG_DONE) {
+        done = true;
+      } else if (m.nlmsg_type == NLMSG_ERROR) {
+        nlmsgerr e{};
+        if (m.nlmsg_len >= route_header + sizeof e)
+          detail::copy_bytes(&e, buf + at + route_header, sizeof e);
+        result = e.error < 0 ? -e.error : EPROTO;
+        done = true;
+      } else {
+        on_message(m.nlmsg_type, buf + at, static_cast<std::size_t>(m.nlmsg_len));
+      }
+      at += route_aligned(m.nlmsg_len);
+    }
+  }
+  ::operator delete(buf);
+  ::close(fd);
+  return result;
+}
+
+// Calls on_attribute(type, const unsigned char* value, length) for each attribute of a message
+// whose attributes start `at` bytes in; every read stays within the message.
+template <class OnAttribute>
+void netlink_attributes(const unsigned char* message, std::size_t length, std::size_t at,
+                        OnAttribute&& on_attribute) noexcept {
+  for (std::size_t off = at; off + sizeof(route_attribute) <= length;) {
+    route_attribute ra{};
+    detail::copy_bytes(&ra, message + off, sizeof ra);
+    if (ra.len < sizeof ra || ra.len > length - off)
+      return;
+    on_attribute(ra.type, message + off + sizeof ra, static_cast<std::size_t>(ra.len - sizeof ra));
+    off += route_aligned(ra.len);
+  }
+}
+
+// Each unicast address of `family` (0: IPv4 and IPv6) with its interface's index, from one
+// RTM_GETADDR dump: fn(index, family, const void* bytes) returns true to stop. The address is
+// IFA_LOCAL where there is one (IPv4; IFA_ADDRESS is then the peer of a point-to-point link),
+// else IFA_ADDRESS -- as getifaddrs() reads it.
+template <class Fn> int netlink_addresses(unsigned char family, Fn&& fn) noexcept {
+  bool stop = false;
+  return netlink_dump(rtm_getaddr, family, [&](unsigned short type, const unsigned char* m, std::size_t len) noexcept {
+    constexpr std::size_t at = route_header + route_aligned(sizeof(address_message));
+    if (stop || type != rtm_newaddr || len < at)
+      return;
+    address_message a{};
+    detail::copy_bytes(&a, m + route_header, sizeof a);
+    const std::size_t alen = a.family == AF_INET ? 4 : a.family == AF_INET6 ? 16 : 0;
+    if (alen == 0)
+      return;
+    const unsigned char* local = nullptr;
+    const unsigned char* addr = nullptr;
+    netlink_attributes(m, len, at, [&](unsigned short t, const unsigned char* v, std::size_t n) noexcept {
+      if (n == alen && t == ifa_local)
+        local = v;
+      else if (n == alen && t == ifa_address)
+        addr = v;
+    });
+    if (local != nullptr || addr != nullptr) {
+      unsigned char bytes[16];
+      detail::copy_bytes(bytes, local != nullptr ? local : addr, alen);
+      stop = fn(a.index, static_cast<int>(a.family), static_cast<const void*>(bytes));
+    }
+  });
+}
+#endif
+
 // The interface the kernel's routing picks for a destination -- what Linux itself does for a
 // membership on interface 0 (IPv4: the output route of the group; IPv6: the route lookup of the
 // group) -- asked with one RTM_GETROUTE over rtnetlink. `addr` is the 4 or 16 address bytes.
@@ -1217,6 +1353,8 @@ struct raw_interface {
   bool up = false;
   bool multicast = false;
   bool loopback = false;
+  // The interface's name (Windows: the NDIS one, "ethernet_32769").
+  char name[interface_name_max] = {};
   // The name people see, UTF-8, when the system has one besides the interface's name (Windows'
   // FriendlyName, "Ethernet"); empty elsewhere.
   char display_name[interface_name_max] = {};
@@ -1301,6 +1439,8 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
     i.up = a.OperStatus == IfOperStatusUp;
     i.multicast = (a.Flags & IP_ADAPTER_NO_MULTICAST) == 0;
     i.loopback = a.IfType == IF_TYPE_SOFTWARE_LOOPBACK;
+    if (!interface_name_from_index(i.index, i.name))
+      return; // gone meanwhile
     friendly_name_utf8(a, i.display_name);
     on_interface(i);
     for (auto* u = a.FirstUnicastAddress; u != nullptr; u = u->Next) {
@@ -1311,6 +1451,38 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
         on_address(i.index, AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr);
     }
   });
+#elif defined(__linux__)
+  // One RTM_GETLINK dump (every interface, one without any address too: index, name, flags), then
+  // one RTM_GETADDR dump (every address with its interface's index): two requests for any number
+  // of interfaces. (if_nameindex and getifaddrs ask the same, but getifaddrs names an address by
+  // its label, "lo:7", which costs a name lookup per address to map back to an index.)
+  int r = netlink_dump(rtm_getlink, 0, [&](unsigned short type, const unsigned char* m, std::size_t len) noexcept {
+    constexpr std::size_t at = route_header + route_aligned(sizeof(link_message));
+    if (type != rtm_newlink || len < at)
+      return;
+    link_message l{};
+    detail::copy_bytes(&l, m + route_header, sizeof l);
+    raw_interface i;
+    i.index = static_cast<unsigned>(l.index);
+    i.up = (l.flags & IFF_UP) != 0;
+    i.multicast = (l.flags & IFF_MULTICAST) != 0;
+    i.loopback = (l.flags & IFF_LOOPBACK) != 0;
+    netlink_attributes(m, len, at, [&](unsigned short t, const unsigned char* v, std::size_t n) noexcept {
+      if (t == ifla_ifname && n > 0) {
+        const std::size_t k = n < interface_name_max ? n : interface_name_max - 1;
+        detail::copy_bytes(i.name, v, k);
+        i.name[k] = '\0';
+      }
+    });
+    if (i.index != 0 && i.name[0] != '\0')
+      on_interface(i);
+  });
+  if (r == 0)
+    r = netlink_addresses(0, [&](unsigned index, int family, const void* bytes) noexcept {
+      on_address(index, family, bytes);
+      return false;
+    });
+  return r;
 #else
   // Every interface by if_nameindex (one without any address too), its flags and addresses by
   // getifaddrs (whose entries for a labelled IPv4 address carry the label: see names_interface).
@@ -1326,6 +1498,7 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
   for (const struct ::if_nameindex* n = names; n->if_index != 0 && n->if_name != nullptr; ++n) {
     raw_interface i;
     i.index = n->if_index;
+    copy_name(i.name, n->if_name);
     for (ifaddrs* p = list; p != nullptr; p = p->ifa_next)
       if (p->ifa_name != nullptr && names_interface(p->ifa_name, n->if_name)) {
         i.up = (p->ifa_flags & IFF_UP) != 0;
@@ -1349,10 +1522,14 @@ int raw_list_interfaces(OnInterface&& on_interface, OnAddress&& on_address) noex
 #endif
 }
 
-// Walks the interfaces' unicast addresses: fn(index, family, const void* addr) returns true to
-// stop. Returns false when the table could not be read.
-template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
-#if defined(_WIN32)
+// Walks the interfaces' unicast addresses of `family` (AF_INET, AF_INET6, 0: both; a hint: fn
+// still sees the family): fn(index, family, const void* addr) returns true to stop. Returns false
+// when the table could not be read.
+template <class Fn> bool for_each_interface_address(int family, Fn&& fn) noexcept {
+#if defined(__linux__)
+  return netlink_addresses(static_cast<unsigned char>(family), fn) == 0;
+#elif defined(_WIN32)
+  (void)family;
   bool stop = false;
   return raw_list_interfaces([](const raw_interface&) noexcept {},
                              [&](unsigned index, int family, const void* addr) noexcept {
@@ -1360,6 +1537,7 @@ template <class Fn> bool for_each_interface_address(Fn&& fn) noexcept {
                                  stop = fn(index, family, addr);
                              }) == 0;
 #else
+  (void)family;
   ifaddrs* list = nullptr;
   if (::getifaddrs(&list) != 0)
     return false;
