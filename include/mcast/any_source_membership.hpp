@@ -114,7 +114,7 @@ private:
       return f ? f : detail::refused(errc::not_joined); // (another socket now: this handle let go)
     if constexpr (detail::api_has_sources<Api>)
       if (int r = req_.source_call(socket_, detail::kernel_request<Api>::block, s); r != 0)
-        return detail::kernel_refused(r, detail::operation::block, detail::mstate::any);
+        return detail::kernel_refused(r, detail::operation::block, detail::mstate::any, group_);
     return {};
   }
 };
@@ -186,7 +186,7 @@ MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api> join_group_impl(Socket&& s
   m.cookie_ = facts.cookie;
   m.req_.fill(g, m.nic_);
   if (int r = m.req_.group_call(s, kernel_request<Api>::join_any); r != 0) {
-    out = kernel_refused(r, operation::join_any, mstate::none);
+    out = kernel_refused(r, operation::join_any, mstate::none, g);
     return m;
   }
   if (int r = multicast_all_off(s, facts, opts); r != 0) {

@@ -9,7 +9,9 @@
 // - a kernel refusal mcast translated: value = the raw system error, exactly as the system gave
 //   it, in a category that says which errc it means (one category per errc, named
 //   "mcast.system"). Its message is the errc's text plus the system's; mcast::system_error_of()
-//   gives the raw code in the system category.
+//   gives the raw code in the system category. A limit_exceeded from a join, a block, a source
+//   or a filter has one of four such categories more, whose message names the stack's setting
+//   that bounds the call (Linux: net.ipv4.igmp_max_memberships, ...; see limit_kind).
 // Either compares equal to its errc (`ec == mcast::errc::already_joined`), as Boost.Beast
 // separates codes from conditions. Raw system codes (the raw layer, Asio's codes) compare equal to
 // the conditions they unambiguously mean (ENOBUFS == errc::limit_exceeded, ...).
@@ -187,16 +189,47 @@ public:
   // Not constexpr: std::error_category's constructor is not constexpr in the MSVC STL before
   // VS 2022 17.5 (VS 2019 16.11 included). The instances live in a function-local static.
   explicit translated_category_impl(errc e) noexcept : meaning_(e) {}
+  // A limit_exceeded whose message names the setting that bounds it (see limit_kind).
+  explicit translated_category_impl(limit_kind k) noexcept
+      : meaning_(errc::limit_exceeded), limit_(k), names_limit_(true) {}
   const char* name() const noexcept override { return "mcast.system"; }
   std::string message(int raw) const override {
-    return std::string(errc_text(static_cast<int>(meaning_))) + " (system error " + std::to_string(raw) + ": " +
-           std::system_category().message(raw) + ")";
+    std::string m = std::string(errc_text(static_cast<int>(meaning_))) + " (system error " + std::to_string(raw) +
+                    ": " + std::system_category().message(raw) + ")";
+    if (names_limit_)
+      m += limit_advice();
+    return m;
   }
   std::error_condition default_error_condition(int) const noexcept override;
   errc meaning() const noexcept { return meaning_; }
 
 private:
+  // "; Linux: net.ipv4.igmp_max_msf (now 10) bounds ...": the settings with their values now.
+  std::string limit_advice() const {
+    if constexpr (!names_limit_settings) {
+      return std::string();
+    } else {
+      const bool groups = limit_ == limit_kind::groups_v4 || limit_ == limit_kind::groups_v6;
+      const limit_setting& count = limit_settings[static_cast<int>(limit_)];
+      auto named = [](const limit_setting& s) {
+        const long v = read_limit_setting(s);
+        return std::string(s.name) + (v >= 0 ? " (now " + std::to_string(v) + ")" : std::string());
+      };
+      std::string m = "; Linux bounds ";
+      if (count.name != nullptr)
+        m += (groups ? "the groups per IPv4 socket by " : "the sources per group and socket by ") + named(count) +
+             " and ";
+      m += "the option memory per socket, which each group and source takes some of, by " + named(optmem_max) +
+           ": raise the one reached (sysctl -w NAME=VALUE)";
+      if (groups)
+        m += ", or spread the groups over more sockets";
+      return m;
+    }
+  }
+
   errc meaning_;
+  limit_kind limit_ = limit_kind::groups_v4;
+  bool names_limit_ = false;
 };
 
 } // namespace detail
@@ -234,12 +267,25 @@ inline const std::error_category& translated_category(errc e) noexcept {
   return translated_categories()[static_cast<int>(e) - 1];
 }
 
+// limit_exceeded, one category per limit_kind: the same condition, a message that names the
+// setting.
+inline const translated_category_impl* limit_categories() noexcept {
+  static const translated_category_impl all[] = {
+      translated_category_impl(limit_kind::groups_v4), translated_category_impl(limit_kind::groups_v6),
+      translated_category_impl(limit_kind::sources_v4), translated_category_impl(limit_kind::sources_v6)};
+  return all;
+}
+
 // The errc a translated code means, or errc{} when `c` is not one of the translated categories.
 inline errc translated_meaning(const std::error_category& c) noexcept {
   const translated_category_impl* all = translated_categories();
   for (int i = 0; i < errc_count; ++i)
     if (&all[i] == &c)
       return all[i].meaning();
+  const translated_category_impl* limits = limit_categories();
+  for (int i = 0; i < 4; ++i)
+    if (&limits[i] == &c)
+      return errc::limit_exceeded;
   return errc{};
 }
 
@@ -276,6 +322,11 @@ inline std::error_code would_block_code() noexcept {
 
 // A kernel refusal that means `e`; the raw number stays the value.
 inline std::error_code translated(errc e, int raw) noexcept { return std::error_code(raw, translated_category(e)); }
+
+// A limit_exceeded refusal whose message names the setting behind `k`; the raw number stays.
+inline std::error_code translated_limit(limit_kind k, int raw) noexcept {
+  return std::error_code(raw, limit_categories()[static_cast<int>(k)]);
+}
 
 // The kernel's refusal of the route lookup that stands for network_interface::any() (Linux
 // RTM_GETROUTE): no route (ENETUNREACH), a prohibit (EACCES), blackhole (EINVAL) or unreachable

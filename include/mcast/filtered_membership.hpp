@@ -152,12 +152,12 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
   }
   m.req_.fill(g, m.nic_);
   if (int r = m.req_.group_call(s, kernel_request<Api>::join_any); r != 0) {
-    out = kernel_refused(r, operation::join_any, mstate::none);
+    out = kernel_refused(r, operation::join_any, mstate::none, g);
     return m;
   }
   if (!(mode == filter_mode::exclude && n == 0)) { // EXCLUDE {} is what the join made
     if (int r = sys_set_filter(s, filter_struct_of<Api>(), level_of(g), buf.data(), buf.size()); r != 0) {
-      out = kernel_refused(r, operation::set_filter, mstate::none);
+      out = kernel_refused(r, operation::set_filter, mstate::none, g);
       m.joined_ = !undo_join(s, m.req_);
       return m;
     }

@@ -301,7 +301,7 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
     int r = detail::sys_setsockopt(s, o.level(p), o.name(p), o.data(p), o.size(p));
     if (r != 0) {
       failed = true;
-      ec = detail::translate(std::decay_t<decltype(o)>::op, r, st.state);
+      ec = detail::translate(std::decay_t<decltype(o)>::op, r, st.state, o.group().is_v6());
       if (st.state != detail::mstate::none)
         if (int u = detail::raw_leave_like(s, o); u != 0 && u != detail::sys_errc::addr_not_avail)
           ec = detail::translated(errc::still_joined, r);

@@ -273,7 +273,7 @@ void set_filter(native_handle_type s, const group& g, const network_interface& n
     }
   }
   if (int r = sys_set_filter(s, filter_struct_of<Api>(), level_of(g), buf.data(), buf.size()); r != 0)
-    ec = translate(operation::set_filter, r);
+    ec = translate(operation::set_filter, r, mstate::none, g.is_v6());
 }
 
 // Reads the filter. The first call offers room for 8 sources; when the kernel reports more, it is

@@ -106,7 +106,7 @@ private:
       return f ? f : detail::refused(errc::not_joined); // (another socket now: this handle let go)
     if constexpr (detail::api_has_sources<Api>)
       if (int r = req_.source_call(socket_, detail::kernel_request<Api>::join_source, s); r != 0)
-        return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src);
+        return detail::kernel_refused(r, detail::operation::join_source, detail::mstate::src, group_);
     return {};
   }
   mcast::source source_;
@@ -195,7 +195,7 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
   }
   m.req_.fill(g, m.nic_);
   if (int r = m.req_.source_call(s, kernel_request<Api>::join_source, src); r != 0) {
-    out = kernel_refused(r, operation::join_source, mstate::none);
+    out = kernel_refused(r, operation::join_source, mstate::none, g);
     return m;
   }
   if (int r = multicast_all_off(s, facts, opts); r != 0) {

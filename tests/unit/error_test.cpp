@@ -182,3 +182,46 @@ TEST_CASE("a registered foreign system category compares like the system's, by i
   CHECK(ec == errc::limit_exceeded);
   CHECK(std::error_code(se::addr_in_use, foreign) != errc::already_joined); // still only the unambiguous codes
 }
+
+// A limit the kernel answered: the same condition and raw code whatever the limit, a message that
+// names the setting by the operation (a join that makes a group: groups; the rest: sources) and
+// the group's family -- on Linux, which has such settings; elsewhere the plain message.
+TEST_CASE("limit_exceeded names the setting that bounds the call", "[error]") {
+  using mcast::detail::mstate;
+  using mcast::detail::translate;
+  struct row {
+    operation op;
+    mstate state;
+    bool v6;
+    const char* names;
+    const char* not_named;
+  };
+  const row rows[] = {
+      {operation::join_any, mstate::none, false, "net.ipv4.igmp_max_memberships", "msf"},
+      {operation::join_source, mstate::none, false, "net.ipv4.igmp_max_memberships", "msf"},
+      {operation::join_source, mstate::src, false, "net.ipv4.igmp_max_msf", "igmp_max_memberships"},
+      {operation::block, mstate::any, false, "net.ipv4.igmp_max_msf", "igmp_max_memberships"},
+      {operation::set_filter, mstate::none, false, "net.ipv4.igmp_max_msf", "igmp_max_memberships"},
+      {operation::join_any, mstate::none, true, "net.core.optmem_max", "igmp"},
+      {operation::block, mstate::any, true, "net.ipv6.mld_max_msf", "igmp"},
+      {operation::set_filter, mstate::none, true, "net.ipv6.mld_max_msf", "igmp"},
+  };
+  for (const row& r : rows) {
+    const std::error_code ec = translate(r.op, se::no_buffers, r.state, r.v6);
+    INFO(ec.message());
+    CHECK(ec == errc::limit_exceeded);
+    CHECK(ec.value() == se::no_buffers);
+    CHECK(mcast::system_error_of(ec) == std::error_code(se::no_buffers, std::system_category()));
+    CHECK(std::string(ec.category().name()) == "mcast.system");
+    CHECK(ec.message().rfind("too many groups or sources for this socket (system error ", 0) == 0);
+    if constexpr (mcast::detail::names_limit_settings) {
+      CHECK(ec.message().find(r.names) != std::string::npos);
+      CHECK(ec.message().find(r.not_named) == std::string::npos);
+      CHECK(ec.message().find("net.core.optmem_max") != std::string::npos);
+    }
+  }
+  // Other operations keep the plain limit_exceeded.
+  const std::error_code leave = translate(operation::leave_group, se::no_buffers);
+  CHECK(leave == errc::limit_exceeded);
+  CHECK(leave.message().find("net.") == std::string::npos);
+}

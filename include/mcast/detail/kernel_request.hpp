@@ -132,7 +132,7 @@ struct failure {
   enum class kind : unsigned char { translate, system, generic, meaning };
   int raw = 0; // the kernel's refusal (positive), or minus the errc the library found itself
   // What was asked (the translation reads an ambiguous code by it), in which state, and the kind:
-  // one byte each in one 32-bit word, so that the whole value is two plain integers that every
+  // one byte each in one 32-bit word (the fourth byte: 1 for a call on an IPv6 group), so that the whole value is two plain integers that every
   // compiler keeps in one register (with three byte fields and a padding byte, clang assembled
   // the value byte by byte on every handle call, measured).
   std::uint32_t how = 0;
@@ -151,7 +151,8 @@ struct failure {
     case kind::meaning: return translated(static_cast<errc>(how & 0xff), raw);
     case kind::translate: break;
     }
-    return translate(static_cast<operation>(how & 0xff), raw, static_cast<mstate>(how >> 8 & 0xff));
+    return translate(static_cast<operation>(how & 0xff), raw, static_cast<mstate>(how >> 8 & 0xff),
+                     (how >> 24 & 1) != 0);
   }
 };
 static_assert(sizeof(failure) == 8, "mcast: detail::failure is meant to fit one register");
@@ -160,6 +161,11 @@ MCAST_DETAIL_ALWAYS_INLINE failure refused(errc e) noexcept {
 }
 MCAST_DETAIL_ALWAYS_INLINE failure kernel_refused(int raw, operation op, mstate state) noexcept {
   return failure{raw, failure::pack(op, state, failure::kind::translate)};
+}
+// The same for a call on a group of family `f`: the top byte's low bit says IPv6 (the setting a
+// limit_exceeded names depends on it).
+MCAST_DETAIL_ALWAYS_INLINE failure kernel_refused(int raw, operation op, mstate state, const group& g) noexcept {
+  return failure{raw, failure::pack(op, state, failure::kind::translate) | (g.is_v6() ? 1u << 24 : 0u)};
 }
 // An error code a helper already made (the any() resolution, the filter's checks: mcast's own
 // errc, a system error, or std::errc::not_enough_memory), passed on as it was.

@@ -71,7 +71,7 @@ void issue(native_handle_type s, const Option& opt, std::error_code& ec, mstate 
   }
   const any_protocol p;
   if (int r = sys_setsockopt(s, opt.level(p), opt.name(p), opt.data(p), opt.size(p)); r != 0)
-    ec = translate(Option::op, r, state);
+    ec = translate(Option::op, r, state, opt.group().is_v6());
 }
 template <class Option> std::error_code issue(native_handle_type s, const Option& opt) noexcept {
   std::error_code ec;

@@ -328,9 +328,21 @@ constexpr rule rule_answered(operation op, unsigned code, mstate state, stack_co
   return rule::ok;
 }
 
-inline std::error_code translate(operation op, int raw, mstate state = mstate::none) noexcept {
+// The limit a refused call ran into: a join that makes a group counts against the groups, the
+// rest against the sources (group_family_v6: the group is IPv6).
+constexpr limit_kind limit_of(operation op, mstate state, bool group_family_v6) noexcept {
+  const bool group = op == operation::join_any || (op == operation::join_source && state == mstate::none);
+  return group ? (group_family_v6 ? limit_kind::groups_v6 : limit_kind::groups_v4)
+               : (group_family_v6 ? limit_kind::sources_v6 : limit_kind::sources_v4);
+}
+
+inline std::error_code translate(operation op, int raw, mstate state = mstate::none, bool v6 = false) noexcept {
   if (int cond = unambiguous_condition(raw); cond != 0)
-    return translated(static_cast<errc>(cond), raw);
+    return cond == static_cast<int>(errc::limit_exceeded) &&
+                   (op == operation::join_any || op == operation::join_source || op == operation::block ||
+                    op == operation::set_filter)
+               ? translated_limit(limit_of(op, state, v6), raw)
+               : translated(static_cast<errc>(cond), raw);
   if (const rule r = rule_answered(op, raw_code_of(raw), state, this_stack); r != rule::ok)
     return translated(row_of(r).code, raw);
   return system_error(raw);

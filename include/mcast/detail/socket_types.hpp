@@ -107,6 +107,7 @@ extern "C" int close(int);
 #if !defined(IPV6_MULTICAST_ALL)
 #define IPV6_MULTICAST_ALL 29 // linux/in6.h; older libcs lack it (Linux 4.20+)
 #endif
+#include <cstdio> // the limits' settings, read for errc::limit_exceeded's message (<string> has it already)
 #endif
 #endif
 
@@ -882,6 +883,45 @@ inline int raw_route_interface(int family, const void* addr, unsigned& index, bo
   (void)addr;
   (void)index;
   return sys_errc::not_supported;
+#endif
+}
+
+// ---- the stack's limits on memberships --------------------------------------------------------
+// What errc::limit_exceeded's message names: which of the stack's settings bounds what the call
+// asked for, and its value now. Linux answers ENOBUFS (ENOMEM for an IPv6 join) for each of:
+// - groups per IPv4 socket: net.ipv4.igmp_max_memberships (20 by default);
+// - sources per group and socket: net.ipv4.igmp_max_msf (10), net.ipv6.mld_max_msf (64);
+// - option memory per socket, which each group and source takes some of: net.core.optmem_max
+//   (the only bound on IPv6 groups).
+// All four are per network namespace. Other stacks: no setting is named (the message says none).
+enum class limit_kind : unsigned char { groups_v4, groups_v6, sources_v4, sources_v6 };
+struct limit_setting {
+  const char* name; // as sysctl names it
+  const char* path; // where Linux shows it
+};
+inline constexpr limit_setting optmem_max{"net.core.optmem_max", "/proc/sys/net/core/optmem_max"};
+inline constexpr limit_setting limit_settings[] = {
+    {"net.ipv4.igmp_max_memberships", "/proc/sys/net/ipv4/igmp_max_memberships"},
+    {nullptr, nullptr}, // IPv6 groups: option memory only
+    {"net.ipv4.igmp_max_msf", "/proc/sys/net/ipv4/igmp_max_msf"},
+    {"net.ipv6.mld_max_msf", "/proc/sys/net/ipv6/mld_max_msf"},
+};
+inline constexpr bool names_limit_settings = is_linux;
+
+// The setting's value now, or -1 where it cannot be read (not Linux; no /proc).
+inline long read_limit_setting(const limit_setting& s) noexcept {
+#if defined(__linux__)
+  std::FILE* f = s.path != nullptr ? std::fopen(s.path, "re") : nullptr;
+  long v = -1;
+  if (f != nullptr) {
+    if (std::fscanf(f, "%ld", &v) != 1)
+      v = -1;
+    std::fclose(f);
+  }
+  return v;
+#else
+  (void)s;
+  return -1;
 #endif
 }
 
