@@ -5,7 +5,9 @@
 
 #include <mcast/mcast.hpp>
 
+#include <array>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -74,6 +76,78 @@ inline mcast::group group(const std::string& text) {
   if (!g)
     bad("bad group '" + text + "': " + ec.message());
   return *g;
+}
+
+// GROUP[+N][:PORT], or [IPV6-GROUP][+N][:PORT] (an IPv6 group takes a port only in brackets):
+// N consecutive groups from GROUP (as mcjoin counts them: 239.1.1.1+3 is .1, .2 and .3), and the
+// port they are received on / sent to when it is not the one --port gives.
+struct group_spec {
+  std::vector<mcast::group> groups;
+  std::optional<unsigned> port;
+};
+
+// The address `steps` after `a` (its bytes as one big-endian number); false past the last one.
+inline bool address_after(const mcast::address& a, unsigned long steps, mcast::address& out) {
+  std::array<unsigned char, 16> b{};
+  const std::size_t n = a.size();
+  for (std::size_t i = 0; i < n; ++i)
+    b[i] = a.data()[i];
+  unsigned long carry = steps;
+  for (std::size_t i = n; i-- > 0 && carry != 0;) {
+    const unsigned long sum = b[i] + (carry & 0xff);
+    b[i] = static_cast<unsigned char>(sum & 0xff);
+    carry = (carry >> 8) + (sum >> 8);
+  }
+  if (carry != 0)
+    return false;
+  if (n == 4)
+    out = mcast::address::from_bytes(std::array<unsigned char, 4>{b[0], b[1], b[2], b[3]});
+  else
+    out = mcast::address::from_bytes(b);
+  return true;
+}
+
+inline group_spec groups(const std::string& text) {
+  std::string addr, rest;
+  if (!text.empty() && text[0] == '[') {
+    const std::size_t close = text.find(']');
+    if (close == std::string::npos)
+      bad("no ']' in '" + text + "'");
+    addr = text.substr(1, close - 1);
+    rest = text.substr(close + 1);
+  } else {
+    // Without brackets: IPv4 ends at '+' or ':'; IPv6 (two or more ':') takes no port.
+    const bool v6 = text.find(':') != text.rfind(':');
+    const std::size_t end = text.find_first_of(v6 ? "+" : "+:");
+    addr = text.substr(0, end);
+    rest = end == std::string::npos ? std::string() : text.substr(end);
+  }
+  const mcast::group first = group(addr);
+  unsigned long count = 1;
+  group_spec out;
+  if (!rest.empty() && rest[0] == '+') {
+    const std::size_t colon = rest.find(':');
+    count = static_cast<unsigned long>(
+        number("GROUP+N", rest.substr(1, colon == std::string::npos ? colon : colon - 1), 1, 65536));
+    rest = colon == std::string::npos ? std::string() : rest.substr(colon);
+  }
+  if (!rest.empty()) {
+    if (rest[0] != ':' || rest.size() == 1)
+      bad("cannot read '" + text + "' (GROUP[+N][:PORT], [IPV6-GROUP][+N][:PORT])");
+    out.port = static_cast<unsigned>(number("GROUP:PORT", rest.substr(1), 1, 65535));
+  }
+  for (unsigned long i = 0; i < count; ++i) {
+    mcast::address a;
+    std::error_code ec;
+    std::optional<mcast::group> g;
+    if (address_after(first.address(), i, a))
+      g = mcast::make_group(a.to_string(), ec);
+    if (!g)
+      bad("'" + text + "' runs past the multicast addresses (" + std::to_string(count) + " groups from " +
+          first.to_string() + ")");
+    out.groups.push_back(*g);
+  }
+  return out;
 }
 
 // An interface by name, index or one of its addresses (not called `interface`: a Windows macro).

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -34,14 +35,20 @@
 namespace {
 
 const char* const usage_text =
-    "usage: mcast-join [options] GROUP[@SOURCE[,SOURCE...]] [GROUP...]\n"
+    "usage: mcast-join [options] GROUP[+N][:PORT][@SOURCE[,SOURCE...]] [GROUP...]\n"
     "\n"
-    "Joins each GROUP on one UDP socket and prints every datagram received:\n"
+    "Joins each GROUP and prints every datagram received:\n"
     "  GROUP                any-source membership (MCAST_JOIN_GROUP)\n"
     "  GROUP@S1,S2          source-specific: only S1 and S2 (MCAST_JOIN_SOURCE_GROUP)\n"
+    "  GROUP+N              N consecutive groups from GROUP (239.1.1.1+100: .1 to .100)\n"
+    "  GROUP:PORT           received on PORT instead of --port ([IPV6-GROUP]:PORT for IPv6)\n"
+    "The groups of one port share a socket until the stack refuses more groups on it (Linux:\n"
+    "net.ipv4.igmp_max_memberships, 20 per socket by default); then another socket on the same\n"
+    "port takes the next ones, as many as needed. A limit of the whole system (the message names\n"
+    "it) ends the run with status 3.\n"
     "\n"
     "options:\n"
-    "  -p, --port N         UDP port to receive on (required)\n"
+    "  -p, --port N         UDP port to receive on (required unless every group names its port)\n"
     "  -i, --iface IF       interface: name, index or address (default: the stack's choice)\n"
     "  -b, --block S        block source S on every any-source group (repeatable)\n"
     "      --exclude S,...  final state: receive every source but these (SIOCSMSFILTER / MCAST_MSFILTER)\n"
@@ -75,6 +82,7 @@ const char* const usage_text =
 struct target {
   mcast::group group;
   std::vector<mcast::source> sources; // empty: any-source
+  std::optional<unsigned> port;       // GROUP:PORT; else --port
 };
 
 struct options {
@@ -179,13 +187,15 @@ options parse(int argc, char** argv) {
       bad("unknown option '" + a + "' (see --help)");
     } else {
       const std::size_t at = a.find('@');
-      target t{example::cli::group(a.substr(0, at)), {}};
+      const auto spec = example::cli::groups(a.substr(0, at));
+      std::vector<mcast::source> sources;
       if (at != std::string::npos) {
-        t.sources = example::cli::sources(a.substr(at + 1));
-        if (t.sources.empty())
+        sources = example::cli::sources(a.substr(at + 1));
+        if (sources.empty())
           bad("no source after '@' in '" + a + "'");
       }
-      o.targets.push_back(t);
+      for (const auto& g : spec.groups)
+        o.targets.push_back(target{g, sources, spec.port});
     }
   }
   if (o.list_interfaces) {
@@ -195,11 +205,22 @@ options parse(int argc, char** argv) {
   }
   if (o.targets.empty())
     bad("no group given (see --help)");
-  if (!o.port)
-    bad("--port is required");
-  for (const auto& t : o.targets)
+  for (auto& t : o.targets) {
+    if (!t.port && !o.port)
+      bad("--port is required (or GROUP:PORT for each group)");
+    if (!t.port)
+      t.port = o.port;
     if (t.group.family() != o.targets.front().group.family())
       bad("all groups must be IPv4, or all IPv6");
+  }
+  std::vector<std::pair<mcast::group, unsigned>> seen;
+  for (const auto& t : o.targets)
+    seen.emplace_back(t.group, *t.port);
+  std::sort(seen.begin(), seen.end());
+  for (std::size_t i = 1; i < seen.size(); ++i)
+    if (seen[i] == seen[i - 1])
+      bad("group " + seen[i].first.to_string() + " on port " + std::to_string(seen[i].second) +
+          " is named twice (a socket joins a group once)");
   if (o.mode && !o.block.empty())
     bad("--block and --exclude/--include cannot be combined (the final-state list replaces blocks)");
   check_sources(o);
@@ -411,64 +432,110 @@ void print_interval(const options& o, stream_table& streams, double from, double
 volatile std::sig_atomic_t interrupted = 0;
 extern "C" void on_signal(int) { interrupted = 1; }
 
+// The sockets of one port. Its groups go on the last one until the stack refuses more there
+// (limit_exceeded on a socket that holds some already: Linux's igmp_max_memberships per socket);
+// then a new socket on the same port takes the next ones. Each socket receives only its own
+// groups (the handles turn Linux's IP_MULTICAST_ALL off).
+struct port_sockets {
+  unsigned port = 0;
+  std::vector<std::unique_ptr<example::udp_socket>> sockets;
+  std::size_t on_last = 0; // groups joined on the last socket
+};
+
 template <class Api> int run(const options& o) {
   example::winsock_session winsock;
   const mcast::family fam = o.targets.front().group.family();
-  example::udp_socket sock(fam); // before the handles: it must outlive them
-  sock.bind_any(static_cast<std::uint16_t>(*o.port));
-  // The group and interface of each datagram (IP_PKTINFO / IPV6_RECVPKTINFO), where the stack has it.
-  std::error_code info_ec;
-  if (fam == mcast::family::v4)
-    mcast::set_option(sock, mcast::option::ip_pktinfo{true}, info_ec);
-  else
-    mcast::set_option(sock, mcast::option::ipv6_recvpktinfo{true}, info_ec);
-  if (o.rcvbuf > 0) {
-    const int granted = sock.receive_buffer(static_cast<int>(o.rcvbuf));
-    if (o.json)
-      std::printf("{\"event\":\"rcvbuf\",\"requested\":%ld,\"granted\":%d}\n", o.rcvbuf, granted);
+  std::vector<port_sockets> ports; // before the handles: the sockets must outlive them
+  bool rcvbuf_reported = false;
+  auto open_socket = [&](port_sockets& p) {
+    auto sock = std::make_unique<example::udp_socket>(fam);
+    sock->bind_any(static_cast<std::uint16_t>(p.port));
+    // The group and interface of each datagram (IP_PKTINFO / IPV6_RECVPKTINFO), where the stack has it.
+    std::error_code info_ec;
+    if (fam == mcast::family::v4)
+      mcast::set_option(*sock, mcast::option::ip_pktinfo{true}, info_ec);
     else
-      std::printf("receive buffer: asked %ld bytes, the stack holds %d\n", o.rcvbuf, granted);
-  }
+      mcast::set_option(*sock, mcast::option::ipv6_recvpktinfo{true}, info_ec);
+    if (o.rcvbuf > 0) {
+      const int granted = sock->receive_buffer(static_cast<int>(o.rcvbuf));
+      if (!rcvbuf_reported && o.json)
+        std::printf("{\"event\":\"rcvbuf\",\"requested\":%ld,\"granted\":%d}\n", o.rcvbuf, granted);
+      else if (!rcvbuf_reported)
+        std::printf("receive buffer: asked %ld bytes, the stack holds %d\n", o.rcvbuf, granted);
+      rcvbuf_reported = true;
+    }
+    p.sockets.push_back(std::move(sock));
+    p.on_last = 0;
+  };
+  for (const auto& t : o.targets)
+    if (std::none_of(ports.begin(), ports.end(), [&](const port_sockets& p) { return p.port == *t.port; })) {
+      ports.push_back(port_sockets{*t.port, {}, 0});
+      open_socket(ports.back());
+    }
   const auto nic = o.nic.value_or(mcast::network_interface::any());
   memberships<Api> m;
   auto refuse = [](const std::string& what, const std::error_code& ec) {
     std::fprintf(stderr, "mcast-join: %s: %s\n", what.c_str(), ec.message().c_str());
     return 3;
   };
-  for (const auto& t : o.targets) {
-    std::error_code ec;
-    const std::string name = t.group.to_string();
+  // The group's own membership on `sock` (its sources come after): the interface it is on.
+  auto join_on = [&](example::udp_socket& sock, const target& t, std::error_code& ec) {
     mcast::network_interface joined_on = nic;
     if (!t.sources.empty()) {
       if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
-        return refuse(name, mcast::make_error_code(mcast::errc::unsupported));
+        ec = mcast::make_error_code(mcast::errc::unsupported);
       } else {
-        if (o.mode)
-          return refuse(name, mcast::make_error_code(mcast::errc::wrong_mode));
-        m.ssm.push_back(mcast::join_source_group<Api>(sock, t.group, t.sources.front(), nic, ec));
-        if (ec)
-          return refuse("join (" + name + ", " + t.sources.front().to_string() + ")", ec);
-        joined_on = m.ssm.back().nic();
-        for (std::size_t i = 1; i < t.sources.size(); ++i) {
-          m.included.push_back(m.ssm.back().include(t.sources[i], ec));
-          if (ec)
-            return refuse("include " + t.sources[i].to_string() + " in " + name, ec);
+        auto h = mcast::join_source_group<Api>(sock, t.group, t.sources.front(), nic, ec);
+        if (!ec) {
+          joined_on = h.nic();
+          m.ssm.push_back(std::move(h));
         }
       }
     } else if (o.mode) {
       if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
-        return refuse(name, mcast::make_error_code(mcast::errc::unsupported));
+        ec = mcast::make_error_code(mcast::errc::unsupported);
       } else {
-        m.filtered.push_back(mcast::join_with_filter<Api>(sock, t.group, nic, *o.mode, o.filter, ec));
-        if (ec)
-          return refuse("join " + name + " with a filter", ec);
-        joined_on = m.filtered.back().nic();
+        auto h = mcast::join_with_filter<Api>(sock, t.group, nic, *o.mode, o.filter, ec);
+        if (!ec) {
+          joined_on = h.nic();
+          m.filtered.push_back(std::move(h));
+        }
       }
     } else {
-      m.any.push_back(mcast::join_group<Api>(sock, t.group, nic, ec));
-      if (ec)
-        return refuse("join " + name, ec);
-      joined_on = m.any.back().nic();
+      auto h = mcast::join_group<Api>(sock, t.group, nic, ec);
+      if (!ec) {
+        joined_on = h.nic();
+        m.any.push_back(std::move(h));
+      }
+    }
+    return joined_on;
+  };
+  std::string limit_reason; // why a port needed more than one socket (the stack's message)
+  for (const auto& t : o.targets) {
+    std::error_code ec;
+    const std::string name = t.group.to_string();
+    auto& p = *std::find_if(ports.begin(), ports.end(), [&](const port_sockets& q) { return q.port == *t.port; });
+    mcast::network_interface joined_on = join_on(*p.sockets.back(), t, ec);
+    if (ec == mcast::errc::limit_exceeded && p.on_last > 0) {
+      if (limit_reason.empty())
+        limit_reason = ec.message();
+      ec.clear();
+      open_socket(p);
+      joined_on = join_on(*p.sockets.back(), t, ec); // refused on a socket of its own: the system's limit
+    }
+    if (ec)
+      return refuse(t.sources.empty() ? "join " + name : "join (" + name + ", " + t.sources.front().to_string() + ")",
+                    ec);
+    ++p.on_last;
+    example::udp_socket& sock = *p.sockets.back();
+    for (std::size_t i = 1; i < t.sources.size(); ++i) {
+      if constexpr (!std::is_same_v<Api, mcast::api::ipv6>) {
+        m.included.push_back(m.ssm.back().include(t.sources[i], ec));
+        if (ec)
+          return refuse("include " + t.sources[i].to_string() + " in " + name, ec);
+      }
+    }
+    if (t.sources.empty() && !o.mode)
       for (const auto& s : o.block) {
         if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
           return refuse("block " + s.to_string(), mcast::make_error_code(mcast::errc::unsupported));
@@ -478,13 +545,14 @@ template <class Api> int run(const options& o) {
             return refuse("block " + s.to_string() + " on " + name, ec);
         }
       }
-    }
     std::vector<std::string> sources;
     for (const auto& s : t.sources)
       sources.push_back(s.to_string());
     if (o.json)
-      std::printf("{\"event\":\"joined\",\"group\":%s,\"interface\":%s,\"sources\":%s}\n", json_text(name).c_str(),
-                  json_text(joined_on.to_string()).c_str(), json_list(sources).c_str());
+      std::printf("{\"event\":\"joined\",\"group\":%s,\"port\":%u,\"interface\":%s,\"socket\":%zu,"
+                  "\"sources\":%s}\n",
+                  json_text(name).c_str(), *t.port, json_text(joined_on.to_string()).c_str(), p.sockets.size(),
+                  json_list(sources).c_str());
     else
       std::printf("joined %s on %s\n", name.c_str(), joined_on.to_string().c_str());
     if (o.show_filter) {
@@ -496,8 +564,8 @@ template <class Api> int run(const options& o) {
         if (ec)
           return refuse("read the filter of " + name, ec);
         std::vector<std::string> held;
-        for (const auto& s : f.sources)
-          held.push_back(s.to_string());
+        for (const auto& h : f.sources)
+          held.push_back(h.to_string());
         const char* mode = f.mode == mcast::filter_mode::include ? "INCLUDE" : "EXCLUDE";
         if (o.json) {
           std::printf("{\"event\":\"filter\",\"group\":%s,\"mode\":\"%s\",\"sources\":%s}\n", json_text(name).c_str(),
@@ -511,6 +579,15 @@ template <class Api> int run(const options& o) {
       }
     }
   }
+  for (const auto& p : ports)
+    if (p.sockets.size() > 1) {
+      if (o.json)
+        std::printf("{\"event\":\"sockets\",\"port\":%u,\"sockets\":%zu,\"reason\":%s}\n", p.port, p.sockets.size(),
+                    json_text(limit_reason).c_str());
+      else
+        std::printf("port %u: the groups are spread over %zu sockets; the stack refused more on one: %s\n", p.port,
+                    p.sockets.size(), limit_reason.c_str());
+    }
   std::fflush(stdout);
 
   std::signal(SIGINT, on_signal);
@@ -520,6 +597,10 @@ template <class Api> int run(const options& o) {
   stream_table streams;
   interface_names interface_name;
   std::vector<unsigned char> buf(65536);
+  std::vector<example::udp_socket*> all_sockets, ready; // ready: from the last wait, not read yet
+  for (const auto& p : ports)
+    for (const auto& sock : p.sockets)
+      all_sockets.push_back(sock.get());
   int status = o.count > 0 ? 1 : 0;
   double reported = 0, next_report = o.interval; // seconds since the start
   while (interrupted == 0) {
@@ -542,7 +623,13 @@ template <class Api> int run(const options& o) {
     }
     std::optional<mcast::datagram> d;
     try {
-      d = sock.receive(buf.data(), buf.size(), std::chrono::milliseconds(wait_ms));
+      if (ready.empty())
+        ready = example::wait_any(all_sockets, std::chrono::milliseconds(wait_ms));
+      if (ready.empty())
+        continue;
+      example::udp_socket* from_socket = ready.back();
+      ready.pop_back();
+      d = from_socket->receive(buf.data(), buf.size(), std::chrono::milliseconds(0));
     } catch (const std::system_error& e) {
       std::fprintf(stderr, "mcast-join: receive: %s\n", e.what());
       return 3;

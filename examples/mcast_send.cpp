@@ -26,13 +26,17 @@
 namespace {
 
 const char* const usage_text =
-    "usage: mcast-send [options] GROUP\n"
+    "usage: mcast-send [options] GROUP[+N][:PORT] [GROUP...]\n"
     "\n"
-    "Sends numbered datagrams (session, sequence number, send time) to GROUP; mcast-join counts\n"
-    "what arrives, what was lost, duplicated or reordered, and the latency.\n"
+    "Sends numbered datagrams (session, sequence number, send time) to each GROUP; mcast-join\n"
+    "counts what arrives, what was lost, duplicated or reordered, and the latency.\n"
+    "  GROUP+N              N consecutive groups from GROUP (239.1.1.1+100: .1 to .100)\n"
+    "  GROUP:PORT           sent to PORT instead of --port ([IPV6-GROUP]:PORT for IPv6)\n"
+    "With several groups, each round sends one datagram to every group, in the order given:\n"
+    "--count and --rate count rounds (each group gets --count datagrams, --rate a second).\n"
     "\n"
     "options:\n"
-    "  -p, --port N         destination UDP port (required)\n"
+    "  -p, --port N         destination UDP port (required unless every group names its port)\n"
     "  -i, --iface IF       outbound interface: name, index or address (IP_MULTICAST_IF /\n"
     "                       IPV6_MULTICAST_IF; default: the one holding --source, else the route's)\n"
     "  -s, --source ADDR    send from this address (bind): what receivers' source filters name\n"
@@ -54,8 +58,13 @@ const char* const usage_text =
     "\n"
     "exit status: 0 all sent, 2 bad arguments, 3 refused by the stack\n";
 
+struct target {
+  mcast::group group;
+  std::optional<unsigned> port; // GROUP:PORT; else --port
+};
+
 struct options {
-  std::optional<mcast::group> group;
+  std::vector<target> targets;
   std::optional<unsigned> port;
   std::optional<mcast::network_interface> nic;
   std::optional<mcast::source> source;
@@ -112,18 +121,24 @@ options parse(int argc, char** argv) {
       o.quiet = true;
     } else if (!a.empty() && a[0] == '-') {
       bad("unknown option '" + a + "' (see --help)");
-    } else if (o.group) {
-      bad("one group only: '" + a + "' is a second one");
     } else {
-      o.group = example::cli::group(a);
+      const auto spec = example::cli::groups(a);
+      for (const auto& g : spec.groups)
+        o.targets.push_back(target{g, spec.port});
     }
   }
-  if (!o.group)
+  if (o.targets.empty())
     bad("no group given (see --help)");
-  if (!o.port)
-    bad("--port is required");
-  if (o.source && o.source->family() != o.group->family())
-    bad("--source " + o.source->to_string() + " and group " + o.group->to_string() + " are not the same family");
+  for (auto& t : o.targets) {
+    if (!t.port && !o.port)
+      bad("--port is required (or GROUP:PORT for each group)");
+    if (!t.port)
+      t.port = o.port;
+    if (t.group.family() != o.targets.front().group.family())
+      bad("all groups must be IPv4, or all IPv6");
+    if (o.source && o.source->family() != t.group.family())
+      bad("--source " + o.source->to_string() + " and group " + t.group.to_string() + " are not the same family");
+  }
   if (!o.count)
     o.count = o.duration ? 0 : 10;
   return o;
@@ -131,8 +146,8 @@ options parse(int argc, char** argv) {
 
 int run(const options& o) {
   example::winsock_session winsock;
-  const mcast::group g = *o.group;
-  const auto port = static_cast<std::uint16_t>(*o.port);
+  const mcast::group& g = o.targets.front().group;
+  const auto port = static_cast<std::uint16_t>(*o.targets.front().port);
   // Without --iface, datagrams leave by the interface that holds --source: IPv4 does that by itself
   // (a bound source picks its interface), IPv6 would take the route's, so it is named here.
   auto nic = o.nic.value_or(mcast::network_interface::any());
@@ -149,11 +164,13 @@ int run(const options& o) {
   const std::uint32_t session = o.session ? *o.session : static_cast<std::uint32_t>(std::random_device{}());
 
   const long long count = *o.count;
-  const std::string where = example::endpoint_text(g.address(), port);
+  const std::string where =
+      example::endpoint_text(g.address(), port) +
+      (o.targets.size() > 1 ? " and " + std::to_string(o.targets.size() - 1) + " more groups" : "");
   if (o.json)
-    std::printf("{\"event\":\"start\",\"group\":\"%s\",\"port\":%u,\"interface\":\"%s\",\"source\":\"%s\","
-                "\"session\":%u,\"ttl\":%d,\"loop\":%s,\"size\":%lld,\"count\":%lld,\"rate\":%lld}\n",
-                g.to_string().c_str(), static_cast<unsigned>(port), nic.to_string().c_str(),
+    std::printf("{\"event\":\"start\",\"group\":\"%s\",\"port\":%u,\"groups\":%zu,\"interface\":\"%s\","
+                "\"source\":\"%s\",\"session\":%u,\"ttl\":%d,\"loop\":%s,\"size\":%lld,\"count\":%lld,\"rate\":%lld}\n",
+                g.to_string().c_str(), static_cast<unsigned>(port), o.targets.size(), nic.to_string().c_str(),
                 o.source ? o.source->to_string().c_str() : "", session, o.ttl, o.loop ? "true" : "false", o.size, count,
                 o.rate);
   else if (!o.quiet)
@@ -175,15 +192,19 @@ int run(const options& o) {
     example::stream::header h;
     h.session = session;
     h.sequence = o.first + static_cast<unsigned long long>(sent);
-    h.sent_ns = example::stream::now_ns();
-    example::stream::write(payload.data(), h);
-    sock.send_to(g, port, payload.data(), payload.size());
+    for (const auto& t : o.targets) {
+      h.sent_ns = example::stream::now_ns();
+      example::stream::write(payload.data(), h);
+      sock.send_to(t.group, static_cast<std::uint16_t>(*t.port), payload.data(), payload.size());
+    }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (o.json)
-    std::printf("{\"event\":\"done\",\"sent\":%lld,\"seconds\":%.3f}\n", sent, seconds);
+    std::printf("{\"event\":\"done\",\"sent\":%lld,\"seconds\":%.3f,\"groups\":%zu}\n", sent, seconds,
+                o.targets.size());
   else if (!o.quiet)
-    std::printf("sent %lld datagrams to %s in %.3f s\n", sent, where.c_str(), seconds);
+    std::printf("sent %lld datagrams to %s%s in %.3f s\n", sent, o.targets.size() > 1 ? "each of " : "", where.c_str(),
+                seconds);
   return 0;
 }
 

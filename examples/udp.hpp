@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #if defined(_WIN32)
 #include <winsock2.h>
@@ -161,6 +162,27 @@ private:
   mcast::family family_;
   native s_;
 };
+
+// Waits up to `wait` for any of `sockets` to have a datagram queued: the ready ones (none when
+// the time passed).
+inline std::vector<udp_socket*> wait_any(const std::vector<udp_socket*>& sockets, std::chrono::milliseconds wait) {
+#if defined(_WIN32)
+  std::vector<WSAPOLLFD> p(sockets.size());
+  for (std::size_t i = 0; i < sockets.size(); ++i)
+    p[i] = WSAPOLLFD{sockets[i]->native_handle(), POLLRDNORM, 0};
+  const int n = ::WSAPoll(p.data(), static_cast<ULONG>(p.size()), static_cast<int>(wait.count()));
+#else
+  std::vector<pollfd> p(sockets.size());
+  for (std::size_t i = 0; i < sockets.size(); ++i)
+    p[i] = pollfd{sockets[i]->native_handle(), POLLIN, 0};
+  const int n = ::poll(p.data(), static_cast<nfds_t>(p.size()), static_cast<int>(wait.count()));
+#endif
+  std::vector<udp_socket*> ready;
+  for (std::size_t i = 0; n > 0 && i < sockets.size(); ++i)
+    if (p[i].revents != 0)
+      ready.push_back(sockets[i]);
+  return ready;
+}
 
 // Prints "LABEL: SOURCE=COUNT ..." for what drain() counted, and flushes (scripts watch it).
 inline void print_heard(const char* label, const std::map<std::string, int>& heard) {

@@ -164,7 +164,7 @@ asio)
 send-bad-input)
   for args in "--bogus 239.1.2.3" "-p $port" "239.1.2.3" "-p $port 10.1.2.3" "-p 70000 239.1.2.3" \
               "-p $port --ttl 256 239.1.2.3" "-p $port --size 10 239.1.2.3" "-p $port -s 239.9.9.9 239.1.2.3" \
-              "-p $port -s ::1 239.1.2.3" "-p $port -i no-such-if0 239.1.2.3" "-p $port 239.1.2.3 239.1.2.4" \
+              "-p $port -s ::1 239.1.2.3" "-p $port -i no-such-if0 239.1.2.3" "-p $port 239.1.2.3 ff15::1" \
               "-p $port -c"; do
     usage_error mcast-send $args
   done
@@ -362,6 +362,46 @@ many-interfaces)
     cat "$WORK/m"
     grep -q "^summary 239.77.5.14 from 127.0.0.2 (session 14): 3000 received, 0 lost" "$WORK/m" || exit 13' \
     >"$work/out" 2>&1 || fail "many-interfaces run (status $?)"
+  ;;
+many-groups)
+  # 100 IPv4 groups with GROUP+N both ways: mcast-join spreads them over as many sockets on the
+  # port as the stack's per-socket limit needs (Linux: igmp_max_memberships, 20), says so, and
+  # counts every group's stream; a group on a port of its own (GROUP:PORT); IPv6 groups likewise.
+  in_namespace '
+    ip route add 224.0.0.0/4 dev lo
+    p2=$((PORT + 1))
+    "$BIN/mcast-join" -q -p "$PORT" -i lo -c 1010 -t 30 239.77.6.1+100 239.77.7.1:$p2 >"$WORK/m" 2>&1 &
+    pid=$!
+    i=0; while ! grep -q "^joined 239.77.7.1 " "$WORK/m" 2>/dev/null; do i=$((i+1)); [ $i -gt 200 ] && exit 11; sleep 0.05; done
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 --session 21 -c 10 -r 200 239.77.6.1+100 239.77.7.1:$p2
+    wait $pid || { cat "$WORK/m"; exit 12; }
+    cat "$WORK/m"
+    [ "$(grep -c "^joined 239.77.6" "$WORK/m")" -eq 100 ] || exit 13
+    grep -q "^port $PORT: the groups are spread over 5 sockets; .*net.ipv4.igmp_max_memberships (now 20)" "$WORK/m" || exit 14
+    [ "$(grep -c "^summary 239.77.6.[0-9]* from 127.0.0.2 (session 21): 10 received, 0 lost" "$WORK/m")" -eq 100 ] || exit 15
+    grep -q "^summary 239.77.7.1 from 127.0.0.2 (session 21): 10 received, 0 lost" "$WORK/m" || exit 16
+    if [ "$V6" = 1 ]; then
+      ip -6 addr add 2001:db8::2/128 dev lo nodad
+      ip -6 route add local ff00::/8 dev lo table local
+      "$BIN/mcast-join" -q -p "$PORT" -i lo -c 300 -t 30 --json "[ff15::77:6:1]+30" >"$WORK/v" 2>&1 &
+      pid=$!
+      i=0; while ! grep -q "\"group\":\"ff15::77:6:1e\"" "$WORK/v" 2>/dev/null; do i=$((i+1)); [ $i -gt 200 ] && exit 17; sleep 0.05; done
+      "$BIN/mcast-send" -q -i lo -s 2001:db8::2 --session 22 -c 10 -r 200 "[ff15::77:6:1]+30:$PORT"
+      wait $pid || { cat "$WORK/v"; exit 18; }
+      [ "$(grep -c "\"event\":\"summary\".*\"session\":22,\"received\":10,\"lost\":0" "$WORK/v")" -eq 30 ] || { cat "$WORK/v"; exit 19; }
+      echo "IPv6: 30 groups, 10 datagrams each, none lost"
+    fi' \
+    >"$work/out" 2>&1 || fail "many-groups run (status $?)"
+  grep -E "^port|^IPv6" "$work/out"
+  # Argument errors, before any system call.
+  usage_error mcast-join -p "$port" 239.77.6.1+0
+  usage_error mcast-join -p "$port" 239.255.255.255+2
+  usage_error mcast-join -p "$port" 239.77.6.1 239.77.6.1
+  usage_error mcast-join -p "$port" 239.77.6.1+3 239.77.6.2
+  usage_error mcast-join 239.77.6.1
+  usage_error mcast-join -p "$port" "239.77.6.1:x"
+  usage_error mcast-send 239.77.6.1+2
+  usage_error mcast-send -p "$port" "[ff15::1"
   ;;
 ipv6-source)
   # IPv6 mcast-send --source without --iface leaves by the interface holding the source, even

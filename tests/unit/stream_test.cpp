@@ -1,6 +1,7 @@
 // The tools' per-stream tally (examples/stream.hpp): loss, duplicates and reordering, in bounded
 // memory whatever sequence numbers a sender forges.
 #include "catch.hpp"
+#include "cli.hpp"
 #include "stream.hpp"
 
 #include <cmath>
@@ -119,4 +120,29 @@ TEST_CASE("tally: interval counts since the previous report", "[stream]") {
   c = t.since_last_report();
   CHECK(c.received == 0);
   CHECK(c.lost == 0);
+}
+
+// The tools' GROUP[+N][:PORT] argument (examples/cli.hpp).
+TEST_CASE("cli::groups reads GROUP+N and GROUP:PORT", "[tools][cli]") {
+  namespace cli = example::cli;
+  auto texts = [](const cli::group_spec& s) {
+    std::vector<std::string> out;
+    for (const auto& g : s.groups)
+      out.push_back(g.to_string());
+    return out;
+  };
+  CHECK(texts(cli::groups("239.1.1.254+3")) == std::vector<std::string>{"239.1.1.254", "239.1.1.255", "239.1.2.0"});
+  CHECK_FALSE(cli::groups("239.1.1.1").port);
+  const auto p = cli::groups("239.1.1.1+2:5001");
+  CHECK(texts(p) == std::vector<std::string>{"239.1.1.1", "239.1.1.2"});
+  CHECK(p.port == 5001u);
+  CHECK(cli::groups("239.1.1.1:7").port == 7u);
+  CHECK(texts(cli::groups("ff15::ffff+2")) == std::vector<std::string>{"ff15::ffff", "ff15::1:0"});
+  CHECK_FALSE(cli::groups("ff15::1").port);
+  const auto v6 = cli::groups("[ff15::1]+2:6000");
+  CHECK(texts(v6) == std::vector<std::string>{"ff15::1", "ff15::2"});
+  CHECK(v6.port == 6000u);
+  for (const char* bad : {"239.1.1.1+0", "239.255.255.255+2", "239.1.1.1:0", "239.1.1.1:x", "[ff15::1", "[ff15::1]x",
+                          "10.0.0.1", "239.1.1.1+", "239.1.1.1+2:"})
+    CHECK_THROWS_AS(cli::groups(bad), cli::bad_arguments);
 }
