@@ -150,6 +150,21 @@ inline group_spec groups(const std::string& text) {
   return out;
 }
 
+// The tools' groups once parsed: at least one; each takes --port (`port`) where it names none;
+// all of one family.
+template <class Target> void settle_groups(std::vector<Target>& targets, const std::optional<unsigned>& port) {
+  if (targets.empty())
+    bad("no group given (see --help)");
+  for (auto& t : targets) {
+    if (!t.port && !port)
+      bad("--port is required (or GROUP:PORT for each group)");
+    if (!t.port)
+      t.port = port;
+    if (t.group.family() != targets.front().group.family())
+      bad("all groups must be IPv4, or all IPv6");
+  }
+}
+
 // An interface by name, index or one of its addresses (not called `interface`: a Windows macro).
 inline mcast::network_interface nic(const std::string& text) {
   std::error_code ec;

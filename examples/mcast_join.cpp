@@ -203,16 +203,7 @@ options parse(int argc, char** argv) {
       bad("--list-interfaces takes no group or port");
     return o;
   }
-  if (o.targets.empty())
-    bad("no group given (see --help)");
-  for (auto& t : o.targets) {
-    if (!t.port && !o.port)
-      bad("--port is required (or GROUP:PORT for each group)");
-    if (!t.port)
-      t.port = o.port;
-    if (t.group.family() != o.targets.front().group.family())
-      bad("all groups must be IPv4, or all IPv6");
-  }
+  example::cli::settle_groups(o.targets, o.port);
   std::vector<std::pair<mcast::group, unsigned>> seen;
   for (const auto& t : o.targets)
     seen.emplace_back(t.group, *t.port);

@@ -127,18 +127,10 @@ options parse(int argc, char** argv) {
         o.targets.push_back(target{g, spec.port});
     }
   }
-  if (o.targets.empty())
-    bad("no group given (see --help)");
-  for (auto& t : o.targets) {
-    if (!t.port && !o.port)
-      bad("--port is required (or GROUP:PORT for each group)");
-    if (!t.port)
-      t.port = o.port;
-    if (t.group.family() != o.targets.front().group.family())
-      bad("all groups must be IPv4, or all IPv6");
-    if (o.source && o.source->family() != t.group.family())
-      bad("--source " + o.source->to_string() + " and group " + t.group.to_string() + " are not the same family");
-  }
+  example::cli::settle_groups(o.targets, o.port);
+  if (o.source && o.source->family() != o.targets.front().group.family())
+    bad("--source " + o.source->to_string() + " and group " + o.targets.front().group.to_string() +
+        " are not the same family");
   if (!o.count)
     o.count = o.duration ? 0 : 10;
   return o;
