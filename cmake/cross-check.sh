@@ -62,6 +62,8 @@ int use(mcast::native_handle_type s) {
   mcast::apply_sequence(s, ec, o::join_group{g, nic}, o::block_source{g, src, nic});
   mcast::set_option(s, o::ip_multicast_if{nic}, ec);
   mcast::set_option(s, o::ip_multicast_ttl{4}, ec);
+  mcast::set_option(s, o::ip_tos{184}, ec);
+  mcast::set_option(s, o::ipv6_tclass{184}, ec);
   mcast::set_option(s, o::ipv6_recvpktinfo{true}, ec);
   o::ip_multicast_loop loop;
   mcast::get_option(s, loop, ec);

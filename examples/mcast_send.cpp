@@ -41,6 +41,9 @@ const char* const usage_text =
     "                       IPV6_MULTICAST_IF; default: the one holding --source, else the route's)\n"
     "  -s, --source ADDR    send from this address (bind): what receivers' source filters name\n"
     "      --ttl N          IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0..255 (default 1: this link)\n"
+    "      --dscp N         DS field code point, 0..63 (46: expedited forwarding), sent with ECN 0\n"
+    "                       (IP_TOS / IPV6_TCLASS = N * 4; Windows may send 0 unless its QoS policy\n"
+    "                       allows)\n"
     "      --loop           loop datagrams back to receivers on this host (default)\n"
     "      --no-loop        do not (POSIX: the sender decides; Windows: the receiver does)\n"
     "  -c, --count N        datagrams to send (default 10, or no limit with --duration; 0: until\n"
@@ -69,6 +72,7 @@ struct options {
   std::optional<mcast::network_interface> nic;
   std::optional<mcast::source> source;
   int ttl = 1;
+  std::optional<int> dscp;
   bool loop = true;
   std::optional<long long> count; // default: 10, or no limit with --duration
   std::optional<double> duration;
@@ -101,6 +105,8 @@ options parse(int argc, char** argv) {
       o.source = example::cli::source(value(i, a));
     } else if (a == "--ttl") {
       o.ttl = static_cast<int>(example::cli::number(a, value(i, a), 0, 255));
+    } else if (a == "--dscp") {
+      o.dscp = static_cast<int>(example::cli::number(a, value(i, a), 0, 63));
     } else if (a == "--loop" || a == "--no-loop") {
       o.loop = a == "--loop";
     } else if (a == "-c" || a == "--count") {
@@ -153,6 +159,12 @@ int run(const options& o) {
   if (o.source)
     sock.bind_source(*o.source);
   sock.multicast_out(nic, o.ttl, o.loop);
+  if (o.dscp) {
+    if (g.is_v4())
+      mcast::set_option(sock, mcast::option::ip_tos{*o.dscp << 2});
+    else
+      mcast::set_option(sock, mcast::option::ipv6_tclass{*o.dscp << 2});
+  }
   const std::uint32_t session = o.session ? *o.session : static_cast<std::uint32_t>(std::random_device{}());
 
   const long long count = *o.count;

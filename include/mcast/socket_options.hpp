@@ -1,6 +1,7 @@
 // mcast/socket_options.hpp -- the multicast socket's own settings as typed values, and get_option:
 // IP_MULTICAST_IF / IPV6_MULTICAST_IF, IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, IP_MULTICAST_LOOP /
-// IPV6_MULTICAST_LOOP, IP_MULTICAST_ALL / IPV6_MULTICAST_ALL, IP_PKTINFO / IPV6_RECVPKTINFO.
+// IPV6_MULTICAST_LOOP, IP_MULTICAST_ALL / IPV6_MULTICAST_ALL, IP_PKTINFO / IPV6_RECVPKTINFO, and the
+// DS field of what it sends, IP_TOS / IPV6_TCLASS.
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -70,10 +71,12 @@ public:
 // A number option in [Min, Max]. One made from a value outside the range can be constructed (as
 // every option, without throwing), but that value reaches the kernel through no door:
 // - mcast::set_option refuses it with errc::invalid_value before any system call (check());
-// - to Asio's set_option, or a setsockopt of data() and size() made by hand, it hands no bytes:
-//   size() is 0, which every stack refuses (Linux, macOS, FreeBSD: EINVAL; Windows: WSAEFAULT),
-//   so the call fails and the socket keeps its setting. (Linux would read a TTL of -1 as "the
-//   default", 256 is EINVAL there, and a u_char field -- macOS, the BSDs -- would wrap it to 0.)
+// - to Asio's set_option, or a setsockopt of level(), name(), data() and size() made by hand, it
+//   names no option (name() is -1) and hands no bytes (size() is 0): every stack refuses that
+//   (ENOPROTOOPT, WSAENOPROTOOPT), so the call fails and the socket keeps its setting. (Linux
+//   would read a TTL of -1 as "the default" and a u_char field -- macOS, the BSDs -- would wrap
+//   256 to 0; and Linux takes IP_TOS with no bytes as 0: a length alone does not stop every
+//   option.)
 // value() of such an option is its value cut to the field, as the kernel would never see it.
 template <int Level, int Name, class Field, int Min, int Max>
 class ranged_option : public field_option<Level, Name, Field> {
@@ -84,7 +87,9 @@ public:
 
   int value() const noexcept { return static_cast<int>(this->value_); }
   std::error_code check() const noexcept { return bad_ ? make_error_code(errc::invalid_value) : std::error_code(); }
-  /// 0 for a value out of range: no stack accepts the call (see above).
+  /// -1 for a value out of range: no stack accepts the call (see above).
+  template <class Protocol> int name(const Protocol&) const noexcept { return bad_ ? -1 : Name; }
+  /// 0 for a value out of range (see above).
   template <class Protocol> std::size_t size(const Protocol&) const noexcept { return bad_ ? 0 : sizeof this->value_; }
 
 private:
@@ -133,6 +138,15 @@ using ip_multicast_ttl =
 /// IPV6_MULTICAST_HOPS: the same for IPv6, -1 (the route's default) .. 255 (an int); out of range
 /// refused the same way.
 using ipv6_multicast_hops = detail::ranged_option<detail::level_ipv6, detail::ipv6_multicast_hops, int, -1, 255>;
+/// IP_TOS: the type-of-service byte of the IPv4 datagrams this socket sends, 0..255: the DS field
+/// (DSCP in the upper six bits: `ip_tos{dscp << 2}`; 46, expedited forwarding, is 184) and ECN in
+/// the lower two. An int on Linux, macOS and FreeBSD, a DWORD on Windows -- where the stack
+/// accepts it but, unless the system's policy allows, sends 0 (Microsoft points to its QoS API).
+/// Out of range: refused as ip_multicast_ttl is.
+using ip_tos = detail::ranged_option<detail::level_ip, detail::ip_tos, detail::ip_tos_option_type, 0, 255>;
+/// IPV6_TCLASS: the traffic class of the IPv6 datagrams this socket sends, -1 (the stack's default)
+/// .. 255, the same bits as ip_tos; an int everywhere.
+using ipv6_tclass = detail::ranged_option<detail::level_ipv6, detail::ipv6_tclass, int, -1, 255>;
 /// IP_MULTICAST_LOOP: whether this socket's IPv4 multicast is looped back to local receivers. On
 /// POSIX the sending socket decides; on Windows the *receiving* one does. Linux loops back what is
 /// sent out of lo whatever this says.

@@ -68,11 +68,12 @@ TEST_CASE("async_receive on an IPv6 socket and a dual-stack one: each datagram w
   }
 }
 
-// An out-of-range TTL or hop limit never reaches the kernel, through any door. Each option made
-// from one carries no bytes (size() 0), so Asio's set_option and a raw setsockopt of its
-// data()/size() are refused by the kernel (EINVAL) with the socket's setting unchanged, and
-// mcast::set_option refuses it first with errc::invalid_value. Before: Asio's set_option of
-// ip_multicast_ttl{-1} succeeded (Linux reads -1 as "the default": the TTL fell from 7 to 1).
+// An out-of-range TTL, hop limit, TOS or traffic class never reaches the kernel, through any door.
+// Each option made from one names no option and carries no bytes (name() -1, size() 0), so Asio's
+// set_option and a raw setsockopt of its level()/name()/data()/size() are refused by the kernel
+// (ENOPROTOOPT) with the socket's setting unchanged, and mcast::set_option refuses it first with
+// errc::invalid_value. Before: Asio's set_option of ip_multicast_ttl{-1} succeeded (Linux reads -1
+// as "the default": the TTL fell from 7 to 1); and a length of 0 alone let IP_TOS through as 0.
 TEST_CASE("an out-of-range TTL or hop limit is refused through Asio, mcast::set_option and setsockopt alike",
           "[netns][asio][socket_options]") {
   asio::io_context io;
@@ -101,6 +102,7 @@ TEST_CASE("an out-of-range TTL or hop limit is refused through Asio, mcast::set_
     // Raw: what Asio hands the kernel -- no bytes, so no value of it reaches the kernel -- handed
     // over by hand.
     CHECK(opt.size(protocol) == 0);
+    CHECK(opt.name(protocol) == -1);
     CHECK(::setsockopt(sock.native_handle(), opt.level(protocol), opt.name(protocol), opt.data(protocol),
                        static_cast<socklen_t>(opt.size(protocol))) == -1);
   };
@@ -123,4 +125,27 @@ TEST_CASE("an out-of-range TTL or hop limit is refused through Asio, mcast::set_
   CHECK(hops_now() == 255);
   s6.set_option(o::ipv6_multicast_hops{-1}); // the route's default: Linux reads back 1
   CHECK(hops_now() == 1);
+  // The DS field options, the same way: out of range refused everywhere, the setting kept.
+  s4.set_option(o::ip_tos{184});
+  s6.set_option(o::ipv6_tclass{184});
+  auto tos_now = [&] {
+    o::ip_tos t;
+    s4.get_option(t);
+    return t.value();
+  };
+  auto tclass_now = [&] {
+    o::ipv6_tclass t;
+    s6.get_option(t);
+    return t.value();
+  };
+  CHECK(tos_now() == 184);
+  CHECK(tclass_now() == 184);
+  for (int bad : {-1, 256}) {
+    refused_everywhere(s4, o::ip_tos{bad}, asio::ip::udp::v4());
+    CHECK(tos_now() == 184);
+  }
+  for (int bad : {-2, 256}) {
+    refused_everywhere(s6, o::ipv6_tclass{bad}, asio::ip::udp::v6());
+    CHECK(tclass_now() == 184);
+  }
 }

@@ -1,5 +1,5 @@
-// socket_options.hpp proven by behaviour in the test namespace: the TTL / hop limit as it is on the
-// wire (the IP header of a datagram captured on lo), and IP_MULTICAST_LOOP by whether a local
+// socket_options.hpp proven by behaviour in the test namespace: the TTL / hop limit and the DS
+// field (IP_TOS / IPV6_TCLASS) as they are on the wire (the IP header of a datagram captured on lo), and IP_MULTICAST_LOOP by whether a local
 // receiver gets what is sent out of a veth (Linux loops back whatever is sent out of lo itself, so
 // lo cannot show it).
 #include "catch.hpp"
@@ -14,8 +14,11 @@ namespace o = mcast::option;
 
 namespace {
 
-// The TTL (IPv4) or hop limit (IPv6) of the first UDP datagram to `port` seen leaving lo.
-int hop_limit_on_wire(const mcast::group& g, std::uint16_t port, const socket_fd& tx) {
+enum class header_field { hop_limit, traffic_class };
+
+// The TTL / hop limit, or the TOS byte / traffic class, of the first UDP datagram to `port` seen
+// leaving lo.
+int field_on_wire(const mcast::group& g, std::uint16_t port, const socket_fd& tx, header_field field) {
   const bool v4 = g.is_v4();
   const int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(v4 ? ETH_P_IP : ETH_P_IPV6));
   check_sys(fd >= 0, "AF_PACKET");
@@ -35,32 +38,77 @@ int hop_limit_on_wire(const mcast::group& g, std::uint16_t port, const socket_fd
     if (v4 && n >= 28 && b[9] == IPPROTO_UDP) {
       const std::size_t ihl = static_cast<std::size_t>(b[0] & 0x0f) * 4;
       if (((b[ihl + 2] << 8) | b[ihl + 3]) == port)
-        found = b[8];
+        found = field == header_field::hop_limit ? b[8] : b[1];
     } else if (!v4 && n >= 48 && b[6] == IPPROTO_UDP && ((b[42] << 8) | b[43]) == port) {
-      found = b[7];
+      found = field == header_field::hop_limit ? b[7] : ((b[0] & 0x0f) << 4) | (b[1] >> 4);
     }
   }
   ::close(fd);
   return found;
 }
 
+// A receiver of a fresh group on lo and a sender from 127.0.0.2 / 2001:db8::2, for IPv`v`.
+struct wire_rig {
+  explicit wire_rig(int v)
+      : f(v == 4 ? mcast::family::v4 : mcast::family::v6), rx(udp_receiver(f, port)),
+        tx(udp_sender(mcast::make_source(v == 4 ? "127.0.0.2" : "2001:db8::2"))), g(fresh_group(f)) {}
+  int on_wire(header_field field) { return field_on_wire(g, port, tx, field); }
+  mcast::family f;
+  std::uint16_t port = 0;
+  socket_fd rx, tx;
+  mcast::group g;
+};
+
 } // namespace
 
 TEST_CASE("IP_MULTICAST_TTL and IPV6_MULTICAST_HOPS are what the IP header carries", "[netns][socket_options]") {
   for (int v : {4, 6}) {
-    const auto f = v == 4 ? mcast::family::v4 : mcast::family::v6;
     INFO("IPv" << v);
-    std::uint16_t port = 0;
-    socket_fd rx = udp_receiver(f, port);
-    socket_fd tx = udp_sender(mcast::make_source(v == 4 ? "127.0.0.2" : "2001:db8::2"));
-    const auto g = fresh_group(f);
+    wire_rig r(v);
     for (int hops : {1, 7, 200}) {
       if (v == 4)
-        mcast::set_option(tx, o::ip_multicast_ttl{hops});
+        mcast::set_option(r.tx, o::ip_multicast_ttl{hops});
       else
-        mcast::set_option(tx, o::ipv6_multicast_hops{hops});
-      CHECK(hop_limit_on_wire(g, port, tx) == hops);
+        mcast::set_option(r.tx, o::ipv6_multicast_hops{hops});
+      CHECK(r.on_wire(header_field::hop_limit) == hops);
     }
+  }
+}
+
+// The DS field as the header carries it (DSCP 46, expedited forwarding, is 184 with ECN 0), and
+// read back; -1 for IPv6 is the stack's default (0 here).
+TEST_CASE("IP_TOS and IPV6_TCLASS are what the IP header carries", "[netns][socket_options]") {
+  for (int v : {4, 6}) {
+    INFO("IPv" << v);
+    wire_rig r(v);
+    auto& tx = r.tx;
+    CHECK(r.on_wire(header_field::traffic_class) == 0);
+    for (int tos : {184, 40, 1, 255}) {
+      INFO("value " << tos);
+      if (v == 4) {
+        mcast::set_option(tx, o::ip_tos{tos});
+        o::ip_tos back;
+        mcast::get_option(tx, back);
+        CHECK(back.value() == tos);
+      } else {
+        mcast::set_option(tx, o::ipv6_tclass{tos});
+        o::ipv6_tclass back;
+        mcast::get_option(tx, back);
+        CHECK(back.value() == tos);
+      }
+      CHECK(r.on_wire(header_field::traffic_class) == tos);
+    }
+    if (v == 6) {
+      mcast::set_option(tx, o::ipv6_tclass{-1});
+      CHECK(r.on_wire(header_field::traffic_class) == 0);
+    }
+    // Out of range: refused before any call, and the socket keeps its setting.
+    std::error_code ec;
+    if (v == 4)
+      mcast::set_option(tx, o::ip_tos{256}, ec);
+    else
+      mcast::set_option(tx, o::ipv6_tclass{-2}, ec);
+    CHECK(ec == mcast::errc::invalid_value);
   }
 }
 

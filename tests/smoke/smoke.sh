@@ -403,6 +403,35 @@ many-groups)
   usage_error mcast-send 239.77.6.1+2
   usage_error mcast-send -p "$port" "[ff15::1"
   ;;
+dscp)
+  # --dscp on the wire, as tshark decodes it (IPv4 DS field; IPv6 traffic class).
+  command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77; }
+  in_namespace '
+    ip route add 224.0.0.0/4 dev lo
+    check() { # check GROUP SOURCE FIELD
+      tshark -l -i lo -c 3 -f "udp port $PORT" -T fields -e "$3" >"$WORK/t" 2>"$WORK/terr" &
+      tpid=$!
+      i=0
+      while kill -0 $tpid 2>/dev/null && [ $i -lt 100 ]; do # until tshark has seen 3 (bounded: 10 s)
+        "$BIN/mcast-send" -q -p "$PORT" -i lo -s "$2" --dscp 46 -c 1 "$1" || exit 12
+        i=$((i + 1)); sleep 0.1
+      done
+      kill $tpid 2>/dev/null || true; wait $tpid 2>/dev/null || true
+      cat "$WORK/t"
+      [ "$(grep -c "^46$" "$WORK/t")" -ge 3 ] || { cat "$WORK/terr"; exit 13; }
+    }
+    check 239.77.8.1 127.0.0.2 ip.dsfield.dscp
+    echo "IPv4: DSCP 46 on the wire"
+    if [ "$V6" = 1 ]; then
+      ip -6 addr add 2001:db8::2/128 dev lo nodad
+      ip -6 route add local ff00::/8 dev lo table local
+      check ff15::77:8:1 2001:db8::2 ipv6.tclass.dscp
+      echo "IPv6: DSCP 46 on the wire"
+    fi' \
+    >"$work/out" 2>&1 || fail "dscp run (status $?)"
+  grep "on the wire" "$work/out"
+  usage_error mcast-send -p "$port" --dscp 64 239.77.8.1
+  ;;
 ipv6-source)
   # IPv6 mcast-send --source without --iface leaves by the interface holding the source, even
   # where a route names another (IPv4 does so by itself).

@@ -210,6 +210,21 @@ TEST_CASE("the socket options' representation per platform, and their ranges", "
   CHECK(o::ipv6_multicast_hops{256}.size(p) == 0u);
   CHECK(o::ipv6_multicast_hops{-1}.size(p) == sizeof(int));
   CHECK(o::ip_multicast_ttl{}.size(p) == byte_option); // (read into by get_option)
+  // IP_TOS / IPV6_TCLASS: an int (a DWORD) on every stack; 0..255 and -1..255.
+  CHECK(o::ip_tos{184}.size(p) == 4u);
+  CHECK(o::ipv6_tclass{184}.size(p) == 4u);
+  CHECK(o::ip_tos{255}.check() == std::error_code());
+  CHECK(o::ip_tos{256}.check() == mcast::errc::invalid_value);
+  CHECK(o::ip_tos{-1}.check() == mcast::errc::invalid_value);
+  CHECK(o::ip_tos{-1}.size(p) == 0u);
+  CHECK(o::ip_tos{-1}.name(p) == -1); // (Linux takes IP_TOS with no bytes as 0: no option is named)
+  CHECK(o::ip_tos{184}.name(p) == mcast::detail::ip_tos);
+  CHECK(o::ip_multicast_ttl{256}.name(p) == -1);
+  CHECK(o::ipv6_tclass{-1}.check() == std::error_code());
+  CHECK(o::ipv6_tclass{-2}.size(p) == 0u);
+  CHECK(o::ipv6_tclass{256}.check() == mcast::errc::invalid_value);
+  CHECK(o::ip_tos{}.level(p) == mcast::detail::level_ip);
+  CHECK(o::ipv6_tclass{}.level(p) == mcast::detail::level_ipv6);
   CHECK(o::ip_multicast_all{false}.check() ==
         (mcast::detail::has_multicast_all ? std::error_code() : mcast::make_error_code(mcast::errc::unsupported)));
   unsigned char first = 0;

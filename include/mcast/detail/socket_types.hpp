@@ -338,6 +338,17 @@ inline constexpr int ip_multicast_loop = IP_MULTICAST_LOOP;
 inline constexpr int ipv6_multicast_if = IPV6_MULTICAST_IF;
 inline constexpr int ipv6_multicast_hops = IPV6_MULTICAST_HOPS;
 inline constexpr int ipv6_multicast_loop = IPV6_MULTICAST_LOOP;
+// IP_TOS / IPV6_TCLASS: the IPv4 type-of-service byte and the IPv6 traffic class (the DS field,
+// RFC 2474, and ECN): an int on Linux, macOS and FreeBSD (their kernels read an int for both; a
+// one-byte field there would be a different call), a DWORD on Windows.
+inline constexpr int ip_tos = IP_TOS;
+inline constexpr int ipv6_tclass = IPV6_TCLASS;
+#if defined(_WIN32)
+using ip_tos_option_type = DWORD;
+#else
+using ip_tos_option_type = int;
+#endif
+static_assert(sizeof(ip_tos_option_type) == 4, "mcast: IP_TOS is a 4-byte field on every stack mcast supports");
 #if defined(_WIN32)
 using ip_byte_option_type = DWORD;
 using ipv6_uint_option_type = DWORD;
