@@ -1,7 +1,7 @@
 # Consumer builds of mcast (issue: packaging). Run by ctest:
 #   cmake -DSOURCE=<mcast> -DWORK=<dir>
-#         -DMODE=<install|install-asio|vcpkg-prefix|subdir|subdir-asio|fetchcontent|pkgconfig|tool|vcpkg>
-#         [-DASIO_INCLUDE=<the Asio headers the build found>] -P check.cmake
+#         -DMODE=<install|install-asio|vcpkg-prefix|conan|subdir|subdir-asio|fetchcontent|pkgconfig|tool|vcpkg>
+#         [-DASIO_INCLUDE=<the Asio headers the build found>] [-DCONAN=<conan>] [-DVERSION=<mcast's>] -P check.cmake
 cmake_minimum_required(VERSION 3.19)
 
 function(run)
@@ -10,6 +10,7 @@ function(run)
     message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
   endif()
   set(last_output "${out}" PARENT_SCOPE)
+  set(last_error "${err}" PARENT_SCOPE) # Conan writes its report there
 endfunction()
 
 # install_mcast(PREFIX [DOCDIR [options...]]): DOCDIR as a distribution's packaging sets it (the
@@ -111,6 +112,31 @@ elseif(MODE STREQUAL "vcpkg-prefix")
   if(NOT asio_dir MATCHES "=${prefix}/share/asio$")
     message(FATAL_ERROR "mcast::asio did not take the tree's Asio: ${asio_dir}")
   endif()
+elseif(MODE STREQUAL "conan")
+  # The Conan recipe (cmake/conan), in a Conan home of its own with no remote: without with_asio the
+  # package needs nothing from one. conan create (its test_package copied out, as Conan builds in
+  # that folder), then consumers through CMakeDeps.
+  set(ENV{CONAN_HOME} "${WORK}/conan-home")
+  file(REMOVE_RECURSE "${WORK}/conan-home" "${WORK}/conan-gen" "${WORK}/test_package")
+  run(${CONAN} profile detect)
+  run(${CONAN} remote remove "*")
+  file(COPY "${SOURCE}/cmake/conan/test_package" DESTINATION "${WORK}")
+  foreach(std 17 20)
+    run(${CONAN} create "${SOURCE}/cmake/conan" -s compiler.cppstd=${std} --test-folder "${WORK}/test_package")
+    string(REGEX MATCH "mcast test_package OK[^\n]*" said "${last_output}${last_error}")
+    if(said STREQUAL "")
+      message(FATAL_ERROR "conan create, C++${std}: test_package did not run\n${last_output}\n${last_error}")
+    endif()
+    message(STATUS "conan create, C++${std}: ${said}")
+  endforeach()
+  run(${CONAN} install --requires=mcast/${VERSION} -g CMakeDeps -g CMakeToolchain -s compiler.cppstd=17
+      --output-folder "${WORK}/conan-gen")
+  set(toolchain "-DCMAKE_TOOLCHAIN_FILE=${WORK}/conan-gen/conan_toolchain.cmake" -DCMAKE_BUILD_TYPE=Release)
+  build_consumer(consumer-conan ${toolchain})
+  # Without with_asio, the asio component fails and says to set it (the system's Asio is not taken).
+  configure_fails(consumer-conan-no-asio "needs the package's with_asio option: -o \"mcast/\\*:with_asio=True\""
+                  ${toolchain} -DMCAST_CONSUMER_ASIO=ON)
+  configure_fails(consumer-conan-unknown "mcast has no component 'nosuch'" ${toolchain} -DMCAST_CONSUMER_COMPONENTS=nosuch)
 elseif(MODE STREQUAL "subdir" OR MODE STREQUAL "subdir-asio")
   set(asio OFF)
   if(MODE STREQUAL "subdir-asio")
