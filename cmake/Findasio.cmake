@@ -1,4 +1,6 @@
-# Findasio.cmake -- standalone Asio as the imported target asio::asio.
+# Findasio.cmake -- standalone Asio as the imported target asio::asio, for mcast's own build (tests,
+# examples, in-tree mcast::asio). Not installed: the installed package finds Asio itself
+# (mcastConfig.cmake.in), so that it ships no Find module for another project's package.
 #
 # Uses Asio's own CMake config when there is one (vcpkg ships asio-config.cmake with asio::asio),
 # otherwise finds the headers (Debian's libasio-dev ships only headers) and makes the target.

@@ -3,6 +3,14 @@ include(CMakePackageConfigHelpers)
 
 set(MCAST_CONFIG_DIR "${CMAKE_INSTALL_DATADIR}/cmake/mcast")
 
+# Who installs: a package manager's port says so, and the package then takes Asio from that
+# manager's tree only (mcastConfig.cmake.in).
+set(MCAST_PACKAGE_MANAGER "" CACHE STRING "Set by a package manager's port: vcpkg (the installed package takes Asio only from vcpkg's tree), or empty")
+set_property(CACHE MCAST_PACKAGE_MANAGER PROPERTY STRINGS ";vcpkg")
+if(NOT MCAST_PACKAGE_MANAGER MATCHES "^(vcpkg)?$")
+  message(FATAL_ERROR "MCAST_PACKAGE_MANAGER must be vcpkg or empty, not '${MCAST_PACKAGE_MANAGER}'")
+endif()
+
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/mcast" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
 # mcast::asio is not exported: the package config makes it where the consumer has Asio (see
@@ -17,7 +25,6 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/mcastConfigVersion.cmake
   VERSION "${PROJECT_VERSION}" COMPATIBILITY SameMinorVersion ARCH_INDEPENDENT)
 install(FILES "${PROJECT_BINARY_DIR}/mcastConfig.cmake" "${PROJECT_BINARY_DIR}/mcastConfigVersion.cmake"
   DESTINATION "${MCAST_CONFIG_DIR}")
-install(FILES "${PROJECT_SOURCE_DIR}/cmake/Findasio.cmake" DESTINATION "${MCAST_CONFIG_DIR}")
 
 # The .pc file names no language standard (a consumer chooses its own, C++17 or later); on
 # Windows it links what the headers call.

@@ -1,6 +1,7 @@
 # Consumer builds of mcast (issue: packaging). Run by ctest:
 #   cmake -DSOURCE=<mcast> -DWORK=<dir>
-#         -DMODE=<install|install-asio|subdir|subdir-asio|fetchcontent|pkgconfig|tool|vcpkg> -P check.cmake
+#         -DMODE=<install|install-asio|vcpkg-prefix|conan|subdir|subdir-asio|fetchcontent|pkgconfig|tool|vcpkg>
+#         [-DASIO_INCLUDE=<the Asio headers the build found>] [-DCONAN=<conan>] [-DVERSION=<mcast's>] -P check.cmake
 cmake_minimum_required(VERSION 3.19)
 
 function(run)
@@ -9,9 +10,11 @@ function(run)
     message(FATAL_ERROR "failed (${rc}): ${ARGN}\n${out}\n${err}")
   endif()
   set(last_output "${out}" PARENT_SCOPE)
+  set(last_error "${err}" PARENT_SCOPE) # Conan writes its report there
 endfunction()
 
-# install_mcast(PREFIX [DOCDIR]): DOCDIR as a distribution's packaging sets it (the licence goes there).
+# install_mcast(PREFIX [DOCDIR [options...]]): DOCDIR as a distribution's packaging sets it (the
+# licence goes there); options as a port passes them.
 function(install_mcast prefix)
   set(build "${WORK}/lib-build")
   set(docdir share/doc/mcast) # GNUInstallDirs' default
@@ -20,16 +23,21 @@ function(install_mcast prefix)
     set(docdir "${ARGV1}")
     set(docdir_arg "-DCMAKE_INSTALL_DOCDIR=${docdir}")
   endif()
+  set(options "")
+  if(ARGC GREATER 2)
+    list(SUBLIST ARGN 1 -1 options)
+  endif()
   file(REMOVE_RECURSE "${build}" "${prefix}")
   run(${CMAKE_COMMAND} -S "${SOURCE}" -B "${build}" -DMCAST_BUILD_TESTS=OFF -DMCAST_BUILD_EXAMPLES=OFF
-      -DMCAST_INSTALL=ON "-DCMAKE_INSTALL_PREFIX=${prefix}" ${docdir_arg})
+      -DMCAST_INSTALL=ON "-DCMAKE_INSTALL_PREFIX=${prefix}" ${docdir_arg} ${options})
   run(${CMAKE_COMMAND} --build "${build}")
   run(${CMAKE_COMMAND} --install "${build}")
-  # The install tree: headers, the CMake package, the .pc file, the license -- nothing else.
+  # The install tree: headers, the CMake package, the .pc file, the license -- nothing else (no Find
+  # module for another package).
   file(GLOB_RECURSE files RELATIVE "${prefix}" "${prefix}/*")
   file(GLOB_RECURSE headers RELATIVE "${SOURCE}/include" "${SOURCE}/include/mcast/*.hpp")
   set(expected share/cmake/mcast/mcastConfig.cmake share/cmake/mcast/mcastConfigVersion.cmake
-               share/cmake/mcast/mcastTargets.cmake share/cmake/mcast/Findasio.cmake share/pkgconfig/mcast.pc
+               share/cmake/mcast/mcastTargets.cmake share/pkgconfig/mcast.pc
                ${docdir}/LICENSE)
   foreach(h IN LISTS headers)
     list(APPEND expected include/${h})
@@ -54,23 +62,81 @@ function(build_consumer name)
   endif()
 endfunction()
 
+# configure_fails(NAME REGEX args...): the consumer's configure fails, saying REGEX.
+function(configure_fails name regex)
+  execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE}/tests/package" -B "${WORK}/${name}" ${ARGN}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(REGEX REPLACE "[ \n]+" " " said "${err}") # CMake wraps the reason
+  if(rc EQUAL 0 OR NOT said MATCHES "${regex}")
+    message(FATAL_ERROR "${name}: want a failure saying '${regex}'; rc ${rc}\n${out}\n${err}")
+  endif()
+  string(REGEX REPLACE ".*Reason given by package: " "" reason "${said}")
+  string(REGEX REPLACE " *-- Configuring.*" "" reason "${reason}")
+  message(STATUS "${name}: fails (rc ${rc}): ${reason}")
+endfunction()
+
 set(prefix "${WORK}/prefix")
 if(MODE STREQUAL "install")
   install_mcast("${prefix}" share/doc/libmcast-dev) # the licence follows CMAKE_INSTALL_DOCDIR
   install_mcast("${prefix}")
   build_consumer(consumer "-DCMAKE_PREFIX_PATH=${prefix}")
+  configure_fails(consumer-unknown-component "mcast has no component 'nosuch' \\(its only component is asio\\)"
+                  "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_COMPONENTS=nosuch)
 elseif(MODE STREQUAL "install-asio")
   # One install serves both: COMPONENTS asio finds Asio in the consumer's build ...
   install_mcast("${prefix}")
   build_consumer(consumer-asio "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_ASIO=ON)
-  # ... and a consumer without Asio is told so when it requires the component.
-  execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE}/tests/package" -B "${WORK}/consumer-no-asio"
-                          "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_ASIO=ON -DCMAKE_DISABLE_FIND_PACKAGE_asio=ON
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(rc EQUAL 0 OR NOT "${out}${err}" MATCHES "the asio component needs Asio")
-    message(FATAL_ERROR "COMPONENTS asio without Asio: rc ${rc}\n${out}\n${err}")
+  # ... and a consumer without Asio (no Asio package, its headers' folder out of reach) is told so
+  # when it requires the component.
+  configure_fails(consumer-no-asio "the asio component needs Asio: install libasio-dev"
+                  "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_ASIO=ON -DCMAKE_DISABLE_FIND_PACKAGE_asio=ON
+                  "-DCMAKE_IGNORE_PATH=${ASIO_INCLUDE}")
+elseif(MODE STREQUAL "vcpkg-prefix")
+  # The package as vcpkg's port installs it (the same files; MCAST_PACKAGE_MANAGER=vcpkg), in a
+  # prefix standing for vcpkg's installed tree, on a machine whose system has Asio (ASIO_INCLUDE).
+  install_mcast("${prefix}" share/doc/mcast -DMCAST_PACKAGE_MANAGER=vcpkg)
+  build_consumer(consumer-vcpkg "-DCMAKE_PREFIX_PATH=${prefix}")
+  # Without the port's asio feature (no Asio in the tree), the system's Asio is not taken: the
+  # component fails and says which feature to add.
+  configure_fails(consumer-vcpkg-no-feature "needs the port's asio feature: install \"mcast\\[asio\\]\""
+                  "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_ASIO=ON)
+  configure_fails(consumer-vcpkg-unknown "mcast has no component 'nosuch'"
+                  "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_COMPONENTS=nosuch)
+  # With the feature, vcpkg's asio port is in the tree: its CMake package (a stand-in here, made
+  # from the system's headers the way vcpkg's asio-config.cmake names its target).
+  file(WRITE "${prefix}/share/asio/asio-config.cmake"
+       "if(NOT TARGET asio::asio)\n  add_library(asio::asio INTERFACE IMPORTED)\n"
+       "  set_target_properties(asio::asio PROPERTIES INTERFACE_INCLUDE_DIRECTORIES \"${ASIO_INCLUDE}\")\nendif()\n")
+  build_consumer(consumer-vcpkg-asio "-DCMAKE_PREFIX_PATH=${prefix}" -DMCAST_CONSUMER_ASIO=ON)
+  file(STRINGS "${WORK}/consumer-vcpkg-asio/CMakeCache.txt" asio_dir REGEX "^asio_DIR:")
+  if(NOT asio_dir MATCHES "=${prefix}/share/asio$")
+    message(FATAL_ERROR "mcast::asio did not take the tree's Asio: ${asio_dir}")
   endif()
-  message(STATUS "COMPONENTS asio without Asio fails with the reason")
+elseif(MODE STREQUAL "conan")
+  # The Conan recipe (cmake/conan), in a Conan home of its own with no remote: without with_asio the
+  # package needs nothing from one. conan create (its test_package copied out, as Conan builds in
+  # that folder), then consumers through CMakeDeps.
+  set(ENV{CONAN_HOME} "${WORK}/conan-home")
+  file(REMOVE_RECURSE "${WORK}/conan-home" "${WORK}/conan-gen" "${WORK}/test_package")
+  run(${CONAN} profile detect)
+  run(${CONAN} remote remove "*")
+  file(COPY "${SOURCE}/cmake/conan/test_package" DESTINATION "${WORK}")
+  foreach(std 17 20)
+    run(${CONAN} create "${SOURCE}/cmake/conan" -s compiler.cppstd=${std} --test-folder "${WORK}/test_package")
+    string(REGEX MATCH "mcast test_package OK[^\n]*" said "${last_output}${last_error}")
+    if(said STREQUAL "")
+      message(FATAL_ERROR "conan create, C++${std}: test_package did not run\n${last_output}\n${last_error}")
+    endif()
+    message(STATUS "conan create, C++${std}: ${said}")
+  endforeach()
+  run(${CONAN} install --requires=mcast/${VERSION} -g CMakeDeps -g CMakeToolchain -s compiler.cppstd=17
+      --output-folder "${WORK}/conan-gen")
+  set(toolchain "-DCMAKE_TOOLCHAIN_FILE=${WORK}/conan-gen/conan_toolchain.cmake" -DCMAKE_BUILD_TYPE=Release)
+  build_consumer(consumer-conan ${toolchain})
+  # Without with_asio, the asio component fails and says to set it (the system's Asio is not taken).
+  configure_fails(consumer-conan-no-asio "needs the package's with_asio option: -o \"mcast/\\*:with_asio=True\""
+                  ${toolchain} -DMCAST_CONSUMER_ASIO=ON)
+  configure_fails(consumer-conan-unknown "mcast has no component 'nosuch'" ${toolchain} -DMCAST_CONSUMER_COMPONENTS=nosuch)
 elseif(MODE STREQUAL "subdir" OR MODE STREQUAL "subdir-asio")
   set(asio OFF)
   if(MODE STREQUAL "subdir-asio")
@@ -203,6 +269,32 @@ elseif(MODE STREQUAL "vcpkg")
       message(FATAL_ERROR "release port hash '${CMAKE_MATCH_1}' is not the archive's '${want}'")
     endif()
     message(STATUS "release port: SHA512 computed from the archive (${want})")
+  endif()
+  # What a registry reviewer reads: the header-only usage line vcpkg itself prints, no generated-file
+  # note, no removal of a lib/ that is never made, REF a tag, the triplets that cannot work named,
+  # and the package told it is vcpkg's (Asio from the vcpkg tree only).
+  file(STRINGS "${SOURCE}/cmake/vcpkg/ports/mcast/usage" usage_lines)
+  list(GET usage_lines 0 usage_first)
+  if(NOT usage_first STREQUAL "mcast is header-only and can be used from CMake via:")
+    message(FATAL_ERROR "usage's first line: '${usage_first}'")
+  endif()
+  string(JSON supports ERROR_VARIABLE bad GET "${port}" supports)
+  if(bad OR supports STREQUAL "")
+    message(FATAL_ERROR "port manifest: no supports field (the headers refuse NetBSD)")
+  endif()
+  if(template MATCHES "[Gg]enerated" OR NOT template MATCHES "\n  REF \"v\\\${VERSION}\"\n")
+    message(FATAL_ERROR "release portfile: a generated-file note, or REF not the tag v\${VERSION}")
+  endif()
+  foreach(form portfile template)
+    if(${form} MATCHES "/lib[\"/ ]" OR NOT ${form} MATCHES "-DMCAST_PACKAGE_MANAGER=vcpkg\n")
+      message(FATAL_ERROR "${form}: removes lib/ (never installed), or does not say MCAST_PACKAGE_MANAGER=vcpkg")
+    endif()
+    # The overlay and the release form install alike: the same from vcpkg_cmake_configure on.
+    string(FIND "${${form}}" "vcpkg_cmake_configure(" at)
+    string(SUBSTRING "${${form}}" ${at} -1 ${form}_install)
+  endforeach()
+  if(NOT portfile_install STREQUAL template_install)
+    message(FATAL_ERROR "the overlay and the release portfile install differently")
   endif()
   # The options the portfile passes exist in the project.
   file(READ "${SOURCE}/CMakeLists.txt" top)

@@ -8,6 +8,8 @@ case_name=$2
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 port=$((20000 + ($$ % 20000)))
+# The test's own output, for a skip reason from inside a case whose output goes to a file.
+exec 3>&1
 fail() { echo "FAIL: $*"; echo "--- output:"; cat "$work"/* 2>/dev/null; exit 1; }
 # Waits (bounded) until FILE contains PATTERN.
 wait_for() {
@@ -29,9 +31,9 @@ count() { grep -c "$1" "$2"; }
 # /proc/net/if_inet6 with ipv6.disable=1 or without CONFIG_IPV6; MCAST_TEST_IF_INET6 names
 # another file to probe, to show both ways).
 in_namespace() {
-  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed"; exit 77; }
+  command -v ip >/dev/null || { echo "SKIP: ip (iproute2) is not installed" >&3; exit 77; }
   if [ "$(id -u)" = 0 ]; then ns="unshare -n"; else ns="unshare -rn"; fi
-  why=$($ns true 2>&1) || { echo "SKIP: cannot create a private network namespace ($ns: $why)"; exit 77; }
+  why=$($ns true 2>&1) || { echo "SKIP: cannot create a private network namespace ($ns: $why)" >&3; exit 77; }
   if6=${MCAST_TEST_IF_INET6:-/proc/net/if_inet6}
   if [ -e "$if6" ]; then v6=1; else v6=0; fi
   BIN=$bin WORK=$work PORT=$port V6=$v6 $ns sh -c '

@@ -1,8 +1,6 @@
-# vcpkg port for mcast (header-only), installed from the checkout this file sits in: an overlay port
-# that downloads nothing.
+# Overlay port: installs the mcast checkout it sits in (no download), for trying the port before
+# a release; the registry's form is cmake/vcpkg/release/portfile.cmake.in (see ../../PR.md).
 #   vcpkg install mcast mcast[asio] --overlay-ports=<mcast>/cmake/vcpkg/ports
-# The release form (a tagged tarball with its computed SHA512) is made by
-# cmake/vcpkg/release-port.cmake from cmake/vcpkg/release/portfile.cmake.in.
 set(VCPKG_BUILD_TYPE release) # header-only
 
 get_filename_component(SOURCE_PATH "${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)
@@ -16,11 +14,12 @@ vcpkg_cmake_configure(
     -DMCAST_BUILD_TESTS=OFF
     -DMCAST_BUILD_EXAMPLES=OFF
     -DMCAST_INSTALL=ON
+    -DMCAST_PACKAGE_MANAGER=vcpkg
 )
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/mcast)
 vcpkg_fixup_pkgconfig()
 
-file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/share/doc")
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/share/doc") # the licence, installed as copyright below
 file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")
