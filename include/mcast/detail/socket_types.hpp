@@ -962,6 +962,16 @@ inline LPFN_WSARECVMSG wsa_recvmsg(native_handle_type s, int& error) noexcept {
 // followed by a blocking call would not be atomic (another reader can take the datagram between).
 inline constexpr bool receive_needs_non_blocking_socket = is_windows;
 
+// How mcast::async_receive(_batch) waits for a datagram through Asio. POSIX: a receive of one
+// byte with MSG_PEEK (Asio's own reactive receive: tried at once, then queued on the descriptor,
+// which stays registered as it is). Not a wait for readiness: Asio re-arms the descriptor
+// (EPOLL_CTL_MOD) for each async_wait, and epoll reports EPOLLERR at once while the socket's error
+// queue is not empty (IP_RECVERR, transmit timestamps) -- readiness no receive consumes, so a
+// wait-then-receive loop never sleeps. A peek completes only when a datagram is queued (or the
+// socket has an error to report, once). Windows: Winsock has no error queue, and refuses MSG_PEEK
+// on an overlapped receive, so there it is async_wait(wait_read).
+inline constexpr bool waits_by_peek = !is_windows;
+
 // How many ICMP error reports (WSAECONNRESET: port unreachable for an earlier send; WSAENETRESET:
 // TTL expired) one receive skips on Windows before it reports one: a UDP receive loop must not end
 // because a datagram this socket sent earlier was refused somewhere (Microsoft's WSARecvMsg and
@@ -1137,8 +1147,11 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
   for (std::size_t i = 0; i < n; ++i) {
     const bool wait = wait_first && i == 0;
 #if defined(_WIN32)
-    if (!wait && !readable_now(s))
+    if (!wait && !readable_now(s)) {
+      if (i == 0)
+        return WSAEWOULDBLOCK; // nothing queued, and the call must not wait
       break;
+    }
 #endif
     received_info info;
     if (int r = raw_receive(s, bufs[i].data, bufs[i].size, !wait, info); r != 0) {
