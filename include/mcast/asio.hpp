@@ -20,6 +20,7 @@
 
 #include "mcast.hpp"
 
+#include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
 #include <asio/compose.hpp>
@@ -29,6 +30,7 @@
 #include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 
+#include <type_traits>
 #include <utility>
 
 MCAST_BEGIN_NAMESPACE
@@ -97,44 +99,53 @@ void wait_for_datagram(Socket& socket, const ::asio::mutable_buffer& first, Self
   }
 }
 
-// The steps shared by async_receive and async_receive_batch. `Receive` is the operation's state:
-// try(ec) receives without waiting and keeps what it got; first_buffer() is where a wait may peek;
-// complete(self, ec) hands over what was kept. On initiation it receives at once; a datagram (or
-// an error other than would-block) is posted, so the completion never runs inside the initiating
-// call. Otherwise it waits (wait_for_datagram) and receives again; a wake-up with nothing queued
-// (another reader took it) waits again.
+// One receive that does not wait. Windows: that needs a non-blocking socket; Asio records the
+// mode (its own operations go on behaving as the user asked).
+template <class Socket, class Receive> void attempt_now(Socket& socket, Receive& receive, std::error_code& ec) {
+  if constexpr (receive_needs_non_blocking_socket)
+    if (!socket.native_non_blocking())
+      socket.native_non_blocking(true, ec);
+  if (!ec)
+    receive.attempt(socket, ec);
+}
+
+// The operation behind async_receive and async_receive_batch once the initiation (below) has
+// received: `Receive` is its state -- attempt(socket, ec) receives without waiting and keeps what
+// it got; first_buffer() is where a wait may peek; complete(self, ec) hands over what was kept.
+// It waits (wait_for_datagram) and receives again; a wake-up with nothing queued (another reader
+// took it) waits again. Or it delivers the initiation's result through the handler's executor.
 template <class Socket, class Receive> struct receive_first_op {
   Socket& socket;
   Receive receive;
   std::error_code result{};
-  enum class step : unsigned char { initiating, waited, posted } at = step::initiating;
+  // first_wait: the initiation received nothing, wait; waited: woken, receive; deliver: the
+  // initiation's result is in `receive` and `result`, post it; posted: complete with it.
+  enum class step : unsigned char { first_wait, waited, deliver, posted } at = step::first_wait;
 
   template <class Self> void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
     if (at == step::posted) {
       receive.complete(self, result);
       return;
     }
+    if (at == step::deliver) {
+      at = step::posted;
+      ::asio::post(socket.get_executor(), std::move(self));
+      return;
+    }
+    if (at == step::first_wait) {
+      at = step::waited;
+      wait_for_datagram(socket, receive.first_buffer(), std::move(self));
+      return;
+    }
     if (!ec) {
-      // Windows: the receive that must not wait needs a non-blocking socket; Asio records the
-      // mode (its own operations go on behaving as the user asked).
-      if constexpr (receive_needs_non_blocking_socket)
-        if (!socket.native_non_blocking())
-          socket.native_non_blocking(true, ec);
-      if (!ec)
-        receive.attempt(socket, ec);
+      attempt_now(socket, receive, ec);
       if (!would_block(ec)) {
-        if (at == step::initiating) {
-          result = ec;
-          at = step::posted;
-          ::asio::post(socket.get_executor(), std::move(self));
-          return;
-        }
         receive.complete(self, ec);
         return;
       }
       ec.clear();
     }
-    if (ec) { // the wait failed (closed, cancelled, or the socket's own error): never on initiation
+    if (ec) { // the wait failed (closed, cancelled, or the socket's own error)
       // The socket's own error (the peek's, in Asio's category) as a receive reports it;
       // cancellation stays asio::error::operation_aborted.
       if (ec != ::asio::error::operation_aborted && ec.category() == ::asio::system_category())
@@ -147,6 +158,51 @@ template <class Socket, class Receive> struct receive_first_op {
   }
 };
 
+// Whether `handler` runs on the socket's executor itself (it names no executor of its own, or that
+// same one); a strand, a future's executor or another io_context's are not.
+template <class Handler, class Socket> bool runs_on_socket_executor(const Handler& handler, Socket& socket) {
+  using executor = decltype(socket.get_executor());
+  if constexpr (std::is_same_v<::asio::associated_executor_t<Handler, executor>, executor>)
+    return ::asio::get_associated_executor(handler, socket.get_executor()) == socket.get_executor();
+  else
+    return false;
+}
+
+// A completion handler with its arguments, for asio::post: run by the executor it is posted to.
+template <class Handler, class Result> struct bound_result {
+  Handler handler;
+  std::error_code ec;
+  Result result;
+  void operator()() { std::move(handler)(ec, std::move(result)); }
+};
+
+// The initiation of async_receive(_batch): one receive at once, then
+// - a result (a datagram, or an error other than would-block) is posted to the socket's executor
+//   as the handler bound to it -- one hop, the cheapest Asio has -- when the handler runs on that
+//   executor anyway; a handler with an executor of its own (a strand) gets it through
+//   receive_first_op, which posts itself and completes on the handler's executor;
+// - nothing queued: receive_first_op waits.
+template <class Signature, class Socket, class Receive> struct initiate_receive_first {
+  template <class Handler> void operator()(Handler&& handler, Socket* socket, Receive receive) const {
+    std::error_code ec;
+    attempt_now(*socket, receive, ec);
+    using op = receive_first_op<Socket, Receive>;
+    if (would_block(ec)) {
+      ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), {}, op::step::first_wait},
+                                                              handler, *socket);
+      return;
+    }
+    if (runs_on_socket_executor(handler, *socket)) {
+      auto result = receive.result(ec);
+      ::asio::post(socket->get_executor(), bound_result<std::decay_t<Handler>, decltype(result)>{
+                                               std::forward<Handler>(handler), ec, std::move(result)});
+      return;
+    }
+    ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), ec, op::step::deliver},
+                                                            handler, *socket);
+  }
+};
+
 struct single_receive {
   ::asio::mutable_buffer buffer;
   datagram got{};
@@ -154,11 +210,8 @@ struct single_receive {
     got = receive_native(native_of(socket), buffer.data(), buffer.size(), true, ec);
   }
   ::asio::mutable_buffer first_buffer() const noexcept { return buffer; }
-  template <class Self> void complete(Self& self, const std::error_code& ec) {
-    if (ec)
-      got = datagram{};
-    self.complete(ec, std::move(got));
-  }
+  datagram result(const std::error_code& ec) { return ec ? datagram{} : std::move(got); }
+  template <class Self> void complete(Self& self, const std::error_code& ec) { self.complete(ec, result(ec)); }
 };
 
 template <class Datagram> struct batch_receive {
@@ -172,7 +225,8 @@ template <class Datagram> struct batch_receive {
   ::asio::mutable_buffer first_buffer() const noexcept {
     return n != 0 && bufs != nullptr ? ::asio::buffer(bufs[0].data, bufs[0].size) : ::asio::mutable_buffer();
   }
-  template <class Self> void complete(Self& self, const std::error_code& ec) { self.complete(ec, ec ? 0 : got); }
+  std::size_t result(const std::error_code& ec) const noexcept { return ec ? 0 : got; }
+  template <class Self> void complete(Self& self, const std::error_code& ec) { self.complete(ec, result(ec)); }
 };
 } // namespace detail
 
@@ -195,9 +249,10 @@ template <class Datagram> struct batch_receive {
 ///   instead.
 template <class DatagramSocket, class CompletionToken>
 auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer, CompletionToken&& token) {
-  using op = detail::receive_first_op<DatagramSocket, detail::single_receive>;
-  return ::asio::async_compose<CompletionToken, void(std::error_code, datagram)>(
-      op{socket, detail::single_receive{buffer}}, token, socket);
+  using signature = void(std::error_code, datagram);
+  return ::asio::async_initiate<CompletionToken, signature>(
+      detail::initiate_receive_first<signature, DatagramSocket, detail::single_receive>{}, token, &socket,
+      detail::single_receive{buffer});
 }
 
 /// receive_batch asynchronously: waits for the first datagram, then takes what is already queued,
@@ -211,9 +266,11 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 template <class DatagramSocket, class Address, class CompletionToken>
 auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, basic_datagram<Address>* datagrams,
                          std::size_t n, CompletionToken&& token) {
-  using op = detail::receive_first_op<DatagramSocket, detail::batch_receive<basic_datagram<Address>>>;
-  return ::asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
-      op{socket, detail::batch_receive<basic_datagram<Address>>{bufs, datagrams, n}}, token, socket);
+  using signature = void(std::error_code, std::size_t);
+  using receive = detail::batch_receive<basic_datagram<Address>>;
+  return ::asio::async_initiate<CompletionToken, signature>(
+      detail::initiate_receive_first<signature, DatagramSocket, receive>{}, token, &socket,
+      receive{bufs, datagrams, n});
 }
 
 MCAST_END_NAMESPACE

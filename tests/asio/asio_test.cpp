@@ -394,3 +394,45 @@ TEST_CASE("async_receive_batch completes with operation_aborted when the socket 
   r2.io.stop();
   runner.join();
 }
+
+// A datagram taken by the initiation is completed on the handler's own executor: through the
+// io_context directly for a plain handler, through the strand for a handler bound to one (as a
+// strand, or held in an any_io_executor: the socket's own executor type).
+TEST_CASE("async_receive and async_receive_batch complete a first-try datagram on the handler's executor (strand)",
+          "[asio]") {
+  async_rig r;
+  auto strand = asio::make_strand(r.io);
+  for (const bool batch : {false, true}) {
+    INFO((batch ? "async_receive_batch" : "async_receive"));
+    r.send("127.0.0.2", "queued");
+    pollfd p{r.rx.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) > 0);
+    bool done = false, in_strand = false;
+    std::string payload;
+    async_batch<2> b;
+    if (batch)
+      mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 2,
+                                 asio::bind_executor(strand, [&](std::error_code ec, std::size_t n) {
+                                   CHECK_FALSE(ec);
+                                   CHECK(n == 1);
+                                   payload = b.payload(0);
+                                   in_strand = strand.running_in_this_thread();
+                                   done = true;
+                                 }));
+    else
+      mcast::async_receive(
+          r.rx, asio::buffer(r.buf),
+          asio::bind_executor(asio::any_io_executor(strand), [&](std::error_code ec, mcast::datagram d) {
+            CHECK_FALSE(ec);
+            payload.assign(r.buf.data(), d.size);
+            in_strand = strand.running_in_this_thread();
+            done = true;
+          }));
+    CHECK_FALSE(done);
+    r.io.restart();
+    r.io.run_for(std::chrono::seconds(2));
+    REQUIRE(done);
+    CHECK(in_strand);
+    CHECK(payload == "queued");
+  }
+}
