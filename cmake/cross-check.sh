@@ -77,12 +77,18 @@ int use(mcast::native_handle_type s) {
   const std::size_t got = mcast::receive_batch(s, rb, ds, 2, ec);
   const mcast::send_buffer sb[1] = {{buf, 8}};
   const std::size_t sent = mcast::send_batch(s, g, 5000, sb, 1, ec);
+  mcast::set_option(s, o::receive_timestamp{true}, ec);
+  mcast::set_option(s, o::receive_drops{true}, ec); // errc::unsupported there, before any call
+  o::receive_timestamp stamped;
+  mcast::get_option(s, stamped, ec);
   o::ip_multicast_if back;
   mcast::get_option(s, back, ec);
   const auto chosen = back.nic(ec);
   return static_cast<int>(now.sources.size() + port + d.size + all.size() + one + got + sent + chosen.index() +
                           all.front().display_name.size()) +
-         (loop.value() ? 1 : 0) + (ds[0].multicast() ? 1 : 0);
+         (loop.value() ? 1 : 0) + (ds[0].multicast() ? 1 : 0) + (stamped.value() ? 1 : 0) +
+         (ds[1].timestamp ? static_cast<int>(ds[1].timestamp->count() & 1) : 0) +
+         static_cast<int>(ds[1].drops.value_or(0) & 1);
 }
 USE
 if check "$tmp/use.cpp"; then

@@ -7,7 +7,8 @@
 // SettableSocketOption (`socket.set_option(mcast::option::block_source{g, s, nic})`), and the
 // handles and filter calls take an asio::ip::udp::socket directly (through native_handle()).
 // This header adds the conversions between asio::ip::address and mcast's address types,
-// async_receive (a datagram with its group and interface, as mcast::receive), and makes Asio's
+// async_receive (a datagram with its group and interface, as mcast::receive) and
+// async_receive_batch (receive_batch's contract), and makes Asio's
 // error codes compare equal to mcast::errc (include it where you compare them).
 // Link the CMake target mcast::asio (it brings Asio, with ASIO_STANDALONE).
 #ifndef MCAST_ASIO_HPP
@@ -19,14 +20,17 @@
 
 #include "mcast.hpp"
 
+#include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
 #include <asio/compose.hpp>
 #include <asio/error.hpp>
 #include <asio/error_code.hpp>
 #include <asio/ip/address.hpp>
+#include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 
+#include <type_traits>
 #include <utility>
 
 MCAST_BEGIN_NAMESPACE
@@ -73,52 +77,200 @@ inline std::optional<source> make_source(const ::asio::ip::address& a, std::erro
 inline source make_source(const ::asio::ip::address& a) { return make_source(to_address(a)); }
 
 namespace detail {
-// Waits until the socket is readable, then takes one datagram without blocking; a wake-up with
-// nothing queued (another reader took it) waits again. Always completes through the executor,
-// never inside the initiating call.
-template <class Socket> struct receive_op {
-  Socket& socket;
-  ::asio::mutable_buffer buffer;
-  bool waited = false;
+inline bool would_block(const std::error_code& ec) noexcept {
+  return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
+}
 
-  template <class Self> void operator()(Self& self, std::error_code ec = {}) {
-    if (!ec && waited) {
-      // Windows: the receive that must not wait needs a non-blocking socket; Asio records the
-      // mode (its own operations go on behaving as the user asked).
-      if constexpr (receive_needs_non_blocking_socket)
-        if (!socket.native_non_blocking())
-          socket.native_non_blocking(true, ec);
-      datagram d;
-      if (!ec)
-        d = receive_native(native_of(socket), buffer.data(), buffer.size(), true, ec);
-      if (ec != std::errc::operation_would_block && ec != std::errc::resource_unavailable_try_again) {
-        self.complete(ec, d);
+// Where a wait's one-byte peek goes when the caller's buffer has no byte (a zero-length receive
+// buffer): nothing reads it.
+inline unsigned char peek_sink[1];
+
+// Waits until a datagram is queued on `socket` (see waits_by_peek), then calls `self` with
+// (error_code[, size_t]). `first` is the caller's first buffer: the peek stores its first byte
+// there (the receive that follows overwrites it).
+template <class Socket, class Self>
+void wait_for_datagram(Socket& socket, const ::asio::mutable_buffer& first, Self&& self) {
+  if constexpr (waits_by_peek) {
+    const ::asio::mutable_buffer into =
+        first.size() != 0 ? ::asio::buffer(first.data(), 1) : ::asio::buffer(peek_sink, sizeof peek_sink);
+    socket.async_receive(into, ::asio::socket_base::message_peek, std::forward<Self>(self));
+  } else {
+    socket.async_wait(::asio::socket_base::wait_read, std::forward<Self>(self));
+  }
+}
+
+// One receive that does not wait. Windows: that needs a non-blocking socket; Asio records the
+// mode (its own operations go on behaving as the user asked).
+template <class Socket, class Receive> void attempt_now(Socket& socket, Receive& receive, std::error_code& ec) {
+  if constexpr (receive_needs_non_blocking_socket)
+    if (!socket.native_non_blocking())
+      socket.native_non_blocking(true, ec);
+  if (!ec)
+    receive.attempt(socket, ec);
+}
+
+// The operation behind async_receive and async_receive_batch once the initiation (below) has
+// received: `Receive` is its state -- attempt(socket, ec) receives without waiting and keeps what
+// it got; first_buffer() is where a wait may peek; complete(self, ec) hands over what was kept.
+// It waits (wait_for_datagram) and receives again; a wake-up with nothing queued (another reader
+// took it) waits again. Or it delivers the initiation's result through the handler's executor.
+template <class Socket, class Receive> struct receive_first_op {
+  Socket& socket;
+  Receive receive;
+  std::error_code result{};
+  // first_wait: the initiation received nothing, wait; waited: woken, receive; deliver: the
+  // initiation's result is in `receive` and `result`, post it; posted: complete with it.
+  enum class step : unsigned char { first_wait, waited, deliver, posted } at = step::first_wait;
+
+  template <class Self> void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+    if (at == step::posted) {
+      receive.complete(self, result);
+      return;
+    }
+    if (at == step::deliver) {
+      at = step::posted;
+      ::asio::post(socket.get_executor(), std::move(self));
+      return;
+    }
+    if (at == step::first_wait) {
+      at = step::waited;
+      wait_for_datagram(socket, receive.first_buffer(), std::move(self));
+      return;
+    }
+    if (!ec) {
+      attempt_now(socket, receive, ec);
+      if (!would_block(ec)) {
+        receive.complete(self, ec);
         return;
       }
       ec.clear();
     }
-    if (ec) {
-      self.complete(ec, datagram{});
+    if (ec) { // the wait failed (closed, cancelled, or the socket's own error)
+      // The socket's own error (the peek's, in Asio's category) as a receive reports it;
+      // cancellation stays asio::error::operation_aborted.
+      if (ec != ::asio::error::operation_aborted && ec.category() == ::asio::system_category())
+        ec = system_error(ec.value());
+      receive.complete(self, ec);
       return;
     }
-    waited = true;
-    socket.async_wait(::asio::socket_base::wait_read, std::move(self));
+    at = step::waited;
+    wait_for_datagram(socket, receive.first_buffer(), std::move(self));
   }
+};
+
+// Whether `handler` runs on the socket's executor itself (it names no executor of its own, or that
+// same one); a strand, a future's executor or another io_context's are not.
+template <class Handler, class Socket> bool runs_on_socket_executor(const Handler& handler, Socket& socket) {
+  using executor = decltype(socket.get_executor());
+  if constexpr (std::is_same_v<::asio::associated_executor_t<Handler, executor>, executor>)
+    return ::asio::get_associated_executor(handler, socket.get_executor()) == socket.get_executor();
+  else
+    return false;
+}
+
+// A completion handler with its arguments, for asio::post: run by the executor it is posted to.
+template <class Handler, class Result> struct bound_result {
+  Handler handler;
+  std::error_code ec;
+  Result result;
+  void operator()() { std::move(handler)(ec, std::move(result)); }
+};
+
+// The initiation of async_receive(_batch): one receive at once, then
+// - a result (a datagram, or an error other than would-block) is posted to the socket's executor
+//   as the handler bound to it -- one hop, the cheapest Asio has -- when the handler runs on that
+//   executor anyway; a handler with an executor of its own (a strand) gets it through
+//   receive_first_op, which posts itself and completes on the handler's executor;
+// - nothing queued: receive_first_op waits.
+template <class Signature, class Socket, class Receive> struct initiate_receive_first {
+  template <class Handler> void operator()(Handler&& handler, Socket* socket, Receive receive) const {
+    std::error_code ec;
+    attempt_now(*socket, receive, ec);
+    using op = receive_first_op<Socket, Receive>;
+    if (would_block(ec)) {
+      ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), {}, op::step::first_wait},
+                                                              handler, *socket);
+      return;
+    }
+    if (runs_on_socket_executor(handler, *socket)) {
+      auto result = receive.result(ec);
+      ::asio::post(socket->get_executor(), bound_result<std::decay_t<Handler>, decltype(result)>{
+                                               std::forward<Handler>(handler), ec, std::move(result)});
+      return;
+    }
+    ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), ec, op::step::deliver},
+                                                            handler, *socket);
+  }
+};
+
+struct single_receive {
+  ::asio::mutable_buffer buffer;
+  datagram got{};
+  template <class Socket> void attempt(Socket& socket, std::error_code& ec) noexcept {
+    got = receive_native(native_of(socket), buffer.data(), buffer.size(), true, ec);
+  }
+  ::asio::mutable_buffer first_buffer() const noexcept { return buffer; }
+  datagram result(const std::error_code& ec) { return ec ? datagram{} : std::move(got); }
+  template <class Self> void complete(Self& self, const std::error_code& ec) { self.complete(ec, result(ec)); }
+};
+
+template <class Datagram> struct batch_receive {
+  const receive_buffer* bufs;
+  Datagram* datagrams;
+  std::size_t n;
+  std::size_t got = 0;
+  template <class Socket> void attempt(Socket& socket, std::error_code& ec) noexcept {
+    got = receive_batch_native(native_of(socket), bufs, datagrams, n, ec, false);
+  }
+  ::asio::mutable_buffer first_buffer() const noexcept {
+    return n != 0 && bufs != nullptr ? ::asio::buffer(bufs[0].data, bufs[0].size) : ::asio::mutable_buffer();
+  }
+  std::size_t result(const std::error_code& ec) const noexcept { return ec ? 0 : got; }
+  template <class Self> void complete(Self& self, const std::error_code& ec) { self.complete(ec, result(ec)); }
 };
 } // namespace detail
 
 /// Receives one datagram into `buffer` asynchronously, like mcast::receive: the completion gets
 /// (std::error_code, mcast::datagram) -- the source and, with packet info on, the group and the
 /// interface. Any completion token: a callback, asio::use_future, asio::use_awaitable... No thread
-/// of its own: the socket's executor runs it (async_wait, then one non-blocking receive). Closing
-/// or cancelling the socket completes it with asio::error::operation_aborted. On Windows, where a
-/// receive cannot be told not to wait, it puts the socket in non-blocking mode through
-/// `native_non_blocking(true)` (as Asio's own reactor does on Linux): Asio's own synchronous calls
-/// still wait, a later blocking mcast::receive on that socket gets would-block instead.
+/// of its own: the socket's executor runs it.
+/// - It receives first (one non-blocking receive) and waits only when nothing is queued; a datagram
+///   received at once completes it through the executor all the same (asio::post): the completion
+///   never runs inside the initiating call.
+/// - It waits by a one-byte MSG_PEEK receive through Asio (POSIX; see detail::waits_by_peek), then
+///   receives without waiting; a socket whose error queue holds an entry nobody reads (IP_RECVERR,
+///   transmit timestamps) does not wake it again and again, and the entry is left where it is. A
+///   pending socket error (an ICMP error reported with IP_RECVERR) completes it with that error,
+///   once, as it does mcast::receive. Windows: async_wait(wait_read), then the receive.
+/// - Closing or cancelling the socket completes it with asio::error::operation_aborted.
+/// - On Windows, where a receive cannot be told not to wait, it puts the socket in non-blocking
+///   mode through `native_non_blocking(true)` (as Asio's own reactor does on Linux): Asio's own
+///   synchronous calls still wait, a later blocking mcast::receive on that socket gets would-block
+///   instead.
 template <class DatagramSocket, class CompletionToken>
 auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer, CompletionToken&& token) {
-  return ::asio::async_compose<CompletionToken, void(std::error_code, datagram)>(
-      detail::receive_op<DatagramSocket>{socket, buffer}, token, socket);
+  using signature = void(std::error_code, datagram);
+  return ::asio::async_initiate<CompletionToken, signature>(
+      detail::initiate_receive_first<signature, DatagramSocket, detail::single_receive>{}, token, &socket,
+      detail::single_receive{buffer});
+}
+
+/// receive_batch asynchronously: waits for the first datagram, then takes what is already queued,
+/// up to `n` -- bufs[i] receives the i-th, datagrams[i] describes it (as receive_batch). The
+/// completion gets (std::error_code, std::size_t count); any completion token. Linux: one recvmmsg
+/// per 64 datagrams (MSG_DONTWAIT), elsewhere receive_batch's loop. Receives first and waits as
+/// async_receive does (same cancel, close and Windows behaviour). errc::invalid_value for a null
+/// `bufs` or `datagrams` or a null buffer of non-zero size, and (no error, 0) for `n == 0`, both
+/// before any system call and through the executor. Buffers and datagrams must stay valid until it
+/// completes.
+template <class DatagramSocket, class Address, class CompletionToken>
+auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, basic_datagram<Address>* datagrams,
+                         std::size_t n, CompletionToken&& token) {
+  using signature = void(std::error_code, std::size_t);
+  using receive = detail::batch_receive<basic_datagram<Address>>;
+  return ::asio::async_initiate<CompletionToken, signature>(
+      detail::initiate_receive_first<signature, DatagramSocket, receive>{}, token, &socket,
+      receive{bufs, datagrams, n});
 }
 
 MCAST_END_NAMESPACE

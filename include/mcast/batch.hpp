@@ -48,7 +48,7 @@ template <class Buffer> bool buffers_valid(const Buffer* bufs, std::size_t n) no
 
 template <class Datagram>
 std::size_t receive_batch_native(native_handle_type s, const receive_buffer* bufs, Datagram* datagrams, std::size_t n,
-                                 std::error_code& ec) noexcept {
+                                 std::error_code& ec, bool wait_first = true) noexcept {
   if (n == 0) {
     clear(ec);
     return 0;
@@ -62,10 +62,11 @@ std::size_t receive_batch_native(native_handle_type s, const receive_buffer* buf
     const std::size_t want = n - total < batch_chunk ? n - total : batch_chunk;
     Datagram* out = datagrams + total;
     std::size_t got = 0;
-    const int r =
-        sys_receive_batch(s, bufs + total, want, total == 0, got, [out](std::size_t i, const batch_received& b) {
-          fill_datagram(out[i], b.size, b.truncated, *b.from, b.destination_family, b.destination, b.interface_index);
-        });
+    const int r = sys_receive_batch(s, bufs + total, want, wait_first && total == 0, got,
+                                    [out](std::size_t i, const batch_received& b) {
+                                      fill_datagram(out[i], b.size, b.truncated, *b.from, b.destination_family,
+                                                    b.destination, b.interface_index, b.extras);
+                                    });
     total += got;
     if (r != 0) {
       if (total == 0) {

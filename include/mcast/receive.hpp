@@ -2,7 +2,8 @@
 // SO_REUSEPORT, bind, Linux's IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off) and receive, which returns
 // a datagram with its source, and -- with packet info on (option::ip_pktinfo /
 // option::ipv6_recvpktinfo) -- the group it was sent to and the interface it arrived on (POSIX
-// recvmsg with IP_PKTINFO / IPV6_PKTINFO; Windows WSARecvMsg).
+// recvmsg with IP_PKTINFO / IPV6_PKTINFO; Windows WSARecvMsg); with option::receive_timestamp /
+// option::receive_drops on, the kernel's receive time and drop count too.
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -15,6 +16,7 @@
 
 #include "socket_options.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -37,6 +39,16 @@ template <class Address> struct basic_datagram {
   std::optional<Address> destination;
   /// The interface it arrived on, when packet info is on; 0 when unknown.
   unsigned interface_index = 0;
+  /// When the kernel took it, on the wall clock (CLOCK_REALTIME: time since 1970-01-01 UTC, as
+  /// std::chrono::system_clock counts), with option::receive_timestamp on; otherwise empty.
+  /// Nanoseconds on Linux (SO_TIMESTAMPNS), microseconds on macOS and FreeBSD (SO_TIMESTAMP).
+  std::optional<std::chrono::nanoseconds> timestamp;
+  /// With option::receive_drops on (Linux SO_RXQ_OVFL): how many datagrams the kernel had dropped
+  /// on this socket (its receive buffer full) when this one was queued -- a running count since
+  /// the socket was made, never reset. Empty while that count is 0 (the kernel then sends no
+  /// count), and with the option off: read it as `drops.value_or(0)`. The difference between two
+  /// datagrams' counts is what was lost between them on this host (not on the network).
+  std::optional<std::uint32_t> drops;
 
   /// False for a unicast datagram: its destination is known (packet info on) and is not a group.
   /// True when it was sent to a group -- and when the destination is unknown (packet info off),
@@ -67,9 +79,9 @@ struct address_access {
 // Sets every field of `d` from what one receive learnt (a datagram always comes from AF_INET /
 // AF_INET6; a dual-stack socket's IPv4 addresses are reported unmapped).
 template <class Datagram>
-MCAST_DETAIL_ALWAYS_INLINE void fill_datagram(Datagram& d, std::size_t size, bool truncated,
-                                              const sockaddr_storage_type& from, int destination_family,
-                                              const unsigned char* destination, unsigned interface_index) noexcept {
+MCAST_DETAIL_ALWAYS_INLINE void
+fill_datagram(Datagram& d, std::size_t size, bool truncated, const sockaddr_storage_type& from, int destination_family,
+              const unsigned char* destination, unsigned interface_index, const receive_extras& extras) noexcept {
   static_assert(offsetof(sockaddr_in4_type, sin_port) == offsetof(sockaddr_in6_type, sin6_port),
                 "mcast: the port is at the same place in sockaddr_in and sockaddr_in6");
   d.size = size;
@@ -89,6 +101,19 @@ MCAST_DETAIL_ALWAYS_INLINE void fill_datagram(Datagram& d, std::size_t size, boo
     d.destination.reset();
   }
   d.interface_index = interface_index;
+  if (extras.set == 0) { // (the common case: neither option on)
+    d.timestamp.reset();
+    d.drops.reset();
+    return;
+  }
+  if (extras.set & receive_extras::timestamp_set)
+    d.timestamp = std::chrono::nanoseconds(extras.timestamp_ns);
+  else
+    d.timestamp.reset();
+  if (extras.set & receive_extras::drops_set)
+    d.drops = extras.drops;
+  else
+    d.drops.reset();
 }
 
 // (A template for the reason basic_datagram is one.)
@@ -107,7 +132,7 @@ Datagram receive_native(native_handle_type s, void* buffer, std::size_t size, bo
   }
   clear(ec);
   fill_datagram(d, info.size, info.truncated, info.from, info.destination_family, info.destination,
-                info.interface_index);
+                info.interface_index, info.extras);
   return d;
 }
 

@@ -1,7 +1,8 @@
 // mcast/socket_options.hpp -- the multicast socket's own settings as typed values, and get_option:
 // IP_MULTICAST_IF / IPV6_MULTICAST_IF, IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, IP_MULTICAST_LOOP /
-// IPV6_MULTICAST_LOOP, IP_MULTICAST_ALL / IPV6_MULTICAST_ALL, IP_PKTINFO / IPV6_RECVPKTINFO, and the
-// DS field of what it sends, IP_TOS / IPV6_TCLASS.
+// IPV6_MULTICAST_LOOP, IP_MULTICAST_ALL / IPV6_MULTICAST_ALL, IP_PKTINFO / IPV6_RECVPKTINFO,
+// SO_TIMESTAMPNS / SO_TIMESTAMP (receive_timestamp), SO_RXQ_OVFL (receive_drops), and the DS field
+// of what it sends, IP_TOS / IPV6_TCLASS.
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -267,6 +268,23 @@ using ip_multicast_all = detail::boolean_option<detail::level_ip, detail::ip_mul
 /// IPV6_MULTICAST_ALL (Linux 4.20+): the same for IPv6 groups.
 using ipv6_multicast_all =
     detail::boolean_option<detail::level_ipv6, detail::ipv6_multicast_all, detail::has_multicast_all>;
+} // namespace option
+
+namespace option {
+/// Receive timestamps: each datagram's `timestamp` is the time the kernel took it, on the wall
+/// clock (CLOCK_REALTIME). Implements SOL_SOCKET/SO_TIMESTAMPNS on Linux (nanoseconds) and
+/// SOL_SOCKET/SO_TIMESTAMP on macOS and FreeBSD (microseconds); Windows: errc::unsupported from
+/// mcast::set_option and get_option (its SIO_TIMESTAMPING ioctl counts QueryPerformanceCounter
+/// ticks, not the wall clock). Off costs a receive nothing. Concepts: SettableSocketOption,
+/// GettableSocketOption.
+///   mcast::set_option(sock, mcast::option::receive_timestamp{true});
+using receive_timestamp =
+    detail::boolean_option<detail::level_socket, detail::so_receive_timestamp, detail::has_receive_timestamp>;
+/// Drop counts: each datagram's `drops` is the socket's running count of datagrams the kernel
+/// dropped because the receive buffer was full (see datagram::drops). Implements
+/// SOL_SOCKET/SO_RXQ_OVFL (Linux); elsewhere errc::unsupported. Concepts: SettableSocketOption,
+/// GettableSocketOption.
+using receive_drops = detail::boolean_option<detail::level_socket, detail::so_rxq_ovfl, detail::has_receive_drops>;
 } // namespace option
 
 /// Reads an option the socket holds into `opt` (a GettableSocketOption, e.g.

@@ -6,8 +6,15 @@
 #include <asio.hpp>
 
 #include "catch.hpp"
+#include "support/hook.hpp"
 #include "support/net.hpp"
 
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
+#include <poll.h>
+#include <time.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -147,5 +154,179 @@ TEST_CASE("an out-of-range TTL or hop limit is refused through Asio, mcast::set_
   for (int bad : {-2, 256}) {
     refused_everywhere(s6, o::ipv6_tclass{bad}, asio::ip::udp::v6());
     CHECK(tclass_now() == 184);
+  }
+}
+
+namespace {
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+
+bool error_queue_pending(int fd, int ms) {
+  pollfd p{fd, 0, 0}; // POLLERR is reported whatever is asked
+  return ::poll(&p, 1, ms) > 0 && (p.revents & POLLERR) != 0;
+}
+} // namespace
+
+// Readiness that no receive consumes -- an entry on the socket's error queue (an ICMP error with
+// IP_RECVERR, a transmit timestamp with SO_TIMESTAMPING) keeps the socket "ready" (EPOLLERR) --
+// must not wake async_receive over and over: it waits without spinning and completes with the
+// next datagram, leaving the error queue to whoever reads it. Before: the receive behind an
+// async_wait(wait_read) was retried tens of thousands of times a second, never completing.
+TEST_CASE("async_receive waits without spinning while the socket's error queue holds an entry (IP_RECVERR, "
+          "transmit timestamps)",
+          "[netns][asio]") {
+  for (const bool icmp : {true, false}) {
+    INFO((icmp ? "IP_RECVERR, an ICMP port unreachable" : "SO_TIMESTAMPING, a transmit timestamp"));
+    asio::io_context io;
+    asio::ip::udp::socket rx(io, asio::ip::udp::v4());
+    const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+    mcast::set_option(rx, o::ip_pktinfo{true});
+    const auto lo = mcast::network_interface::from_name("lo");
+    const auto g = fresh_group();
+    auto member = mcast::join_group(rx, g, lo);
+    // A unicast datagram from rx itself: to a port nobody holds (ICMP port unreachable), or to
+    // a socket that takes it (the transmit timestamp is the only entry).
+    std::uint16_t sink_port = 0;
+    socket_fd sink = udp_receiver(mcast::family::v4, sink_port);
+    if (icmp) {
+      const int on = 1;
+      check_sys(::setsockopt(rx.native_handle(), IPPROTO_IP, IP_RECVERR, &on, sizeof on) == 0, "IP_RECVERR");
+      sink = socket_fd(); // closed: the port is free again
+    } else {
+      const int flags = SOF_TIMESTAMPING_TX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+      check_sys(::setsockopt(rx.native_handle(), SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof flags) == 0,
+                "SO_TIMESTAMPING");
+    }
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(sink_port);
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    check_sys(::sendto(rx.native_handle(), "x", 1, 0, reinterpret_cast<sockaddr*>(&to), sizeof to) == 1, "sendto");
+    REQUIRE(error_queue_pending(rx.native_handle(), 1000));
+    std::array<char, 64> buf{};
+    if (icmp) {
+      // The kernel reports the ICMP error to the next receive once (as to mcast::receive).
+      std::optional<std::error_code> first;
+      mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram) { first = ec; });
+      io.run_for(std::chrono::seconds(2));
+      REQUIRE(first.has_value());
+      CHECK(*first == std::errc::connection_refused);
+      io.restart();
+    }
+    REQUIRE(error_queue_pending(rx.native_handle(), 0));
+
+    socket_fd tx = udp_sender(mcast::make_source("127.0.0.2"));
+    for (const bool batch : {false, true}) {
+      INFO((batch ? "async_receive_batch" : "async_receive"));
+      std::optional<std::error_code> result;
+      mcast::datagram got;
+      std::array<mcast::receive_buffer, 4> bufs{};
+      for (auto& b : bufs)
+        b = {buf.data(), buf.size()};
+      std::array<mcast::datagram, 4> ds{};
+      std::size_t count = 0;
+      std::size_t receives = 0;
+      std::chrono::nanoseconds cpu{};
+      {
+        syscall_recorder calls;
+        if (batch)
+          mcast::async_receive_batch(rx, bufs.data(), ds.data(), 1, [&](std::error_code ec, std::size_t n) {
+            result = ec;
+            count = n;
+            got = ds[0];
+          });
+        else
+          mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram d) {
+            result = ec;
+            count = 1;
+            got = d;
+          });
+        const auto cpu_before = thread_cpu_time();
+        io.restart();
+        io.run_for(std::chrono::milliseconds(200));
+        cpu = thread_cpu_time() - cpu_before;
+        receives =
+            calls.count(mcast::detail::syscall_kind::receive) + calls.count(mcast::detail::syscall_kind::receive_batch);
+      }
+      CHECK_FALSE(result.has_value()); // nothing to read: still waiting
+      INFO("receive attempts in 200 ms: " << receives << ", CPU time: " << cpu.count() / 1000 << " us");
+      CHECK(receives <= 2);
+      CHECK(cpu < std::chrono::milliseconds(40));
+      CHECK(error_queue_pending(rx.native_handle(), 0)); // left for whoever reads the error queue
+
+      send_one(tx, g, port, "late");
+      io.restart();
+      for (int i = 0; i < 50 && !result; ++i)
+        io.run_for(std::chrono::milliseconds(100));
+      REQUIRE(result.has_value());
+      CHECK_FALSE(*result);
+      CHECK(count == 1);
+      CHECK(std::string(buf.data(), got.size) == "late");
+      REQUIRE(got.destination.has_value());
+      CHECK(*got.destination == g.address());
+    }
+  }
+}
+
+// A datagram already queued is taken by the initiating call itself (one receive, before any
+// wait), and the completion still comes through the io_context, never inside that call.
+TEST_CASE("async_receive and async_receive_batch receive first and post a first-try success", "[netns][asio]") {
+  asio::io_context io;
+  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::set_option(rx, o::ip_pktinfo{true});
+  const auto g = fresh_group();
+  auto member = mcast::join_group(rx, g, mcast::network_interface::from_name("lo"));
+  socket_fd tx = udp_sender(mcast::make_source("127.0.0.2"));
+  auto queued = [&] {
+    pollfd p{rx.native_handle(), POLLIN, 0};
+    return ::poll(&p, 1, 1000) > 0;
+  };
+  std::array<char, 64> buf{};
+  {
+    send_one(tx, g, port, "queued");
+    REQUIRE(queued());
+    std::optional<mcast::datagram> got;
+    syscall_recorder calls;
+    mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram d) {
+      CHECK_FALSE(ec);
+      got = d;
+    });
+    CHECK(calls.count(mcast::detail::syscall_kind::receive) == 1); // received inside the initiation
+    CHECK_FALSE(got.has_value());                                  // but not completed there
+    io.run_for(std::chrono::seconds(2));
+    REQUIRE(got.has_value());
+    CHECK(std::string(buf.data(), got->size) == "queued");
+    CHECK(calls.count(mcast::detail::syscall_kind::receive) == 1);
+  }
+  {
+    for (int i = 0; i < 3; ++i)
+      send_one(tx, g, port, "q" + std::to_string(i));
+    REQUIRE(queued());
+    std::array<std::array<char, 16>, 8> storage{};
+    std::array<mcast::receive_buffer, 8> bufs{};
+    for (std::size_t i = 0; i < bufs.size(); ++i)
+      bufs[i] = {storage[i].data(), storage[i].size()};
+    std::array<mcast::datagram, 8> ds{};
+    std::optional<std::size_t> n;
+    syscall_recorder calls;
+    mcast::async_receive_batch(rx, bufs.data(), ds.data(), ds.size(), [&](std::error_code ec, std::size_t count) {
+      CHECK_FALSE(ec);
+      n = count;
+    });
+    CHECK(calls.count(mcast::detail::syscall_kind::receive_batch) == 1);
+    CHECK_FALSE(n.has_value());
+    io.restart();
+    io.run_for(std::chrono::seconds(2));
+    REQUIRE(n.has_value());
+    REQUIRE(*n == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+      CHECK(std::string(storage[i].data(), ds[i].size) == "q" + std::to_string(i));
+      REQUIRE(ds[i].destination.has_value());
+      CHECK(*ds[i].destination == g.address());
+    }
   }
 }

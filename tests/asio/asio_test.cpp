@@ -265,3 +265,174 @@ TEST_CASE("async_receive completes with operation_aborted when the socket is clo
   r2.io.stop();
   runner.join();
 }
+
+namespace {
+// Storage for an asynchronous batch of N datagrams of 64 bytes.
+template <std::size_t N> struct async_batch {
+  async_batch() {
+    for (std::size_t i = 0; i < N; ++i)
+      bufs[i] = {bytes[i].data(), bytes[i].size()};
+  }
+  std::string payload(std::size_t i) const { return std::string(bytes[i].data(), ds[i].size); }
+  std::array<std::array<char, 64>, N> bytes{};
+  std::array<mcast::receive_buffer, N> bufs{};
+  std::array<mcast::datagram, N> ds{};
+};
+} // namespace
+
+TEST_CASE("async_receive_batch with a callback: waits for the first datagram, then takes what is queued", "[asio]") {
+  async_rig r;
+  async_batch<8> b;
+  std::vector<std::pair<std::error_code, std::size_t>> done;
+  mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), b.ds.size(),
+                             [&](std::error_code ec, std::size_t n) { done.emplace_back(ec, n); });
+  r.io.run_for(std::chrono::milliseconds(50));
+  CHECK(done.empty()); // nothing queued: it waits
+  r.send("127.0.0.2", "first");
+  r.send("127.0.0.3", "second");
+  r.send("127.0.0.2", "third");
+  r.io.restart();
+  for (int i = 0; i < 50 && done.empty(); ++i)
+    r.io.run_for(std::chrono::milliseconds(100));
+  REQUIRE(done.size() == 1);
+  CHECK_FALSE(done[0].first);
+  const std::size_t n = done[0].second;
+  REQUIRE(n >= 1); // the first at least; the others when they were queued by the time it woke
+  std::vector<std::string> payloads;
+  for (std::size_t i = 0; i < n; ++i) {
+    payloads.push_back(b.payload(i));
+    REQUIRE(b.ds[i].destination.has_value());
+    CHECK(*b.ds[i].destination == r.g.address());
+    CHECK(b.ds[i].interface_index == r.lo.index());
+  }
+  // The rest, queued now, in one more batch.
+  if (n < 3) {
+    std::optional<std::size_t> more;
+    async_batch<8> c;
+    mcast::async_receive_batch(r.rx, c.bufs.data(), c.ds.data(), c.ds.size(), [&](std::error_code ec, std::size_t k) {
+      CHECK_FALSE(ec);
+      more = k;
+    });
+    r.io.restart();
+    r.io.run_for(std::chrono::seconds(2));
+    REQUIRE(more.has_value());
+    for (std::size_t i = 0; i < *more; ++i)
+      payloads.push_back(c.payload(i));
+  }
+  CHECK(payloads == std::vector<std::string>{"first", "second", "third"});
+  CHECK(b.ds[0].source.to_string() == "127.0.0.2");
+}
+
+TEST_CASE("async_receive_batch with asio::use_future, truncation inside a batch, n == 0 and invalid buffers",
+          "[asio]") {
+  async_rig r;
+  auto work = asio::make_work_guard(r.io);
+  std::thread runner([&] { r.io.run(); });
+  r.send("127.0.0.2", std::string(100, 'a'));
+  r.send("127.0.0.3", "short");
+  async_batch<4> b;
+  b.bufs[0].size = 8;
+  // Both queued before the call: one batch takes both.
+  for (int i = 0; i < 100; ++i) {
+    pollfd p{r.rx.native_handle(), POLLIN, 0};
+    if (::poll(&p, 1, 10) > 0)
+      break;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::future<std::size_t> f = mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 4, asio::use_future);
+  REQUIRE(f.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  REQUIRE(f.get() == 2);
+  CHECK(b.ds[0].size == 8);
+  CHECK(b.ds[0].truncated);
+  CHECK(b.ds[0].source.to_string() == "127.0.0.2");
+  CHECK(b.payload(1) == "short");
+  CHECK_FALSE(b.ds[1].truncated);
+  // n == 0: no error, no datagram, through the executor.
+  auto zero = mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 0, asio::use_future);
+  REQUIRE(zero.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK(zero.get() == 0);
+  // A null buffer of non-zero size: errc::invalid_value, as receive_batch.
+  b.bufs[1] = {nullptr, 10};
+  auto bad = mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 2, asio::use_future);
+  REQUIRE(bad.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  try {
+    (void)bad.get();
+    FAIL("no exception");
+  } catch (const std::system_error& e) {
+    CHECK(e.code() == mcast::errc::invalid_value);
+  }
+  work.reset();
+  r.io.stop();
+  runner.join();
+}
+
+TEST_CASE("async_receive_batch completes with operation_aborted when the socket is closed or cancelled", "[asio]") {
+  async_rig r;
+  async_batch<4> b;
+  std::optional<std::error_code> result;
+  mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 4, [&](std::error_code ec, std::size_t n) {
+    result = ec;
+    CHECK(n == 0);
+  });
+  asio::steady_timer t(r.io, std::chrono::milliseconds(50));
+  t.async_wait([&](std::error_code) {
+    r.member.leave();
+    r.rx.close();
+  });
+  r.io.run_for(std::chrono::seconds(5));
+  REQUIRE(result.has_value());
+  CHECK(*result == asio::error::operation_aborted);
+  async_rig r2;
+  auto work = asio::make_work_guard(r2.io);
+  std::thread runner([&] { r2.io.run(); });
+  auto f = mcast::async_receive_batch(r2.rx, b.bufs.data(), b.ds.data(), 4, asio::use_future);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  asio::post(r2.io, [&] { r2.rx.cancel(); });
+  REQUIRE(f.wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  CHECK_THROWS_AS(f.get(), std::system_error);
+  work.reset();
+  r2.io.stop();
+  runner.join();
+}
+
+// A datagram taken by the initiation is completed on the handler's own executor: through the
+// io_context directly for a plain handler, through the strand for a handler bound to one (as a
+// strand, or held in an any_io_executor: the socket's own executor type).
+TEST_CASE("async_receive and async_receive_batch complete a first-try datagram on the handler's executor (strand)",
+          "[asio]") {
+  async_rig r;
+  auto strand = asio::make_strand(r.io);
+  for (const bool batch : {false, true}) {
+    INFO((batch ? "async_receive_batch" : "async_receive"));
+    r.send("127.0.0.2", "queued");
+    pollfd p{r.rx.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) > 0);
+    bool done = false, in_strand = false;
+    std::string payload;
+    async_batch<2> b;
+    if (batch)
+      mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 2,
+                                 asio::bind_executor(strand, [&](std::error_code ec, std::size_t n) {
+                                   CHECK_FALSE(ec);
+                                   CHECK(n == 1);
+                                   payload = b.payload(0);
+                                   in_strand = strand.running_in_this_thread();
+                                   done = true;
+                                 }));
+    else
+      mcast::async_receive(
+          r.rx, asio::buffer(r.buf),
+          asio::bind_executor(asio::any_io_executor(strand), [&](std::error_code ec, mcast::datagram d) {
+            CHECK_FALSE(ec);
+            payload.assign(r.buf.data(), d.size);
+            in_strand = strand.running_in_this_thread();
+            done = true;
+          }));
+    CHECK_FALSE(done);
+    r.io.restart();
+    r.io.run_for(std::chrono::seconds(2));
+    REQUIRE(done);
+    CHECK(in_strand);
+    CHECK(payload == "queued");
+  }
+}

@@ -38,3 +38,23 @@ TEST_CASE("datagram::multicast() without a system call", "[batch]") {
   d.destination = mcast::make_address("192.0.2.7");
   CHECK_FALSE(d.multicast());
 }
+
+TEST_CASE("receive_timestamp and receive_drops: errc::unsupported before any system call where the stack lacks them",
+          "[batch]") {
+  namespace o = mcast::option;
+  const mcast::native_handle_type s = mcast::detail::invalid_native_handle;
+  mcast_test::syscall_recorder rec;
+  std::error_code ec;
+  mcast::set_option(s, o::receive_timestamp{true}, ec);
+  // Linux, macOS, FreeBSD: the call is made (and fails on the invalid socket); Windows: refused.
+  CHECK((ec == mcast::errc::unsupported) == !mcast::detail::has_receive_timestamp);
+  mcast::set_option(s, o::receive_drops{true}, ec);
+  CHECK((ec == mcast::errc::unsupported) == !mcast::detail::has_receive_drops);
+  CHECK(rec.count() == (mcast::detail::has_receive_timestamp ? 1u : 0u) + (mcast::detail::has_receive_drops ? 1u : 0u));
+  CHECK(mcast::detail::has_receive_timestamp == !mcast::detail::is_windows);
+  CHECK(mcast::detail::has_receive_drops == mcast::detail::is_linux);
+  // Off: a datagram has neither.
+  const mcast::datagram d;
+  CHECK_FALSE(d.timestamp.has_value());
+  CHECK_FALSE(d.drops.has_value());
+}

@@ -11,7 +11,11 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace {
 bool kernel_has(const mcast::group& g) {
@@ -82,4 +86,65 @@ TEST_CASE("async_receive on Windows: WSARecvMsg after async_wait, with the group
   });
   io.run_for(std::chrono::seconds(5));
   CHECK(result == asio::error::operation_aborted);
+}
+
+TEST_CASE("async_receive_batch on Windows: waits for the first datagram, then takes the queued ones by the loop "
+          "form, and a datagram already queued is received at once but completed through the io_context",
+          "[windows][asio]") {
+  asio::io_context io;
+  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+  rx.set_option(asio::ip::multicast::enable_loopback(true));
+  const auto g = mcast::make_group("239.77.2.3");
+  const auto nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
+  auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
+  asio::ip::udp::socket tx(io, asio::ip::udp::v4());
+  tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
+  const asio::ip::udp::endpoint to(mcast::to_asio(g), port);
+  std::array<std::array<char, 32>, 8> bytes{};
+  std::array<mcast::receive_buffer, 8> bufs{};
+  for (std::size_t i = 0; i < bufs.size(); ++i)
+    bufs[i] = {bytes[i].data(), bytes[i].size()};
+  std::array<mcast::datagram, 8> ds{};
+  // Nothing queued: it waits; three sent: they arrive, in order, in one or more batches.
+  std::vector<std::string> payloads;
+  std::function<void()> next = [&] {
+    mcast::async_receive_batch(rx, bufs.data(), ds.data(), ds.size(), [&](std::error_code ec, std::size_t n) {
+      REQUIRE_FALSE(ec);
+      REQUIRE(n >= 1);
+      for (std::size_t i = 0; i < n; ++i) {
+        payloads.emplace_back(bytes[i].data(), ds[i].size);
+        REQUIRE(ds[i].destination.has_value());
+        CHECK(*ds[i].destination == g.address());
+      }
+      if (payloads.size() < 3)
+        next();
+    });
+  };
+  next();
+  io.run_for(std::chrono::milliseconds(50));
+  CHECK(payloads.empty());
+  for (const char* p : {"one", "two", "three"})
+    tx.send_to(asio::buffer(std::string(p)), to);
+  io.restart();
+  for (int i = 0; i < 50 && payloads.size() < 3; ++i)
+    io.run_for(std::chrono::milliseconds(100));
+  CHECK(payloads == std::vector<std::string>{"one", "two", "three"});
+  // Queued before the call: taken at once, completed through the io_context.
+  tx.send_to(asio::buffer(std::string("queued")), to);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::size_t got = 0;
+  bool done = false;
+  mcast::async_receive_batch(rx, bufs.data(), ds.data(), ds.size(), [&](std::error_code ec, std::size_t n) {
+    CHECK_FALSE(ec);
+    got = n;
+    done = true;
+  });
+  CHECK_FALSE(done);
+  io.restart();
+  io.run_for(std::chrono::seconds(2));
+  CHECK(done);
+  CHECK(got == 1);
+  CHECK(std::string(bytes[0].data(), ds[0].size) == "queued");
 }

@@ -94,6 +94,8 @@
 #include <new>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <sys/time.h>
+#include <time.h>
 #if defined(__linux__)
 #include <linux/netlink.h>
 // close(), for the route lookup's netlink socket: declared as every Linux libc declares it rather
@@ -1023,6 +1025,39 @@ inline constexpr bool has_socket_cookie = false;
 inline constexpr int so_cookie = -1;
 #endif
 
+// Receive timestamps: the time the kernel took each datagram, on the wall clock (CLOCK_REALTIME).
+// Linux SO_TIMESTAMPNS (a timespec control message, nanoseconds); macOS and FreeBSD SO_TIMESTAMP
+// (a timeval, microseconds). Windows has receive timestamps only through the SIO_TIMESTAMPING
+// ioctl, in QueryPerformanceCounter ticks rather than the wall clock: not offered there.
+#if defined(__linux__)
+inline constexpr bool has_receive_timestamp = true;
+inline constexpr int so_receive_timestamp = SO_TIMESTAMPNS;
+#elif !defined(_WIN32) && defined(SO_TIMESTAMP)
+inline constexpr bool has_receive_timestamp = true;
+inline constexpr int so_receive_timestamp = SO_TIMESTAMP;
+#else
+inline constexpr bool has_receive_timestamp = false;
+inline constexpr int so_receive_timestamp = -1;
+#endif
+// Drops: Linux's SO_RXQ_OVFL hands each datagram the socket's count of datagrams dropped so far
+// (receive buffer full) as it was when the datagram was queued -- a control message present only
+// once that count is not 0. No other stack has it.
+#if defined(__linux__)
+inline constexpr bool has_receive_drops = true;
+inline constexpr int so_rxq_ovfl = SO_RXQ_OVFL;
+#else
+inline constexpr bool has_receive_drops = false;
+inline constexpr int so_rxq_ovfl = -1;
+#endif
+
+// What a receive learns from the socket-level control messages besides packet info.
+struct receive_extras {
+  static constexpr unsigned char timestamp_set = 1, drops_set = 2;
+  unsigned char set = 0;
+  std::uint32_t drops = 0;
+  std::int64_t timestamp_ns = 0; // since 1970-01-01 UTC
+};
+
 // A receiver of one group binds the group's address where the stack allows it (Linux, macOS,
 // FreeBSD: it then takes no unicast datagram meant for another program on the port); Windows
 // refuses a group address in bind() (WSAEADDRNOTAVAIL), so there it binds the wildcard.
@@ -1077,6 +1112,7 @@ struct received_info {
   int destination_family = 0; // AF_INET / AF_INET6 when packet info came with the datagram
   unsigned char destination[16];
   unsigned interface_index = 0;
+  receive_extras extras;
   void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
     destination_family = family;
     detail::copy_bytes(destination, address, family == AF_INET ? 4 : 16);
@@ -1104,6 +1140,33 @@ template <class Out> void read_ipv6_pktinfo(const unsigned char* data, Out& out)
 inline constexpr std::size_t receive_control_size = 256;
 
 #if !defined(_WIN32)
+// A SOL_SOCKET control message: the receive timestamp (option::receive_timestamp) or the drop
+// count (option::receive_drops).
+inline void read_socket_message(int type, const unsigned char* data, receive_extras& out) noexcept {
+#if defined(__linux__)
+  if (type == SCM_TIMESTAMPNS) {
+    ::timespec t;
+    detail::copy_bytes(&t, data, sizeof t);
+    out.timestamp_ns = static_cast<std::int64_t>(t.tv_sec) * 1000000000 + static_cast<std::int64_t>(t.tv_nsec);
+    out.set |= receive_extras::timestamp_set;
+  } else if (type == SO_RXQ_OVFL) {
+    detail::copy_bytes(&out.drops, data, sizeof out.drops);
+    out.set |= receive_extras::drops_set;
+  }
+#elif defined(SCM_TIMESTAMP)
+  if (type == SCM_TIMESTAMP) {
+    ::timeval t;
+    detail::copy_bytes(&t, data, sizeof t);
+    out.timestamp_ns = static_cast<std::int64_t>(t.tv_sec) * 1000000000 + static_cast<std::int64_t>(t.tv_usec) * 1000;
+    out.set |= receive_extras::timestamp_set;
+  }
+#else
+  (void)type;
+  (void)data;
+  (void)out;
+#endif
+}
+
 // The packet-info control messages of one received msghdr into `out` (a received_info or a
 // batch_received: destination_family, destination, interface_index).
 template <class Out> void read_packet_info(msghdr& msg, Out& out) noexcept {
@@ -1117,8 +1180,12 @@ template <class Out> void read_packet_info(msghdr& msg, Out& out) noexcept {
       continue;
     }
 #endif
-    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg)
+    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_cmsg) {
       read_ipv6_pktinfo(d, out);
+      continue;
+    }
+    if (c->cmsg_level == SOL_SOCKET)
+      read_socket_message(c->cmsg_type, d, out.extras);
   }
 }
 #endif
@@ -1148,6 +1215,16 @@ inline LPFN_WSARECVMSG wsa_recvmsg(native_handle_type s, int& error) noexcept {
 // through whoever tracks it (mcast::async_receive: Asio's native_non_blocking). A readiness check
 // followed by a blocking call would not be atomic (another reader can take the datagram between).
 inline constexpr bool receive_needs_non_blocking_socket = is_windows;
+
+// How mcast::async_receive(_batch) waits for a datagram through Asio. POSIX: a receive of one
+// byte with MSG_PEEK (Asio's own reactive receive: tried at once, then queued on the descriptor,
+// which stays registered as it is). Not a wait for readiness: Asio re-arms the descriptor
+// (EPOLL_CTL_MOD) for each async_wait, and epoll reports EPOLLERR at once while the socket's error
+// queue is not empty (IP_RECVERR, transmit timestamps) -- readiness no receive consumes, so a
+// wait-then-receive loop never sleeps. A peek completes only when a datagram is queued (or the
+// socket has an error to report, once). Windows: Winsock has no error queue, and refuses MSG_PEEK
+// on an overlapped receive, so there it is async_wait(wait_read).
+inline constexpr bool waits_by_peek = !is_windows;
 
 // How many ICMP error reports (WSAECONNRESET: port unreachable for an earlier send; WSAENETRESET:
 // TTL expired) one receive skips on Windows before it reports one: a UDP receive loop must not end
@@ -1247,6 +1324,7 @@ struct batch_received {
   int destination_family;           // AF_INET / AF_INET6 when packet info came with the datagram
   const unsigned char* destination; // (into the control message: any alignment)
   unsigned interface_index;
+  receive_extras extras;
   MCAST_DETAIL_ALWAYS_INLINE void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
     destination_family = family;
     destination = address;
@@ -1261,6 +1339,12 @@ inline constexpr std::size_t batch_chunk = 64;
 // Linux), with room to spare; a message cut short is reported by the kernel (MSG_CTRUNC) and read
 // as far as it goes.
 inline constexpr std::size_t batch_control_size = 128;
+#if defined(__linux__)
+static_assert(CMSG_SPACE(sizeof(::in_pktinfo)) + CMSG_SPACE(20) + CMSG_SPACE(sizeof(::timespec)) +
+                      CMSG_SPACE(sizeof(std::uint32_t)) <=
+                  batch_control_size,
+              "mcast: a batch entry's control room holds both packet infos, a timestamp and a drop count");
+#endif
 
 #if defined(_WIN32)
 // Whether a datagram is queued now (WSAPoll, no wait): Winsock has no per-call don't-wait (see
@@ -1315,6 +1399,7 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
     d.destination_family = 0;
     d.destination = nullptr;
     d.interface_index = 0;
+    d.extras.set = 0;
     read_packet_info(m, d);
     on(i, static_cast<const batch_received&>(d));
   }
@@ -1324,8 +1409,11 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
   for (std::size_t i = 0; i < n; ++i) {
     const bool wait = wait_first && i == 0;
 #if defined(_WIN32)
-    if (!wait && !readable_now(s))
+    if (!wait && !readable_now(s)) {
+      if (i == 0)
+        return WSAEWOULDBLOCK; // nothing queued, and the call must not wait
       break;
+    }
 #endif
     received_info info;
     if (int r = raw_receive(s, bufs[i].data, bufs[i].size, !wait, info); r != 0) {
@@ -1340,6 +1428,7 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
     d.destination_family = info.destination_family;
     d.destination = info.destination;
     d.interface_index = info.interface_index;
+    d.extras = info.extras;
     on(i, static_cast<const batch_received&>(d));
     got = i + 1;
   }

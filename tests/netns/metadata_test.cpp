@@ -1,0 +1,145 @@
+// Kernel metadata with each datagram, proven in the test namespace: receive timestamps
+// (option::receive_timestamp, SO_TIMESTAMPNS) lie between the send and the read and increase, and
+// the drop count (option::receive_drops, SO_RXQ_OVFL) rises by exactly what the kernel dropped
+// while the reader paused with a tiny receive buffer -- through receive() and receive_batch().
+#include "catch.hpp"
+#include "support/net.hpp"
+#include "support/netns.hpp"
+
+#include <array>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace mcast_test;
+namespace o = mcast::option;
+
+namespace {
+
+// A receiver of a fresh group on lo, and a sender from 127.0.0.2.
+struct receiver {
+  socket_fd rx = open_udp(mcast::family::v4);
+  std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::group g = fresh_group();
+  mcast::any_source_membership<> membership = mcast::join_group(rx, g, mcast::network_interface::from_name("lo"));
+  socket_fd tx = udp_sender(mcast::make_source("127.0.0.2"));
+};
+
+bool readable(const socket_fd& s, int ms) {
+  pollfd p{s.get(), POLLIN, 0};
+  return ::poll(&p, 1, ms) > 0;
+}
+
+std::chrono::nanoseconds wall_clock() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch());
+}
+
+// Every datagram queued now, by receive() or by receive_batch() (batches of 8).
+std::vector<mcast::datagram> take_queued(const socket_fd& s, bool batch) {
+  std::vector<mcast::datagram> out;
+  std::array<std::array<char, 512>, 8> bytes{};
+  std::array<mcast::receive_buffer, 8> bufs{};
+  for (std::size_t i = 0; i < bufs.size(); ++i)
+    bufs[i] = {bytes[i].data(), bytes[i].size()};
+  std::array<mcast::datagram, 8> ds{};
+  while (readable(s, 0)) {
+    if (batch) {
+      const std::size_t n = mcast::receive_batch(s, bufs.data(), ds.data(), ds.size());
+      out.insert(out.end(), ds.begin(), ds.begin() + static_cast<std::ptrdiff_t>(n));
+    } else {
+      out.push_back(mcast::receive(s, bytes[0].data(), bytes[0].size()));
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("receive_timestamp: each datagram's kernel time lies between its send and its read, and increases",
+          "[netns][receive][timestamp]") {
+  for (const bool batch : {false, true}) {
+    INFO((batch ? "receive_batch" : "receive"));
+    receiver r;
+    o::receive_timestamp before;
+    mcast::get_option(r.rx, before);
+    CHECK_FALSE(before.value());
+    mcast::set_option(r.rx, o::receive_timestamp{true});
+    o::receive_timestamp now_on;
+    mcast::get_option(r.rx, now_on);
+    CHECK(now_on.value());
+
+    std::vector<std::chrono::nanoseconds> sent_at;
+    for (int i = 0; i < 5; ++i) {
+      sent_at.push_back(wall_clock());
+      send_one(r.tx, r.g, r.port, "t" + std::to_string(i));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    REQUIRE(readable(r.rx, 1000));
+    const std::vector<mcast::datagram> got = take_queued(r.rx, batch);
+    const std::chrono::nanoseconds read_at = wall_clock();
+    REQUIRE(got.size() == 5);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      INFO("datagram " << i);
+      REQUIRE(got[i].timestamp.has_value());
+      CHECK(*got[i].timestamp >= sent_at[i]);
+      CHECK(*got[i].timestamp <= read_at);
+      if (i + 1 < got.size())
+        CHECK(*got[i].timestamp < sent_at[i + 1]); // taken before the next one was sent
+      if (i > 0)
+        CHECK(*got[i].timestamp > *got[i - 1].timestamp);
+    }
+    // Off again: no timestamp (a datagram structure reused from a stamped one is cleared).
+    mcast::set_option(r.rx, o::receive_timestamp{false});
+    send_one(r.tx, r.g, r.port, "plain");
+    REQUIRE(readable(r.rx, 1000));
+    std::array<char, 64> buf{};
+    std::array<mcast::receive_buffer, 1> bufs{{{buf.data(), buf.size()}}};
+    std::array<mcast::datagram, 1> ds{got.back()};
+    if (batch)
+      REQUIRE(mcast::receive_batch(r.rx, bufs.data(), ds.data(), 1) == 1);
+    else
+      ds[0] = mcast::receive(r.rx, buf.data(), buf.size());
+    CHECK_FALSE(ds[0].timestamp.has_value());
+    CHECK_FALSE(ds[0].drops.has_value());
+  }
+}
+
+TEST_CASE("receive_drops: the count rises by exactly what the kernel dropped while the reader paused",
+          "[netns][receive][drops]") {
+  for (const bool batch : {false, true}) {
+    INFO((batch ? "receive_batch" : "receive"));
+    receiver r;
+    const int tiny = 1; // the kernel makes it its minimum (about 2 KiB here): a few datagrams fit
+    check_sys(::setsockopt(r.rx, SOL_SOCKET, SO_RCVBUF, &tiny, sizeof tiny) == 0, "SO_RCVBUF");
+    mcast::set_option(r.rx, o::receive_drops{true});
+    o::receive_drops on;
+    mcast::get_option(r.rx, on);
+    CHECK(on.value());
+    const std::string payload(200, 'd');
+    std::uint32_t dropped_so_far = 0;
+    for (int round = 0; round < 3; ++round) {
+      INFO("round " << round);
+      constexpr int sent = 40;
+      for (int i = 0; i < sent; ++i)
+        send_one(r.tx, r.g, r.port, payload);
+      // (lo delivers in the sender's softirq; a moment for anything still on its way)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const std::vector<mcast::datagram> queued = take_queued(r.rx, batch);
+      REQUIRE(!queued.empty());
+      REQUIRE(queued.size() < static_cast<std::size_t>(sent)); // the buffer overflowed
+      // Each one queued in this round carries the count as it stood when it was queued: the
+      // earlier rounds' drops (these were queued before this round dropped any).
+      for (const auto& d : queued)
+        CHECK(d.drops.value_or(0) == dropped_so_far);
+      dropped_so_far += static_cast<std::uint32_t>(sent - static_cast<int>(queued.size()));
+      // The next datagram carries what was dropped so far, exactly.
+      send_one(r.tx, r.g, r.port, "marker");
+      REQUIRE(readable(r.rx, 1000));
+      const std::vector<mcast::datagram> marker = take_queued(r.rx, batch);
+      REQUIRE(marker.size() == 1);
+      REQUIRE(marker[0].drops.has_value());
+      CHECK(*marker[0].drops == dropped_so_far);
+    }
+  }
+}
