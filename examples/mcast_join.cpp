@@ -64,6 +64,9 @@ const char* const usage_text =
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
     "  -q, --quiet          do not print datagrams (the interval reports and summary still are)\n"
+    "      --echo           reflect: send each numbered datagram back, by unicast, to the address and\n"
+    "                       port it came from (mcast-send --rtt measures the round trip; no clocks\n"
+    "                       need to agree)\n"
     "      --list-interfaces  print the host's interfaces (index, name, flags, addresses) and exit\n"
     "      --version        print the version\n"
     "  -h, --help           this text\n"
@@ -97,6 +100,7 @@ struct options {
   double interval = 0; // seconds between interval reports; 0: none
   bool show_filter = false;
   bool quiet = false;
+  bool echo = false;
   bool json = false;
   bool list_interfaces = false;
   long rcvbuf = 0;
@@ -183,6 +187,8 @@ options parse(int argc, char** argv) {
       o.show_filter = true;
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
+    } else if (a == "--echo") {
+      o.echo = true;
     } else if (!a.empty() && a[0] == '-') {
       bad("unknown option '" + a + "' (see --help)");
     } else {
@@ -613,12 +619,13 @@ template <class Api> int run(const options& o) {
       wait_ms = (std::min)(wait_ms, static_cast<int>((next_report - elapsed) * 1000) + 1);
     }
     std::optional<mcast::datagram> d;
+    example::udp_socket* from_socket = nullptr;
     try {
       if (ready.empty())
         ready = example::wait_any(all_sockets, std::chrono::milliseconds(wait_ms));
       if (ready.empty())
         continue;
-      example::udp_socket* from_socket = ready.back();
+      from_socket = ready.back();
       ready.pop_back();
       d = from_socket->receive(buf.data(), buf.size(), std::chrono::milliseconds(0));
     } catch (const std::system_error& e) {
@@ -636,6 +643,12 @@ template <class Api> int run(const options& o) {
     const std::string from = d->source.to_string();
     const std::string& via = interface_name(d->interface_index);
     const auto h = example::stream::read(buf.data(), d->size);
+    if (o.echo && h && d->multicast()) // the datagram as it came, back to its sender's address and port
+      try {
+        from_socket->send_unicast(d->source, d->source_port, buf.data(), d->size);
+      } catch (const std::system_error& e) {
+        std::fprintf(stderr, "mcast-join: echo to %s: %s\n", d->source.to_string().c_str(), e.what());
+      }
     auto& t = streams[stream_key{to, from, h ? std::optional<std::uint32_t>(h->session) : std::nullopt}];
     if (h)
       t.add(*h, now, d->size);

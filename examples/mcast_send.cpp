@@ -14,7 +14,10 @@
 #include "stream.hpp"
 #include "udp.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -55,6 +58,10 @@ const char* const usage_text =
     "      --session N      session number (default: random), to continue a stream with --first\n"
     "      --first N        first sequence number (default 0)\n"
     "      --json           report as JSON, one object per line\n"
+    "      --rtt            measure the round trip: read the echoes of mcast-join --echo on this\n"
+    "                       socket (by unicast), and report per responder replies, lost and\n"
+    "                       min/avg/max/stddev, as omping does (the send times are this host's:\n"
+    "                       no clocks need to agree); waits up to 1 s after the last datagram\n"
     "  -q, --quiet          print nothing but errors\n"
     "      --version        print the version\n"
     "  -h, --help           this text\n"
@@ -82,6 +89,7 @@ struct options {
   unsigned long long first = 0;
   bool json = false;
   bool quiet = false;
+  bool rtt = false;
 };
 
 using example::cli::bad;
@@ -125,6 +133,8 @@ options parse(int argc, char** argv) {
       o.json = true;
     } else if (a == "-q" || a == "--quiet") {
       o.quiet = true;
+    } else if (a == "--rtt") {
+      o.rtt = true;
     } else if (!a.empty() && a[0] == '-') {
       bad("unknown option '" + a + "' (see --help)");
     } else {
@@ -141,6 +151,62 @@ options parse(int argc, char** argv) {
     o.count = o.duration ? 0 : 10;
   return o;
 }
+
+// Round trips measured from the echoes of each responder (mcast-join --echo), by its address.
+class round_trips {
+public:
+  // Reads every echo queued on `sock` (waiting up to `wait` for the first): ours are the datagrams
+  // of this session.
+  void read(example::udp_socket& sock, std::uint32_t session, std::chrono::milliseconds wait) {
+    unsigned char buf[65536];
+    for (int i = 0; i < 100000; ++i) { // bounded
+      const auto d = sock.receive(buf, sizeof buf, i == 0 ? wait : std::chrono::milliseconds(0));
+      if (!d)
+        return;
+      const auto h = example::stream::read(buf, d->size);
+      if (!h || h->session != session)
+        continue;
+      const double ms = (static_cast<double>(example::stream::now_ns()) - static_cast<double>(h->sent_ns)) / 1e6;
+      auto& r = by_responder_[d->source.to_string()];
+      ++r.replies;
+      r.sum += ms;
+      r.sum_squares += ms * ms;
+      r.min = r.replies == 1 ? ms : (std::min)(r.min, ms);
+      r.max = r.replies == 1 ? ms : (std::max)(r.max, ms);
+    }
+  }
+  // Each responder answered every datagram sent (`expected`).
+  bool complete(long long expected) const {
+    for (const auto& [who, r] : by_responder_)
+      if (r.replies < expected)
+        return false;
+    return !by_responder_.empty();
+  }
+  void print(bool json, long long expected) const {
+    if (by_responder_.empty() && !json)
+      std::printf("rtt: no echoes (is mcast-join --echo running, and can its unicast reach this host?)\n");
+    for (const auto& [who, r] : by_responder_) {
+      const double avg = r.sum / static_cast<double>(r.replies);
+      const double var = r.sum_squares / static_cast<double>(r.replies) - avg * avg;
+      const double sd = var > 0 ? std::sqrt(var) : 0;
+      const long long lost = expected > r.replies ? expected - r.replies : 0;
+      if (json)
+        std::printf("{\"event\":\"rtt\",\"responder\":\"%s\",\"replies\":%lld,\"lost\":%lld,\"min_ms\":%.3f,"
+                    "\"avg_ms\":%.3f,\"max_ms\":%.3f,\"stddev_ms\":%.3f}\n",
+                    who.c_str(), r.replies, lost, r.min, avg, r.max, sd);
+      else
+        std::printf("rtt from %s: %lld replies, %lld lost, min/avg/max/stddev %.3f/%.3f/%.3f/%.3f ms\n", who.c_str(),
+                    r.replies, lost, r.min, avg, r.max, sd);
+    }
+  }
+
+private:
+  struct stats {
+    long long replies = 0;
+    double sum = 0, sum_squares = 0, min = 0, max = 0;
+  };
+  std::map<std::string, stats> by_responder_;
+};
 
 int run(const options& o) {
   example::winsock_session winsock;
@@ -187,12 +253,16 @@ int run(const options& o) {
   const auto stop = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                 std::chrono::duration<double>(o.duration.value_or(0)));
   long long sent = 0;
+  round_trips rtt;
   for (; count == 0 || sent < count; ++sent) {
     const auto due = start + std::chrono::nanoseconds(o.rate > 0 ? sent * 1000000000LL / o.rate : 0);
     if (o.duration && (std::chrono::steady_clock::now() >= stop || due >= stop))
       break;
-    if (o.rate > 0)
+    if (o.rate > 0 && !o.rtt)
       std::this_thread::sleep_until(due);
+    for (auto now = std::chrono::steady_clock::now(); o.rtt && o.rate > 0 && now < due;
+         now = std::chrono::steady_clock::now()) // waiting for the next, take each echo as it arrives
+      rtt.read(sock, session, std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
     example::stream::header h;
     h.session = session;
     h.sequence = o.first + static_cast<unsigned long long>(sent);
@@ -201,14 +271,24 @@ int run(const options& o) {
       example::stream::write(payload.data(), h);
       sock.send_to(t.group, static_cast<std::uint16_t>(*t.port), payload.data(), payload.size());
     }
+    if (o.rtt)
+      rtt.read(sock, session, std::chrono::milliseconds(0));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (o.rtt) { // the last echoes: up to 1 s more, less once every responder has answered all
+    const long long expected = sent * static_cast<long long>(o.targets.size());
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (!rtt.complete(expected) && std::chrono::steady_clock::now() < until)
+      rtt.read(sock, session, std::chrono::milliseconds(50));
+  }
   if (o.json)
     std::printf("{\"event\":\"done\",\"sent\":%lld,\"seconds\":%.3f,\"groups\":%zu}\n", sent, seconds,
                 o.targets.size());
   else if (!o.quiet)
     std::printf("sent %lld datagrams to %s%s in %.3f s\n", sent, o.targets.size() > 1 ? "each of " : "", where.c_str(),
                 seconds);
+  if (o.rtt && !o.quiet)
+    rtt.print(o.json, sent * static_cast<long long>(o.targets.size()));
   return 0;
 }
 

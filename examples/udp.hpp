@@ -103,6 +103,13 @@ public:
                                                "ip -6 route add local ff00::/8 dev lo table local)"
                                              : ""));
   }
+  // A unicast reply (mcast-join --echo).
+  void send_unicast(const mcast::address& to, std::uint16_t port, const void* data, std::size_t size) {
+    const auto a = to.to_sockaddr(port);
+    if (::sendto(s_, static_cast<const char*>(data), static_cast<int>(size), 0, reinterpret_cast<const sockaddr*>(&a),
+                 length(a)) < 0)
+      throw std::system_error(last_socket_error(), "sendto " + endpoint_text(to, port));
+  }
   void send_to(const mcast::group& g, std::uint16_t port, const std::string& text) {
     send_to(g, port, text.data(), text.size());
   }

@@ -434,6 +434,36 @@ dscp)
   grep "on the wire" "$work/out"
   usage_error mcast-send -p "$port" --dscp 64 239.77.8.1
   ;;
+echo)
+  # The round trip without synchronised clocks: mcast-join --echo reflects each numbered datagram
+  # by unicast, mcast-send --rtt reads the echoes and reports per responder (IPv4, and IPv6).
+  in_namespace '
+    ip route add 224.0.0.0/4 dev lo
+    "$BIN/mcast-join" -q --echo -p "$PORT" -i lo -c 20 -t 20 239.77.9.1 >"$WORK/m" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/m"
+    "$BIN/mcast-send" -p "$PORT" -i lo -s 127.0.0.2 --rtt -c 20 -r 100 239.77.9.1 >"$WORK/s" 2>&1 || exit 12
+    wait $pid || { cat "$WORK/m"; exit 13; }
+    cat "$WORK/s"
+    grep -q "^rtt from 127.0.0.1: 20 replies, 0 lost, min/avg/max/stddev [0-9.]*/[0-9.]*/[0-9.]*/[0-9.]* ms" "$WORK/s" || exit 14
+    if [ "$V6" = 1 ]; then
+      ip -6 addr add 2001:db8::2/128 dev lo nodad
+      ip -6 route add local ff00::/8 dev lo table local
+      rm -f "$WORK/m"
+      "$BIN/mcast-join" -q --echo -p "$PORT" -i lo -c 5 -t 20 ff15::77:9:1 >"$WORK/m" 2>&1 &
+      pid=$!
+      wait_joined "$WORK/m"
+      "$BIN/mcast-send" --json -p "$PORT" -i lo -s 2001:db8::2 --rtt -c 5 -r 100 ff15::77:9:1 >"$WORK/s6" 2>&1 || exit 15
+      wait $pid || { cat "$WORK/m"; exit 16; }
+      cat "$WORK/s6"
+      grep -q "\"event\":\"rtt\",\"responder\":\"[0-9a-f:]*\",\"replies\":5,\"lost\":0" "$WORK/s6" || exit 17
+    fi
+    # Without a reflector: said so, and the run still succeeds.
+    "$BIN/mcast-send" -p "$PORT" -i lo -s 127.0.0.2 --rtt -c 2 -r 100 239.77.9.1 >"$WORK/n" 2>&1 || exit 18
+    grep -q "^rtt: no echoes" "$WORK/n" || exit 19' \
+    >"$work/out" 2>&1 || fail "echo run (status $?)"
+  grep "^rtt" "$work/out"
+  ;;
 ipv6-source)
   # IPv6 mcast-send --source without --iface leaves by the interface holding the source, even
   # where a route names another (IPv4 does so by itself).
