@@ -97,8 +97,13 @@ int share_port(bool v6, bool mcast_first, bool wildcard_form) {
   int at_mcast = 0;
   for (const auto& [from, c] : got)
     at_mcast += c;
-  ::usleep(200000); // socat writes what it received
-  const int at_socat = lines_in(file);
+  // socat writes a line per datagram it received: wait for the five (bounded, 3 s; a fixed 200 ms
+  // is not always enough for socat to run on a loaded machine).
+  int at_socat = lines_in(file);
+  for (int i = 0; i < 300 && at_socat < 5; ++i) {
+    ::usleep(10000);
+    at_socat = lines_in(file);
+  }
   ::kill(socat, SIGTERM);
   ::waitpid(socat, nullptr, 0);
   std::remove(file.c_str());
