@@ -84,10 +84,11 @@ TEST_CASE("receive_timestamp: each datagram's kernel time lies between its send 
       REQUIRE(got[i].timestamp.has_value());
       CHECK(*got[i].timestamp >= sent_at[i]);
       CHECK(*got[i].timestamp <= read_at);
-      if (i + 1 < got.size())
-        CHECK(*got[i].timestamp < sent_at[i + 1]); // taken before the next one was sent
+      // In arrival order. (Not "before the next send": on a busy machine the kernel may stamp a
+      // looped-back datagram only when its receive work runs, after the next one was sent --
+      // seen in CI, two datagrams stamped together.)
       if (i > 0)
-        CHECK(*got[i].timestamp > *got[i - 1].timestamp);
+        CHECK(*got[i].timestamp >= *got[i - 1].timestamp);
     }
     // Off again: no timestamp (a datagram structure reused from a stamped one is cleared).
     mcast::set_option(r.rx, o::receive_timestamp{false});
