@@ -10,6 +10,9 @@ using mcast::errc;
 using mcast::filter_mode;
 
 namespace {
+// Whether `text` holds `part` (the messages name their settings).
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
 struct sysctl_guard {
   std::string path, old;
   sysctl_guard(const char* p, const char* value) : path(p) {
@@ -32,9 +35,9 @@ TEST_CASE("igmp_max_memberships: the next join is limit_exceeded and leaves noth
   CHECK(ec == errc::limit_exceeded);
   CHECK(mcast::system_error_of(ec).value() == ENOBUFS);
   // The message names the settings that bound it, with their values in this namespace.
-  CHECK_THAT(ec.message(), Catch::Contains("net.ipv4.igmp_max_memberships (now 3)") &&
-                               Catch::Contains("net.core.optmem_max (now ") &&
-                               Catch::Contains("spread the groups over more sockets"));
+  CHECK(contains(ec.message(), "net.ipv4.igmp_max_memberships (now 3)"));
+  CHECK(contains(ec.message(), "net.core.optmem_max (now "));
+  CHECK(contains(ec.message(), "spread the groups over more sockets"));
   CHECK(!m4.joined());
   auto f4 = mcast::join_with_filter(r.rx, g4, r.lo, filter_mode::exclude, {r.s2}, ec);
   CHECK(ec == errc::limit_exceeded);
@@ -56,8 +59,9 @@ TEST_CASE("igmp_max_msf: the next block or source is limit_exceeded, the filter 
   std::error_code ec;
   auto b3 = conf.block(r.s3, ec);
   CHECK(ec == errc::limit_exceeded);
-  CHECK_THAT(ec.message(), Catch::Contains("net.ipv4.igmp_max_msf (now 2)") &&
-                               !Catch::Contains("igmp_max_memberships") && !Catch::Contains("spread the groups"));
+  CHECK(contains(ec.message(), "net.ipv4.igmp_max_msf (now 2)"));
+  CHECK_FALSE(contains(ec.message(), "igmp_max_memberships"));
+  CHECK_FALSE(contains(ec.message(), "spread the groups"));
   CHECK(!b3.active());
   CHECK(conf.blocked_count() == 2);
   CHECK(r.filter(g).sources == texts({"127.0.1.1", "127.0.1.2"}));
@@ -75,7 +79,7 @@ TEST_CASE("igmp_max_msf: the next block or source is limit_exceeded, the filter 
   auto f = mcast::join_with_filter(r.rx, gf, r.lo, filter_mode::exclude, {r.s3});
   f.set(filter_mode::exclude, {r.s2, r.s3, mcast::make_source("127.0.1.1")}, ec);
   CHECK(ec == errc::limit_exceeded);
-  CHECK_THAT(ec.message(), Catch::Contains("net.ipv4.igmp_max_msf (now 2)"));
+  CHECK(contains(ec.message(), "net.ipv4.igmp_max_msf (now 2)"));
   CHECK(texts(f.filter()) == texts({"127.0.0.3"}));
   CHECK(r.got(gf) == std::pair(3, 0));
 }
@@ -97,9 +101,10 @@ TEST_CASE("mld_max_msf and optmem_max: limit_exceeded names the IPv6 settings", 
       blocked.push_back(std::move(b));
   }
   REQUIRE(ec == errc::limit_exceeded);
-  CHECK_THAT(ec.message(), Catch::Contains("net.ipv6.mld_max_msf") && !Catch::Contains("igmp"));
+  CHECK(contains(ec.message(), "net.ipv6.mld_max_msf"));
+  CHECK_FALSE(contains(ec.message(), "igmp"));
   if (msf > 0) {
-    CHECK_THAT(ec.message(), Catch::Contains("net.ipv6.mld_max_msf (now " + std::to_string(msf) + ")"));
+    CHECK(contains(ec.message(), "net.ipv6.mld_max_msf (now " + std::to_string(msf) + ")"));
     CHECK(blocked.size() == static_cast<std::size_t>(msf));
   }
   CHECK(conf.blocked_count() == blocked.size());
@@ -116,9 +121,9 @@ TEST_CASE("mld_max_msf and optmem_max: limit_exceeded names the IPv6 settings", 
   }
   REQUIRE(ec == errc::limit_exceeded);
   CHECK(!held.empty());
-  CHECK_THAT(ec.message(), Catch::Contains("net.core.optmem_max (now 2048)") &&
-                               !Catch::Contains("igmp_max_memberships") &&
-                               Catch::Contains("spread the groups over more sockets"));
+  CHECK(contains(ec.message(), "net.core.optmem_max (now 2048)"));
+  CHECK_FALSE(contains(ec.message(), "igmp_max_memberships"));
+  CHECK(contains(ec.message(), "spread the groups over more sockets"));
   INFO(ec.message());
   CHECK(mcast::system_error_of(ec).value() == ENOMEM);
 }
@@ -138,6 +143,6 @@ TEST_CASE("igmp_max_memberships raised: the option memory is named too", "[netns
   }
   REQUIRE(ec == errc::limit_exceeded);
   CHECK(held.size() > 3);
-  CHECK_THAT(ec.message(), Catch::Contains("net.ipv4.igmp_max_memberships (now 100000)") &&
-                               Catch::Contains("net.core.optmem_max (now 2048)"));
+  CHECK(contains(ec.message(), "net.ipv4.igmp_max_memberships (now 100000)"));
+  CHECK(contains(ec.message(), "net.core.optmem_max (now 2048)"));
 }
