@@ -13,7 +13,7 @@ using example::stream::tally;
 
 namespace {
 
-bool near(double a, double b) { return std::fabs(a - b) < 1e-9; }
+bool close_to(double a, double b) { return std::fabs(a - b) < 1e-9; }
 
 void add(tally& t, std::initializer_list<std::uint64_t> sequence) {
   for (const auto s : sequence)
@@ -30,7 +30,7 @@ TEST_CASE("tally: in order, nothing lost", "[stream]") {
   CHECK(t.lost() == 0);
   CHECK(t.duplicated() == 0);
   CHECK(t.reordered() == 0);
-  CHECK(near(t.min_ms(), 0.001));
+  CHECK(close_to(t.min_ms(), 0.001));
 }
 
 TEST_CASE("tally: gaps, repeats and a late one", "[stream]") {
@@ -89,9 +89,9 @@ TEST_CASE("tally: fold adds another stream's counts", "[stream]") {
   CHECK(other.received() == 5);
   CHECK(other.lost() == 1);
   CHECK(other.duplicated() == 1);
-  CHECK(near(other.min_ms(), 0.001));
-  CHECK(near(other.max_ms(), 0.004));
-  CHECK(near(other.avg_ms(), 0.00175));
+  CHECK(close_to(other.min_ms(), 0.001));
+  CHECK(close_to(other.max_ms(), 0.004));
+  CHECK(close_to(other.avg_ms(), 0.00175));
 }
 
 TEST_CASE("tally: RFC 3550 interarrival jitter", "[stream]") {
@@ -99,9 +99,9 @@ TEST_CASE("tally: RFC 3550 interarrival jitter", "[stream]") {
   t.add(header{7, 0, 0}, 1000, 64); // transit 1000 ns
   CHECK(t.jitter_ms() == 0);
   t.add(header{7, 1, 1000}, 3000, 64); // transit 2000: D = 1000, J = 1000/16
-  CHECK(near(t.jitter_ms(), 62.5e-6));
+  CHECK(close_to(t.jitter_ms(), 62.5e-6));
   t.add(header{7, 2, 2000}, 4000, 64); // transit 2000: D = 0, J -= J/16
-  CHECK(near(t.jitter_ms(), (62.5 - 62.5 / 16) * 1e-6));
+  CHECK(close_to(t.jitter_ms(), (62.5 - 62.5 / 16) * 1e-6));
 }
 
 TEST_CASE("tally: interval counts since the previous report", "[stream]") {
