@@ -17,6 +17,7 @@
 #include <mcast/mcast.hpp>
 
 #include "cli.hpp"
+#include "payload.hpp"
 #include "stream.hpp"
 #include "udp.hpp"
 
@@ -60,6 +61,9 @@ const char* const usage_text =
     "                       reached, or if nothing arrived)\n"
     "      --interval SEC   every SEC seconds (fractions allowed), report each stream: received,\n"
     "                       lost, duplicated, reordered, datagrams/s, bit/s (UDP payload), jitter\n"
+    "      --payload KIND   how datagrams are counted: auto (default: each recognised by itself),\n"
+    "                       mcast (mcast-send's), rtp (RTP sequence numbers, per SSRC), ts (MPEG-TS\n"
+    "                       continuity counters, per PID) or none (only received)\n"
     "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
@@ -74,6 +78,10 @@ const char* const usage_text =
     "Datagrams from mcast-send are counted per stream (group, source, session): received, lost,\n"
     "duplicated, reordered, latency (exact on one host; across hosts, as good as the clocks) and\n"
     "jitter (RFC 3550 interarrival jitter: a clock offset cancels out).\n"
+    "Streams it did not send are counted too: RTP (RFC 3550; per source and SSRC: lost, duplicated,\n"
+    "reordered by sequence number; no latency or jitter, which need the payload's clock) and\n"
+    "MPEG-TS (188-byte packets, as ffmpeg, VLC and IPTV head-ends send; lost and duplicated TS\n"
+    "packets by each PID's continuity counter, which tells up to 14 lost in a row and no order).\n"
     "Memory is bounded whatever a sender sends: each stream remembers its last 16384 sequence\n"
     "numbers (2 KiB; an arrival older than that counts as reordered and stays lost), and at most\n"
     "256 streams are kept apart: beyond that, the least recently heard is folded into one\n"
@@ -104,6 +112,8 @@ struct options {
   bool json = false;
   bool list_interfaces = false;
   long rcvbuf = 0;
+  example::payload::kind payload = example::payload::kind::mcast;
+  bool payload_auto = true;
   std::vector<target> targets;
 };
 
@@ -181,6 +191,19 @@ options parse(int argc, char** argv) {
       o.list_interfaces = true;
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--payload") {
+      const std::string k = value(i, a);
+      o.payload_auto = k == "auto";
+      if (k == "mcast" || k == "auto")
+        o.payload = example::payload::kind::mcast;
+      else if (k == "rtp")
+        o.payload = example::payload::kind::rtp;
+      else if (k == "ts")
+        o.payload = example::payload::kind::ts;
+      else if (k == "none")
+        o.payload = example::payload::kind::none;
+      else
+        bad("unknown --payload '" + k + "' (auto, mcast, rtp, ts or none)");
     } else if (a == "--rcvbuf") {
       o.rcvbuf = example::cli::number(a, value(i, a), 1, 1L << 30);
     } else if (a == "--show-filter") {
@@ -304,8 +327,17 @@ int list_interfaces(const options& o) {
   return 0;
 }
 
-// A stream: (group, source, session); unnumbered datagrams (not mcast-send's) have no session.
-using stream_key = std::tuple<std::string, std::string, std::optional<std::uint32_t>>;
+// A stream: (group, source, what it carries, session): mcast-send's session, or an RTP SSRC;
+// MPEG-TS and unnumbered datagrams have none.
+using stream_key = std::tuple<std::string, std::string, example::payload::kind, std::optional<std::uint32_t>>;
+
+// What is counted of one stream: the tally (mcast-send's and RTP's numbers), RTP's sequence
+// extension, TS continuity.
+struct stream_state {
+  example::stream::tally tally;
+  example::payload::rtp_sequence rtp;
+  example::payload::ts_continuity ts;
+};
 
 // The streams, at most `max_streams` kept apart (anyone who can send to the group can make new
 // ones): beyond that, the least recently heard is folded into `other`.
@@ -313,115 +345,152 @@ class stream_table {
 public:
   static constexpr std::size_t max_streams = 256;
 
-  example::stream::tally& operator[](const stream_key& key) {
+  stream_state& operator[](const stream_key& key) {
     auto it = streams_.find(key);
     if (it == streams_.end()) {
       if (streams_.size() >= max_streams) {
         auto oldest = std::min_element(streams_.begin(), streams_.end(), [](const auto& a, const auto& b) {
           return a.second.last_heard < b.second.last_heard;
         });
-        other_.fold(oldest->second.tally);
+        other_.tally.fold(oldest->second.state.tally);
+        other_.ts.fold(oldest->second.state.ts);
         ++folded_;
         streams_.erase(oldest);
       }
       it = streams_.emplace(key, entry{}).first;
     }
     it->second.last_heard = ++arrivals_;
-    return it->second.tally;
+    return it->second.state;
   }
 
   template <class F> void for_each(F f) const {
     for (const auto& [key, e] : streams_)
-      f(key, e.tally);
+      f(key, e.state);
   }
   template <class F> void for_each(F f) {
     for (auto& [key, e] : streams_)
-      f(key, e.tally);
+      f(key, e.state);
   }
   std::size_t folded() const { return folded_; }
-  const example::stream::tally& other() const { return other_; }
+  const stream_state& other() const { return other_; }
 
 private:
   struct entry {
-    example::stream::tally tally;
+    stream_state state;
     std::uint64_t last_heard = 0;
   };
   std::map<stream_key, entry> streams_;
-  example::stream::tally other_;
+  stream_state other_;
   std::size_t folded_ = 0;
   std::uint64_t arrivals_ = 0;
 };
 
+using ull = unsigned long long;
+
 void print_summary(const options& o, const stream_table& streams) {
+  using example::payload::kind;
   if (streams.folded() > 0) {
-    const auto& t = streams.other();
+    const auto& t = streams.other().tally;
+    const auto& ts = streams.other().ts.total();
     if (o.json)
-      std::printf("{\"event\":\"summary\",\"other\":true,\"streams\":%zu,\"received\":%llu,\"lost\":%llu,"
-                  "\"duplicated\":%llu,\"reordered\":%llu}\n",
-                  streams.folded(), static_cast<unsigned long long>(t.received()),
-                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
-                  static_cast<unsigned long long>(t.reordered()));
+      std::printf(
+          "{\"event\":\"summary\",\"other\":true,\"streams\":%zu,\"received\":%llu,\"lost\":%llu,"
+          "\"duplicated\":%llu,\"reordered\":%llu,\"ts_packets\":%llu,\"ts_lost\":%llu,\"ts_duplicated\":%llu}\n",
+          streams.folded(), ull(t.received()), ull(t.lost()), ull(t.duplicated()), ull(t.reordered()), ull(ts.packets),
+          ull(ts.lost), ull(ts.duplicated));
     else
       std::printf("summary other (%zu streams beyond the %zu kept apart): %llu received, %llu lost, %llu "
-                  "duplicated, %llu reordered\n",
-                  streams.folded(), stream_table::max_streams, static_cast<unsigned long long>(t.received()),
-                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
-                  static_cast<unsigned long long>(t.reordered()));
+                  "duplicated, %llu reordered; MPEG-TS: %llu packets, %llu lost, %llu duplicated\n",
+                  streams.folded(), stream_table::max_streams, ull(t.received()), ull(t.lost()), ull(t.duplicated()),
+                  ull(t.reordered()), ull(ts.packets), ull(ts.lost), ull(ts.duplicated));
   }
-  streams.for_each([&](const stream_key& key, const example::stream::tally& t) {
-    const auto& [group, source, session] = key;
+  streams.for_each([&](const stream_key& key, const stream_state& st) {
+    const auto& [group, source, what, session] = key;
+    const auto& t = st.tally;
+    const auto& ts = st.ts.total();
     if (o.json) {
-      if (session)
-        std::printf(
-            "{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"session\":%u,\"received\":%llu,"
-            "\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f,\"latency_ms\":{\"min\":%.3f,"
-            "\"avg\":%.3f,\"max\":%.3f}}\n",
-            json_text(group).c_str(), json_text(source).c_str(), *session,
-            static_cast<unsigned long long>(t.received()), static_cast<unsigned long long>(t.lost()),
-            static_cast<unsigned long long>(t.duplicated()), static_cast<unsigned long long>(t.reordered()),
-            t.jitter_ms(), t.min_ms(), t.avg_ms(), t.max_ms());
-      else
-        std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s,\"received\":%llu}\n", json_text(group).c_str(),
-                    json_text(source).c_str(), static_cast<unsigned long long>(t.received()));
-    } else if (session) {
+      // The stream's name first (session or SSRC), then its counts.
+      std::printf("{\"event\":\"summary\",\"group\":%s,\"source\":%s", json_text(group).c_str(),
+                  json_text(source).c_str());
+      if (what == kind::mcast)
+        std::printf(",\"session\":%u", *session);
+      else if (what == kind::rtp)
+        std::printf(",\"payload\":\"rtp\",\"ssrc\":%u", *session);
+      else if (what == kind::ts)
+        std::printf(",\"payload\":\"ts\"");
+      std::printf(",\"received\":%llu", ull(t.received()));
+      if (what == kind::mcast)
+        std::printf(",\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f,"
+                    "\"latency_ms\":{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f}",
+                    ull(t.lost()), ull(t.duplicated()), ull(t.reordered()), t.jitter_ms(), t.min_ms(), t.avg_ms(),
+                    t.max_ms());
+      else if (what == kind::rtp)
+        std::printf(",\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu", ull(t.lost()), ull(t.duplicated()),
+                    ull(t.reordered()));
+      else if (what == kind::ts)
+        std::printf(",\"ts_packets\":%llu,\"lost\":%llu,\"duplicated\":%llu", ull(ts.packets), ull(ts.lost),
+                    ull(ts.duplicated));
+      std::printf("}\n");
+    } else if (what == kind::mcast) {
       std::printf("summary %s from %s (session %u): %llu received, %llu lost, %llu duplicated, %llu reordered, "
                   "latency min/avg/max %.3f/%.3f/%.3f ms, jitter %.3f ms\n",
-                  group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(t.received()),
-                  static_cast<unsigned long long>(t.lost()), static_cast<unsigned long long>(t.duplicated()),
-                  static_cast<unsigned long long>(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms(), t.jitter_ms());
+                  group.c_str(), source.c_str(), *session, ull(t.received()), ull(t.lost()), ull(t.duplicated()),
+                  ull(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms(), t.jitter_ms());
+    } else if (what == kind::rtp) {
+      std::printf("summary %s from %s (RTP, SSRC 0x%08x): %llu received, %llu lost, %llu duplicated, %llu reordered\n",
+                  group.c_str(), source.c_str(), *session, ull(t.received()), ull(t.lost()), ull(t.duplicated()),
+                  ull(t.reordered()));
+    } else if (what == kind::ts) {
+      std::printf("summary %s from %s (MPEG-TS): %llu received, %llu TS packets, %llu lost, %llu duplicated\n",
+                  group.c_str(), source.c_str(), ull(t.received()), ull(ts.packets), ull(ts.lost), ull(ts.duplicated));
     } else {
-      std::printf("summary %s from %s (unnumbered): %llu received (not mcast-send's: no loss count)\n", group.c_str(),
-                  source.c_str(), static_cast<unsigned long long>(t.received()));
+      std::printf("summary %s from %s (unnumbered): %llu received (not recognised: no loss count)\n", group.c_str(),
+                  source.c_str(), ull(t.received()));
     }
   });
 }
 
 // One line per stream for what arrived between `from` and `to` (seconds since the start).
 void print_interval(const options& o, stream_table& streams, double from, double to) {
+  using example::payload::kind;
   const double span = to - from;
-  streams.for_each([&](const stream_key& key, example::stream::tally& t) {
-    const auto& [group, source, session] = key;
+  streams.for_each([&](const stream_key& key, stream_state& st) {
+    const auto& [group, source, what, session] = key;
+    auto& t = st.tally;
     const auto c = t.since_last_report();
+    const auto ts = st.ts.since_last_report();
     const double rate = static_cast<double>(c.received) / span, bits = static_cast<double>(c.bytes) * 8 / span;
     if (o.json) {
       std::printf("{\"event\":\"interval\",\"start\":%.3f,\"end\":%.3f,\"group\":%s,\"source\":%s", from, to,
                   json_text(group).c_str(), json_text(source).c_str());
-      if (session)
+      if (what == kind::mcast)
         std::printf(",\"session\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f", *session,
-                    static_cast<long long>(c.lost), static_cast<unsigned long long>(c.duplicated),
-                    static_cast<unsigned long long>(c.reordered), t.jitter_ms());
-      std::printf(",\"received\":%llu,\"datagrams_per_s\":%.1f,\"bits_per_s\":%.0f}\n",
-                  static_cast<unsigned long long>(c.received), rate, bits);
-    } else if (session) {
-      std::printf("interval %.3f-%.3f s %s from %s (session %u): %llu received, %lld lost, %llu duplicated, %llu "
-                  "reordered, %.1f datagrams/s, %.0f bit/s, jitter %.3f ms\n",
-                  from, to, group.c_str(), source.c_str(), *session, static_cast<unsigned long long>(c.received),
-                  static_cast<long long>(c.lost), static_cast<unsigned long long>(c.duplicated),
-                  static_cast<unsigned long long>(c.reordered), rate, bits, t.jitter_ms());
-    } else {
-      std::printf("interval %.3f-%.3f s %s from %s (unnumbered): %llu received, %.1f datagrams/s, %.0f bit/s\n", from,
-                  to, group.c_str(), source.c_str(), static_cast<unsigned long long>(c.received), rate, bits);
+                    static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered), t.jitter_ms());
+      else if (what == kind::rtp)
+        std::printf(",\"payload\":\"rtp\",\"ssrc\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu", *session,
+                    static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered));
+      else if (what == kind::ts)
+        std::printf(",\"payload\":\"ts\",\"ts_packets\":%llu,\"lost\":%llu,\"duplicated\":%llu", ull(ts.packets),
+                    ull(ts.lost), ull(ts.duplicated));
+      std::printf(",\"received\":%llu,\"datagrams_per_s\":%.1f,\"bits_per_s\":%.0f}\n", ull(c.received), rate, bits);
+      return;
     }
+    std::printf("interval %.3f-%.3f s %s from %s ", from, to, group.c_str(), source.c_str());
+    if (what == kind::mcast)
+      std::printf("(session %u): %llu received, %lld lost, %llu duplicated, %llu reordered, ", *session,
+                  ull(c.received), static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered));
+    else if (what == kind::rtp)
+      std::printf("(RTP, SSRC 0x%08x): %llu received, %lld lost, %llu duplicated, %llu reordered, ", *session,
+                  ull(c.received), static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered));
+    else if (what == kind::ts)
+      std::printf("(MPEG-TS): %llu received, %llu TS packets, %llu lost, %llu duplicated, ", ull(c.received),
+                  ull(ts.packets), ull(ts.lost), ull(ts.duplicated));
+    else
+      std::printf("(unnumbered): %llu received, ", ull(c.received));
+    std::printf("%.1f datagrams/s, %.0f bit/s", rate, bits);
+    if (what == kind::mcast)
+      std::printf(", jitter %.3f ms", t.jitter_ms());
+    std::printf("\n");
   });
   std::fflush(stdout);
 }
@@ -642,18 +711,38 @@ template <class Api> int run(const options& o) {
                                                    : "?";
     const std::string from = d->source.to_string();
     const std::string& via = interface_name(d->interface_index);
-    const auto h = example::stream::read(buf.data(), d->size);
+    // What the datagram carries: mcast-send's header, RTP, MPEG-TS, or nothing counted.
+    using example::payload::kind;
+    const unsigned char* bytes = buf.data();
+    const std::size_t stored = (std::min)(d->size, buf.size());
+    std::optional<example::stream::header> h;
+    std::optional<example::payload::rtp_header> rtp;
+    kind what = kind::none;
+    if ((o.payload_auto || o.payload == kind::mcast) && (h = example::stream::read(bytes, stored)))
+      what = kind::mcast;
+    else if ((o.payload_auto || o.payload == kind::ts) && example::payload::is_ts(bytes, stored))
+      what = kind::ts;
+    else if ((o.payload_auto || o.payload == kind::rtp) && (rtp = example::payload::read_rtp(bytes, stored)))
+      what = kind::rtp;
     if (o.echo && h && d->multicast()) // the datagram as it came, back to its sender's address and port
       try {
         from_socket->send_unicast(d->source, d->source_port, buf.data(), d->size);
       } catch (const std::system_error& e) {
         std::fprintf(stderr, "mcast-join: echo to %s: %s\n", d->source.to_string().c_str(), e.what());
       }
-    auto& t = streams[stream_key{to, from, h ? std::optional<std::uint32_t>(h->session) : std::nullopt}];
-    if (h)
-      t.add(*h, now, d->size);
-    else
-      t.add_unnumbered(d->size);
+    const std::optional<std::uint32_t> session = h     ? std::optional<std::uint32_t>(h->session)
+                                                 : rtp ? std::optional<std::uint32_t>(rtp->ssrc)
+                                                       : std::nullopt;
+    auto& st = streams[stream_key{to, from, what, session}];
+    if (h) {
+      st.tally.add(*h, now, d->size);
+    } else if (rtp) {
+      st.tally.add_numbered(st.rtp.extend(rtp->sequence), d->size);
+    } else {
+      st.tally.add_unnumbered(d->size);
+      if (what == kind::ts)
+        st.ts.add(bytes, stored);
+    }
     if (!o.quiet) {
       const double ms = h ? (static_cast<double>(now) - static_cast<double>(h->sent_ns)) / 1e6 : 0;
       if (o.json) {
@@ -665,6 +754,10 @@ template <class Api> int run(const options& o) {
         if (h)
           std::printf(",\"session\":%u,\"seq\":%llu,\"latency_ms\":%.3f", h->session,
                       static_cast<unsigned long long>(h->sequence), ms);
+        else if (rtp)
+          std::printf(",\"payload\":\"rtp\",\"ssrc\":%u,\"seq\":%u", rtp->ssrc, unsigned{rtp->sequence});
+        else if (what == kind::ts)
+          std::printf(",\"payload\":\"ts\",\"ts_packets\":%zu", stored / example::payload::ts_packet_size);
         std::printf("}\n");
       } else {
         // A unicast datagram to the same port (the socket is bound to the wildcard) says so.
@@ -672,6 +765,10 @@ template <class Api> int run(const options& o) {
                     d->size, via.c_str());
         if (h)
           std::printf(", seq %llu, %.3f ms", static_cast<unsigned long long>(h->sequence), ms);
+        else if (rtp)
+          std::printf(", RTP seq %u", unsigned{rtp->sequence});
+        else if (what == kind::ts)
+          std::printf(", %zu TS packets", stored / example::payload::ts_packet_size);
         std::printf("%s\n", d->truncated ? " (truncated)" : "");
       }
       std::fflush(stdout);

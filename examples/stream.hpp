@@ -89,10 +89,14 @@ public:
 
   // Counts one arrival of `bytes` (UDP payload); `now` is the receiver's clock (now_ns()).
   void add(const header& h, std::uint64_t now, std::size_t bytes) {
+    add_transit(static_cast<double>(now) - static_cast<double>(h.sent_ns));
+    add_numbered(h.sequence, bytes);
+  }
+
+  // Counts one arrival numbered `s` with no send time (RTP: see payload.hpp).
+  void add_numbered(std::uint64_t s, std::size_t bytes) {
     ++received_;
     bytes_ += bytes;
-    add_transit(static_cast<double>(now) - static_cast<double>(h.sent_ns));
-    const std::uint64_t s = h.sequence;
     if (bits_.empty() || s > highest_ + restart_gap || s + restart_gap < lowest_) {
       start_over(s);
       return;

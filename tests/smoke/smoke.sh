@@ -24,10 +24,9 @@ send() { # send FROM GROUP COUNT [INTERVAL_MS]
 }
 count() { grep -c "$1" "$2"; }
 # in_namespace SCRIPT: runs SCRIPT (sh -e) in a private network namespace with lo up, BIN, WORK and
-# PORT set and wait_joined FILE defined; skips where ip or user namespaces are missing.
-# in_namespace SCRIPT: runs SCRIPT (sh) in a private network namespace with lo up -- as root a plain
-# one (a chroot refuses user namespaces, even to root), else one inside a user namespace; skipped
-# with the reason when none can be made. V6=1 inside when the kernel has IPv6 (no
+# PORT set and wait_joined FILE and veth_pair defined -- as root a plain one (a chroot refuses user
+# namespaces, even to root), else one inside a user namespace; skipped with the reason when none
+# can be made. V6=1 inside when the kernel has IPv6 (no
 # /proc/net/if_inet6 with ipv6.disable=1 or without CONFIG_IPV6; MCAST_TEST_IF_INET6 names
 # another file to probe, to show both ways).
 in_namespace() {
@@ -39,6 +38,24 @@ in_namespace() {
   BIN=$bin WORK=$work PORT=$port V6=$v6 $ns sh -c '
     wait_joined() {
       i=0; while ! grep -q "^joined" "$1" 2>/dev/null; do i=$((i+1)); [ $i -gt 100 ] && exit 11; sleep 0.05; done
+    }
+    # va (198.51.100.1, 2001:db8:5::1) and vb (.2, ::2) joined by a veth, both here: vb accepts
+    # datagrams from an address of this host.
+    veth_pair() {
+      ip link add va type veth peer name vb
+      ip addr add 198.51.100.1/24 dev va
+      ip addr add 198.51.100.2/24 dev vb
+      if [ "$V6" = 1 ]; then
+        ip -6 addr add 2001:db8:5::1/64 dev va nodad
+        ip -6 addr add 2001:db8:5::2/64 dev vb nodad
+      fi
+      for k in all/rp_filter vb/rp_filter default/rp_filter; do echo 0 >/proc/sys/net/ipv4/conf/$k; done
+      echo 1 >/proc/sys/net/ipv4/conf/vb/accept_local
+      ip link set va up
+      ip link set vb up
+      # until both ends run (bounded: 10 s): what is sent out of a link not yet running is dropped
+      i=0; until ip -o link show va | grep -q "state UP" && ip -o link show vb | grep -q "state UP"; do
+        i=$((i+1)); [ $i -gt 500 ] && exit 10; sleep 0.02; done
     }
     set -e
     ip link set lo up
@@ -236,20 +253,7 @@ veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
   in_namespace '
-    ip link add va type veth peer name vb
-    ip addr add 198.51.100.1/24 dev va
-    ip addr add 198.51.100.2/24 dev vb
-    if [ "$V6" = 1 ]; then
-      ip -6 addr add 2001:db8:5::1/64 dev va nodad
-      ip -6 addr add 2001:db8:5::2/64 dev vb nodad
-    fi
-    for k in all/rp_filter vb/rp_filter default/rp_filter; do echo 0 >/proc/sys/net/ipv4/conf/$k; done
-    echo 1 >/proc/sys/net/ipv4/conf/vb/accept_local
-    ip link set va up
-    ip link set vb up
-    # until both ends run (bounded: 10 s): what is sent out of a link not yet running is dropped
-    i=0; until ip -o link show va | grep -q "state UP" && ip -o link show vb | grep -q "state UP"; do
-      i=$((i+1)); [ $i -gt 500 ] && exit 10; sleep 0.02; done
+    veth_pair
     groups=239.77.6.3; [ "$V6" = 1 ] && groups="$groups ff15::77:6:3"
     for g in $groups; do
       case $g in *:*) src=2001:db8:5::1 ;; *) src=198.51.100.1 ;; esac
@@ -524,6 +528,82 @@ interval)
   wait $pid || fail "mcast-join exit $?"
   grep -Eq "^interval [0-9.]+-[0-9.]+ s 239.77.5.15 from 127.0.0.2 \(session 16\): [0-9]+ received, 0 lost, 0 \
 duplicated, 0 reordered, [0-9.]+ datagrams/s, [0-9]+ bit/s, jitter [0-9.]+ ms$" "$work/out" || fail "interval lines"
+  ;;
+ffmpeg)
+  # ffmpeg as the receiver of mcast-send; then the other way, streams mcast-join did not send,
+  # with loss on the way: ffmpeg sends RTP (MPEG-2 video) and MPEG-TS over UDP out of va; every
+  # datagram that reaches vb is captured by tshark, whose decoding is the judge: mcast-join's received, lost and duplicated must equal what the capture
+  # shows (RTP: the sequence numbers; TS: each PID's continuity counter, ts_continuity.awk). Loss
+  # is made on va's way out: netem (10 %) where the kernel has it, else nftables dropping every
+  # 10th datagram at va's egress hook (after which no capture sees it).
+  command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg is not installed"; exit 77; }
+  command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77; }
+  cp "$(dirname "$0")/ts_continuity.awk" "$work/judge.awk"
+  mkdir "$work/cap"
+  status=0
+  in_namespace '
+    veth_pair
+    ip route add 239.77.10.0/24 dev va
+    # mcast-send to ffmpeg: ffmpeg joins on vb (its own IP_ADD_MEMBERSHIP) and writes what arrives
+    # as raw bytes; 50 datagrams of 100 bytes, each mcast-send'"'"'s header with its sequence number.
+    ffmpeg -nostdin -loglevel error -f u8 -ar 8000 -ac 1 \
+      -i "udp://239.77.10.5:$((PORT + 2))?localaddr=198.51.100.2&timeout=1000000" -c copy -f u8 "$WORK/cap/raw" \
+      >"$WORK/ff0" 2>&1 &
+    f0=$!
+    i=0; until grep -q "050A4DEF" /proc/net/igmp; do i=$((i+1)); [ $i -gt 200 ] && exit 18; sleep 0.05; done
+    "$BIN/mcast-send" -q -p $((PORT + 2)) -i va -s 198.51.100.1 --no-loop --session 7 -c 50 -r 200 --size 100 \
+      239.77.10.5 || exit 18
+    wait $f0 || true
+    od -An -tu1 -v -w100 "$WORK/cap/raw" |
+      awk "{ if (\$1 \$2 \$3 \$4 != \"77678349\" || \$16 != NR - 1 || \$8 != 7) bad++ } END { print NR, bad + 0 }" >"$WORK/r"
+    [ "$(cat "$WORK/r")" = "50 0" ] || { echo "ffmpeg received (datagrams, wrong ones): $(cat "$WORK/r")"; exit 19; }
+    echo "mcast-send to ffmpeg: 50 datagrams in order"
+    if tc qdisc add dev va root netem loss 10% 2>/dev/null; then
+      echo "loss: netem 10 %"
+    elif command -v nft >/dev/null && nft add table netdev mcast_loss 2>/dev/null &&
+         nft add chain netdev mcast_loss out "{ type filter hook egress device va priority 0; }" 2>/dev/null; then
+      nft add rule netdev mcast_loss out ip daddr 239.77.10.0/24 udp dport $PORT numgen inc mod 10 == 5 counter drop
+      echo "loss: nftables, every 10th datagram at va egress"
+    else
+      echo "SKIP: no way to make loss here (no netem qdisc in this kernel, and nft or its egress hook missing)"
+      exit 77
+    fi
+    tshark -l -P -i vb -f "udp dst port $PORT" -w "$WORK/cap/vb.pcap" >"$WORK/live" 2>"$WORK/tshark" &
+    tpid=$!
+    i=0; until grep -q "Capturing on" "$WORK/tshark"; do i=$((i+1)); [ $i -gt 300 ] && exit 11; sleep 0.05; done
+    "$BIN/mcast-join" -p "$PORT" -i vb -t 60 239.77.10.1 239.77.10.2 >"$WORK/m" 2>&1 &
+    pid=$!
+    i=0; until [ "$(grep -c "^joined" "$WORK/m")" -eq 2 ]; do i=$((i+1)); [ $i -gt 200 ] && exit 12; sleep 0.05; done
+    video="-nostdin -loglevel error -re -f lavfi -i testsrc=size=320x240:rate=25 -t 3 -c:v mpeg2video"
+    ffmpeg $video -f rtp "rtp://239.77.10.1:$PORT?ttl=1&localaddr=198.51.100.1" >"$WORK/ff1" 2>&1 &
+    f1=$!
+    ffmpeg $video -f mpegts "udp://239.77.10.2:$PORT?ttl=1&localaddr=198.51.100.1&pkt_size=1316" >"$WORK/ff2" 2>&1 ||
+      exit 13
+    wait $f1 || exit 13
+    # Until nothing more arrives and the capture has written all that mcast-join printed (-P: a
+    # line per packet as it is captured; bounded: 10 s), then both stop and mcast-join sums up.
+    i=0; last=-1
+    while :; do
+      now=$(grep -c " bytes via vb" "$WORK/m") || true
+      [ "$now" -eq "$last" ] && [ "$(wc -l <"$WORK/live")" -ge "$now" ] && break
+      i=$((i+1)); [ $i -gt 50 ] && exit 14; last=$now; sleep 0.2
+    done
+    kill -INT $tpid; wait $tpid || true
+    kill -INT $pid; wait $pid || true
+    grep "^summary" "$WORK/m"
+    rtp=$(tshark -r "$WORK/cap/vb.pcap" -Y "ip.dst==239.77.10.1" -d "udp.port==$PORT,rtp" -T fields -e rtp.seq 2>/dev/null |
+          awk "NR == 1 { p = \$1 } { d = (\$1 - p + 65536) % 65536; if (d > 0 && d < 32768) x += d; p = \$1; n++ }
+               END { printf \"%d received, %d lost, 0 duplicated, 0 reordered\", n, x + 1 - n }")
+    ts=$(tshark -r "$WORK/cap/vb.pcap" -Y "ip.dst==239.77.10.2" -d "udp.port==$PORT,mp2t" -T fields \
+           -e mp2t.pid -e mp2t.cc -e mp2t.afc 2>/dev/null | awk -f "$WORK/judge.awk")
+    tsn=$(tshark -r "$WORK/cap/vb.pcap" -Y "ip.dst==239.77.10.2" 2>/dev/null | wc -l)
+    echo "the capture: RTP $rtp; MPEG-TS $tsn received, $ts"
+    case $rtp in *" 0 lost"*) echo "no RTP datagram was lost: the loss was not made"; exit 15 ;; esac
+    grep -q "^summary 239.77.10.1 from 198.51.100.1 (RTP, SSRC 0x[0-9a-f]*): $rtp$" "$WORK/m" || exit 16
+    grep -q "^summary 239.77.10.2 from 198.51.100.1 (MPEG-TS): $tsn received, $ts$" "$WORK/m" || exit 17' \
+    >"$work/out" 2>&1 || status=$?
+  if [ $status -eq 77 ]; then grep "^SKIP" "$work/out"; exit 77; fi
+  [ $status -eq 0 ] || fail "ffmpeg run (status $status)"
   ;;
 *)
   fail "unknown case $case_name"
