@@ -17,6 +17,7 @@
 #include <mcast/mcast.hpp>
 
 #include "cli.hpp"
+#include "live.hpp"
 #include "payload.hpp"
 #include "stream.hpp"
 #include "udp.hpp"
@@ -31,6 +32,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -61,6 +63,10 @@ const char* const usage_text =
     "                       reached, or if nothing arrived)\n"
     "      --interval SEC   every SEC seconds (fractions allowed), report each stream: received,\n"
     "                       lost, duplicated, reordered, datagrams/s, bit/s (UDP payload), jitter\n"
+    "      --live           on a terminal, a screen redrawn in place instead of a line per datagram:\n"
+    "                       a line per stream with rate, received, lost, jitter and a sparkline of\n"
+    "                       arrivals, every 0.5 s (or every --interval SEC); off with --json or\n"
+    "                       when the output is not a terminal (then lines, as without it)\n"
     "      --payload KIND   how datagrams are counted: auto (default: each recognised by itself),\n"
     "                       mcast (mcast-send's), rtp (RTP sequence numbers, per SSRC), ts (MPEG-TS\n"
     "                       continuity counters, per PID) or none (only received)\n"
@@ -110,6 +116,7 @@ struct options {
   bool quiet = false;
   bool echo = false;
   bool json = false;
+  bool live = false;
   bool list_interfaces = false;
   long rcvbuf = 0;
   example::payload::kind payload = example::payload::kind::mcast;
@@ -191,6 +198,8 @@ options parse(int argc, char** argv) {
       o.list_interfaces = true;
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--live") {
+      o.live = true;
     } else if (a == "--payload") {
       const std::string k = value(i, a);
       o.payload_auto = k == "auto";
@@ -337,6 +346,8 @@ struct stream_state {
   example::stream::tally tally;
   example::payload::rtp_sequence rtp;
   example::payload::ts_continuity ts;
+  example::live::history arrivals; // for --live: per refresh, and the last refresh's rates
+  double per_second = 0, bits_per_second = 0;
 };
 
 // The streams, at most `max_streams` kept apart (anyone who can send to the group can make new
@@ -448,6 +459,54 @@ void print_summary(const options& o, const stream_table& streams) {
                   source.c_str(), ull(t.received()));
     }
   });
+}
+
+// The live screen (--live) for what arrived between `from` and `to` (seconds since the start).
+void draw_live(stream_table& streams, double from, double to, bool first) {
+  using example::payload::kind;
+  // A frame drawn soon after the last one (the final frame) keeps the last rates: a few
+  // datagrams over a few milliseconds are no rate.
+  const double span = to - from;
+  const bool fresh = span >= 0.1;
+  std::vector<example::live::row> rows;
+  streams.for_each([&](const stream_key& key, stream_state& st) {
+    const auto& [group, source, what, session] = key;
+    const auto c = st.tally.since_last_report();
+    if (fresh) {
+      st.arrivals.push(c.received);
+      st.per_second = static_cast<double>(c.received) / span;
+      st.bits_per_second = static_cast<double>(c.bytes) * 8 / span;
+    }
+    example::live::row r;
+    char name[160];
+    if (what == kind::mcast)
+      std::snprintf(name, sizeof name, "%s from %s (session %u)", group.c_str(), source.c_str(), *session);
+    else if (what == kind::rtp)
+      std::snprintf(name, sizeof name, "%s from %s (RTP %08x)", group.c_str(), source.c_str(), *session);
+    else if (what == kind::ts)
+      std::snprintf(name, sizeof name, "%s from %s (TS packets)", group.c_str(), source.c_str());
+    else
+      std::snprintf(name, sizeof name, "%s from %s", group.c_str(), source.c_str());
+    r.stream = name;
+    r.per_second = st.per_second;
+    r.bits_per_second = st.bits_per_second;
+    if (what == kind::ts) {
+      r.received = st.ts.total().packets;
+      r.lost = st.ts.total().lost;
+    } else {
+      r.received = st.tally.received();
+      r.lost = st.tally.lost();
+    }
+    if (what == kind::mcast)
+      r.jitter_ms = st.tally.jitter_ms();
+    r.sparkline = st.arrivals.sparkline();
+    rows.push_back(std::move(r));
+  });
+  char title[160];
+  std::snprintf(title, sizeof title, "mcast-join  %.1f s  %zu stream(s)%s  (Ctrl-C: stop and sum up)", to, rows.size(),
+                streams.folded() > 0 ? " and others" : "");
+  std::fputs(example::live::frame(title, rows, first).c_str(), stdout);
+  std::fflush(stdout);
 }
 
 // One line per stream for what arrived between `from` and `to` (seconds since the start).
@@ -668,7 +727,13 @@ template <class Api> int run(const options& o) {
     for (const auto& sock : p.sockets)
       all_sockets.push_back(sock.get());
   int status = o.count > 0 ? 1 : 0;
-  double reported = 0, next_report = o.interval; // seconds since the start
+  // --live only where a screen can be redrawn; elsewhere the lines, as without it.
+  const bool live = o.live && !o.json && example::live::open_terminal();
+  if (o.live && !live)
+    std::fprintf(stderr, "mcast-join: --live needs a terminal and no --json: printing lines\n");
+  const double period = live && o.interval <= 0 ? 0.5 : o.interval;
+  bool first_frame = true;
+  double reported = 0, next_report = period; // seconds since the start
   while (interrupted == 0) {
     int wait_ms = 200; // short waits, so that Ctrl-C is seen soon
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -678,12 +743,15 @@ template <class Api> int run(const options& o) {
         break;
       wait_ms = (std::min)(wait_ms, static_cast<int>(left * 1000) + 1);
     }
-    if (o.interval > 0) {
+    if (period > 0) {
       if (elapsed >= next_report) {
-        print_interval(o, streams, reported, elapsed);
+        if (live)
+          draw_live(streams, reported, elapsed, std::exchange(first_frame, false));
+        else
+          print_interval(o, streams, reported, elapsed);
         reported = elapsed;
         while (next_report <= elapsed)
-          next_report += o.interval;
+          next_report += period;
       }
       wait_ms = (std::min)(wait_ms, static_cast<int>((next_report - elapsed) * 1000) + 1);
     }
@@ -743,7 +811,7 @@ template <class Api> int run(const options& o) {
       if (what == kind::ts)
         st.ts.add(bytes, stored);
     }
-    if (!o.quiet) {
+    if (!o.quiet && !live) {
       const double ms = h ? (static_cast<double>(now) - static_cast<double>(h->sent_ns)) / 1e6 : 0;
       if (o.json) {
         std::printf("{\"event\":\"datagram\",\"group\":%s,\"interface\":%s,\"interface_index\":%u,"
@@ -777,6 +845,10 @@ template <class Api> int run(const options& o) {
       status = 0;
       break;
     }
+  }
+  if (live) { // the last frame stays on the screen, the summary below it
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    draw_live(streams, reported, elapsed, first_frame);
   }
   if (received == 0) {
     if (o.count > 0 || o.timeout >= 0)

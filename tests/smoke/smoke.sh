@@ -605,6 +605,52 @@ ffmpeg)
   if [ $status -eq 77 ]; then grep "^SKIP" "$work/out"; exit 77; fi
   [ $status -eq 0 ] || fail "ffmpeg run (status $status)"
   ;;
+live)
+  # --live under a pseudo-terminal (script(1)): the screen is redrawn in place (cursor home, then
+  # the rows), with no line per datagram; the last frame, read as a terminal shows it, has each
+  # stream's row with all that arrived. Piped, and with --json, it prints lines as without it.
+  command -v script >/dev/null || { echo "SKIP: script (util-linux) is not installed"; exit 77; }
+  in_namespace '
+    ip route add 224.0.0.0/4 dev lo
+    script -qfec "\"$BIN/mcast-join\" --live -p $PORT -i lo -c 30 -t 30 239.77.12.1 239.77.12.2" "$WORK/tty" \
+      </dev/null >/dev/null &
+    spid=$!
+    i=0; until [ "$(grep -c "^joined" "$WORK/tty" 2>/dev/null)" = 2 ]; do i=$((i+1)); [ $i -gt 200 ] && exit 11; sleep 0.05; done
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 --session 3 -c 20 -r 10 239.77.12.1 &
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.3 --session 4 -c 10 -r 5 239.77.12.2
+    wait $spid || exit 12
+    esc=$(printf "\033")
+    frames=$(grep -o "$esc\[H" "$WORK/tty" | wc -l)
+    echo "frames: $frames"
+    [ "$frames" -ge 4 ] || exit 13
+    ! grep -q "bytes via" "$WORK/tty" || exit 14
+    # The screen at the end: what follows the last cursor-home, without the sequences.
+    awk -v RS="$esc\\\\[H" "END { print }" "$WORK/tty" | sed "s/$esc\[[0-9]*[A-Za-z]//g; s/\r//g" >"$WORK/screen"
+    cat "$WORK/screen"
+    grep -Eq "^239\.77\.12\.1 from 127\.0\.0\.2 \(session 3\) +[0-9.]+k? +[0-9.]+[kM]? +20 +0 +0\.0% +[0-9.]+ms +\|.*\|$" \
+      "$WORK/screen" || exit 15
+    grep -Eq "^239\.77\.12\.2 from 127\.0\.0\.3 \(session 4\) +[0-9.]+k? +[0-9.]+[kM]? +10 +0 +0\.0% +[0-9.]+ms +\|.*\|$" \
+      "$WORK/screen" || exit 16
+    grep -q "^summary 239.77.12.1 from 127.0.0.2 (session 3): 20 received, 0 lost" "$WORK/screen" || exit 17
+    # Not a terminal: lines, and a note on stderr.
+    "$BIN/mcast-join" --live -p "$PORT" -i lo -c 3 -t 10 239.77.12.3 >"$WORK/piped" 2>"$WORK/err" &
+    pid=$!
+    wait_joined "$WORK/piped"
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 -c 3 -r 50 239.77.12.3
+    wait $pid || exit 18
+    [ "$(grep -c "bytes via lo" "$WORK/piped")" -eq 3 ] || exit 19
+    grep -q "needs a terminal" "$WORK/err" || exit 20
+    ! grep -q "$esc" "$WORK/piped" || exit 21
+    # --json on a terminal: JSON lines, no screen.
+    script -qfec "\"$BIN/mcast-join\" --live --json -p $PORT -i lo -c 3 -t 10 239.77.12.4" "$WORK/tty2" \
+      </dev/null >/dev/null &
+    spid=$!
+    i=0; until grep -q "\"joined\"" "$WORK/tty2" 2>/dev/null; do i=$((i+1)); [ $i -gt 200 ] && exit 22; sleep 0.05; done
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 -c 3 -r 50 239.77.12.4
+    wait $spid || exit 22
+    [ "$(grep -c "\"event\":\"datagram\"" "$WORK/tty2")" -eq 3 ] || exit 23
+    ! grep -q "$esc\[H" "$WORK/tty2" || exit 24' >"$work/out" 2>&1 || fail "live run (status $?)"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;
