@@ -62,7 +62,8 @@ const char* const usage_text =
     "  -t, --timeout SEC    exit after SEC seconds, fractions allowed (status 1 if --count was not\n"
     "                       reached, or if nothing arrived)\n"
     "      --interval SEC   every SEC seconds (fractions allowed), report each stream: received,\n"
-    "                       lost, duplicated, reordered, datagrams/s, bit/s (UDP payload), jitter\n"
+    "                       lost, duplicated, reordered, datagrams/s, bit/s (UDP payload), latency\n"
+    "                       (mean and standard deviation), jitter\n"
     "      --live           on a terminal, a screen redrawn in place instead of a line per datagram:\n"
     "                       a line per stream with rate, received, lost, jitter and a sparkline of\n"
     "                       arrivals, every 0.5 s (or every --interval SEC); off with --json or\n"
@@ -432,9 +433,9 @@ void print_summary(const options& o, const stream_table& streams) {
       std::printf(",\"received\":%llu", ull(t.received()));
       if (what == kind::mcast)
         std::printf(",\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f,"
-                    "\"latency_ms\":{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f}",
+                    "\"latency_ms\":{\"min\":%.3f,\"avg\":%.3f,\"max\":%.3f,\"stddev\":%.3f}",
                     ull(t.lost()), ull(t.duplicated()), ull(t.reordered()), t.jitter_ms(), t.min_ms(), t.avg_ms(),
-                    t.max_ms());
+                    t.max_ms(), t.stddev_ms());
       else if (what == kind::rtp)
         std::printf(",\"lost\":%llu,\"duplicated\":%llu,\"reordered\":%llu", ull(t.lost()), ull(t.duplicated()),
                     ull(t.reordered()));
@@ -444,9 +445,9 @@ void print_summary(const options& o, const stream_table& streams) {
       std::printf("}\n");
     } else if (what == kind::mcast) {
       std::printf("summary %s from %s (session %u): %llu received, %llu lost, %llu duplicated, %llu reordered, "
-                  "latency min/avg/max %.3f/%.3f/%.3f ms, jitter %.3f ms\n",
+                  "latency min/avg/max/stddev %.3f/%.3f/%.3f/%.3f ms, jitter %.3f ms\n",
                   group.c_str(), source.c_str(), *session, ull(t.received()), ull(t.lost()), ull(t.duplicated()),
-                  ull(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms(), t.jitter_ms());
+                  ull(t.reordered()), t.min_ms(), t.avg_ms(), t.max_ms(), t.stddev_ms(), t.jitter_ms());
     } else if (what == kind::rtp) {
       std::printf("summary %s from %s (RTP, SSRC 0x%08x): %llu received, %llu lost, %llu duplicated, %llu reordered\n",
                   group.c_str(), source.c_str(), *session, ull(t.received()), ull(t.lost()), ull(t.duplicated()),
@@ -523,8 +524,10 @@ void print_interval(const options& o, stream_table& streams, double from, double
       std::printf("{\"event\":\"interval\",\"start\":%.3f,\"end\":%.3f,\"group\":%s,\"source\":%s", from, to,
                   json_text(group).c_str(), json_text(source).c_str());
       if (what == kind::mcast)
-        std::printf(",\"session\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f", *session,
-                    static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered), t.jitter_ms());
+        std::printf(",\"session\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu,\"jitter_ms\":%.3f,"
+                    "\"latency_ms\":{\"avg\":%.3f,\"stddev\":%.3f}",
+                    *session, static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered), t.jitter_ms(),
+                    c.latency_avg_ms, c.latency_stddev_ms);
       else if (what == kind::rtp)
         std::printf(",\"payload\":\"rtp\",\"ssrc\":%u,\"lost\":%lld,\"duplicated\":%llu,\"reordered\":%llu", *session,
                     static_cast<long long>(c.lost), ull(c.duplicated), ull(c.reordered));
@@ -548,7 +551,8 @@ void print_interval(const options& o, stream_table& streams, double from, double
       std::printf("(unnumbered): %llu received, ", ull(c.received));
     std::printf("%.1f datagrams/s, %.0f bit/s", rate, bits);
     if (what == kind::mcast)
-      std::printf(", jitter %.3f ms", t.jitter_ms());
+      std::printf(", latency avg/stddev %.3f/%.3f ms, jitter %.3f ms", c.latency_avg_ms, c.latency_stddev_ms,
+                  t.jitter_ms());
     std::printf("\n");
   });
   std::fflush(stdout);

@@ -72,10 +72,22 @@ inline std::optional<header> read(const unsigned char* p, std::size_t size) {
 
 // What a stream delivered between two interval reports (--interval). `lost` is the change in the
 // stream's loss count: negative when late datagrams filled gaps counted lost in an earlier one.
+// The latency of the interval's numbered arrivals: its mean and standard deviation (0 without
+// arrivals).
 struct interval_counts {
   std::uint64_t received = 0, bytes = 0, duplicated = 0, reordered = 0;
   std::int64_t lost = 0;
+  double latency_avg_ms = 0, latency_stddev_ms = 0;
 };
+
+// The standard deviation of n values from their sum and sum of squares (population form, as
+// iperf and omping report it; 0 below two values, and never negative from rounding).
+inline double stddev(double n, double sum, double sum_squares) {
+  if (n < 2)
+    return 0;
+  const double mean = sum / n;
+  return std::sqrt((std::max)(0.0, sum_squares / n - mean * mean));
+}
 
 // What one stream delivered, in bounded memory (a sender can forge any sequence number): the last
 // `window` sequence numbers are remembered, one bit each, so duplicates and reordering are told
@@ -136,7 +148,15 @@ public:
     now.duplicated = duplicated_ - reported_.duplicated;
     now.reordered = reordered_ - reported_.reordered;
     now.lost = static_cast<std::int64_t>(lost() - static_cast<std::uint64_t>(reported_.lost));
+    const double n = static_cast<double>(timed_ - reported_timed_);
+    if (n > 0) {
+      now.latency_avg_ms = (sum_ms_ - reported_sum_ms_) / n;
+      now.latency_stddev_ms = stddev(n, sum_ms_ - reported_sum_ms_, sum_squares_ms_ - reported_sum_squares_ms_);
+    }
     reported_ = {received_, bytes_, duplicated_, reordered_, static_cast<std::int64_t>(lost())};
+    reported_timed_ = timed_;
+    reported_sum_ms_ = sum_ms_;
+    reported_sum_squares_ms_ = sum_squares_ms_;
     return now;
   }
 
@@ -153,6 +173,7 @@ public:
     }
     timed_ += t.timed_;
     sum_ms_ += t.sum_ms_;
+    sum_squares_ms_ += t.sum_squares_ms_;
   }
 
   std::uint64_t received() const { return received_; }
@@ -163,6 +184,7 @@ public:
   double min_ms() const { return min_ms_; }
   double max_ms() const { return max_ms_; }
   double avg_ms() const { return timed_ == 0 ? 0 : sum_ms_ / static_cast<double>(timed_); }
+  double stddev_ms() const { return stddev(static_cast<double>(timed_), sum_ms_, sum_squares_ms_); }
   double jitter_ms() const { return jitter_ns_ / 1e6; }
 
 private:
@@ -176,6 +198,7 @@ private:
     min_ms_ = timed_ == 0 ? ms : (std::min)(min_ms_, ms);
     max_ms_ = timed_ == 0 ? ms : (std::max)(max_ms_, ms);
     sum_ms_ += ms;
+    sum_squares_ms_ += ms * ms;
     ++timed_;
   }
   void start_over(std::uint64_t s) {
@@ -200,8 +223,10 @@ private:
   std::uint64_t received_ = 0, bytes_ = 0, duplicated_ = 0, reordered_ = 0, unique_ = 0, lost_before_ = 0, timed_ = 0;
   std::uint64_t lowest_ = 0, highest_ = 0;
   std::vector<std::uint64_t> bits_; // empty until the first numbered arrival
-  double min_ms_ = 0, max_ms_ = 0, sum_ms_ = 0, jitter_ns_ = 0, last_transit_ns_ = 0;
+  double min_ms_ = 0, max_ms_ = 0, sum_ms_ = 0, sum_squares_ms_ = 0, jitter_ns_ = 0, last_transit_ns_ = 0;
   interval_counts reported_; // the totals at the previous since_last_report()
+  std::uint64_t reported_timed_ = 0;
+  double reported_sum_ms_ = 0, reported_sum_squares_ms_ = 0;
 };
 
 } // namespace example::stream

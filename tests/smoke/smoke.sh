@@ -213,7 +213,8 @@ send-join)
                 .session==7 and .truncated==false and .latency_ms >= 0) and
             (map(.seq) == [range(0;20)])' "$work/out" >/dev/null || fail "datagram objects"
   jq -e -s '[.[] | select(.event=="summary")] | length == 1 and .[0].received == 20 and .[0].lost == 0 and
-            .[0].duplicated == 0 and .[0].reordered == 0 and .[0].latency_ms.max >= .[0].latency_ms.min' \
+            .[0].duplicated == 0 and .[0].reordered == 0 and .[0].latency_ms.max >= .[0].latency_ms.min and
+            .[0].latency_ms.stddev >= 0 and .[0].latency_ms.stddev <= .[0].latency_ms.max - .[0].latency_ms.min' \
     "$work/out" >/dev/null || fail "summary"
   jq -e -s '.[-1] == {"event":"done","received":20,"status":0}' "$work/out" >/dev/null || fail "done"
   # SO_RCVBUF: what was asked and what the stack granted (Linux doubles the request).
@@ -515,6 +516,7 @@ interval)
   jq -e -s '[.[] | select(.event=="interval")] | length == 4 and
             all(.group=="239.77.5.15" and .source=="127.0.0.2" and .session==15 and .lost==0 and
                 .duplicated==0 and .reordered==0 and .jitter_ms >= 0 and .end > .start and
+                .latency_ms.avg > 0 and .latency_ms.stddev >= 0 and
                 (.datagrams_per_s * (.end - .start) - .received | fabs) <= 0.01 * .received + 0.1 and
                 (.bits_per_s * (.end - .start) - .received * 800 | fabs) <= 8 * .received + 1) and
             (map(.received) | add) == 150 and .[1].received >= 30 and .[1].received <= 70' \
@@ -527,7 +529,8 @@ interval)
   "$bin/mcast-send" -q -p "$port" -i lo -s 127.0.0.2 --session 16 -c 20 -r 50 239.77.5.15 || fail "mcast-send"
   wait $pid || fail "mcast-join exit $?"
   grep -Eq "^interval [0-9.]+-[0-9.]+ s 239.77.5.15 from 127.0.0.2 \(session 16\): [0-9]+ received, 0 lost, 0 \
-duplicated, 0 reordered, [0-9.]+ datagrams/s, [0-9]+ bit/s, jitter [0-9.]+ ms$" "$work/out" || fail "interval lines"
+duplicated, 0 reordered, [0-9.]+ datagrams/s, [0-9]+ bit/s, latency avg/stddev [0-9.]+/[0-9.]+ ms, jitter [0-9.]+ \
+ms$" "$work/out" || fail "interval lines"
   ;;
 ffmpeg)
   # ffmpeg as the receiver of mcast-send; then the other way, streams mcast-join did not send,

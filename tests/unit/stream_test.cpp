@@ -146,3 +146,27 @@ TEST_CASE("cli::groups reads GROUP+N and GROUP:PORT", "[tools][cli]") {
                           "10.0.0.1", "239.1.1.1+", "239.1.1.1+2:"})
     CHECK_THROWS_AS(cli::groups(bad), cli::bad_arguments);
 }
+
+TEST_CASE("tally: latency standard deviation, overall and per interval", "[stream]") {
+  tally t;
+  t.add(header{7, 0, 0}, 1000000, 64); // 1 ms
+  CHECK(t.stddev_ms() == 0);           // one value: none
+  t.add(header{7, 1, 0}, 3000000, 64); // 3 ms
+  CHECK(close_to(t.stddev_ms(), 1.0));
+  auto c = t.since_last_report();
+  CHECK(close_to(c.latency_avg_ms, 2.0));
+  CHECK(close_to(c.latency_stddev_ms, 1.0));
+  for (std::uint64_t s = 2; s < 6; ++s) // 5, 5, 9, 9 ms: mean 7, deviation 2
+    t.add(header{7, s, 0}, s < 4 ? 5000000 : 9000000, 64);
+  c = t.since_last_report();
+  CHECK(close_to(c.latency_avg_ms, 7.0));
+  CHECK(close_to(c.latency_stddev_ms, 2.0));
+  c = t.since_last_report();
+  CHECK(c.latency_avg_ms == 0);
+  CHECK(c.latency_stddev_ms == 0);
+  CHECK(close_to(t.avg_ms(), 32.0 / 6)); // 1 3 5 5 9 9
+  CHECK(close_to(t.stddev_ms(), std::sqrt((1 + 9 + 25 + 25 + 81 + 81) / 6.0 - (32.0 / 6) * (32.0 / 6))));
+  tally other;
+  other.fold(t);
+  CHECK(close_to(other.stddev_ms(), t.stddev_ms()));
+}
