@@ -150,6 +150,18 @@ inline group_spec groups(const std::string& text) {
   return out;
 }
 
+// The value of FLAG as one GROUP[:PORT] (a reply group): GROUP+N is refused.
+struct one_group {
+  mcast::group group;
+  std::optional<unsigned> port;
+};
+inline one_group single_group(const std::string& flag, const std::string& text) {
+  auto spec = groups(text);
+  if (spec.groups.size() != 1)
+    throw bad_arguments{flag + " takes one group, not '" + text + "'"};
+  return {spec.groups.front(), spec.port};
+}
+
 // The tools' groups once parsed: at least one; each takes --port (`port`) where it names none;
 // all of one family.
 template <class Target> void settle_groups(std::vector<Target>& targets, const std::optional<unsigned>& port) {

@@ -78,6 +78,8 @@ const char* const usage_text =
     "      --echo           reflect: send each numbered datagram back, by unicast, to the address and\n"
     "                       port it came from (mcast-send --rtt measures the round trip; no clocks\n"
     "                       need to agree)\n"
+    "      --echo-group G[:PORT]  reflect to group G instead (TTL 1, out of --iface), on PORT or the\n"
+    "                       port the datagram came to (mcast-send --rtt-group G receives them)\n"
     "      --list-interfaces  print the host's interfaces (index, name, flags, addresses) and exit\n"
     "      --version        print the version\n"
     "  -h, --help           this text\n"
@@ -116,6 +118,8 @@ struct options {
   bool show_filter = false;
   bool quiet = false;
   bool echo = false;
+  std::optional<mcast::group> echo_group; // --echo-group: echoes to this group
+  std::optional<unsigned> echo_port;      // on this port (default: the port the datagram came to)
   bool json = false;
   bool live = false;
   bool list_interfaces = false;
@@ -222,6 +226,11 @@ options parse(int argc, char** argv) {
       o.quiet = true;
     } else if (a == "--echo") {
       o.echo = true;
+    } else if (a == "--echo-group") {
+      const auto reply = example::cli::single_group(a, value(i, a));
+      o.echo = true;
+      o.echo_group = reply.group;
+      o.echo_port = reply.port;
     } else if (!a.empty() && a[0] == '-') {
       bad("unknown option '" + a + "' (see --help)");
     } else {
@@ -253,6 +262,9 @@ options parse(int argc, char** argv) {
           " is named twice (a socket joins a group once)");
   if (o.mode && !o.block.empty())
     bad("--block and --exclude/--include cannot be combined (the final-state list replaces blocks)");
+  if (o.echo_group && o.echo_group->family() != o.targets.front().group.family())
+    bad("--echo-group " + o.echo_group->to_string() + " and group " + o.targets.front().group.to_string() +
+        " are not the same family");
   check_sources(o);
   return o;
 }
@@ -719,6 +731,21 @@ template <class Api> int run(const options& o) {
     }
   std::fflush(stdout);
 
+  // --echo-group: the echoes leave by a socket of their own, out of --iface (else the stack's
+  // choice), TTL 1; each on the port its datagram came to unless the group names one.
+  std::optional<example::udp_socket> echo_socket;
+  if (o.echo_group) {
+    echo_socket.emplace(o.echo_group->family());
+    echo_socket->multicast_out(o.nic.value_or(mcast::network_interface::any()), 1, true);
+  }
+  auto port_of = [&ports](const example::udp_socket* s) {
+    for (const auto& p : ports)
+      for (const auto& sock : p.sockets)
+        if (sock.get() == s)
+          return p.port;
+    return 0u;
+  };
+
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   const auto start = std::chrono::steady_clock::now();
@@ -796,11 +823,16 @@ template <class Api> int run(const options& o) {
       what = kind::ts;
     else if ((o.payload_auto || o.payload == kind::rtp) && (rtp = example::payload::read_rtp(bytes, stored)))
       what = kind::rtp;
-    if (o.echo && h && d->multicast()) // the datagram as it came, back to its sender's address and port
+    if (o.echo && h && d->multicast()) // the datagram as it came, back to its sender or to the reply group
       try {
-        from_socket->send_unicast(d->source, d->source_port, buf.data(), d->size);
+        if (echo_socket)
+          echo_socket->send_to(*o.echo_group, static_cast<std::uint16_t>(o.echo_port.value_or(port_of(from_socket))),
+                               buf.data(), d->size);
+        else
+          from_socket->send_unicast(d->source, d->source_port, buf.data(), d->size);
       } catch (const std::system_error& e) {
-        std::fprintf(stderr, "mcast-join: echo to %s: %s\n", d->source.to_string().c_str(), e.what());
+        std::fprintf(stderr, "mcast-join: echo to %s: %s\n",
+                     (o.echo_group ? o.echo_group->to_string() : d->source.to_string()).c_str(), e.what());
       }
     const std::optional<std::uint32_t> session = h     ? std::optional<std::uint32_t>(h->session)
                                                  : rtp ? std::optional<std::uint32_t>(rtp->ssrc)

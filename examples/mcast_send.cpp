@@ -62,6 +62,8 @@ const char* const usage_text =
     "                       socket (by unicast), and report per responder replies, lost and\n"
     "                       min/avg/max/stddev, as omping does (the send times are this host's:\n"
     "                       no clocks need to agree); waits up to 1 s after the last datagram\n"
+    "      --rtt-group G[:PORT]  --rtt with the echoes sent to group G (mcast-join --echo-group G):\n"
+    "                       joined on --iface, received on PORT (default: the first group's port)\n"
     "  -q, --quiet          print nothing but errors\n"
     "      --version        print the version\n"
     "  -h, --help           this text\n"
@@ -90,6 +92,8 @@ struct options {
   bool json = false;
   bool quiet = false;
   bool rtt = false;
+  std::optional<mcast::group> rtt_group; // --rtt-group: the echoes come to this group
+  std::optional<unsigned> rtt_port;      // on this port (default: the first group's)
 };
 
 using example::cli::bad;
@@ -135,6 +139,11 @@ options parse(int argc, char** argv) {
       o.quiet = true;
     } else if (a == "--rtt") {
       o.rtt = true;
+    } else if (a == "--rtt-group") {
+      const auto reply = example::cli::single_group(a, value(i, a));
+      o.rtt = true;
+      o.rtt_group = reply.group;
+      o.rtt_port = reply.port;
     } else if (!a.empty() && a[0] == '-') {
       bad("unknown option '" + a + "' (see --help)");
     } else {
@@ -147,6 +156,9 @@ options parse(int argc, char** argv) {
   if (o.source && o.source->family() != o.targets.front().group.family())
     bad("--source " + o.source->to_string() + " and group " + o.targets.front().group.to_string() +
         " are not the same family");
+  if (o.rtt_group && o.rtt_group->family() != o.targets.front().group.family())
+    bad("--rtt-group " + o.rtt_group->to_string() + " and group " + o.targets.front().group.to_string() +
+        " are not the same family");
   if (!o.count)
     o.count = o.duration ? 0 : 10;
   return o;
@@ -155,24 +167,14 @@ options parse(int argc, char** argv) {
 // Round trips measured from the echoes of each responder (mcast-join --echo), by its address.
 class round_trips {
 public:
-  // Reads every echo queued on `sock` (waiting up to `wait` for the first): ours are the datagrams
-  // of this session.
-  void read(example::udp_socket& sock, std::uint32_t session, std::chrono::milliseconds wait) {
-    unsigned char buf[65536];
-    for (int i = 0; i < 100000; ++i) { // bounded
-      const auto d = sock.receive(buf, sizeof buf, i == 0 ? wait : std::chrono::milliseconds(0));
-      if (!d)
-        return;
-      const auto h = example::stream::read(buf, d->size);
-      if (!h || h->session != session)
-        continue;
-      const double ms = (static_cast<double>(example::stream::now_ns()) - static_cast<double>(h->sent_ns)) / 1e6;
-      auto& r = by_responder_[d->source.to_string()];
-      ++r.replies;
-      r.sum += ms;
-      r.sum_squares += ms * ms;
-      r.min = r.replies == 1 ? ms : (std::min)(r.min, ms);
-      r.max = r.replies == 1 ? ms : (std::max)(r.max, ms);
+  // Reads every echo queued on `socks` (waiting up to `wait` for the first): ours are the
+  // datagrams of this session. Each is timed when it is read, so all sockets are watched at once.
+  void read(const std::vector<example::udp_socket*>& socks, std::uint32_t session, std::chrono::milliseconds wait) {
+    auto ready = example::wait_any(socks, wait);
+    for (int round = 0; round < 1000 && !ready.empty(); ++round) { // bounded
+      for (auto* s : ready)
+        drain(*s, session);
+      ready = example::wait_any(socks, std::chrono::milliseconds(0));
     }
   }
   // Each responder answered every datagram sent (`expected`).
@@ -184,7 +186,7 @@ public:
   }
   void print(bool json, long long expected) const {
     if (by_responder_.empty() && !json)
-      std::printf("rtt: no echoes (is mcast-join --echo running, and can its unicast reach this host?)\n");
+      std::printf("rtt: no echoes (is mcast-join --echo running, and can its echoes reach this host?)\n");
     for (const auto& [who, r] : by_responder_) {
       const double avg = r.sum / static_cast<double>(r.replies);
       const double var = r.sum_squares / static_cast<double>(r.replies) - avg * avg;
@@ -201,6 +203,25 @@ public:
   }
 
 private:
+  void drain(example::udp_socket& sock, std::uint32_t session) {
+    unsigned char buf[65536];
+    for (int i = 0; i < 100000; ++i) { // bounded
+      const auto d = sock.receive(buf, sizeof buf, std::chrono::milliseconds(0));
+      if (!d)
+        return;
+      const auto h = example::stream::read(buf, d->size);
+      if (!h || h->session != session)
+        continue;
+      const double ms = (static_cast<double>(example::stream::now_ns()) - static_cast<double>(h->sent_ns)) / 1e6;
+      auto& r = by_responder_[d->source.to_string()];
+      ++r.replies;
+      r.sum += ms;
+      r.sum_squares += ms * ms;
+      r.min = r.replies == 1 ? ms : (std::min)(r.min, ms);
+      r.max = r.replies == 1 ? ms : (std::max)(r.max, ms);
+    }
+  }
+
   struct stats {
     long long replies = 0;
     double sum = 0, sum_squares = 0, min = 0, max = 0;
@@ -232,6 +253,17 @@ int run(const options& o) {
       mcast::set_option(sock, mcast::option::ipv6_tclass{*o.dscp << 2});
   }
   const std::uint32_t session = o.session ? *o.session : static_cast<std::uint32_t>(std::random_device{}());
+  // The echoes: by unicast to `sock`, or (--rtt-group) to a group joined on a socket of its own.
+  std::vector<example::udp_socket*> echo_sockets{&sock};
+  std::optional<example::udp_socket> group_echoes;
+  std::optional<mcast::any_source_membership<mcast::api::protocol_independent>>
+      echo_membership; // after its socket: leaves first
+  if (o.rtt_group) {
+    group_echoes.emplace(o.rtt_group->family());
+    group_echoes->bind_any(static_cast<std::uint16_t>(o.rtt_port.value_or(port)));
+    echo_membership.emplace(mcast::join_group(*group_echoes, *o.rtt_group, nic));
+    echo_sockets.push_back(&*group_echoes);
+  }
 
   const long long count = *o.count;
   const std::string where =
@@ -262,7 +294,7 @@ int run(const options& o) {
       std::this_thread::sleep_until(due);
     for (auto now = std::chrono::steady_clock::now(); o.rtt && o.rate > 0 && now < due;
          now = std::chrono::steady_clock::now()) // waiting for the next, take each echo as it arrives
-      rtt.read(sock, session, std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
+      rtt.read(echo_sockets, session, std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
     example::stream::header h;
     h.session = session;
     h.sequence = o.first + static_cast<unsigned long long>(sent);
@@ -272,14 +304,14 @@ int run(const options& o) {
       sock.send_to(t.group, static_cast<std::uint16_t>(*t.port), payload.data(), payload.size());
     }
     if (o.rtt)
-      rtt.read(sock, session, std::chrono::milliseconds(0));
+      rtt.read(echo_sockets, session, std::chrono::milliseconds(0));
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (o.rtt) { // the last echoes: up to 1 s more, less once every responder has answered all
     const long long expected = sent * static_cast<long long>(o.targets.size());
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     while (!rtt.complete(expected) && std::chrono::steady_clock::now() < until)
-      rtt.read(sock, session, std::chrono::milliseconds(50));
+      rtt.read(echo_sockets, session, std::chrono::milliseconds(50));
   }
   if (o.json)
     std::printf("{\"event\":\"done\",\"sent\":%lld,\"seconds\":%.3f,\"groups\":%zu}\n", sent, seconds,

@@ -426,6 +426,7 @@ dscp)
   # --dscp on the wire, as tshark decodes it (IPv4 DS field; IPv6 traffic class).
   command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77; }
   in_namespace '
+    export HOME="$WORK" # tshark reads no user profile: its preferences could change the decoding
     ip route add 224.0.0.0/4 dev lo
     check() { # check GROUP SOURCE FIELD
       tshark -l -i lo -c 3 -f "udp port $PORT" -T fields -e "$3" >"$WORK/t" 2>"$WORK/terr" &
@@ -545,6 +546,7 @@ ffmpeg)
   mkdir "$work/cap"
   status=0
   in_namespace '
+    export HOME="$WORK" # tshark reads no user profile: its preferences could change the decoding
     veth_pair
     ip route add 239.77.10.0/24 dev va
     # mcast-send to ffmpeg: ffmpeg joins on vb (its own IP_ADD_MEMBERSHIP) and writes what arrives
@@ -653,6 +655,49 @@ live)
     wait $spid || exit 22
     [ "$(grep -c "\"event\":\"datagram\"" "$WORK/tty2")" -eq 3 ] || exit 23
     ! grep -q "$esc\[H" "$WORK/tty2" || exit 24' >"$work/out" 2>&1 || fail "live run (status $?)"
+  ;;
+reflector)
+  # Two hosts: namespaces A (this one) and B (a child with a namespace of its own), one veth between
+  # them. Each direction with one command per host: A sends, B reflects by unicast; then B sends,
+  # A reflects to a reply group that B joined (--echo-group / --rtt-group). Each side must see
+  # every datagram answered, with the round trip measured on its own clock.
+  command -v nsenter >/dev/null || { echo "SKIP: nsenter (util-linux) is not installed"; exit 77; }
+  in_namespace '
+    ip link add va type veth peer name vb
+    unshare -n sleep 60 &
+    bpid=$!
+    i=0; until [ "$(readlink /proc/$bpid/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do
+      i=$((i+1)); [ $i -gt 200 ] && exit 10; sleep 0.05; done
+    B() { nsenter -t $bpid -n "$@"; }
+    ip link set vb netns $bpid
+    ip addr add 198.51.100.1/24 dev va
+    ip link set va up
+    B ip link set lo up
+    B ip addr add 198.51.100.2/24 dev vb
+    B ip link set vb up
+    i=0; until ip -o link show va | grep -q "state UP" && B ip -o link show vb | grep -q "state UP"; do
+      i=$((i+1)); [ $i -gt 500 ] && exit 10; sleep 0.02; done
+    # A to B, echoes by unicast.
+    B "$BIN/mcast-join" -q --echo -p "$PORT" -i vb -c 20 -t 30 239.77.13.1 >"$WORK/b1" 2>&1 &
+    jpid=$!
+    wait_joined "$WORK/b1"
+    "$BIN/mcast-send" -p "$PORT" -i va -s 198.51.100.1 --rtt -c 20 -r 100 239.77.13.1 >"$WORK/a1" 2>&1 || exit 12
+    wait $jpid || { cat "$WORK/b1"; exit 13; }
+    cat "$WORK/a1"
+    grep -q "^rtt from 198.51.100.2: 20 replies, 0 lost, min/avg/max/stddev [0-9.]*/[0-9.]*/[0-9.]*/[0-9.]* ms" \
+      "$WORK/a1" || exit 14
+    grep -q "^summary 239.77.13.1 from 198.51.100.1 (session [0-9]*): 20 received, 0 lost" "$WORK/b1" || exit 15
+    # B to A, echoes to the reply group 239.77.13.9 (A sends them out of va; B has joined it on vb).
+    "$BIN/mcast-join" -q --echo-group 239.77.13.9 -p "$PORT" -i va -c 20 -t 30 239.77.13.2 >"$WORK/a2" 2>&1 &
+    jpid=$!
+    wait_joined "$WORK/a2"
+    B "$BIN/mcast-send" -p "$PORT" -i vb -s 198.51.100.2 --rtt-group 239.77.13.9 -c 20 -r 100 239.77.13.2 \
+      >"$WORK/b2" 2>&1 || exit 16
+    wait $jpid || { cat "$WORK/a2"; exit 17; }
+    cat "$WORK/b2"
+    grep -q "^rtt from 198.51.100.1: 20 replies, 0 lost, min/avg/max/stddev [0-9.]*/[0-9.]*/[0-9.]*/[0-9.]* ms" \
+      "$WORK/b2" || exit 18
+    kill $bpid' >"$work/out" 2>&1 || fail "reflector run (status $?)"
   ;;
 *)
   fail "unknown case $case_name"

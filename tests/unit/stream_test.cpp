@@ -170,3 +170,13 @@ TEST_CASE("tally: latency standard deviation, overall and per interval", "[strea
   other.fold(t);
   CHECK(close_to(other.stddev_ms(), t.stddev_ms()));
 }
+
+TEST_CASE("cli::single_group reads one GROUP[:PORT] and refuses GROUP+N", "[tools][cli]") {
+  namespace cli = example::cli;
+  const auto g = cli::single_group("--echo-group", "239.1.2.9:6000");
+  CHECK(g.group.to_string() == "239.1.2.9");
+  CHECK(g.port == 6000u);
+  CHECK_FALSE(cli::single_group("--echo-group", "ff15::9").port);
+  CHECK_THROWS_AS(cli::single_group("--echo-group", "239.1.2.9+2"), cli::bad_arguments);
+  CHECK_THROWS_AS(cli::single_group("--echo-group", "10.0.0.1"), cli::bad_arguments);
+}
