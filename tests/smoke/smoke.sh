@@ -703,6 +703,23 @@ reflector)
       "$WORK/b2" || exit 18
     kill $bpid' >"$work/out" 2>&1 || fail "reflector run (status $?)"
   ;;
+probe-no-ipv4)
+  # mcast-probe on an interface without an IPv4 address: the IP_* rows (which name the interface
+  # by address) could not run -- never "DISAGREES" for calls never made -- and the exit status says
+  # so (4); the other rows still run and agree.
+  in_namespace '
+    ip link add va type veth peer name vb
+    ip link set va up
+    ip link set vb up
+    st=0; "$BIN/mcast-probe" -i va >"$WORK/p" 2>&1 || st=$?
+    [ $st -eq 4 ] || { cat "$WORK/p"; echo "exit $st, want 4"; exit 12; }
+    ! grep -q "DISAGREES" "$WORK/p" || { cat "$WORK/p"; exit 13; }
+    grep -q "could not run: the interface has no IPv4 address" "$WORK/p" || exit 14
+    "$BIN/mcast-probe" -i va --json >"$WORK/j" 2>&1 || true
+    tail -1 "$WORK/j"
+    grep -q "\"disagree\":0,\"could_not_run\":[1-9][0-9]*,.*\"exit_status\":4" "$WORK/j" || exit 15
+    grep -q "\"agree\":[1-9]" "$WORK/j" || exit 16' >"$work/out" 2>&1 || fail "probe run (status $?)"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;
