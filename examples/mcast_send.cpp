@@ -55,6 +55,9 @@ const char* const usage_text =
     "                       datagrams, if given)\n"
     "  -r, --rate N         datagrams per second (default 10; 0: as fast as possible)\n"
     "      --size N         bytes per datagram, 24..65000 (default 64)\n"
+    "      --batch N        send N datagrams per system call to each group, 1..1024 (default 1;\n"
+    "                       mcast::send_batch: Linux sendmmsg, a loop elsewhere); --rate still\n"
+    "                       counts datagrams, sent in bursts of N\n"
     "      --session N      session number (default: random), to continue a stream with --first\n"
     "      --first N        first sequence number (default 0)\n"
     "      --json           report as JSON, one object per line\n"
@@ -87,6 +90,7 @@ struct options {
   std::optional<double> duration;
   long long rate = 10;
   long long size = 64;
+  long long batch = 1;
   std::optional<std::uint32_t> session;
   unsigned long long first = 0;
   bool json = false;
@@ -127,6 +131,8 @@ options parse(int argc, char** argv) {
       o.duration = example::cli::seconds(a, value(i, a), 0, 31536000);
     } else if (a == "-r" || a == "--rate") {
       o.rate = example::cli::number(a, value(i, a), 0, 10000000);
+    } else if (a == "--batch") {
+      o.batch = example::cli::number(a, value(i, a), 1, 1024);
     } else if (a == "--size") {
       o.size = example::cli::number(a, value(i, a), static_cast<long long>(example::stream::header_size), 65000);
     } else if (a == "--session") {
@@ -280,13 +286,18 @@ int run(const options& o) {
                 o.source ? " from " : "", o.source ? o.source->to_string().c_str() : "", session, o.size, o.ttl);
   std::fflush(stdout);
 
-  std::vector<unsigned char> payload(static_cast<std::size_t>(o.size), 0);
+  // One payload per datagram of a batch (each carries its own sequence number and send time).
+  std::vector<unsigned char> payloads(static_cast<std::size_t>(o.size * o.batch), 0);
+  std::vector<mcast::send_buffer> buffers(static_cast<std::size_t>(o.batch));
+  for (std::size_t k = 0; k < buffers.size(); ++k)
+    buffers[k] = {payloads.data() + k * static_cast<std::size_t>(o.size), static_cast<std::size_t>(o.size)};
   const auto start = std::chrono::steady_clock::now();
   const auto stop = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                 std::chrono::duration<double>(o.duration.value_or(0)));
   long long sent = 0;
   round_trips rtt;
-  for (; count == 0 || sent < count; ++sent) {
+  for (long long in_batch = 0; count == 0 || sent < count; sent += in_batch) {
+    in_batch = count == 0 ? o.batch : (std::min)(o.batch, count - sent);
     const auto due = start + std::chrono::nanoseconds(o.rate > 0 ? sent * 1000000000LL / o.rate : 0);
     if (o.duration && (std::chrono::steady_clock::now() >= stop || due >= stop))
       break;
@@ -297,11 +308,19 @@ int run(const options& o) {
       rtt.read(echo_sockets, session, std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
     example::stream::header h;
     h.session = session;
-    h.sequence = o.first + static_cast<unsigned long long>(sent);
     for (const auto& t : o.targets) {
-      h.sent_ns = example::stream::now_ns();
-      example::stream::write(payload.data(), h);
-      sock.send_to(t.group, static_cast<std::uint16_t>(*t.port), payload.data(), payload.size());
+      for (long long k = 0; k < in_batch; ++k) {
+        h.sequence = o.first + static_cast<unsigned long long>(sent + k);
+        h.sent_ns = example::stream::now_ns();
+        example::stream::write(payloads.data() + k * o.size, h);
+      }
+      const auto to_port = static_cast<std::uint16_t>(*t.port);
+      const auto n = static_cast<std::size_t>(in_batch);
+      if (n == 1)
+        sock.send_to(t.group, to_port, payloads.data(), buffers[0].size);
+      else // a batch sent in part is continued: each call sends at least one or throws, saying why
+        for (std::size_t done = 0; done < n;)
+          done += mcast::send_batch(sock, t.group, to_port, buffers.data() + done, n - done);
     }
     if (o.rtt)
       rtt.read(echo_sockets, session, std::chrono::milliseconds(0));

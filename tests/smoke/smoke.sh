@@ -720,6 +720,26 @@ probe-no-ipv4)
     grep -q "\"disagree\":0,\"could_not_run\":[1-9][0-9]*,.*\"exit_status\":4" "$WORK/j" || exit 15
     grep -q "\"agree\":[1-9]" "$WORK/j" || exit 16' >"$work/out" 2>&1 || fail "probe run (status $?)"
   ;;
+batch)
+  # mcast-send --batch: datagrams go N per system call (mcast::send_batch), each with its own
+  # sequence number, in order; a count that is not a multiple of N ends with a short batch.
+  usage_error mcast-send -p "$port" --batch 0 239.77.14.1
+  usage_error mcast-send -p "$port" --batch 1025 239.77.14.1
+  in_namespace '
+    ip route add 224.0.0.0/4 dev lo
+    "$BIN/mcast-join" -q -p "$PORT" -i lo --rcvbuf 4194304 -c 1010 -t 30 239.77.14.1 >"$WORK/m" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/m"
+    "$BIN/mcast-send" -q -p "$PORT" -i lo -s 127.0.0.2 --session 31 -c 1000 -r 2000 --batch 16 239.77.14.1 || exit 12
+    "$BIN/mcast-send" -p "$PORT" -i lo -s 127.0.0.2 --session 32 -c 10 -r 0 --batch 4 239.77.14.1 >"$WORK/s" || exit 13
+    wait $pid || { cat "$WORK/m"; exit 14; }
+    cat "$WORK/m" "$WORK/s"
+    grep -q "^sent 10 datagrams" "$WORK/s" || exit 15
+    grep -q "^summary 239.77.14.1 from 127.0.0.2 (session 31): 1000 received, 0 lost, 0 duplicated, 0 reordered" \
+      "$WORK/m" || exit 16
+    grep -q "^summary 239.77.14.1 from 127.0.0.2 (session 32): 10 received, 0 lost, 0 duplicated, 0 reordered" \
+      "$WORK/m" || exit 17' >"$work/out" 2>&1 || fail "batch run (status $?)"
+  ;;
 *)
   fail "unknown case $case_name"
   ;;
