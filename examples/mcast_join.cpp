@@ -91,6 +91,10 @@ const char* const usage_text =
     "reordered by sequence number; no latency or jitter, which need the payload's clock) and\n"
     "MPEG-TS (188-byte packets, as ffmpeg, VLC and IPTV head-ends send; lost and duplicated TS\n"
     "packets by each PID's continuity counter, which tells up to 14 lost in a row and no order).\n"
+    "It reads up to 32 datagrams per system call (mcast::receive_batch: recvmmsg on Linux), and\n"
+    "where the kernel counts what it dropped because the receive buffer was full (SO_RXQ_OVFL,\n"
+    "Linux) it says how many -- in each interval, at the end, and as \"kernel_drops\" in JSON's\n"
+    "\"done\" (null where not counted): loss on this host, not on the network.\n"
     "Memory is bounded whatever a sender sends: each stream remembers its last 16384 sequence\n"
     "numbers (2 KiB; an arrival older than that counts as reordered and stays lost), and at most\n"
     "256 streams are kept apart: beyond that, the least recently heard is folded into one\n"
@@ -475,7 +479,7 @@ void print_summary(const options& o, const stream_table& streams) {
 }
 
 // The live screen (--live) for what arrived between `from` and `to` (seconds since the start).
-void draw_live(stream_table& streams, double from, double to, bool first) {
+void draw_live(stream_table& streams, double from, double to, bool first, std::uint64_t kernel_drops) {
   using example::payload::kind;
   // A frame drawn soon after the last one (the final frame) keeps the last rates: a few
   // datagrams over a few milliseconds are no rate.
@@ -515,11 +519,26 @@ void draw_live(stream_table& streams, double from, double to, bool first) {
     r.sparkline = st.arrivals.sparkline();
     rows.push_back(std::move(r));
   });
-  char title[160];
-  std::snprintf(title, sizeof title, "mcast-join  %.1f s  %zu stream(s)%s  (Ctrl-C: stop and sum up)", to, rows.size(),
-                streams.folded() > 0 ? " and others" : "");
+  char title[200];
+  std::snprintf(title, sizeof title,
+                "mcast-join  %.1f s  %zu stream(s)%s  kernel drops %llu  (Ctrl-C: stop and sum up)", to, rows.size(),
+                streams.folded() > 0 ? " and others" : "", ull(kernel_drops));
   std::fputs(example::live::frame(title, rows, first).c_str(), stdout);
   std::fflush(stdout);
+}
+
+// What the kernel dropped between `from` and `to` (to < 0: in the last part of the run), when
+// anything: a line of its own, since it cannot be told which stream a dropped datagram was of.
+void print_drops(const options& o, std::uint64_t dropped, double from, double to) {
+  if (dropped == 0)
+    return;
+  if (o.json && to >= 0)
+    std::printf("{\"event\":\"drops\",\"start\":%.3f,\"end\":%.3f,\"kernel_drops\":%llu}\n", from, to, ull(dropped));
+  else if (o.json)
+    std::printf("{\"event\":\"drops\",\"start\":%.3f,\"kernel_drops\":%llu}\n", from, ull(dropped));
+  else if (to >= 0)
+    std::printf("interval %.3f-%.3f s: the kernel dropped %llu datagrams (receive buffer full)\n", from, to,
+                ull(dropped));
 }
 
 // One line per stream for what arrived between `from` and `to` (seconds since the start).
@@ -588,6 +607,7 @@ template <class Api> int run(const options& o) {
   const mcast::family fam = o.targets.front().group.family();
   std::vector<port_sockets> ports; // before the handles: the sockets must outlive them
   bool rcvbuf_reported = false;
+  bool drops_counted = false;
   auto open_socket = [&](port_sockets& p) {
     auto sock = std::make_unique<example::udp_socket>(fam);
     sock->bind_any(static_cast<std::uint16_t>(p.port));
@@ -597,6 +617,10 @@ template <class Api> int run(const options& o) {
       mcast::set_option(*sock, mcast::option::ip_pktinfo{true}, info_ec);
     else
       mcast::set_option(*sock, mcast::option::ipv6_recvpktinfo{true}, info_ec);
+    // The kernel's count of datagrams it dropped on this socket (SO_RXQ_OVFL), where it has one.
+    std::error_code drops_ec;
+    mcast::set_option(*sock, mcast::option::receive_drops{true}, drops_ec);
+    drops_counted = !drops_ec;
     if (o.rcvbuf > 0) {
       const int granted = sock->receive_buffer(static_cast<int>(o.rcvbuf));
       if (!rcvbuf_reported && o.json)
@@ -752,7 +776,19 @@ template <class Api> int run(const options& o) {
   long received = 0;
   stream_table streams;
   interface_names interface_name;
-  std::vector<unsigned char> buf(65536);
+  // Received in batches (mcast::receive_batch: one recvmmsg on Linux) of up to 32 datagrams from
+  // one socket, each into a 64 KiB buffer of its own; the loop below takes them one at a time.
+  constexpr std::size_t batch_max = 32, slot = 65536;
+  std::vector<unsigned char> storage(batch_max * slot);
+  std::vector<mcast::receive_buffer> buffers(batch_max);
+  for (std::size_t k = 0; k < batch_max; ++k)
+    buffers[k] = {storage.data() + k * slot, slot};
+  std::vector<mcast::datagram> batch(batch_max);
+  std::size_t batch_size = 0, batch_next = 0;
+  example::udp_socket* batch_socket = nullptr;
+  // What the kernel dropped before mcast-join read it: each socket's counter as last seen.
+  std::map<const example::udp_socket*, std::uint32_t> drops_seen;
+  std::uint64_t kernel_drops = 0, drops_reported = 0;
   std::vector<example::udp_socket*> all_sockets, ready; // ready: from the last wait, not read yet
   for (const auto& p : ports)
     for (const auto& sock : p.sockets)
@@ -776,32 +812,44 @@ template <class Api> int run(const options& o) {
     }
     if (period > 0) {
       if (elapsed >= next_report) {
-        if (live)
-          draw_live(streams, reported, elapsed, std::exchange(first_frame, false));
-        else
+        if (live) {
+          draw_live(streams, reported, elapsed, std::exchange(first_frame, false), kernel_drops);
+        } else {
           print_interval(o, streams, reported, elapsed);
+          print_drops(o, kernel_drops - std::exchange(drops_reported, kernel_drops), reported, elapsed);
+        }
         reported = elapsed;
         while (next_report <= elapsed)
           next_report += period;
       }
       wait_ms = (std::min)(wait_ms, static_cast<int>((next_report - elapsed) * 1000) + 1);
     }
-    std::optional<mcast::datagram> d;
-    example::udp_socket* from_socket = nullptr;
-    try {
-      if (ready.empty())
-        ready = example::wait_any(all_sockets, std::chrono::milliseconds(wait_ms));
-      if (ready.empty())
+    if (batch_next == batch_size) { // the next ready socket's queue, up to batch_max at once
+      try {
+        if (ready.empty())
+          ready = example::wait_any(all_sockets, std::chrono::milliseconds(wait_ms));
+        if (ready.empty())
+          continue;
+        batch_socket = ready.back();
+        ready.pop_back();
+        // It is ready: the wait for the first datagram returns at once.
+        batch_size = mcast::receive_batch(*batch_socket, buffers.data(), batch.data(), batch_max);
+        batch_next = 0;
+      } catch (const std::system_error& e) {
+        std::fprintf(stderr, "mcast-join: receive: %s\n", e.what());
+        return 3;
+      }
+      if (batch_size == 0)
         continue;
-      from_socket = ready.back();
-      ready.pop_back();
-      d = from_socket->receive(buf.data(), buf.size(), std::chrono::milliseconds(0));
-    } catch (const std::system_error& e) {
-      std::fprintf(stderr, "mcast-join: receive: %s\n", e.what());
-      return 3;
     }
-    if (!d)
-      continue;
+    const std::size_t at = batch_next++;
+    const mcast::datagram* const d = &batch[at];
+    example::udp_socket* const from_socket = batch_socket;
+    if (d->drops) { // the counter when this datagram was queued: what was dropped since the last
+      std::uint32_t& last = drops_seen[from_socket];
+      kernel_drops += static_cast<std::uint32_t>(*d->drops - last);
+      last = *d->drops;
+    }
     ++received;
     const auto now = example::stream::now_ns();
     // The group each datagram was sent to (where the stack reports it), then its source.
@@ -812,8 +860,8 @@ template <class Api> int run(const options& o) {
     const std::string& via = interface_name(d->interface_index);
     // What the datagram carries: mcast-send's header, RTP, MPEG-TS, or nothing counted.
     using example::payload::kind;
-    const unsigned char* bytes = buf.data();
-    const std::size_t stored = (std::min)(d->size, buf.size());
+    const unsigned char* bytes = storage.data() + at * slot;
+    const std::size_t stored = (std::min)(d->size, slot);
     std::optional<example::stream::header> h;
     std::optional<example::payload::rtp_header> rtp;
     kind what = kind::none;
@@ -827,9 +875,9 @@ template <class Api> int run(const options& o) {
       try {
         if (echo_socket)
           echo_socket->send_to(*o.echo_group, static_cast<std::uint16_t>(o.echo_port.value_or(port_of(from_socket))),
-                               buf.data(), d->size);
+                               bytes, stored);
         else
-          from_socket->send_unicast(d->source, d->source_port, buf.data(), d->size);
+          from_socket->send_unicast(d->source, d->source_port, bytes, stored);
       } catch (const std::system_error& e) {
         std::fprintf(stderr, "mcast-join: echo to %s: %s\n",
                      (o.echo_group ? o.echo_group->to_string() : d->source.to_string()).c_str(), e.what());
@@ -884,7 +932,7 @@ template <class Api> int run(const options& o) {
   }
   if (live) { // the last frame stays on the screen, the summary below it
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    draw_live(streams, reported, elapsed, first_frame);
+    draw_live(streams, reported, elapsed, first_frame, kernel_drops);
   }
   if (received == 0) {
     if (o.count > 0 || o.timeout >= 0)
@@ -893,8 +941,15 @@ template <class Api> int run(const options& o) {
       std::printf("no datagrams\n");
   }
   print_summary(o, streams);
+  if (!live)
+    print_drops(o, kernel_drops - drops_reported, reported, -1);
+  if (kernel_drops > 0 && !o.json)
+    std::printf("the kernel dropped %llu datagrams before mcast-join read them (receive buffer full: try "
+                "--rcvbuf); the streams count them as lost where a later datagram shows the gap\n",
+                ull(kernel_drops));
   if (o.json)
-    std::printf("{\"event\":\"done\",\"received\":%ld,\"status\":%d}\n", received, status);
+    std::printf("{\"event\":\"done\",\"received\":%ld,\"status\":%d,\"kernel_drops\":%s}\n", received, status,
+                drops_counted ? std::to_string(kernel_drops).c_str() : "null");
   std::fflush(stdout);
   return status;
 }
