@@ -253,52 +253,49 @@ inline errc source_error(const address& a) noexcept {
 }
 } // namespace detail
 
-/// A multicast address (224.0.0.0/4 or ff00::/8). There is no default group: a value of this
-/// type is always a multicast address. Made by make_group().
-class group {
+namespace detail {
+// What group and source share: an address checked when the value was made, its accessors, its
+// comparisons and its hash (`Salt` keeps a group's and a source's hashes of one address apart).
+// The constructor is the value type's, and private there: only make_group / make_source make one.
+template <class Value, std::size_t Salt> class checked_address {
 public:
   const ::mcast::address& address() const noexcept { return address_; }
   mcast::family family() const noexcept { return address_.family(); }
   bool is_v4() const noexcept { return address_.is_v4(); }
   bool is_v6() const noexcept { return address_.is_v6(); }
   std::string to_string() const { return address_.to_string(); }
+  std::size_t hash() const noexcept { return address_.hash() ^ Salt; }
 
-  friend bool operator==(const group& a, const group& b) noexcept { return a.address_ == b.address_; }
-  friend bool operator!=(const group& a, const group& b) noexcept { return a.address_ != b.address_; }
-  friend bool operator<(const group& a, const group& b) noexcept { return a.address_ < b.address_; }
-  friend bool operator>(const group& a, const group& b) noexcept { return b.address_ < a.address_; }
-  friend bool operator<=(const group& a, const group& b) noexcept { return !(b < a); }
-  friend bool operator>=(const group& a, const group& b) noexcept { return !(a < b); }
-  std::size_t hash() const noexcept { return address_.hash() ^ 0x51u; }
+  friend bool operator==(const Value& a, const Value& b) noexcept { return a.address() == b.address(); }
+  friend bool operator!=(const Value& a, const Value& b) noexcept { return a.address() != b.address(); }
+  friend bool operator<(const Value& a, const Value& b) noexcept { return a.address() < b.address(); }
+  friend bool operator>(const Value& a, const Value& b) noexcept { return b.address() < a.address(); }
+  friend bool operator<=(const Value& a, const Value& b) noexcept { return !(b.address() < a.address()); }
+  friend bool operator>=(const Value& a, const Value& b) noexcept { return !(a.address() < b.address()); }
+
+protected:
+  explicit checked_address(const ::mcast::address& a) noexcept : address_(a) {}
 
 private:
-  explicit group(const ::mcast::address& a) noexcept : address_(a) {}
-  friend struct detail::value_access;
   ::mcast::address address_;
+};
+} // namespace detail
+
+/// A multicast address (224.0.0.0/4 or ff00::/8). There is no default group: a value of this
+/// type is always a multicast address. Made by make_group(). address(), family(), is_v4(),
+/// is_v6(), to_string(), hash() and the comparisons (by address) come from detail::checked_address.
+class group : public detail::checked_address<group, 0x51> {
+private:
+  explicit group(const ::mcast::address& a) noexcept : checked_address(a) {}
+  friend struct detail::value_access;
 };
 
 /// A unicast address that can send: not multicast, not unspecified, not 255.255.255.255.
-/// There is no default source. Made by make_source().
-class source {
-public:
-  const ::mcast::address& address() const noexcept { return address_; }
-  mcast::family family() const noexcept { return address_.family(); }
-  bool is_v4() const noexcept { return address_.is_v4(); }
-  bool is_v6() const noexcept { return address_.is_v6(); }
-  std::string to_string() const { return address_.to_string(); }
-
-  friend bool operator==(const source& a, const source& b) noexcept { return a.address_ == b.address_; }
-  friend bool operator!=(const source& a, const source& b) noexcept { return a.address_ != b.address_; }
-  friend bool operator<(const source& a, const source& b) noexcept { return a.address_ < b.address_; }
-  friend bool operator>(const source& a, const source& b) noexcept { return b.address_ < a.address_; }
-  friend bool operator<=(const source& a, const source& b) noexcept { return !(b < a); }
-  friend bool operator>=(const source& a, const source& b) noexcept { return !(a < b); }
-  std::size_t hash() const noexcept { return address_.hash() ^ 0x53u; }
-
+/// There is no default source. Made by make_source(). Its accessors and comparisons are group's.
+class source : public detail::checked_address<source, 0x53> {
 private:
-  explicit source(const ::mcast::address& a) noexcept : address_(a) {}
+  explicit source(const ::mcast::address& a) noexcept : checked_address(a) {}
   friend struct detail::value_access;
-  ::mcast::address address_;
 };
 
 inline group detail::value_access::group_of(const address& a) noexcept { return group(a); }
