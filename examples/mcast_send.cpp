@@ -195,8 +195,7 @@ public:
       std::printf("rtt: no echoes (is mcast-join --echo running, and can its echoes reach this host?)\n");
     for (const auto& [who, r] : by_responder_) {
       const double avg = r.sum / static_cast<double>(r.replies);
-      const double var = r.sum_squares / static_cast<double>(r.replies) - avg * avg;
-      const double sd = var > 0 ? std::sqrt(var) : 0;
+      const double sd = example::stream::stddev(static_cast<double>(r.replies), r.sum, r.sum_squares);
       const long long lost = expected > r.replies ? expected - r.replies : 0;
       if (json)
         std::printf("{\"event\":\"rtt\",\"responder\":\"%s\",\"replies\":%lld,\"lost\":%lld,\"min_ms\":%.3f,"

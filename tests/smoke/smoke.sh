@@ -551,6 +551,8 @@ ffmpeg)
   status=0
   in_namespace '
     export HOME="$WORK" # tshark reads no user profile: its preferences could change the decoding
+    f0= f1= tpid= pid= # stopped by pid however this ends
+    trap "kill \$f0 \$f1 \$tpid \$pid 2>/dev/null || :" EXIT
     veth_pair
     ip route add 239.77.10.0/24 dev va
     # mcast-send to ffmpeg: ffmpeg joins on vb (its own IP_ADD_MEMBERSHIP) and writes what arrives
@@ -668,8 +670,10 @@ reflector)
   command -v nsenter >/dev/null || { echo "SKIP: nsenter (util-linux) is not installed"; exit 77; }
   in_namespace '
     ip link add va type veth peer name vb
+    jpid=
     unshare -n sleep 60 &
     bpid=$!
+    trap "kill \$bpid \$jpid 2>/dev/null || :" EXIT # host B and a receiver, however this ends
     i=0; until [ "$(readlink /proc/$bpid/ns/net)" != "$(readlink /proc/self/ns/net)" ]; do
       i=$((i+1)); [ $i -gt 200 ] && exit 10; sleep 0.05; done
     B() { nsenter -t $bpid -n "$@"; }
@@ -700,8 +704,7 @@ reflector)
     wait $jpid || { cat "$WORK/a2"; exit 17; }
     cat "$WORK/b2"
     grep -q "^rtt from 198.51.100.1: 20 replies, 0 lost, min/avg/max/stddev [0-9.]*/[0-9.]*/[0-9.]*/[0-9.]* ms" \
-      "$WORK/b2" || exit 18
-    kill $bpid' >"$work/out" 2>&1 || fail "reflector run (status $?)"
+      "$WORK/b2" || exit 18' >"$work/out" 2>&1 || fail "reflector run (status $?)"
   ;;
 probe-no-ipv4)
   # mcast-probe on an interface without an IPv4 address: the IP_* rows (which name the interface
