@@ -1,6 +1,6 @@
 #!/bin/sh
 # Compiles every public header of mcast -- and with them the layout and option-number pins in
-# detail/socket_types.hpp -- for another operating system, against its real headers, warning-free:
+# detail/platform/ -- for another operating system, against its real headers, warning-free:
 #
 #   sh cmake/cross-check.sh SYSROOT TARGET
 #   sh cmake/cross-check.sh ~/sdk/MacOSX11.3.sdk x86_64-apple-macos11
@@ -32,7 +32,7 @@ check() {
     -isystem "$sysinc" -iframework "$sysroot/System/Library/Frameworks" -I"$here/include" \
     -Wall -Wextra -Wpedantic -Werror "$1"
 }
-for h in $(cd "$here/include" && ls mcast/*.hpp mcast/detail/*.hpp); do
+for h in $(cd "$here/include" && ls mcast/*.hpp mcast/detail/*.hpp mcast/detail/handles/*.hpp mcast/detail/platform/platform.hpp mcast/detail/platform/bsd.hpp mcast/detail/platform/system.hpp); do
   case "$h" in mcast/asio.hpp) continue ;; esac # needs Asio itself
   printf '#include <%s>\n#include <%s>\nint main() { return 0; }\n' "$h" "$h" > "$tmp/t.cpp"
   if check "$tmp/t.cpp"; then

@@ -11,8 +11,8 @@
 #pragma once
 #endif
 
-#include "detail/child_list.hpp"
-#include "detail/membership_base.hpp"
+#include "detail/handles/child_list.hpp"
+#include "detail/handles/membership_base.hpp"
 
 #include <system_error>
 #include <utility>

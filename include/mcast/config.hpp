@@ -46,7 +46,7 @@
 
 // MCAST_SYSCALL_HOOK: define it (to anything) in every translation unit of a program -- tests do
 // it for their whole target -- to route each system call the library makes through
-// mcast::detail::syscall_hook (see detail/system.hpp), so that a test can count calls and inject
+// mcast::detail::syscall_hook (see detail/platform/system.hpp), so that a test can count calls and inject
 // failures. Without it the calls are direct and cost nothing extra.
 
 #endif // MCAST_CONFIG_HPP

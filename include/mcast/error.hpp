@@ -24,7 +24,7 @@
 #pragma once
 #endif
 
-#include "detail/socket_types.hpp"
+#include "detail/platform/platform.hpp"
 
 #include <string>
 #include <system_error>

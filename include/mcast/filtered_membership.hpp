@@ -10,7 +10,7 @@
 #pragma once
 #endif
 
-#include "detail/membership_base.hpp"
+#include "detail/handles/membership_base.hpp"
 
 #include <initializer_list>
 #include <system_error>

@@ -10,7 +10,7 @@
 #endif
 
 #include "address.hpp"
-#include "detail/system.hpp"
+#include "detail/platform/system.hpp"
 
 #include <array>
 #include <new>

@@ -17,7 +17,7 @@
 #endif
 
 #include "address.hpp"
-#include "detail/system.hpp"
+#include "detail/platform/system.hpp"
 #include "network_interface.hpp"
 
 #include <type_traits>

@@ -30,70 +30,73 @@
 #include "option.hpp"
 
 #include <cstddef>
+#include <type_traits>
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
 
-// What every value option is to Asio (level, name, data, size, resize): one kernel field of type
-// `Field` at (Level, Name). A stack that answers with one byte (a u_char) for a wider field is read
-// from that byte.
-template <int Level, int Name, class Field> class field_option {
+// THE template of the options that hold one value: what each is to Asio (level, name, data, size,
+// resize) and to mcast::set_option / get_option (check()). One kernel field at (Level, Name), of
+// the type detail/platform/common.hpp chooses for F on this platform family (option_field_t,
+// checked there against the width each family's kernel reads). `Value` is what users give and
+// read back:
+// - bool: a flag (explicit operator bool too);
+// - int: a number in [Min, Max]. One made from a value outside the range can be constructed (as
+//   every option, without throwing), but that value reaches the kernel through no door:
+//   mcast::set_option refuses it with errc::invalid_value before any system call (check()); to
+//   Asio's set_option, or a setsockopt of level(), name(), data() and size() made by hand, it
+//   names no option (name() is -1) and hands no bytes (size() is 0): every stack refuses that
+//   (ENOPROTOOPT, WSAENOPROTOOPT), so the call fails and the socket keeps its setting. (Linux
+//   would read a TTL of -1 as "the default" and a u_char field -- macOS, the BSDs -- would wrap
+//   256 to 0; and Linux takes IP_TOS with no bytes as 0: a length alone does not stop every
+//   option.) value() of such an option is its value cut to the field, as the kernel never sees it;
+// - unsigned: an interface index (any value).
+// `Available` is false where the stack lacks the option: errc::unsupported before any system call.
+// A stack that answers with one byte (a u_char) for a wider field is read from that byte.
+template <value_field F, int Level, int Name, class Value, bool Available = true, int Min = 0, int Max = 0>
+class value_option {
+  using Field = option_field_t<this_family, F>;
+  static constexpr bool out_of_range(Value v) noexcept {
+    if constexpr (std::is_same<Value, int>::value)
+      return v < Min || v > Max;
+    else
+      return (void)v, false;
+  }
+
 public:
+  constexpr value_option() noexcept = default;
+  constexpr explicit value_option(Value v) noexcept : value_(static_cast<Field>(v)), bad_(out_of_range(v)) {}
+
+  Value value() const noexcept {
+    if constexpr (std::is_same<Value, bool>::value)
+      return value_ != 0;
+    else
+      return static_cast<Value>(value_);
+  }
+  template <class V = Value, std::enable_if_t<std::is_same<V, bool>::value, int> = 0>
+  explicit operator bool() const noexcept {
+    return value();
+  }
+  std::error_code check() const noexcept {
+    if (!Available)
+      return make_error_code(errc::unsupported);
+    return bad_ ? make_error_code(errc::invalid_value) : std::error_code();
+  }
+
   template <class Protocol> int level(const Protocol&) const noexcept { return Level; }
-  template <class Protocol> int name(const Protocol&) const noexcept { return Name; }
+  /// -1 for a value out of range: no stack accepts the call (see above).
+  template <class Protocol> int name(const Protocol&) const noexcept { return bad_ ? -1 : Name; }
   template <class Protocol> const void* data(const Protocol&) const noexcept { return &value_; }
   template <class Protocol> void* data(const Protocol&) noexcept { return &value_; }
-  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof value_; }
+  /// 0 for a value out of range (see above).
+  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return bad_ ? 0 : sizeof value_; }
   template <class Protocol> void resize(const Protocol&, std::size_t n) noexcept {
     if (n == 1 && sizeof value_ > 1)
       value_ = static_cast<Field>(*reinterpret_cast<const unsigned char*>(&value_));
   }
 
-protected:
-  constexpr field_option() noexcept = default;
-  constexpr explicit field_option(Field v) noexcept : value_(v) {}
-  Field value_ = 0;
-};
-
-// A boolean option; `Available` is false where the stack lacks it (errc::unsupported before any
-// system call).
-template <int Level, int Name, bool Available, class Field = int>
-class boolean_option : public field_option<Level, Name, Field> {
-public:
-  constexpr boolean_option() noexcept = default;
-  constexpr explicit boolean_option(bool on) noexcept
-      : field_option<Level, Name, Field>(static_cast<Field>(on ? 1 : 0)) {}
-
-  bool value() const noexcept { return this->value_ != 0; }
-  explicit operator bool() const noexcept { return value(); }
-  std::error_code check() const noexcept { return Available ? std::error_code() : make_error_code(errc::unsupported); }
-};
-
-// A number option in [Min, Max]. One made from a value outside the range can be constructed (as
-// every option, without throwing), but that value reaches the kernel through no door:
-// - mcast::set_option refuses it with errc::invalid_value before any system call (check());
-// - to Asio's set_option, or a setsockopt of level(), name(), data() and size() made by hand, it
-//   names no option (name() is -1) and hands no bytes (size() is 0): every stack refuses that
-//   (ENOPROTOOPT, WSAENOPROTOOPT), so the call fails and the socket keeps its setting. (Linux
-//   would read a TTL of -1 as "the default" and a u_char field -- macOS, the BSDs -- would wrap
-//   256 to 0; and Linux takes IP_TOS with no bytes as 0: a length alone does not stop every
-//   option.)
-// value() of such an option is its value cut to the field, as the kernel would never see it.
-template <int Level, int Name, class Field, int Min, int Max>
-class ranged_option : public field_option<Level, Name, Field> {
-public:
-  constexpr ranged_option() noexcept = default;
-  constexpr explicit ranged_option(int v) noexcept
-      : field_option<Level, Name, Field>(static_cast<Field>(v)), bad_(v < Min || v > Max) {}
-
-  int value() const noexcept { return static_cast<int>(this->value_); }
-  std::error_code check() const noexcept { return bad_ ? make_error_code(errc::invalid_value) : std::error_code(); }
-  /// -1 for a value out of range: no stack accepts the call (see above).
-  template <class Protocol> int name(const Protocol&) const noexcept { return bad_ ? -1 : Name; }
-  /// 0 for a value out of range (see above).
-  template <class Protocol> std::size_t size(const Protocol&) const noexcept { return bad_ ? 0 : sizeof this->value_; }
-
 private:
+  Field value_ = 0;
   bool bad_ = false;
 };
 
@@ -134,39 +137,43 @@ namespace option {
 /// IP_MULTICAST_TTL: the hop limit of IPv4 multicast this socket sends, 0..255 (a DWORD on Windows,
 /// an int on Linux, a u_char on macOS and the BSDs). Out of range: errc::invalid_value from
 /// mcast::set_option, and a call every stack refuses through Asio or setsockopt (detail::ranged_option).
-using ip_multicast_ttl =
-    detail::ranged_option<detail::level_ip, detail::ip_multicast_ttl, detail::ip_byte_option_type, 0, 255>;
+using ip_multicast_ttl = detail::value_option<detail::value_field::ip_multicast_ttl, detail::level_ip,
+                                              detail::ip_multicast_ttl, int, true, 0, 255>;
 /// IPV6_MULTICAST_HOPS: the same for IPv6, -1 (the route's default) .. 255 (an int); out of range
 /// refused the same way.
-using ipv6_multicast_hops = detail::ranged_option<detail::level_ipv6, detail::ipv6_multicast_hops, int, -1, 255>;
+using ipv6_multicast_hops = detail::value_option<detail::value_field::ipv6_multicast_hops, detail::level_ipv6,
+                                                 detail::ipv6_multicast_hops, int, true, -1, 255>;
 /// IP_TOS: the type-of-service byte of the IPv4 datagrams this socket sends, 0..255: the DS field
 /// (DSCP in the upper six bits: `ip_tos{dscp << 2}`; 46, expedited forwarding, is 184) and ECN in
 /// the lower two. An int on Linux, macOS and FreeBSD, a DWORD on Windows -- where the stack
 /// accepts it but, unless the system's policy allows, sends 0 (Microsoft points to its QoS API).
 /// Out of range: refused as ip_multicast_ttl is.
-using ip_tos = detail::ranged_option<detail::level_ip, detail::ip_tos, detail::ip_tos_option_type, 0, 255>;
+using ip_tos = detail::value_option<detail::value_field::ip_tos, detail::level_ip, detail::ip_tos, int, true, 0, 255>;
 /// IPV6_TCLASS: the traffic class of the IPv6 datagrams this socket sends, -1 (the stack's default)
 /// .. 255, the same bits as ip_tos; an int everywhere.
-using ipv6_tclass = detail::ranged_option<detail::level_ipv6, detail::ipv6_tclass, int, -1, 255>;
+using ipv6_tclass =
+    detail::value_option<detail::value_field::ipv6_tclass, detail::level_ipv6, detail::ipv6_tclass, int, true, -1, 255>;
 /// IP_MULTICAST_LOOP: whether this socket's IPv4 multicast is looped back to local receivers. On
 /// POSIX the sending socket decides; on Windows the *receiving* one does. Linux loops back what is
 /// sent out of lo whatever this says.
 using ip_multicast_loop =
-    detail::boolean_option<detail::level_ip, detail::ip_multicast_loop, true, detail::ip_byte_option_type>;
+    detail::value_option<detail::value_field::ip_multicast_loop, detail::level_ip, detail::ip_multicast_loop, bool>;
 /// IPV6_MULTICAST_LOOP: the same for IPv6 (an unsigned int).
-using ipv6_multicast_loop =
-    detail::boolean_option<detail::level_ipv6, detail::ipv6_multicast_loop, true, detail::ipv6_uint_option_type>;
+using ipv6_multicast_loop = detail::value_option<detail::value_field::ipv6_multicast_loop, detail::level_ipv6,
+                                                 detail::ipv6_multicast_loop, bool>;
 /// IP_PKTINFO: deliver each IPv4 datagram's destination and interface with it (recvmsg /
 /// WSARecvMsg). FreeBSD has no IP_PKTINFO: errc::unsupported there.
-using ip_pktinfo = detail::boolean_option<detail::level_ip, detail::ip_pktinfo, detail::has_ip_pktinfo>;
+using ip_pktinfo = detail::value_option<detail::value_field::ip_pktinfo, detail::level_ip, detail::ip_pktinfo, bool,
+                                        detail::has_ip_pktinfo>;
 /// IPV6_RECVPKTINFO (IPV6_PKTINFO on Windows): the same for IPv6. On Windows an IPv4 datagram that
 /// reaches a dual-stack socket carries its packet info only when IP_PKTINFO is set as well
 /// (Microsoft's IP_PKTINFO and WSARecvMsg pages): mcast::set_option sets both there, so that
 /// receive() gives IPv4 datagrams their group and interface too. Asio's set_option makes only the
 /// IPV6_PKTINFO call: on a dual-stack socket on Windows set option::ip_pktinfo as well.
-class ipv6_recvpktinfo : public detail::boolean_option<detail::level_ipv6, detail::ipv6_recvpktinfo, true> {
+class ipv6_recvpktinfo : public detail::value_option<detail::value_field::ipv6_recvpktinfo, detail::level_ipv6,
+                                                     detail::ipv6_recvpktinfo, bool> {
 public:
-  using detail::boolean_option<detail::level_ipv6, detail::ipv6_recvpktinfo, true>::boolean_option;
+  using value_option::value_option;
 
   /// (mcast::set_option) Windows, dual-stack socket: IP_PKTINFO to the same value. 0 or the raw error.
   int companion(native_handle_type s) const noexcept {
@@ -189,15 +196,13 @@ public:
 
 /// IPV6_MULTICAST_IF: the interface this socket's IPv6 multicast leaves by (its index; any() is
 /// the route's choice).
-class ipv6_multicast_if
-    : public detail::field_option<detail::level_ipv6, detail::ipv6_multicast_if, detail::ipv6_uint_option_type> {
+class ipv6_multicast_if : public detail::value_option<detail::value_field::ipv6_multicast_if, detail::level_ipv6,
+                                                      detail::ipv6_multicast_if, unsigned> {
 public:
   ipv6_multicast_if() noexcept = default;
-  explicit ipv6_multicast_if(const network_interface& nic) noexcept
-      : field_option(static_cast<detail::ipv6_uint_option_type>(nic.index())) {}
+  explicit ipv6_multicast_if(const network_interface& nic) noexcept : value_option(nic.index()) {}
   /// The interface index the stack holds (0: the route's choice).
-  unsigned index() const noexcept { return static_cast<unsigned>(this->value_); }
-  std::error_code check() const noexcept { return {}; }
+  unsigned index() const noexcept { return value(); }
 };
 
 /// IP_MULTICAST_IF: the interface this socket's IPv4 multicast leaves by. Linux: an ip_mreqn that
@@ -257,6 +262,9 @@ public:
   }
 
 private:
+  static_assert(sizeof(detail::ip_multicast_if_type) ==
+                    detail::kernel_field_size(detail::this_family, detail::value_field::ip_multicast_if),
+                "mcast: IP_MULTICAST_IF's structure is not what the platform's kernel reads (kernel_field_size)");
   detail::ip_multicast_if_type req_;
   bool bad_ = false;
 };
@@ -264,10 +272,11 @@ private:
 
 namespace option {
 /// IP_MULTICAST_ALL (Linux): whether the socket receives IPv4 groups joined by other sockets.
-using ip_multicast_all = detail::boolean_option<detail::level_ip, detail::ip_multicast_all, detail::has_multicast_all>;
+using ip_multicast_all = detail::value_option<detail::value_field::multicast_all, detail::level_ip,
+                                              detail::ip_multicast_all, bool, detail::has_multicast_all>;
 /// IPV6_MULTICAST_ALL (Linux 4.20+): the same for IPv6 groups.
-using ipv6_multicast_all =
-    detail::boolean_option<detail::level_ipv6, detail::ipv6_multicast_all, detail::has_multicast_all>;
+using ipv6_multicast_all = detail::value_option<detail::value_field::multicast_all, detail::level_ipv6,
+                                                detail::ipv6_multicast_all, bool, detail::has_multicast_all>;
 } // namespace option
 
 namespace option {
@@ -278,13 +287,14 @@ namespace option {
 /// ticks, not the wall clock). Off costs a receive nothing. Concepts: SettableSocketOption,
 /// GettableSocketOption.
 ///   mcast::set_option(sock, mcast::option::receive_timestamp{true});
-using receive_timestamp =
-    detail::boolean_option<detail::level_socket, detail::so_receive_timestamp, detail::has_receive_timestamp>;
+using receive_timestamp = detail::value_option<detail::value_field::receive_timestamp, detail::level_socket,
+                                               detail::so_receive_timestamp, bool, detail::has_receive_timestamp>;
 /// Drop counts: each datagram's `drops` is the socket's running count of datagrams the kernel
 /// dropped because the receive buffer was full (see datagram::drops). Implements
 /// SOL_SOCKET/SO_RXQ_OVFL (Linux); elsewhere errc::unsupported. Concepts: SettableSocketOption,
 /// GettableSocketOption.
-using receive_drops = detail::boolean_option<detail::level_socket, detail::so_rxq_ovfl, detail::has_receive_drops>;
+using receive_drops = detail::value_option<detail::value_field::receive_drops, detail::level_socket,
+                                           detail::so_rxq_ovfl, bool, detail::has_receive_drops>;
 } // namespace option
 
 /// Reads an option the socket holds into `opt` (a GettableSocketOption, e.g.

@@ -2,7 +2,7 @@
 // translation unit must keep its own version of the library's inline functions (config.hpp puts
 // them in different inline namespaces). Before that, the linker kept one of the two for both: the
 // hook then saw the plain unit's calls too, or not even its own.
-#include <mcast/detail/system.hpp>
+#include <mcast/detail/platform/system.hpp>
 #include <mcast/option.hpp>
 
 #include <cstdio>

@@ -2,7 +2,7 @@
 #ifndef MCAST_TESTS_SUPPORT_HOOK_HPP
 #define MCAST_TESTS_SUPPORT_HOOK_HPP
 
-#include <mcast/detail/system.hpp>
+#include <mcast/detail/platform/system.hpp>
 
 #if !defined(MCAST_SYSCALL_HOOK)
 #error "tests that use the hook are built with MCAST_SYSCALL_HOOK"

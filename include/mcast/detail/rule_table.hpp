@@ -30,7 +30,7 @@ namespace detail {
 enum class mstate : unsigned char { none, any, src };
 
 // The raw codes a row can be answered with, by meaning (the numbers differ per platform; see
-// sys_errc in socket_types.hpp).
+// sys_errc in platform/windows.hpp, posix.hpp).
 enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrnotavail = 4 };
 
 // clang-format off

@@ -1,4 +1,4 @@
-// mcast/detail/child_list.hpp -- the intrusive list of a membership's live children (blocked_source,
+// mcast/detail/handles/child_list.hpp -- the intrusive list of a membership's live children (blocked_source,
 // included_source) and what a child handle is.
 //
 // Copyright (c) 2026 The mcast authors.
@@ -10,8 +10,8 @@
 #pragma once
 #endif
 
-#include "../config.hpp"
-#include "kernel_request.hpp"
+#include "../../config.hpp"
+#include "../kernel_request.hpp"
 
 #include <cstddef>
 #include <utility>

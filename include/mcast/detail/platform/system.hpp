@@ -1,4 +1,4 @@
-// mcast/detail/system.hpp -- every system call the library makes, behind one hook.
+// mcast/detail/platform/system.hpp -- every system call the library makes, behind one hook.
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -14,7 +14,7 @@
 #pragma once
 #endif
 
-#include "socket_types.hpp"
+#include "platform.hpp"
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {

@@ -1,4 +1,4 @@
-// mcast/detail/membership_base.hpp -- what every membership handle shares: join_options, the steps of a join (the socket's facts,
+// mcast/detail/handles/membership_base.hpp -- what every membership handle shares: join_options, the steps of a join (the socket's facts,
 // IP_MULTICAST_ALL, undoing a join), and membership_base.
 //
 // Copyright (c) 2026 The mcast authors.
@@ -10,12 +10,12 @@
 #pragma once
 #endif
 
-#include "../option.hpp"
-#include "../ordering.hpp"
-#include "../source_filter.hpp"
+#include "../../option.hpp"
+#include "../../ordering.hpp"
+#include "../../source_filter.hpp"
 #include "child_list.hpp"
-#include "kernel_request.hpp"
-#include "socket_facts.hpp"
+#include "../kernel_request.hpp"
+#include "../socket_facts.hpp"
 
 #include <cstddef>
 #include <cstdint>
