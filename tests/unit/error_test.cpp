@@ -8,6 +8,13 @@ using mcast::errc;
 using mcast::detail::operation;
 namespace se = mcast::detail::sys_errc;
 
+// A failed check names the errc ("already_joined"), not its number.
+namespace Catch {
+template <> struct StringMaker<mcast::errc> {
+  static std::string convert(mcast::errc e) { return e == errc{} ? "errc{}" : mcast::detail::errc_name(e); }
+};
+} // namespace Catch
+
 TEST_CASE("errc compares with codes the library makes", "[error]") {
   std::error_code ec = mcast::make_error_code(errc::already_joined);
   CHECK(ec == errc::already_joined);
