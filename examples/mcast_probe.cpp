@@ -371,15 +371,10 @@ const char* raw_name(int raw) {
 // A raw_code (the rule table's meaning) as this platform names it.
 std::string code_name(unsigned code, bool windows) {
   std::string out;
-  const auto add = [&](const char* w, const char* p) {
-    out += (out.empty() ? "" : " or ") + std::string(windows ? w : p);
-  };
-  if (code & mcast::detail::rc_addrnotavail)
-    add("WSAEADDRNOTAVAIL", "EADDRNOTAVAIL");
-  if (code & mcast::detail::rc_inval)
-    add("WSAEINVAL", "EINVAL");
-  if (code & mcast::detail::rc_addrinuse)
-    add("WSAEADDRINUSE", "EADDRINUSE");
+  const auto column = windows ? mcast::detail::stack_column::windows_column : mcast::detail::stack_column::linux_column;
+  for (unsigned bit : {mcast::detail::rc_addrnotavail, mcast::detail::rc_inval, mcast::detail::rc_addrinuse})
+    if (code & bit)
+      out += (out.empty() ? "" : " or ") + std::string(mcast::detail::code_name(bit, column));
   return out.empty() ? "not documented" : out;
 }
 
@@ -642,7 +637,7 @@ bool raw_agrees(const row& r, int raw, unsigned cell) {
   if (mcast::detail::is_windows)
     return raw != 0 && mcast::detail::raw_code_of(raw) == cell;
   if (raw == 0)
-    return std::strncmp(mcast::detail::platform_text(table), "accepted", 8) == 0;
+    return mcast::detail::column_in(table, mcast::detail::this_stack).accepted != nullptr;
   return (mcast::detail::platform_codes(table) & mcast::detail::raw_code_of(raw)) != 0;
 }
 
@@ -729,9 +724,9 @@ void run_table(const char* family, const std::vector<row>& all, const env& e, co
       }
     }
     const bool raw_ok = raw_agrees(r, last.raw, cell);
-    // The rule table's Windows column lists Wine's answer for a row where Wine differs ("Wine:
-    // ..."), so the translation reads it; the cell is still not what Windows documents.
-    const bool wine_known = wine && !raw_ok && (table.windows_codes & mcast::detail::raw_code_of(last.raw)) != 0;
+    // The rule table's Windows column lists Wine's answer for a row where Wine differs (an
+    // answer's `wine`), so the translation reads it; the cell is still not what Windows documents.
+    const bool wine_known = wine && !raw_ok && (table.on_windows.codes() & mcast::detail::raw_code_of(last.raw)) != 0;
     if (wine && mreq_source) {
       x.v = verdict::wine_differs;
       x.note = wine_mreq_source_note;
@@ -747,7 +742,7 @@ void run_table(const char* family, const std::vector<row>& all, const env& e, co
     } else if (wine_known) {
       x.v = verdict::wine_differs;
       x.note = std::string("Wine passes Linux's answer through (") + x.raw + "); Windows documents " + x.documented +
-               " (rule table: " + table.windows_text + ")";
+               " (rule table: " + mcast::detail::column_text(table, mcast::detail::stack_column::windows_column) + ")";
     } else {
       x.v = verdict::agrees;
     }
@@ -894,7 +889,7 @@ void filter_rows(const char* family, const env& e, const std::string& skip, std:
     if (c.made && lacks(c.raw)) {
       x.v = verdict::could_not_run;
       x.note = std::string(which ? "the set" : "the get") + " answered " + x.raw + " (this stack lacks it)";
-    } else if (mcast::detail::is_windows && nj.windows_codes == mcast::detail::rc_none) {
+    } else if (mcast::detail::is_windows && nj.on_windows.codes() == mcast::detail::rc_none) {
       x.v = verdict::recorded;
       x.note = "Windows documents no code here: mcast keeps the raw code";
     } else if (ec == errc::not_joined) {

@@ -135,16 +135,58 @@ inline const char* errc_name(errc e) noexcept {
   return "?";
 }
 
-// Maps a raw system error to the condition it means whatever the operation was (0: none).
-inline int unambiguous_condition(int raw) noexcept {
-  if (raw == sys_errc::no_buffers || raw == sys_errc::no_memory)
+// The systems whose error numbers mcast reads. macOS and FreeBSD share the BSD column of the
+// rule table, not every number (EOPNOTSUPP). `other`: a system mcast names no numbers for (read
+// from its own headers, translated by Linux's column, as before this list existed).
+enum class os : unsigned char { windows, linux_kernel, macos, freebsd, other };
+
+// The error numbers the translation reads, per system, as data: the translation of every
+// system's numbers is a pure function that runs anywhere (tests/unit/error_test.cpp runs all
+// four on each platform); the static_assert below pins this platform's row to its own headers.
+struct error_numbers {
+  int invalid, addr_in_use, addr_not_avail, no_buffers, no_memory, no_device, no_protocol_option, not_supported;
+};
+constexpr error_numbers numbers_of(os o) noexcept {
+  switch (o) {
+  case os::windows: // WSAE* = WSABASEERR (10000) + the BSD number; ERROR_NOT_ENOUGH_MEMORY; no ENODEV
+    return {10022, 10048, 10049, 10055, 8, -1, 10042, 10045};
+  case os::linux_kernel: return {22, 98, 99, 105, 12, 19, 92, 95};
+  case os::macos: return {22, 48, 49, 55, 12, 19, 42, 102}; // EOPNOTSUPP as user space sees it (__DARWIN_UNIX03)
+  case os::freebsd: return {22, 48, 49, 55, 12, 19, 42, 45};
+  case os::other:
+    return {sys_errc::invalid,   sys_errc::addr_in_use, sys_errc::addr_not_avail,     sys_errc::no_buffers,
+            sys_errc::no_memory, sys_errc::no_device,   sys_errc::no_protocol_option, sys_errc::not_supported};
+  }
+  return {};
+}
+inline constexpr os this_os = is_windows ? os::windows
+                              : is_linux ? os::linux_kernel
+                              : !is_bsd  ? os::other
+                              : is_macos ? os::macos
+                                         : os::freebsd;
+static_assert(numbers_of(this_os).invalid == sys_errc::invalid &&
+                  numbers_of(this_os).addr_in_use == sys_errc::addr_in_use &&
+                  numbers_of(this_os).addr_not_avail == sys_errc::addr_not_avail &&
+                  numbers_of(this_os).no_buffers == sys_errc::no_buffers &&
+                  numbers_of(this_os).no_memory == sys_errc::no_memory &&
+                  numbers_of(this_os).no_device == sys_errc::no_device &&
+                  numbers_of(this_os).no_protocol_option == sys_errc::no_protocol_option &&
+                  numbers_of(this_os).not_supported == sys_errc::not_supported,
+              "mcast: numbers_of(this_os) differs from this platform's own error numbers");
+
+// Maps a raw system error of system `o` to the condition it means whatever the operation was
+// (0: none).
+constexpr int unambiguous_condition_on(os o, int raw) noexcept {
+  const error_numbers n = numbers_of(o);
+  if (raw == n.no_buffers || raw == n.no_memory)
     return static_cast<int>(errc::limit_exceeded);
-  if (raw == sys_errc::no_protocol_option || raw == sys_errc::not_supported)
+  if (raw == n.no_protocol_option || raw == n.not_supported)
     return static_cast<int>(errc::unsupported);
-  if (raw == sys_errc::no_device)
+  if (raw == n.no_device)
     return static_cast<int>(errc::no_such_interface);
   return 0;
 }
+inline int unambiguous_condition(int raw) noexcept { return unambiguous_condition_on(this_os, raw); }
 
 // Categories whose values are the system's own error numbers besides std::system_category():
 // Asio's "asio.system" (mcast/asio.hpp registers it, by identity). Two slots are plenty.

@@ -86,8 +86,8 @@ template <class... Options> constexpr sequence_result check_sequence() noexcept 
 // One static_assert per rule row, each with the row's sentence; only the broken rule's fires.
 template <class... Options> constexpr void assert_valid_sequence() noexcept {
   constexpr rule r = check_sequence<Options...>().violation;
-#define MCAST_DETAIL_RULE_SEQUENCE_ASSERT(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle)                            \
-  static_assert(r != rule::id, seq);
+#define MCAST_DETAIL_RULE_SEQUENCE_ASSERT(id, what, e, w, l, b, seq, handle)                                           \
+  static_assert(r != rule::id, MCAST_DETAIL_RULE_SEQUENCE_##seq);
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_SEQUENCE_ASSERT)
 #undef MCAST_DETAIL_RULE_SEQUENCE_ASSERT
 }

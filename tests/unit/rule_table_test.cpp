@@ -4,6 +4,7 @@
 
 #include "catch.hpp"
 
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -97,6 +98,65 @@ TEST_CASE("every rule row has a distinct name and a what", "[rules]") {
   CHECK(names.size() == mcast::detail::rule_count);
 }
 
+namespace {
+using mcast::detail::stack_column;
+// The rule codes' names a text contains, as rc_* bits: every spelling on every stack, so a name in
+// the wrong column's spelling is caught too ("EINVAL" inside "WSAEINVAL" is not counted).
+unsigned codes_named(const std::string& text, std::set<std::string>* spellings = nullptr) {
+  unsigned found = 0;
+  for (unsigned code : {mcast::detail::rc_inval, mcast::detail::rc_addrinuse, mcast::detail::rc_addrnotavail})
+    for (auto c : {stack_column::windows_column, stack_column::linux_column}) {
+      const std::string name = mcast::detail::code_name(code, c);
+      for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+        const bool inside = at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) != 0);
+        const auto after = at + name.size();
+        const bool longer = after < text.size() && (std::isalnum(static_cast<unsigned char>(text[after])) != 0);
+        if (!inside && !longer) {
+          found |= code;
+          if (spellings != nullptr)
+            spellings->insert(name);
+        }
+      }
+    }
+  return found;
+}
+} // namespace
+
+// A cell's text and its codes cannot drift apart: the text is made from the answers, the notes
+// name no rule code, and the text names exactly the codes the translation reads, spelt as that
+// stack spells them. A sentence that names a Winsock code names one of the row's Windows codes.
+TEST_CASE("each cell's text names exactly the codes its column answers with", "[rules]") {
+  for (const auto& r : mcast::detail::rule_rows) {
+    INFO(r.name);
+    for (auto c : {stack_column::windows_column, stack_column::linux_column, stack_column::bsd_column}) {
+      const auto& col = mcast::detail::column_in(r, c);
+      const std::string text = mcast::detail::column_text(r, c);
+      INFO(text);
+      for (const char* words : {col.note, col.accepted})
+        if (words != nullptr)
+          CHECK(codes_named(words) == 0u);
+      for (std::size_t i = 0; i < col.count; ++i)
+        if (col.list[i].when != nullptr)
+          CHECK(codes_named(col.list[i].when) == 0u);
+      std::set<std::string> spellings;
+      CHECK(codes_named(text, &spellings) == col.codes());
+      for (const auto& name : spellings)
+        CHECK((name.rfind("WSA", 0) == 0) == (c == stack_column::windows_column));
+      CHECK((col.codes() != 0u || col.accepted != nullptr || col.note != nullptr));
+    }
+    for (const char* sentence : {r.sequence_sentence, r.handle_sentence}) {
+      std::set<std::string> spellings;
+      const unsigned named = codes_named(sentence, &spellings);
+      unsigned winsock = 0;
+      for (unsigned code : {mcast::detail::rc_inval, mcast::detail::rc_addrinuse, mcast::detail::rc_addrnotavail})
+        if ((named & code) != 0 && spellings.count(mcast::detail::code_name(code, stack_column::windows_column)) != 0)
+          winsock |= code;
+      INFO(sentence);
+      CHECK((winsock & ~r.on_windows.codes()) == 0u);
+    }
+  }
+}
+
 #if defined(MCAST_SOURCE_DIR)
 namespace {
 std::string slurp(const std::string& path) {
@@ -112,8 +172,11 @@ std::string markdown_table() {
   md << "| Rule | `mcast::errc` | Windows (Microsoft's table) | Linux (measured) | macOS, FreeBSD (kernel source) |\n";
   md << "|---|---|---|---|---|\n";
   for (const auto& r : mcast::detail::rule_rows) {
-    md << "| " << r.what << " | `" << mcast::detail::errc_name(r.code) << "` | " << r.windows_text << " | "
-       << r.linux_text << " | " << r.bsd_text << " |\n";
+    using mcast::detail::column_text;
+    using mcast::detail::stack_column;
+    md << "| " << r.what << " | `" << mcast::detail::errc_name(r.code) << "` | "
+       << column_text(r, stack_column::windows_column) << " | " << column_text(r, stack_column::linux_column) << " | "
+       << column_text(r, stack_column::bsd_column) << " |\n";
   }
   return md.str();
 }

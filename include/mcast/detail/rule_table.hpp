@@ -21,6 +21,7 @@
 #include "../error.hpp"
 
 #include <cstddef>
+#include <string>
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
@@ -29,130 +30,243 @@ namespace detail {
 // blocked set), or source-specific (INCLUDE mode with a non-empty source set).
 enum class mstate : unsigned char { none, any, src };
 
-// The raw codes a row can be answered with, by meaning (the numbers differ per platform; see
-// sys_errc in platform/windows.hpp, posix.hpp).
+// The raw codes a row can be answered with, by meaning (the numbers differ per system; see
+// numbers_of in error.hpp).
 enum raw_code : unsigned { rc_none = 0, rc_inval = 1, rc_addrinuse = 2, rc_addrnotavail = 4 };
 
+// One answer in a column: a raw code, and where the column has several, which call gets it.
+struct answer {
+  unsigned code;    // one rc_* bit
+  const char* when; // the calls that get it, in words (nullptr: every call of the row)
+  operation after;  // the cell where the same (socket, interface, group) saw this call just
+                    // before (operation::other: whatever came before)
+  bool wine;        // Wine answers it; Microsoft documents another code
+};
+
+// How one stack answers a row, built by name: answers(rc_addrnotavail).after(operation::block,
+// rc_inval).wine(rc_addrinuse). Its text (column_text) is made from the answers, so the codes a
+// cell names are the codes the translation reads; a note adds words that name no rule code
+// (tests/unit/rule_table_test.cpp checks).
+struct column {
+  answer list[3];
+  std::size_t count;
+  const char* accepted; // the stack accepts the call, doing this instead (nullptr: it refuses)
+  const char* note;
+
+  constexpr column with(answer a) const noexcept {
+    column c = *this;
+    c.list[c.count++] = a;
+    return c;
+  }
+  // Another code, for the calls `when` names.
+  constexpr column also(unsigned code, const char* when = nullptr) const noexcept {
+    return with({code, when, operation::other, false});
+  }
+  // Another code, when the call just before was `previous`.
+  constexpr column after(operation previous, unsigned code) const noexcept {
+    return with({code, nullptr, previous, false});
+  }
+  // What Wine answers besides the documented codes.
+  constexpr column wine(unsigned code) const noexcept { return with({code, nullptr, operation::other, true}); }
+  constexpr column noted(const char* text) const noexcept {
+    column c = *this;
+    c.note = text;
+    return c;
+  }
+  // Every code of the column (what the translation reads).
+  constexpr unsigned codes() const noexcept {
+    unsigned all = rc_none;
+    for (std::size_t i = 0; i < count; ++i)
+      all |= list[i].code;
+    return all;
+  }
+};
+constexpr column answers(unsigned code, const char* when = nullptr) noexcept { return column{}.also(code, when); }
+constexpr column accepted(const char* instead) noexcept {
+  column c{};
+  c.accepted = instead;
+  return c;
+}
+// No code answers the row (none documented, or the rule is a compile-time one).
+constexpr column no_code(const char* note) noexcept { return column{}.noted(note); }
+// A rule no stack sees: the library refuses it when it compiles the call.
+inline constexpr column compile_time = no_code("(compile time)");
+
 // clang-format off
-// X(id, what it is, errc, Windows codes, Windows as documented, Linux codes, Linux as measured,
-//   BSD codes, BSD as read (macOS and FreeBSD: xnu's and FreeBSD's in_mcast.c / in6_mcast.c, which
-//   answer alike), sentence for a sequence (is_valid_sequence / apply_sequence), sentence for a
-//   handle call)
+// THE table. Each field is written name(value) in this order; the macros that read a row paste the
+// name onto the slot's own prefix (MCAST_DETAIL_RULE_WHAT_ ## what, ...), so a misspelt or
+// misplaced field does not compile, as with C++20's designated initializers.
+//   what:       what the rule is about
+//   errc:       the portable error
+//   on_windows: Microsoft's "Multicast Socket Option Behavior" table (written for IP_*; applied
+//               alike to MCAST_* and IPV6_*)
+//   on_linux:   what the kernel answers, measured by the tests
+//   on_bsd:     macOS and FreeBSD, read from xnu's and FreeBSD's in_mcast.c / in6_mcast.c (which
+//               answer alike), never run here
+//   sequence:   the sentence for a sequence (is_valid_sequence / apply_sequence)
+//   handle:     the sentence for a handle call
 // An empty sentence: the rule is never a compile-time error in that form.
-#define MCAST_DETAIL_RULES(X)                                                                                     \
-  X(not_joined, "anything but a join with no membership (never joined, or left)", not_joined, \
-    rc_inval, "WSAEINVAL",                                                                                         \
-    rc_addrnotavail | rc_inval, "EADDRNOTAVAIL (leave), EINVAL (source calls)",                                    \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    "mcast: invalid option sequence: after the group was left (or its last source dropped), or before the first "  \
-    "join, only a new join is valid (Windows fails it with WSAEINVAL); start with join_group / join_source_group " \
-    "/ ip_add_membership",                                                                                         \
-    "")                                                                                                            \
-  X(join_refused, "a join refused where mcast knows of no membership (the interface cannot take it)",              \
-    no_such_interface,                                                                                             \
-    rc_addrnotavail | rc_inval, "WSAEADDRNOTAVAIL or WSAEINVAL: an interface whose address is not usable "         \
-    "(disconnected, VPN and virtual adapters); the same code as a second join of the group on this socket, "      \
-    "which mcast cannot tell apart without a probe (the raw code is kept)",                                       \
-    rc_none, "ENODEV (no_such_interface for any call)",                                                           \
-    rc_addrnotavail, "EADDRNOTAVAIL (no such interface, or one without multicast)",                               \
-    "", "")                                                                                                        \
-  X(join_twice, "an any-source join on an any-source membership", already_joined, \
-    rc_addrnotavail | rc_inval | rc_addrinuse, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK; Wine: WSAEADDRINUSE)",   \
-    rc_addrinuse, "EADDRINUSE",                                                                                    \
-    rc_addrinuse, "EADDRINUSE",                                                                                    \
-    "mcast: invalid option sequence: the group is joined twice on one socket and interface (WSAEADDRNOTAVAIL on "  \
-    "Windows, EADDRINUSE on Linux); leave it first, or join it on another interface",                              \
-    "")                                                                                                            \
-  X(source_join_on_any, "a source-specific join on an any-source membership", already_joined, \
-    rc_addrnotavail | rc_inval, "WSAEADDRNOTAVAIL (WSAEINVAL after a BLOCK)",                                      \
-    rc_inval, "accepted: the group silently switches to INCLUDE (EINVAL after a BLOCK); mcast refuses it first",   \
-    rc_inval, "EINVAL",                                                                                            \
-    "mcast: invalid option sequence: a source-specific join (ADD_SOURCE_MEMBERSHIP / JOIN_SOURCE_GROUP) on an "    \
-    "any-source membership is refused by Windows (WSAEADDRNOTAVAIL, or WSAEINVAL after a BLOCK) and silently "     \
-    "switches the filter on Linux; to accept a blocked source use UNBLOCK_SOURCE, to change mode leave first or "  \
-    "use set_source_filter",                                                                                       \
-    "mcast: include() needs a source-specific membership (join_source_group); an any-source membership already "   \
-    "receives every source it does not block -- unblock the source instead (Windows refuses ADD_SOURCE_MEMBERSHIP " \
-    "here with WSAEADDRNOTAVAIL)")                                                                                 \
-  X(any_join_on_source, "an any-source join on a source-specific membership", already_joined, \
-    rc_addrnotavail | rc_addrinuse, "WSAEADDRNOTAVAIL (Wine: WSAEADDRINUSE)",                                      \
-    rc_addrinuse, "EADDRINUSE",                                                                                    \
-    rc_inval, "EINVAL",                                                                                            \
-    "mcast: invalid option sequence: an any-source join (ADD_MEMBERSHIP / JOIN_GROUP) after a source-specific "    \
-    "join of the same group fails (WSAEADDRNOTAVAIL); leave the group first, or use set_source_filter to switch "  \
-    "mode in one call",                                                                                            \
-    "")                                                                                                            \
-  X(source_leave_on_any, "a source leave on an any-source membership", wrong_mode, \
-    rc_inval, "WSAEINVAL",                                                                                         \
-    rc_addrnotavail | rc_inval, "EADDRNOTAVAIL and the filter becomes INCLUDE {} (EINVAL after a BLOCK); mcast "    \
-    "refuses it first",                                                                                            \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    "mcast: invalid option sequence: DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP on an any-source membership "     \
-    "fails on Windows (WSAEINVAL) and corrupts the filter on Linux; use BLOCK_SOURCE to stop a source",            \
-    "")                                                                                                            \
-  X(block_on_source, "a block or unblock on a source-specific membership", wrong_mode, \
-    rc_inval, "WSAEINVAL (documented for UNBLOCK; BLOCK is not in the table)",                                     \
-    rc_inval, "EINVAL",                                                                                            \
-    rc_inval, "EINVAL",                                                                                            \
-    "mcast: invalid option sequence: BLOCK_SOURCE / UNBLOCK_SOURCE need an any-source membership (WSAEINVAL on a " \
-    "source-specific one); drop the source with DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP instead",              \
-    "mcast: block() needs an any-source membership (join_group); a source-specific membership stops a source by "  \
-    "dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)")                             \
-  X(unblock_without_block, "an unblock of a source that is not blocked", source_not_present, \
-    rc_inval | rc_addrnotavail, "WSAEINVAL (never blocked), WSAEADDRNOTAVAIL (unblocked already)",                 \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    "mcast: invalid option sequence: more UNBLOCK_SOURCE than BLOCK_SOURCE (unblocking a source that is not "      \
-    "blocked fails with WSAEINVAL); unblock only what the sequence blocked",                                       \
-    "")                                                                                                            \
-  X(source_twice, "the same source blocked or included twice", source_already_present, \
-    rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    "", "")                                                                                                        \
-  X(source_absent, "a source leave of a source that is not included", source_not_present, \
-    rc_addrnotavail, "WSAEADDRNOTAVAIL",                                                                           \
-    rc_addrnotavail, "EADDRNOTAVAIL (EINVAL once the last source is gone: not_joined)",                            \
-    rc_addrnotavail, "EADDRNOTAVAIL (the last one leaves INCLUDE {}, still joined)",                               \
-    "", "")                                                                                                        \
-  X(filter_not_joined, "a filter read or set with no membership", not_joined, \
-    rc_none, "not documented (the raw code is kept)",                                                              \
-    rc_addrnotavail | rc_inval, "EADDRNOTAVAIL (read), EINVAL (IPv6 set)",                                         \
-    rc_addrnotavail, "EADDRNOTAVAIL",                                                                              \
-    "", "")                                                                                                        \
-  X(mixed_families, "IPv4-only and IPv6-only options in one sequence", family_mismatch, \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    "mcast: invalid option sequence: IPv4-only (IP_*) and IPv6-only (IPV6_*) options cannot name the same group; " \
-    "use one family per sequence (MCAST_* works for both)",                                                        \
-    "")                                                                                                            \
-  X(ipv6_api_no_sources, "a source call through IPV6_ADD_MEMBERSHIP (api::ipv6)", unsupported, \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    "",                                                                                                            \
-    "mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no filter); " \
-    "use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) for IPv6 sources")  \
-  X(filtered_block, "block() on a filtered membership", wrong_mode, \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    "",                                                                                                            \
-    "mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole list at " \
-    "once with set(filter_mode::exclude, {...})")                                                                  \
-  X(filtered_include, "include() on a filtered membership", wrong_mode, \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    rc_none, "(compile time)",                                                                                     \
-    "",                                                                                                            \
-    "mcast: include() needs a source-specific membership (join_source_group); a filtered membership changes its "  \
-    "whole list at once with set(filter_mode::include, {...})")
+#define MCAST_DETAIL_RULES(X)                                                                                      \
+  X(not_joined,                                                                                                    \
+    what("anything but a join with no membership (never joined, or left)"),                                        \
+    errc(not_joined),                                                                                              \
+    on_windows(answers(rc_inval)),                                                                                 \
+    on_linux(answers(rc_addrnotavail, "leave").also(rc_inval, "source calls")),                                    \
+    on_bsd(answers(rc_addrnotavail)),                                                                              \
+    sequence("mcast: invalid option sequence: after the group was left (or its last source dropped), or before "   \
+             "the first join, only a new join is valid (Windows fails it with WSAEINVAL); start with join_group / "\
+             "join_source_group / ip_add_membership"),                                                             \
+    handle())                                                                                                      \
+  X(join_refused,                                                                                                  \
+    what("a join refused where mcast knows of no membership (the interface cannot take it)"),                      \
+    errc(no_such_interface),                                                                                       \
+    on_windows(answers(rc_addrnotavail).also(rc_inval)                                                             \
+               .noted("an interface whose address is not usable (disconnected, VPN and virtual adapters); the "    \
+                      "same code as a second join of the group on this socket, which mcast cannot tell apart "     \
+                      "without a probe (the raw code is kept)")),                                                  \
+    on_linux(no_code("ENODEV: no_such_interface for any call")),                                                   \
+    on_bsd(answers(rc_addrnotavail).noted("no such interface, or one without multicast")),                         \
+    sequence(),                                                                                                    \
+    handle())                                                                                                      \
+  X(join_twice,                                                                                                    \
+    what("an any-source join on an any-source membership"),                                                        \
+    errc(already_joined),                                                                                          \
+    on_windows(answers(rc_addrnotavail).after(operation::block, rc_inval).wine(rc_addrinuse)),                     \
+    on_linux(answers(rc_addrinuse)),                                                                               \
+    on_bsd(answers(rc_addrinuse)),                                                                                 \
+    sequence("mcast: invalid option sequence: the group is joined twice on one socket and interface "              \
+             "(WSAEADDRNOTAVAIL on Windows, EADDRINUSE on Linux); leave it first, or join it on another interface"),\
+    handle())                                                                                                      \
+  X(source_join_on_any,                                                                                            \
+    what("a source-specific join on an any-source membership"),                                                    \
+    errc(already_joined),                                                                                          \
+    on_windows(answers(rc_addrnotavail).after(operation::block, rc_inval)),                                        \
+    on_linux(accepted("the group silently switches to INCLUDE").after(operation::block, rc_inval)                  \
+             .noted("mcast refuses it first")),                                                                    \
+    on_bsd(answers(rc_inval)),                                                                                     \
+    sequence("mcast: invalid option sequence: a source-specific join (ADD_SOURCE_MEMBERSHIP / JOIN_SOURCE_GROUP) " \
+             "on an any-source membership is refused by Windows (WSAEADDRNOTAVAIL, or WSAEINVAL after a BLOCK) "   \
+             "and silently switches the filter on Linux; to accept a blocked source use UNBLOCK_SOURCE, to "       \
+             "change mode leave first or use set_source_filter"),                                                  \
+    handle("mcast: include() needs a source-specific membership (join_source_group); an any-source membership "    \
+           "already receives every source it does not block -- unblock the source instead (Windows refuses "       \
+           "ADD_SOURCE_MEMBERSHIP here with WSAEADDRNOTAVAIL)"))                                                   \
+  X(any_join_on_source,                                                                                            \
+    what("an any-source join on a source-specific membership"),                                                    \
+    errc(already_joined),                                                                                          \
+    on_windows(answers(rc_addrnotavail).wine(rc_addrinuse)),                                                       \
+    on_linux(answers(rc_addrinuse)),                                                                               \
+    on_bsd(answers(rc_inval)),                                                                                     \
+    sequence("mcast: invalid option sequence: an any-source join (ADD_MEMBERSHIP / JOIN_GROUP) after a "           \
+             "source-specific join of the same group fails (WSAEADDRNOTAVAIL); leave the group first, or use "     \
+             "set_source_filter to switch mode in one call"),                                                      \
+    handle())                                                                                                      \
+  X(source_leave_on_any,                                                                                           \
+    what("a source leave on an any-source membership"),                                                            \
+    errc(wrong_mode),                                                                                              \
+    on_windows(answers(rc_inval)),                                                                                 \
+    on_linux(answers(rc_addrnotavail).after(operation::block, rc_inval)                                            \
+             .noted("the first also makes the filter INCLUDE {}; mcast refuses it first")),                        \
+    on_bsd(answers(rc_addrnotavail)),                                                                              \
+    sequence("mcast: invalid option sequence: DROP_SOURCE_MEMBERSHIP / LEAVE_SOURCE_GROUP on an any-source "       \
+             "membership fails on Windows (WSAEINVAL) and corrupts the filter on Linux; use BLOCK_SOURCE to stop " \
+             "a source"),                                                                                          \
+    handle())                                                                                                      \
+  X(block_on_source,                                                                                               \
+    what("a block or unblock on a source-specific membership"),                                                    \
+    errc(wrong_mode),                                                                                              \
+    on_windows(answers(rc_inval).noted("documented for UNBLOCK; BLOCK is not in the table")),                      \
+    on_linux(answers(rc_inval)),                                                                                   \
+    on_bsd(answers(rc_inval)),                                                                                     \
+    sequence("mcast: invalid option sequence: BLOCK_SOURCE / UNBLOCK_SOURCE need an any-source membership "        \
+             "(WSAEINVAL on a source-specific one); drop the source with DROP_SOURCE_MEMBERSHIP / "                \
+             "LEAVE_SOURCE_GROUP instead"),                                                                        \
+    handle("mcast: block() needs an any-source membership (join_group); a source-specific membership stops a "     \
+           "source by dropping its included_source (Windows refuses BLOCK_SOURCE here with WSAEINVAL)"))           \
+  X(unblock_without_block,                                                                                         \
+    what("an unblock of a source that is not blocked"),                                                            \
+    errc(source_not_present),                                                                                      \
+    on_windows(answers(rc_inval, "never blocked").after(operation::unblock, rc_addrnotavail)),                     \
+    on_linux(answers(rc_addrnotavail)),                                                                            \
+    on_bsd(answers(rc_addrnotavail)),                                                                              \
+    sequence("mcast: invalid option sequence: more UNBLOCK_SOURCE than BLOCK_SOURCE (unblocking a source that is " \
+             "not blocked fails with WSAEINVAL); unblock only what the sequence blocked"),                         \
+    handle())                                                                                                      \
+  X(source_twice,                                                                                                  \
+    what("the same source blocked or included twice"),                                                             \
+    errc(source_already_present),                                                                                  \
+    on_windows(answers(rc_addrnotavail)),                                                                          \
+    on_linux(answers(rc_addrnotavail)),                                                                            \
+    on_bsd(answers(rc_addrnotavail)),                                                                              \
+    sequence(),                                                                                                    \
+    handle())                                                                                                      \
+  X(source_absent,                                                                                                 \
+    what("a source leave of a source that is not included"),                                                       \
+    errc(source_not_present),                                                                                      \
+    on_windows(answers(rc_addrnotavail)),                                                                          \
+    on_linux(answers(rc_addrnotavail).noted("once the last source is gone: not_joined")),                          \
+    on_bsd(answers(rc_addrnotavail).noted("the last one leaves INCLUDE {}, still joined")),                        \
+    sequence(),                                                                                                    \
+    handle())                                                                                                      \
+  X(filter_not_joined,                                                                                             \
+    what("a filter read or set with no membership"),                                                               \
+    errc(not_joined),                                                                                              \
+    on_windows(no_code("not documented (the raw code is kept)")),                                                  \
+    on_linux(answers(rc_addrnotavail, "read").also(rc_inval, "IPv6 set")),                                         \
+    on_bsd(answers(rc_addrnotavail)),                                                                              \
+    sequence(),                                                                                                    \
+    handle())                                                                                                      \
+  X(mixed_families,                                                                                                \
+    what("IPv4-only and IPv6-only options in one sequence"),                                                       \
+    errc(family_mismatch),                                                                                         \
+    on_windows(compile_time),                                                                                      \
+    on_linux(compile_time),                                                                                        \
+    on_bsd(compile_time),                                                                                          \
+    sequence("mcast: invalid option sequence: IPv4-only (IP_*) and IPv6-only (IPV6_*) options cannot name the "    \
+             "same group; use one family per sequence (MCAST_* works for both)"),                                  \
+    handle())                                                                                                      \
+  X(ipv6_api_no_sources,                                                                                           \
+    what("a source call through IPV6_ADD_MEMBERSHIP (api::ipv6)"),                                                 \
+    errc(unsupported),                                                                                             \
+    on_windows(compile_time),                                                                                      \
+    on_linux(compile_time),                                                                                        \
+    on_bsd(compile_time),                                                                                          \
+    sequence(),                                                                                                    \
+    handle("mcast: IPV6_ADD_MEMBERSHIP (api::ipv6) has no source options (no block, no source-specific join, no "  \
+           "filter); use the default api::protocol_independent (MCAST_* with GROUP_SOURCE_REQ / GROUP_FILTER) "    \
+           "for IPv6 sources"))                                                                                    \
+  X(filtered_block,                                                                                                \
+    what("block() on a filtered membership"),                                                                      \
+    errc(wrong_mode),                                                                                              \
+    on_windows(compile_time),                                                                                      \
+    on_linux(compile_time),                                                                                        \
+    on_bsd(compile_time),                                                                                          \
+    sequence(),                                                                                                    \
+    handle("mcast: block() needs an any-source membership (join_group); a filtered membership changes its whole "  \
+           "list at once with set(filter_mode::exclude, {...})"))                                                  \
+  X(filtered_include,                                                                                              \
+    what("include() on a filtered membership"),                                                                    \
+    errc(wrong_mode),                                                                                              \
+    on_windows(compile_time),                                                                                      \
+    on_linux(compile_time),                                                                                        \
+    on_bsd(compile_time),                                                                                          \
+    sequence(),                                                                                                    \
+    handle("mcast: include() needs a source-specific membership (join_source_group); a filtered membership "       \
+           "changes its whole list at once with set(filter_mode::include, {...})"))
+
+// The slots: each accepts only its own field name.
+#define MCAST_DETAIL_RULE_WHAT_what(text) text
+#define MCAST_DETAIL_RULE_ERRC_errc(e) errc::e
+#define MCAST_DETAIL_RULE_WINDOWS_on_windows(c) c
+#define MCAST_DETAIL_RULE_LINUX_on_linux(c) c
+#define MCAST_DETAIL_RULE_BSD_on_bsd(c) c
+#define MCAST_DETAIL_RULE_SEQUENCE_sequence(s) "" s
+#define MCAST_DETAIL_RULE_HANDLE_handle(s) "" s
 // clang-format on
 
 enum class rule : unsigned char {
   ok,
-#define MCAST_DETAIL_RULE_ID(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle) id,
+#define MCAST_DETAIL_RULE_ID(id, what, e, w, l, b, seq, handle) id,
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_ID)
 #undef MCAST_DETAIL_RULE_ID
 };
@@ -162,19 +276,24 @@ struct rule_row {
   const char* name;
   const char* what;
   errc code;
-  unsigned windows_codes;
-  const char* windows_text;
-  unsigned linux_codes;
-  const char* linux_text;
-  unsigned bsd_codes;
-  const char* bsd_text;
+  column on_windows;
+  column on_linux;
+  column on_bsd;
   const char* sequence_sentence;
   const char* handle_sentence;
 };
 
 inline constexpr rule_row rule_rows[] = {
-#define MCAST_DETAIL_RULE_ROW(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle)                                        \
-  {rule::id, #id, what, errc::e, wc, wt, lc, lt, bc, bt, seq, handle},
+#define MCAST_DETAIL_RULE_ROW(id, what, e, w, l, b, seq, handle)                                                       \
+  {rule::id,                                                                                                           \
+   #id,                                                                                                                \
+   MCAST_DETAIL_RULE_WHAT_##what,                                                                                      \
+   MCAST_DETAIL_RULE_ERRC_##e,                                                                                         \
+   MCAST_DETAIL_RULE_WINDOWS_##w,                                                                                      \
+   MCAST_DETAIL_RULE_LINUX_##l,                                                                                        \
+   MCAST_DETAIL_RULE_BSD_##b,                                                                                          \
+   MCAST_DETAIL_RULE_SEQUENCE_##seq,                                                                                   \
+   MCAST_DETAIL_RULE_HANDLE_##handle},
     MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_ROW)
 #undef MCAST_DETAIL_RULE_ROW
 };
@@ -185,65 +304,94 @@ constexpr errc rule_errc(rule r) noexcept { return r == rule::ok ? errc{} : row_
 
 // The table's columns: which stack answers.
 enum class stack_column : unsigned char { windows_column, linux_column, bsd_column };
-inline constexpr stack_column this_stack = is_windows ? stack_column::windows_column
-                                           : is_bsd   ? stack_column::bsd_column
-                                                      : stack_column::linux_column;
-
-constexpr unsigned column_codes(const rule_row& r, stack_column c) noexcept {
-  return c == stack_column::windows_column ? r.windows_codes
-         : c == stack_column::bsd_column   ? r.bsd_codes
-                                           : r.linux_codes;
+constexpr stack_column column_of(os o) noexcept {
+  return o == os::windows                     ? stack_column::windows_column
+         : o == os::macos || o == os::freebsd ? stack_column::bsd_column
+                                              : stack_column::linux_column;
 }
+inline constexpr stack_column this_stack = column_of(this_os);
+
+constexpr const column& column_in(const rule_row& r, stack_column c) noexcept {
+  return c == stack_column::windows_column ? r.on_windows : c == stack_column::bsd_column ? r.on_bsd : r.on_linux;
+}
+constexpr unsigned column_codes(const rule_row& r, stack_column c) noexcept { return column_in(r, c).codes(); }
 // The codes this platform answers a row with.
 constexpr unsigned platform_codes(const rule_row& r) noexcept { return column_codes(r, this_stack); }
-// How this platform answers a row, in words.
-constexpr const char* platform_text(const rule_row& r) noexcept {
-  return is_windows ? r.windows_text : is_bsd ? r.bsd_text : r.linux_text;
+
+// A code's name in one column ("WSAEINVAL", "EINVAL").
+inline const char* code_name(unsigned code, stack_column c) noexcept {
+  const bool w = c == stack_column::windows_column;
+  switch (code) {
+  case rc_inval: return w ? "WSAEINVAL" : "EINVAL";
+  case rc_addrinuse: return w ? "WSAEADDRINUSE" : "EADDRINUSE";
+  case rc_addrnotavail: return w ? "WSAEADDRNOTAVAIL" : "EADDRNOTAVAIL";
+  default: return "";
+  }
 }
+inline const char* operation_word(operation op) noexcept {
+  switch (op) {
+  case operation::join_any: return "an any-source join";
+  case operation::leave_group: return "a leave";
+  case operation::join_source: return "a source join";
+  case operation::leave_source: return "a source leave";
+  case operation::block: return "a BLOCK";
+  case operation::unblock: return "an UNBLOCK";
+  default: return "another call";
+  }
+}
+// How a column answers a row, in words made from its answers (the README's table, mcast-probe).
+inline std::string column_text(const column& col, stack_column c) {
+  std::string text;
+  auto part = [&text](const std::string& p) { text += (text.empty() ? "" : "; ") + p; };
+  if (col.accepted != nullptr)
+    part(std::string("accepted: ") + col.accepted);
+  std::string codes;
+  for (std::size_t i = 0; i < col.count; ++i) {
+    const answer& a = col.list[i];
+    codes += (codes.empty() ? "" : ", ") + std::string(code_name(a.code, c));
+    if (a.when != nullptr)
+      codes += std::string(" (") + a.when + ")";
+    if (a.after != operation::other)
+      codes += std::string(" after ") + operation_word(a.after);
+    if (a.wine)
+      codes += " on Wine";
+  }
+  if (!codes.empty())
+    part(codes);
+  if (col.note != nullptr)
+    part(col.note);
+  return text;
+}
+inline std::string column_text(const rule_row& r, stack_column c) { return column_text(column_in(r, c), c); }
+// How this platform answers a row, in words.
+inline std::string platform_text(const rule_row& r) { return column_text(r, this_stack); }
 
 // Microsoft's code for one CELL of its table (read by mcast-probe, which compares each cell
 // against exactly this code; the translation keeps reading the whole column). A row's Windows
 // column can list several codes because several cells -- and Wine -- answer it; the page gives
-// each cell one: the code the column's text names first, except where the call the same (socket,
-// interface, group) saw just before (`previous`) makes it another cell of the page.
-struct windows_cell {
-  rule id;
-  operation previous;
-  unsigned code;
-};
-inline constexpr windows_cell windows_other_cells[] = {
-    {rule::join_twice, operation::block, rc_inval},                     // "IP_BLOCK_SOURCE, IP_ADD_MEMBERSHIP"
-    {rule::source_join_on_any, operation::block, rc_inval},             // "IP_BLOCK_SOURCE, IP_ADD_SOURCE_MEMBERSHIP"
-    {rule::unblock_without_block, operation::unblock, rc_addrnotavail}, // "IP_UNBLOCK_SOURCE, IP_UNBLOCK_SOURCE"
-};
-constexpr bool text_begins_with_code(const char* text, const char* prefix) noexcept {
-  for (; *prefix != '\0'; ++text, ++prefix)
-    if (*text != *prefix)
-      return false;
-  return *text == '\0' || *text == ' ' || *text == ',' || *text == '(';
-}
+// each cell one: the column's first code, except where the call the same (socket, interface,
+// group) saw just before (`previous`) makes it another cell of the page (an answer's `after`).
 // rc_none: the page documents no code for the cell.
 constexpr unsigned windows_cell_code(rule r, operation previous) noexcept {
-  for (const windows_cell& c : windows_other_cells)
-    if (c.id == r && c.previous == previous)
-      return c.code;
-  const char* t = row_of(r).windows_text;
-  const unsigned first = text_begins_with_code(t, "WSAEADDRNOTAVAIL") ? rc_addrnotavail
-                         : text_begins_with_code(t, "WSAEINVAL")      ? rc_inval
-                         : text_begins_with_code(t, "WSAEADDRINUSE")  ? rc_addrinuse
-                                                                      : rc_none;
-  return first & row_of(r).windows_codes;
-}
-
-inline unsigned raw_code_of(int raw) noexcept {
-  if (raw == sys_errc::invalid)
-    return rc_inval;
-  if (raw == sys_errc::addr_in_use)
-    return rc_addrinuse;
-  if (raw == sys_errc::addr_not_avail)
-    return rc_addrnotavail;
+  const column& w = row_of(r).on_windows;
+  for (std::size_t i = 0; i < w.count; ++i)
+    if (!w.list[i].wine && w.list[i].after != operation::other && w.list[i].after == previous)
+      return w.list[i].code;
+  for (std::size_t i = 0; i < w.count; ++i)
+    if (!w.list[i].wine && w.list[i].after == operation::other)
+      return w.list[i].code;
   return rc_none;
 }
+
+// A raw number of system `o` by its meaning.
+constexpr unsigned raw_code_on(os o, int raw) noexcept {
+  const error_numbers n = numbers_of(o);
+  return raw == n.invalid          ? rc_inval
+         : raw == n.addr_in_use    ? rc_addrinuse
+         : raw == n.addr_not_avail ? rc_addrnotavail
+                                   : rc_none;
+}
+inline unsigned raw_code_of(int raw) noexcept { return raw_code_on(this_os, raw); }
 
 struct rule_entry {
   mstate next;
@@ -336,24 +484,30 @@ constexpr limit_kind limit_of(operation op, mstate state, bool group_family_v6) 
                : (group_family_v6 ? limit_kind::sources_v6 : limit_kind::sources_v4);
 }
 
+// What a raw number of system `o` means for `op` in `state`: errc{} when it stays the system's
+// code. A pure function of its arguments, so every system's column is tested on every platform.
+constexpr errc meaning_on(os o, operation op, mstate state, int raw) noexcept {
+  if (const int cond = unambiguous_condition_on(o, raw); cond != 0)
+    return static_cast<errc>(cond);
+  return rule_errc(rule_answered(op, raw_code_on(o, raw), state, column_of(o)));
+}
+
 inline std::error_code translate(operation op, int raw, mstate state = mstate::none, bool v6 = false) noexcept {
-  if (int cond = unambiguous_condition(raw); cond != 0)
-    return cond == static_cast<int>(errc::limit_exceeded) &&
-                   (op == operation::join_any || op == operation::join_source || op == operation::block ||
-                    op == operation::set_filter)
-               ? translated_limit(limit_of(op, state, v6), raw)
-               : translated(static_cast<errc>(cond), raw);
-  if (const rule r = rule_answered(op, raw_code_of(raw), state, this_stack); r != rule::ok)
-    return translated(row_of(r).code, raw);
-  return system_error(raw);
+  const errc e = meaning_on(this_os, op, state, raw);
+  if (e == errc{})
+    return system_error(raw);
+  if (e == errc::limit_exceeded && (op == operation::join_any || op == operation::join_source ||
+                                    op == operation::block || op == operation::set_filter))
+    return translated_limit(limit_of(op, state, v6), raw);
+  return translated(e, raw);
 }
 
 // A compile-time check of one rule, with the rule's sentence: the handles use it for what their
 // type forbids (one static_assert per row; only the one for `R` can fire, and only when `Ok` is
 // false).
 template <rule R, bool Ok> constexpr void assert_handle_rule() noexcept {
-#define MCAST_DETAIL_RULE_HANDLE_ASSERT(id, what, e, wc, wt, lc, lt, bc, bt, seq, handle)                              \
-  static_assert(Ok || R != rule::id, handle);
+#define MCAST_DETAIL_RULE_HANDLE_ASSERT(id, what, e, w, l, b, seq, handle)                                             \
+  static_assert(Ok || R != rule::id, MCAST_DETAIL_RULE_HANDLE_##handle);
   MCAST_DETAIL_RULES(MCAST_DETAIL_RULE_HANDLE_ASSERT)
 #undef MCAST_DETAIL_RULE_HANDLE_ASSERT
 }

@@ -27,6 +27,12 @@ inline constexpr bool is_bsd = true;
 #else
 inline constexpr bool is_bsd = false;
 #endif
+// macOS and FreeBSD differ in some numbers (EOPNOTSUPP) and structure packings (group_req).
+#if defined(__APPLE__)
+inline constexpr bool is_macos = true;
+#else
+inline constexpr bool is_macos = false;
+#endif
 
 // ---- structures and option numbers ------------------------------------------------------------
 // macOS and the BSDs declare no group_filter / ip_msfilter (only a private structure that points

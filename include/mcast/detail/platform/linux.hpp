@@ -35,6 +35,7 @@ namespace detail {
 inline constexpr bool is_windows = false;
 inline constexpr bool is_linux = true;
 inline constexpr bool is_bsd = false;
+inline constexpr bool is_macos = false;
 
 // ---- structures and option numbers ------------------------------------------------------------
 using group_filter_type = ::group_filter;

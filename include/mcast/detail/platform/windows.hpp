@@ -74,6 +74,7 @@ namespace detail {
 inline constexpr bool is_windows = true;
 inline constexpr bool is_linux = false;
 inline constexpr bool is_bsd = false;
+inline constexpr bool is_macos = false;
 
 #if defined(_MSC_VER) && !defined(__clang__)
 // ---- pointer slots read and filled atomically (compiler.hpp has them for GCC and clang) --------
