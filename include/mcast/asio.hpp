@@ -61,19 +61,25 @@ inline ::asio::ip::address to_asio(const address& a) {
   detail::copy_bytes(b.data(), a.data(), 16);
   return ::asio::ip::address_v6(b);
 }
+/// A group as an asio::ip::address.
 inline ::asio::ip::address to_asio(const group& g) { return to_asio(g.address()); }
+/// A source as an asio::ip::address.
 inline ::asio::ip::address to_asio(const source& s) { return to_asio(s.address()); }
 
 /// errc::not_multicast unless `a` is a multicast address.
 inline std::optional<group> make_group(const ::asio::ip::address& a, std::error_code& ec) noexcept {
   return make_group(to_address(a), ec);
 }
+/// A group from an asio::ip::address.
+/// @throws std::system_error errc::not_multicast.
 inline group make_group(const ::asio::ip::address& a) { return make_group(to_address(a)); }
 
 /// errc::not_unicast for a multicast, unspecified or limited-broadcast address.
 inline std::optional<source> make_source(const ::asio::ip::address& a, std::error_code& ec) noexcept {
   return make_source(to_address(a), ec);
 }
+/// A source from an asio::ip::address.
+/// @throws std::system_error errc::not_unicast or errc::family_mismatch (an IPv4-mapped address).
 inline source make_source(const ::asio::ip::address& a) { return make_source(to_address(a)); }
 
 namespace detail {

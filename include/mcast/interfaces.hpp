@@ -31,6 +31,7 @@ struct interface_info {
   /// The name people see, UTF-8: Windows' FriendlyName ("Ethernet", "Wi-Fi"); elsewhere the same
   /// as `name`. network_interface::from_name takes either.
   std::string display_name;
+  /// Its index (what MCAST_* and ipv6_mreq carry).
   unsigned index = 0;
   /// Every unicast address it has, IPv4 and IPv6 (link-local ones too; an address carries no
   /// scope: name the interface by `nic` where one is needed).
@@ -132,6 +133,16 @@ template <class Info = interface_info> std::vector<Info> list_interfaces(std::er
   return out;
 }
 
+/// Every interface of the host, as the `std::error_code&` overload lists them. Linux: two rtnetlink
+/// dumps (links, then addresses; a labelled IPv4 address such as `lo:7` is listed with its
+/// interface); macOS, FreeBSD: getifaddrs; Windows: GetAdaptersAddresses.
+/// @throws std::system_error when the tables cannot be read.
+///
+/// @par Example
+/// @code
+/// for (const mcast::interface_info& i : mcast::list_interfaces())
+///   std::printf("%u %s%s\n", i.index, i.name.c_str(), i.multicast ? " multicast" : "");
+/// @endcode
 template <class Info = interface_info> std::vector<Info> list_interfaces() {
   std::error_code ec;
   std::vector<Info> all = list_interfaces<Info>(ec);

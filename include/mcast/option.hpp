@@ -283,6 +283,13 @@ void set_option(Socket&& socket, const Option& opt, std::error_code& ec) noexcep
     ec = detail::system_error(r);
 }
 
+/// Applies one option, as the `std::error_code&` overload does.
+/// @throws std::system_error with the value error or the kernel's own code.
+///
+/// @par Example
+/// @code
+/// mcast::set_option(sock, mcast::option::join_source_group{g, s, nic}); // MCAST_JOIN_SOURCE_GROUP
+/// @endcode
 template <class Socket, class Option> void set_option(Socket&& socket, const Option& opt) {
   std::error_code ec;
   set_option(std::forward<Socket>(socket), opt, ec);

@@ -145,8 +145,8 @@ using ipv6_multicast_hops = detail::ranged_option<detail::level_ipv6, detail::ip
 /// accepts it but, unless the system's policy allows, sends 0 (Microsoft points to its QoS API).
 /// Out of range: refused as ip_multicast_ttl is.
 using ip_tos = detail::ranged_option<detail::level_ip, detail::ip_tos, detail::ip_tos_option_type, 0, 255>;
-/// IPV6_TCLASS: the traffic class of the IPv6 datagrams this socket sends, -1 (the stack's default)
-/// .. 255, the same bits as ip_tos; an int everywhere.
+/// IPV6_TCLASS: the traffic class of the IPv6 datagrams this socket sends, from -1 (the stack's
+/// default) to 255, the same bits as ip_tos; an int everywhere.
 using ipv6_tclass = detail::ranged_option<detail::level_ipv6, detail::ipv6_tclass, int, -1, 255>;
 /// IP_MULTICAST_LOOP: whether this socket's IPv4 multicast is looped back to local receivers. On
 /// POSIX the sending socket decides; on Windows the *receiving* one does. Linux loops back what is
@@ -192,11 +192,14 @@ public:
 class ipv6_multicast_if
     : public detail::field_option<detail::level_ipv6, detail::ipv6_multicast_if, detail::ipv6_uint_option_type> {
 public:
+  /// An empty option, to read the setting back with get_option.
   ipv6_multicast_if() noexcept = default;
+  /// Sends by `nic` (its index; any(): the route's choice).
   explicit ipv6_multicast_if(const network_interface& nic) noexcept
       : field_option(static_cast<detail::ipv6_uint_option_type>(nic.index())) {}
   /// The interface index the stack holds (0: the route's choice).
   unsigned index() const noexcept { return static_cast<unsigned>(this->value_); }
+  /// What mcast::set_option checks before the call: nothing to refuse here.
   std::error_code check() const noexcept { return {}; }
 };
 
@@ -206,7 +209,11 @@ public:
 /// cannot be named so is errc::no_ipv4_address before any system call.
 class ip_multicast_if {
 public:
+  /// An empty option, to read the setting back with get_option.
   ip_multicast_if() noexcept { detail::fill_bytes(&req_, 0, sizeof req_); }
+  /// Sends by `nic`: by index on Linux (`ip_mreqn`), else by its IPv4 address (Windows: or the
+  /// `0.0.0.index` form). An interface that cannot be named so makes check() report
+  /// errc::no_ipv4_address.
   explicit ip_multicast_if(const network_interface& nic) noexcept {
     detail::fill_bytes(&req_, 0, sizeof req_);
     detail::in4_addr_type address{};
@@ -222,12 +229,20 @@ public:
     return address(a);
   }
 
+  /// SettableSocketOption: IPPROTO_IP.
   template <class Protocol> int level(const Protocol&) const noexcept { return detail::level_ip; }
+  /// SettableSocketOption: IP_MULTICAST_IF.
   template <class Protocol> int name(const Protocol&) const noexcept { return detail::ip_multicast_if; }
+  /// SettableSocketOption: the structure handed to setsockopt.
   template <class Protocol> const void* data(const Protocol&) const noexcept { return &req_; }
+  /// GettableSocketOption: where getsockopt writes the answer.
   template <class Protocol> void* data(const Protocol&) noexcept { return &req_; }
+  /// SettableSocketOption: the structure's size.
   template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof req_; }
+  /// GettableSocketOption: the answer's length is not needed (the first 4 bytes are read).
   template <class Protocol> void resize(const Protocol&, std::size_t) noexcept {}
+  /// What mcast::set_option checks before the call: errc::no_ipv4_address for an interface that
+  /// cannot be named by address here.
   std::error_code check() const noexcept { return bad_ ? make_error_code(errc::no_ipv4_address) : std::error_code(); }
 
   /// The interface the stack reports, read unambiguously: any() when none is set; on Windows
@@ -249,6 +264,8 @@ public:
       return by_address;
     return network_interface::from_index(r.host_index, ec);
   }
+  /// The interface the stack reports, as the `std::error_code&` overload reads it.
+  /// @throws std::system_error errc::no_such_interface.
   network_interface nic() const {
     std::error_code ec;
     network_interface n = nic(ec);
@@ -303,6 +320,14 @@ template <class Socket, class Option> void get_option(Socket&& socket, Option& o
   opt.resize(p, size);
 }
 
+/// Reads an option the socket holds, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::unsupported, or the kernel's own code.
+///
+/// @par Example
+/// @code
+/// mcast::option::ip_multicast_ttl ttl;
+/// mcast::get_option(tx, ttl); // ttl.value()
+/// @endcode
 template <class Socket, class Option> void get_option(Socket&& socket, Option& opt) {
   std::error_code ec;
   get_option(std::forward<Socket>(socket), opt, ec);
