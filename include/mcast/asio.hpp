@@ -269,6 +269,15 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// `bufs` or `datagrams` or a null buffer of non-zero size, and (no error, 0) for `n == 0`, both
 /// before any system call and through the executor. Buffers and datagrams must stay valid until it
 /// completes.
+/// @par Measured
+/// With g++ -O2 and callgrind, 64 queued 64-byte datagrams per round: async_receive_batch 136
+/// instructions a datagram, 2.04x a hand-written recvmmsg (target 1.15x; one Asio completion per
+/// batch); async_receive 1300 against 831 for Asio's async_receive_from (1.57x, target 1.0x; it also
+/// returns the group and interface). A first-try result is posted as the handler bound to its
+/// arguments when the handler runs on the socket's executor (one hop); posting the composed operation
+/// itself, as the first version did, cost 2248 (two type-erased executions a datagram), and is kept
+/// for handlers with an executor of their own (a strand, a future). In wall time the first version
+/// and Asio were within each other's noise (7.0-8.8 us against 7.5-8.4 us a datagram).
 template <class DatagramSocket, class Address, class CompletionToken>
 auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, basic_datagram<Address>* datagrams,
                          std::size_t n, CompletionToken&& token) {

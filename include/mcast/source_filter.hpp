@@ -427,6 +427,19 @@ template <class Range> source_span sources_of(const Range& r) noexcept {
 /// setsourcefilter / setipv4sourcefilter (those systems declare no `group_filter` / `ip_msfilter`),
 /// and any() is errc::no_such_interface. Windows: the IOCTL's WSAENOBUFS is errc::limit_exceeded;
 /// MinGW-w64 lacks SIOCSMSFILTER / SIOCGMSFILTER and mcast supplies the SDK's values.
+/// @par Final state against one call per source (measured)
+/// Replacing an N-source exclude list takes one call here and 2N change by change (unblock the old
+/// sources, block the new ones). Measured by the bench on Linux: N = 1, 2 us against 4 us; N = 8,
+/// 3 us against 29 us; N = 64, 39 us against 277 us; N = 256, 440 us against 1602 us.
+///
+/// @par What the network does with the filter
+/// With IGMPv3 / MLDv2 (the default) the router filters too: blocked or unincluded sources do not
+/// reach the receiver's link. FRR 8.4's pimd, once it holds EXCLUDE {S} for a group as the only
+/// report on a link, forwards nothing for that group (measured; a router limitation): the socket's
+/// own filter still gives the right delivery, and another member without the block (EXCLUDE {})
+/// restores forwarding. On an IGMPv2 / MLDv1 network every call gives the same delivery to the
+/// application (the host filters), but the reports carry no source lists, so every source of a
+/// joined group crosses the network.
 template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        const Range& sources, std::error_code& ec) noexcept {
