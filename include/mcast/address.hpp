@@ -40,9 +40,11 @@ class address {
 public:
   address() noexcept = default;
 
+  /// From an IPv4 `in_addr` (Winsock `IN_ADDR`), as the stack hands it over.
   explicit address(const detail::in4_addr_type& a) noexcept : family_(mcast::family::v4) {
     detail::copy_bytes(bytes_.data(), &a, 4);
   }
+  /// From an IPv6 `in6_addr` (Winsock `IN6_ADDR`), as the stack hands it over.
   explicit address(const detail::in6_addr_type& a) noexcept : family_(mcast::family::v6) {
     detail::copy_bytes(bytes_.data(), &a, 16);
   }
@@ -52,6 +54,7 @@ public:
     detail::copy_bytes(a.bytes_.data(), b.data(), 4);
     return a;
   }
+  /// From the 16 network-order bytes of an IPv6 address.
   static address from_bytes(const std::array<unsigned char, 16>& b) noexcept {
     address a;
     a.family_ = mcast::family::v6;
@@ -59,17 +62,23 @@ public:
     return a;
   }
 
+  /// family::v4 or family::v6.
   mcast::family family() const noexcept { return family_; }
+  /// True for an IPv4 address.
   bool is_v4() const noexcept { return family_ == mcast::family::v4; }
+  /// True for an IPv6 address (an IPv4-mapped one included).
   bool is_v6() const noexcept { return family_ == mcast::family::v6; }
 
+  /// True for 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6): what a group must be.
   bool is_multicast() const noexcept { return is_v4() ? (bytes_[0] & 0xf0) == 0xe0 : bytes_[0] == 0xff; }
+  /// True for 0.0.0.0 or `::`.
   bool is_unspecified() const noexcept {
     for (std::size_t i = 0; i < size(); ++i)
       if (bytes_[i] != 0)
         return false;
     return true;
   }
+  /// True for 127.0.0.0/8 or `::1`.
   bool is_loopback() const noexcept {
     if (is_v4())
       return bytes_[0] == 127;
@@ -78,7 +87,7 @@ public:
         return false;
     return bytes_[15] == 1;
   }
-  /// ::ffff:a.b.c.d, an IPv4 address written as IPv6 (RFC 4291 2.5.5.2).
+  /// \::ffff:a.b.c.d, an IPv4 address written as IPv6 (RFC 4291 2.5.5.2).
   bool is_v4_mapped() const noexcept {
     if (!is_v6())
       return false;
@@ -94,6 +103,7 @@ public:
 
   /// Network-order bytes; `size()` of them are meaningful (4 or 16).
   const unsigned char* data() const noexcept { return bytes_.data(); }
+  /// 4 for IPv4, 16 for IPv6: how many bytes data() points at.
   std::size_t size() const noexcept { return is_v4() ? 4u : 16u; }
 
   /// Precondition: is_v4() (an IPv6 address gives 0.0.0.0).
@@ -165,6 +175,8 @@ public:
     ec = make_error_code(errc::family_mismatch);
     return address();
   }
+  /// From a `sockaddr_in` / `sockaddr_in6` in a `sockaddr_storage`; the port is dropped.
+  /// @throws std::system_error errc::family_mismatch for any other address family.
   static address from_sockaddr(const detail::sockaddr_storage_type& ss) {
     std::error_code ec;
     address a = from_sockaddr(ss, ec);
@@ -172,6 +184,7 @@ public:
     return a;
   }
 
+  /// The usual text form: dotted quad, or RFC 5952's IPv6 form (`inet_ntop`).
   std::string to_string() const {
     char buf[64] = {};
     if (!detail::format_address(is_v4() ? detail::af_inet : detail::af_inet6, bytes_.data(), buf, sizeof buf))
@@ -192,6 +205,7 @@ public:
   friend bool operator<=(const address& a, const address& b) noexcept { return !(b < a); }
   friend bool operator>=(const address& a, const address& b) noexcept { return !(a < b); }
 
+  /// A hash of the family and the meaningful bytes (what std::hash<address> returns).
   std::size_t hash() const noexcept {
     std::size_t h = is_v4() ? 0x9e3779b9u : 0x7f4a7c15u; // FNV-1a over the meaningful bytes
     for (std::size_t i = 0; i < size(); ++i)
@@ -226,6 +240,8 @@ inline address make_address(std::string_view text, std::error_code& ec) noexcept
   return address();
 }
 
+/// Parses an address, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::invalid_address.
 inline address make_address(std::string_view text) {
   std::error_code ec;
   address a = make_address(text, ec);
@@ -319,6 +335,7 @@ template <class Group = group> std::optional<Group> make_group(const address& a,
   return detail::value_access::group_of(a);
 }
 
+/// Parses `text` as a group: errc::invalid_address or errc::not_multicast; no value then.
 template <class Group = group> std::optional<Group> make_group(std::string_view text, std::error_code& ec) noexcept {
   const address a = make_address(text, ec);
   if (ec)
@@ -326,6 +343,8 @@ template <class Group = group> std::optional<Group> make_group(std::string_view 
   return make_group<Group>(a, ec);
 }
 
+/// A group from an address.
+/// @throws std::system_error errc::not_multicast.
 inline group make_group(const address& a) {
   const errc e = detail::group_error(a);
   if (e != errc{})
@@ -333,6 +352,8 @@ inline group make_group(const address& a) {
   return detail::value_access::group_of(a);
 }
 
+/// Parses a group: `mcast::make_group("239.1.2.3")`, `make_group("ff15::1")`.
+/// @throws std::system_error errc::invalid_address or errc::not_multicast.
 inline group make_group(std::string_view text) {
   std::error_code ec;
   const address a = make_address(text, ec);
@@ -341,7 +362,7 @@ inline group make_group(std::string_view text) {
 }
 
 /// errc::not_unicast for a multicast, unspecified or limited-broadcast address;
-/// errc::family_mismatch for an IPv4-mapped IPv6 address (::ffff:a.b.c.d): no IPv6 datagram comes
+/// errc::family_mismatch for an IPv4-mapped IPv6 address (\::ffff:a.b.c.d): no IPv6 datagram comes
 /// from one, and as an IPv4 source it must be written as IPv4. The noexcept form returns no value
 /// then.
 template <class Source = source> std::optional<Source> make_source(const address& a, std::error_code& ec) noexcept {
@@ -355,6 +376,8 @@ template <class Source = source> std::optional<Source> make_source(const address
   return detail::value_access::source_of(a);
 }
 
+/// Parses `text` as a source: errc::invalid_address, errc::not_unicast or errc::family_mismatch; no
+/// value then.
 template <class Source = source>
 std::optional<Source> make_source(std::string_view text, std::error_code& ec) noexcept {
   const address a = make_address(text, ec);
@@ -363,6 +386,8 @@ std::optional<Source> make_source(std::string_view text, std::error_code& ec) no
   return make_source<Source>(a, ec);
 }
 
+/// A source from an address.
+/// @throws std::system_error errc::not_unicast or errc::family_mismatch.
 inline source make_source(const address& a) {
   const errc e = detail::source_error(a);
   if (e != errc{})
@@ -370,6 +395,8 @@ inline source make_source(const address& a) {
   return detail::value_access::source_of(a);
 }
 
+/// Parses a source: `mcast::make_source("192.0.2.7")`.
+/// @throws std::system_error errc::invalid_address, errc::not_unicast or errc::family_mismatch.
 inline source make_source(std::string_view text) {
   std::error_code ec;
   const address a = make_address(text, ec);
@@ -379,13 +406,19 @@ inline source make_source(std::string_view text) {
 
 MCAST_END_NAMESPACE
 
+/// Hashes an mcast::address, so that it can key an unordered container.
 template <> struct std::hash<mcast::address> {
+  /// Returns `a.hash()`.
   std::size_t operator()(const mcast::address& a) const noexcept { return a.hash(); }
 };
+/// Hashes an mcast::group, so that it can key an unordered container.
 template <> struct std::hash<mcast::group> {
+  /// Returns `g.hash()`.
   std::size_t operator()(const mcast::group& g) const noexcept { return g.hash(); }
 };
+/// Hashes an mcast::source, so that it can key an unordered container.
 template <> struct std::hash<mcast::source> {
+  /// Returns `s.hash()`.
   std::size_t operator()(const mcast::source& s) const noexcept { return s.hash(); }
 };
 

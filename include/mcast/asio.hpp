@@ -61,19 +61,25 @@ inline ::asio::ip::address to_asio(const address& a) {
   detail::copy_bytes(b.data(), a.data(), 16);
   return ::asio::ip::address_v6(b);
 }
+/// A group as an asio::ip::address.
 inline ::asio::ip::address to_asio(const group& g) { return to_asio(g.address()); }
+/// A source as an asio::ip::address.
 inline ::asio::ip::address to_asio(const source& s) { return to_asio(s.address()); }
 
 /// errc::not_multicast unless `a` is a multicast address.
 inline std::optional<group> make_group(const ::asio::ip::address& a, std::error_code& ec) noexcept {
   return make_group(to_address(a), ec);
 }
+/// A group from an asio::ip::address.
+/// @throws std::system_error errc::not_multicast.
 inline group make_group(const ::asio::ip::address& a) { return make_group(to_address(a)); }
 
 /// errc::not_unicast for a multicast, unspecified or limited-broadcast address.
 inline std::optional<source> make_source(const ::asio::ip::address& a, std::error_code& ec) noexcept {
   return make_source(to_address(a), ec);
 }
+/// A source from an asio::ip::address.
+/// @throws std::system_error errc::not_unicast or errc::family_mismatch (an IPv4-mapped address).
 inline source make_source(const ::asio::ip::address& a) { return make_source(to_address(a)); }
 
 namespace detail {
@@ -263,6 +269,15 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// `bufs` or `datagrams` or a null buffer of non-zero size, and (no error, 0) for `n == 0`, both
 /// before any system call and through the executor. Buffers and datagrams must stay valid until it
 /// completes.
+/// @par Measured
+/// With g++ -O2 and callgrind, 64 queued 64-byte datagrams per round: async_receive_batch 136
+/// instructions a datagram, 2.04x a hand-written recvmmsg (target 1.15x; one Asio completion per
+/// batch); async_receive 1300 against 831 for Asio's async_receive_from (1.57x, target 1.0x; it also
+/// returns the group and interface). A first-try result is posted as the handler bound to its
+/// arguments when the handler runs on the socket's executor (one hop); posting the composed operation
+/// itself, as the first version did, cost 2248 (two type-erased executions a datagram), and is kept
+/// for handlers with an executor of their own (a strand, a future). In wall time the first version
+/// and Asio were within each other's noise (7.0-8.8 us against 7.5-8.4 us a datagram).
 template <class DatagramSocket, class Address, class CompletionToken>
 auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, basic_datagram<Address>* datagrams,
                          std::size_t n, CompletionToken&& token) {

@@ -60,6 +60,38 @@ MCAST_BEGIN_NAMESPACE
 /// `if (ec == mcast::errc::already_joined) ...` -- the same on every platform. Like `std::errc`
 /// this is an error *condition* enum (see the top of this file for the codes behind it). The
 /// messages are in MCAST_DETAIL_ERRC_LIST above, in this order.
+/// @par Which codes come from where
+/// - family_mismatch: a group, source (an IPv4-mapped \::ffff:a.b.c.d one too) or option of the
+///   other family, or a socket that can never receive the group (an IPv6 group on an IPv4 socket,
+///   an IPv4 group on an `IPV6_V6ONLY` socket); found before any change (Linux and Windows read the
+///   socket's family first).
+/// - no_such_interface: an unknown name, index or address, a Linux address label (`lo:0`), no route
+///   to the group for network_interface::any() (none, or a `prohibit`, `blackhole` or `unreachable`
+///   one: the lookup's ENETUNREACH, EACCES, EINVAL or EHOSTUNREACH is kept), Linux ENODEV, or a first
+///   join Windows refuses for its interface (WSAEADDRNOTAVAIL / WSAEINVAL: disconnected, VPN and
+///   virtual adapters).
+/// - ambiguous_interface: the IP_* source calls (`ip_mreq_source` has no by-index form) on an
+///   interface whose IPv4 address another interface holds too; Linux api::ipv4 joins and leaves go
+///   by index (`ip_mreqn`) and are not refused.
+/// - already_joined, not_joined, source_already_present, source_not_present, wrong_mode: the
+///   ordering rules (detail/rule_table.hpp; the README prints the table with each stack's raw
+///   codes). The handles and apply_sequence refuse them before the call where they can know; a
+///   kernel's refusal is read by the rule table, and where one raw code answers several rules
+///   (Windows' WSAEINVAL) the handle's own state decides.
+/// - limit_exceeded: ENOBUFS / ENOMEM (Windows WSAENOBUFS). On Linux the message names the setting
+///   that bounds the call and its value now: `net.ipv4.igmp_max_memberships` (IPv4 groups per
+///   socket, 20 by default), `net.ipv4.igmp_max_msf` / `net.ipv6.mld_max_msf` (sources per group and
+///   socket, 10 / 64), `net.core.optmem_max` (option memory per socket: the only bound on IPv6
+///   groups, and the next one for IPv4 groups once their count is raised).
+/// - unsupported: ENOPROTOOPT / EOPNOTSUPP and their WSA twins, or an option mcast knows the stack
+///   lacks (found before any call).
+/// - still_joined: apply_sequence only; a handle in that case stays joined instead, so that its
+///   destructor retries. The raw code is the first failure's.
+/// - invalid_value: mcast::set_option refuses it before any call; through Asio's set_option or a raw
+///   setsockopt such an option names no option and hands no bytes, which every stack refuses
+///   (ENOPROTOOPT; Windows WSAENOPROTOOPT). A null receive buffer of non-zero size too.
+/// - port_in_use: the bind's EADDRINUSE (WSAEADDRINUSE), kept as the raw code; the throwing
+///   bind_receiver names the port in its message.
 enum class errc {
   invalid_address = 1,    ///< the text is not an IPv4 or IPv6 address
   not_multicast,          ///< a group address that is not multicast
@@ -282,10 +314,13 @@ inline const std::error_category& error_category() noexcept {
   return instance;
 }
 
+/// An error code for `e` in error_category(); what `std::error_code ec = mcast::errc::...` calls.
 inline std::error_code make_error_code(errc e) noexcept {
   return std::error_code(static_cast<int>(e), error_category());
 }
 
+/// An error condition for `e`: what `ec == mcast::errc::limit_exceeded` compares with, whichever
+/// category `ec` is in (mcast's own, its translated system codes, the system's or Asio's).
 inline std::error_condition make_error_condition(errc e) noexcept {
   return std::error_condition(static_cast<int>(e), error_category());
 }

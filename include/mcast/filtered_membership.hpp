@@ -25,9 +25,12 @@ MCAST_BEGIN_NAMESPACE
 /// reads it back. Made by join_with_filter().
 template <class Api> class filtered_membership : public detail::membership_base {
 public:
+  /// The option family this handle uses: api::protocol_independent or api::ipv4.
   using api_type = Api;
 
+  /// Takes over the membership; `o` is left empty.
   filtered_membership(filtered_membership&& o) noexcept = default;
+  /// Leaves the group this handle held (best effort, never throws), then takes over `o`'s.
   filtered_membership& operator=(filtered_membership&& o) noexcept {
     if (this != &o) {
       (void)leave_with(req_);
@@ -51,14 +54,19 @@ public:
     const detail::source_span list = detail::sources_of(sources);
     set_impl(mode, list.data, list.size, ec);
   }
+  /// set() with the sources listed in place: `f.set(filter_mode::exclude, {s1, s2}, ec)`.
   void set(filter_mode mode, std::initializer_list<mcast::source> sources, std::error_code& ec) noexcept {
     set_impl(mode, sources.begin(), sources.size(), ec);
   }
+  /// Replaces the filter, as the `std::error_code&` overload does.
+  /// @throws std::system_error with the same mcast::errc codes (the filter is then unchanged).
   template <class Range> void set(filter_mode mode, const Range& sources) {
     std::error_code ec;
     set(mode, sources, ec);
     detail::throw_if(ec, "mcast::filtered_membership::set");
   }
+  /// Replaces the filter with the sources listed in place.
+  /// @throws std::system_error with the same mcast::errc codes.
   void set(filter_mode mode, std::initializer_list<mcast::source> sources) {
     std::error_code ec;
     set(mode, sources, ec);
@@ -73,6 +81,8 @@ public:
     }
     return detail::get_filter<Api>(socket_, group_, nic_, ec);
   }
+  /// Reads the filter back, as the `std::error_code&` overload does.
+  /// @throws std::system_error errc::not_joined after leave(), or the stack's refusal.
   source_filter filter() const {
     std::error_code ec;
     source_filter f = filter(ec);
@@ -91,6 +101,8 @@ public:
 
   /// Leaves the group. Nothing on an empty handle.
   MCAST_DETAIL_ALWAYS_INLINE void leave(std::error_code& ec) noexcept { detail::report(leave_with(req_), ec); }
+  /// Leaves the group, as the `std::error_code&` overload does.
+  /// @throws std::system_error on failure (the handle stays joined).
   MCAST_DETAIL_ALWAYS_INLINE void leave() { detail::throw_if(leave_with(req_), "mcast::filtered_membership::leave"); }
 
 private:
@@ -187,12 +199,14 @@ template <class Api = api::protocol_independent, class Socket, class Range, deta
   detail::report(f, ec);
   return m;
 }
+/// join_with_filter() with the default join_options.
 template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
                                                         std::error_code& ec) noexcept {
   return join_with_filter<Api>(std::forward<Socket>(sock), g, nic, mode, sources, join_options{}, ec);
 }
+/// join_with_filter() with the sources listed in place: `join_with_filter(sock, g, nic, mode, {s1, s2}, ec)`.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
@@ -203,6 +217,14 @@ template <class Api = api::protocol_independent, class Socket, detail::if_api_ha
   detail::report(f, ec);
   return m;
 }
+/// Joins with a whole filter, as the `std::error_code&` overloads do.
+/// @throws std::system_error with the same mcast::errc codes (nothing stays joined).
+///
+/// @par Example
+/// @code
+/// auto f = mcast::join_with_filter(sock, g, nic, mcast::filter_mode::exclude, {noisy1, noisy2});
+/// f.set(mcast::filter_mode::exclude, {noisy2, noisy3}); // one SIOCSMSFILTER / MCAST_MSFILTER call
+/// @endcode
 template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, const Range& sources,
@@ -214,6 +236,8 @@ template <class Api = api::protocol_independent, class Socket, class Range, deta
   detail::throw_if(f, "mcast::join_with_filter");
   return m;
 }
+/// Joins with a whole filter, the sources listed in place.
+/// @throws std::system_error with the same mcast::errc codes.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,

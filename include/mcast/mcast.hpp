@@ -2,6 +2,21 @@
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
+/// @file
+/// @brief The whole library but the Asio glue (that is mcast/asio.hpp).
+///
+/// @par Compile cost (measured)
+/// `-fsyntax-only`, CPU time, median of 9 runs, g++ 12: this header 0.602 s against 0.496 s for the
+/// platform's socket headers plus the standard headers mcast's API needs (1.21x; the target is 1.3x;
+/// 1.19x and 1.26x in the runs before, 1.43x and 1.72x in earlier versions; g++'s own instruction
+/// count, which does not vary between runs: 1.28x). For reference `<asio.hpp>` took 1.855 s and
+/// `<fmt/core.h>` 0.356 s. The umbrella pulls no `<algorithm>`, `<iterator>`, `<limits>`, `<atomic>`,
+/// `<cstring>`, `<unistd.h>` or `<linux/rtnetlink.h>` (the Linux route lookup declares the few
+/// netlink pieces it uses; a test compares them with that header), and instantiates no standard
+/// template a translation unit does not use (the noexcept make_group / make_source, the datagram,
+/// the interface list and the filter sort are templates for that reason). Since that run
+/// datagram::timestamp brought `<chrono>` in: measured by hand, about 1.5x instead of 1.3x; the next
+/// bench run gives the figure.
 #ifndef MCAST_MCAST_HPP
 #define MCAST_MCAST_HPP
 

@@ -41,6 +41,47 @@ inline network_interface interface_from_parts(unsigned index, const char* name, 
 ///
 /// Value type: copyable, compared and hashed by index. (It is not called `interface`: Windows
 /// headers define that word as a macro.)
+/// @par any() on Linux
+/// mcast asks the kernel's route to the group itself (one rtnetlink `RTM_GETROUTE`, then the
+/// interface's name and addresses) wherever any() is given to a handle factory, a filter call or
+/// apply_sequence: Linux stores a membership made on interface 0 under the interface it picked and
+/// compares indexes literally in its filter calls and IPv6's source calls. It asks as the kernel's
+/// join does, for uid 0 (`RTA_UID` 0; in a user namespace that namespace's uid 0), so a uid routing
+/// rule (`ip rule add uidrange ...`) cannot send a non-root program's any() where its join does not
+/// go. No route to the group, or a `prohibit`, `blackhole` or `unreachable` one, is
+/// errc::no_such_interface, as the join itself would fail (ENODEV); system_error_of() gives the
+/// lookup's own answer (ENETUNREACH, EACCES, EINVAL, EHOSTUNREACH). On a host with a default route
+/// the interface picked is usually not loopback.
+///
+/// @par any() on macOS and FreeBSD
+/// Their kernels refuse interface 0 in every MCAST_* call and in the filter calls (EADDRNOTAVAIL), so
+/// any() given to a protocol-independent handle or a filter call is errc::no_such_interface before
+/// any system call: name the interface. The api::ipv4 and api::ipv6 joins still take any() (the
+/// kernel picks by route). Windows resolves any() itself.
+///
+/// @par Interfaces named by address (IP_* options)
+/// MCAST_* and ipv6_mreq carry the index. On POSIX the IP_* structures carry the IPv4 address (an
+/// interface without one is errc::no_ipv4_address); on Windows they carry it too, or the `0.0.0.index`
+/// form for an interface without one (an index above 24 bits cannot be written so:
+/// errc::no_ipv4_address). An IPv4 address that another interface holds too names neither for sure
+/// (ipv4_address_shared() tells). There, on Linux, an api::ipv4 join and leave go by index instead
+/// (`ip_mreqn`, which IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP accept), so the membership lands on the
+/// interface nic() names; the source calls (`ip_mreq_source`: block, join_source_group,
+/// join_with_filter, the `option::ip_*_source` types, the by-address `option::ip_add_membership`)
+/// have no by-index form and are refused with errc::ambiguous_interface before any system call. Use
+/// the protocol-independent API there. Windows uses the `0.0.0.index` form for such an interface.
+///
+/// @par Names
+/// from_name() refuses a Linux address label (`lo:0`): it names an address, not an interface
+/// (list_interfaces() lists that address with its interface). On Windows it takes the NDIS name
+/// (`ethernet_32768`) and the FriendlyName users see (`"Ethernet"`, `"Wi-Fi"`, UTF-8);
+/// list_interfaces() reports both (`name`, `display_name`).
+///
+/// @par Example
+/// @code
+/// auto nic = mcast::network_interface::from_name("eth0"); // or from_index(2), from_address(...)
+/// auto m = mcast::join_group(sock, g, nic);               // GROUP_REQ.gr_interface = nic.index()
+/// @endcode
 class network_interface {
 public:
   /// The stack's choice (index 0).
@@ -65,6 +106,8 @@ public:
       nic.ipv4_shared_ = held_elsewhere(index, nic.ipv4_);
     return nic;
   }
+  /// The interface with this index.
+  /// @throws std::system_error errc::no_such_interface.
   static network_interface from_index(unsigned index) {
     std::error_code ec;
     network_interface nic = from_index(index, ec);
@@ -111,6 +154,8 @@ public:
     }
     return nic;
   }
+  /// The interface with this name (`if_nametoindex`; Windows also the FriendlyName).
+  /// @throws std::system_error errc::no_such_interface (an address label too).
   static network_interface from_name(std::string_view name) {
     std::error_code ec;
     network_interface nic = from_name(name, ec);
@@ -149,6 +194,8 @@ public:
     }
     return nic;
   }
+  /// The interface that holds the address `a`.
+  /// @throws std::system_error errc::no_such_interface.
   static network_interface from_address(const address& a) {
     std::error_code ec;
     network_interface nic = from_address(a, ec);
@@ -158,6 +205,7 @@ public:
 
   /// 0 for any().
   unsigned index() const noexcept { return index_; }
+  /// True for any(): the stack chooses.
   bool is_any() const noexcept { return index_ == 0; }
   /// Empty for any().
   std::string_view name() const noexcept {
@@ -184,17 +232,21 @@ public:
     return a.index_ != b.index_;
   }
   friend bool operator<(const network_interface& a, const network_interface& b) noexcept { return a.index_ < b.index_; }
+  /// A hash of the index (what std::hash<network_interface> returns).
   std::size_t hash() const noexcept { return std::hash<unsigned>()(index_); }
 
+  /// Copies the index, name and IPv4 address; no system call.
   network_interface(const network_interface& o) noexcept
       : index_(o.index_), short_name_(o.short_name_), ipv4_(o.ipv4_), has_ipv4_(o.has_ipv4_),
         ipv4_shared_(o.ipv4_shared_) {
     if (o.long_name_)
       set_name(o.long_name_);
   }
+  /// Moves; `o` keeps its index.
   network_interface(network_interface&& o) noexcept
       : index_(o.index_), short_name_(o.short_name_), long_name_(std::exchange(o.long_name_, nullptr)), ipv4_(o.ipv4_),
         has_ipv4_(o.has_ipv4_), ipv4_shared_(o.ipv4_shared_) {}
+  /// Copies the index, name and IPv4 address; no system call.
   network_interface& operator=(const network_interface& o) noexcept {
     if (this != &o) {
       index_ = o.index_;
@@ -211,6 +263,7 @@ public:
     }
     return *this;
   }
+  /// Moves; `o` keeps its index.
   network_interface& operator=(network_interface&& o) noexcept {
     if (this != &o) {
       index_ = o.index_;
@@ -367,7 +420,9 @@ inline bool ipv4_interface_field(const network_interface& nic, in4_addr_type& ou
 
 MCAST_END_NAMESPACE
 
+/// Hashes an mcast::network_interface by index, so that it can key an unordered container.
 template <> struct std::hash<mcast::network_interface> {
+  /// Returns `n.hash()`.
   std::size_t operator()(const mcast::network_interface& n) const noexcept { return n.hash(); }
 };
 

@@ -224,6 +224,32 @@ struct has_companion<Option, std::void_t<decltype(std::declval<const Option&>().
 } // namespace detail
 
 /// The option types. Constructed as `X{group, nic}` or `X{group, source, nic}`.
+///
+/// Each membership option holds its kernel structure, filled by field name when it is made:
+/// `X{group, nic}` for GROUP_REQ / ip_mreq / ipv6_mreq, `X{group, source, nic}` for
+/// GROUP_SOURCE_REQ / ip_mreq_source. Each is an Asio SettableSocketOption (`level()`, `name()`,
+/// `data()`, `size()`), so `asio_socket.set_option(opt)` takes it as it is, and mcast::set_option()
+/// applies it to a native handle. This layer issues exactly the option asked for and reports the
+/// kernel's own code (which compares equal to the mcast::errc it unambiguously means); the ordering
+/// rules are checked by the handles (membership.hpp) and apply_sequence (ordering.hpp), not here.
+///
+/// @par Errors found before the call (mcast::set_option)
+/// errc::family_mismatch (a source of the other family, an IPv6 group in an IP_* option),
+/// errc::no_ipv4_address (IP_* on POSIX, an interface without IPv4 address), errc::ambiguous_interface
+/// (IP_* by address on POSIX, on an interface whose IPv4 address another interface holds too).
+///
+/// @par Platform notes
+/// The structures differ per OS and mcast fills them by field name: `ip_mreq_source` has its fields in
+/// another order on Windows than on Linux, every MCAST_* number differs per OS, macOS packs `group_req`
+/// to 4 bytes, and macOS and FreeBSD need `sin_len` / `sin6_len` (mcast sets them). On Windows the IP_*
+/// options name an interface without an IPv4 address in the `0.0.0.index` form.
+///
+/// @par Example
+/// @code
+/// asio::ip::udp::socket socket(io, {asio::ip::udp::v4(), 5000});
+/// socket.set_option(mcast::option::join_source_group{g, s, nic}); // MCAST_JOIN_SOURCE_GROUP
+/// mcast::set_option(socket, mcast::option::leave_group{g, nic});  // MCAST_LEAVE_GROUP
+/// @endcode
 namespace option {
 
 /// MCAST_JOIN_GROUP with GROUP_REQ: any-source join (IGMPv3 / MLDv2 EXCLUDE {}).
@@ -283,6 +309,13 @@ void set_option(Socket&& socket, const Option& opt, std::error_code& ec) noexcep
     ec = detail::system_error(r);
 }
 
+/// Applies one option, as the `std::error_code&` overload does.
+/// @throws std::system_error with the value error or the kernel's own code.
+///
+/// @par Example
+/// @code
+/// mcast::set_option(sock, mcast::option::join_source_group{g, s, nic}); // MCAST_JOIN_SOURCE_GROUP
+/// @endcode
 template <class Socket, class Option> void set_option(Socket&& socket, const Option& opt) {
   std::error_code ec;
   set_option(std::forward<Socket>(socket), opt, ec);

@@ -318,6 +318,16 @@ void apply_sequence(Socket&& socket, std::error_code& ec, const Options&... opts
   (apply_one(opts), ...);
 }
 
+/// Applies the options in order, as the `std::error_code&` overload does; an invalid sequence is a
+/// compile error with an `mcast:` sentence naming the rule.
+/// @throws std::system_error with the same mcast::errc codes (errc::still_joined when the undoing leave
+/// failed too).
+///
+/// @par Example
+/// @code
+/// namespace o = mcast::option;
+/// mcast::apply_sequence(sock, o::join_group{g, nic}, o::block_source{g, s, nic});
+/// @endcode
 template <class Socket, class... Options> void apply_sequence(Socket&& socket, const Options&... opts) {
   detail::assert_valid_sequence<Options...>();
   std::error_code ec;

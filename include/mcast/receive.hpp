@@ -31,8 +31,9 @@ template <class Address> struct basic_datagram {
   std::size_t size = 0;
   /// The datagram was longer than the buffer; the rest is gone. Not an error.
   bool truncated = false;
-  /// Who sent it. On a dual-stack socket an IPv4 sender is reported as IPv4, not ::ffff:a.b.c.d.
+  /// Who sent it. On a dual-stack socket an IPv4 sender is reported as IPv4, not \::ffff:a.b.c.d.
   Address source;
+  /// The sender's UDP port.
   std::uint16_t source_port = 0;
   /// The address it was sent to -- the group, for multicast -- when packet info is on
   /// (option::ip_pktinfo / option::ipv6_recvpktinfo); otherwise empty.
@@ -55,6 +56,7 @@ template <class Address> struct basic_datagram {
   /// since a datagram cannot be told apart then. No system call.
   bool multicast() const noexcept { return !destination || destination->is_multicast(); }
 };
+/// The datagram type every receive call fills: basic_datagram<address>.
 using datagram = basic_datagram<address>;
 
 namespace detail {
@@ -242,9 +244,29 @@ inline std::uint16_t bind_receiver_native(native_handle_type s, family f, const 
 ///   so that it receives only the groups its own memberships admit, as on every other stack.
 /// errc::family_mismatch when `f` is not the socket's family, before any change;
 /// errc::port_in_use (raw EADDRINUSE kept) when a socket that does not share the port holds it --
-/// on Linux a program that sets only SO_REUSEPORT, or neither (the README says how to share with
-/// it); the throwing forms name the port in the exception's message. When a step fails, the
+/// on Linux a program that sets only SO_REUSEPORT, or neither (below: how to share with it); the
+/// throwing forms name the port in the exception's message. When a step fails, the
 /// settings changed before it are put back (best effort) and the first failure is reported.
+/// @par Sharing a port with a program that sets only SO_REUSEPORT (Linux)
+/// Linux shares a UDP port between SO_REUSEADDR sockets, or between SO_REUSEPORT sockets of one
+/// user, never between the two kinds; such a program holds its port against bind_receiver, and both
+/// forms fail with errc::port_in_use, the exception naming the port (`mcast::bind_receiver: port 5353:
+/// ...`). To share it, make that program set SO_REUSEADDR too (socat: `reuseaddr`), or, when it runs
+/// as the same user, set SO_REUSEPORT on your socket yourself before bind_receiver (which keeps it)
+/// and use the group form. mcast does not set SO_REUSEPORT on Linux by itself: a wildcard-bound
+/// socket would join the other program's SO_REUSEPORT group, and Linux spreads that group's unicast
+/// across its members by hash, so the receiver would take a share of the program's unicast. The
+/// group form binds another address, so it never takes that unicast (a test checks this).
+///
+/// @par Which form
+/// The group form for a socket that joins one group (several sources or interfaces are fine), above
+/// all on a well-known port other programs share; the family form for a socket that joins several
+/// groups, or that must also receive unicast.
+///
+/// @par Example
+/// @code
+/// std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 5000); // SO_REUSEADDR, 0.0.0.0:5000
+/// @endcode
 template <class Socket>
 std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::error_code& ec) noexcept {
   return detail::bind_receiver_native(detail::native_of(socket), f, nullptr, port, ec);
@@ -254,7 +276,7 @@ std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port, std::
 /// group's address itself, so it receives only datagrams sent to that group -- never the unicast
 /// datagrams of another program sharing the port (avahi-daemon on 5353 keeps answering unicast
 /// queries), nor another group's. Windows refuses binding a group address (WSAEADDRNOTAVAIL), so
-/// there this binds the wildcard address, as the family form does (see the README: Windows hands
+/// there this binds the wildcard address, as the family form does (Windows hands
 /// a unicast datagram on a shared port to one of the sockets; a program that must not lose its
 /// unicast binds with SO_EXCLUSIVEADDRUSE, which then keeps every other socket off the port).
 /// The socket must be of the group's family (an IPv4 group on an IPv6 socket, dual-stack or not,
@@ -266,6 +288,9 @@ std::uint16_t bind_receiver(Socket&& socket, const group& g, std::uint16_t port,
   else
     return detail::bind_receiver_native(detail::native_of(socket), g.family(), nullptr, port, ec);
 }
+/// The receiver of one group, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::family_mismatch, errc::port_in_use or the bind's error; the
+/// message names the port.
 template <class Socket> std::uint16_t bind_receiver(Socket&& socket, const group& g, std::uint16_t port) {
   std::error_code ec;
   const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), g, port, ec);
@@ -274,6 +299,9 @@ template <class Socket> std::uint16_t bind_receiver(Socket&& socket, const group
   return bound;
 }
 
+/// A receiver on the wildcard address, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::family_mismatch, errc::port_in_use or the bind's error; the
+/// message names the port.
 template <class Socket> std::uint16_t bind_receiver(Socket&& socket, family f, std::uint16_t port) {
   std::error_code ec;
   const std::uint16_t bound = bind_receiver(std::forward<Socket>(socket), f, port, ec);
@@ -287,10 +315,26 @@ template <class Socket> std::uint16_t bind_receiver(Socket&& socket, family f, s
 /// in part and reported `truncated`; that is not an error. errc::invalid_value for a null buffer of
 /// non-zero size, before any system call.
 /// Returns the datagram (`auto`: see basic_datagram).
+/// @par Platform notes
+/// recvmsg on POSIX, WSARecvMsg on Windows. With packet info on (option::ip_pktinfo /
+/// option::ipv6_recvpktinfo) `destination` is the group and `interface_index` the interface, so a
+/// socket joined to several groups on several interfaces can tell them apart. A pending ICMP error
+/// (IP_RECVERR) is reported once as this call's error. Windows: "nothing queued" compares equal to
+/// std::errc::operation_would_block with every standard library (MinGW's libstdc++ maps no Winsock
+/// code itself), and the WSAECONNRESET / WSAENETRESET reports an earlier send's ICMP error leaves on a
+/// UDP socket are skipped, so a receive loop does not end on them.
 template <class Socket> auto receive(Socket&& socket, void* buffer, std::size_t size, std::error_code& ec) noexcept {
   return detail::receive_native(detail::native_of(socket), buffer, size, false, ec);
 }
 
+/// Receives one datagram, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::invalid_value or the stack's error (would-block included).
+///
+/// @par Example
+/// @code
+/// char buf[1500];
+/// mcast::datagram d = mcast::receive(rx, buf, sizeof buf); // d.destination: the group
+/// @endcode
 template <class Socket> auto receive(Socket&& socket, void* buffer, std::size_t size) {
   std::error_code ec;
   auto d = receive(std::forward<Socket>(socket), buffer, size, ec);

@@ -136,7 +136,7 @@ inline multicast_if_reading read_multicast_if(const unsigned char* b, bool windo
 namespace option {
 /// IP_MULTICAST_TTL: the hop limit of IPv4 multicast this socket sends, 0..255 (a DWORD on Windows,
 /// an int on Linux, a u_char on macOS and the BSDs). Out of range: errc::invalid_value from
-/// mcast::set_option, and a call every stack refuses through Asio or setsockopt (detail::ranged_option).
+/// mcast::set_option, and a call every stack refuses through Asio or setsockopt (detail::value_option).
 using ip_multicast_ttl = detail::value_option<detail::value_field::ip_multicast_ttl, detail::level_ip,
                                               detail::ip_multicast_ttl, int, true, 0, 255>;
 /// IPV6_MULTICAST_HOPS: the same for IPv6, -1 (the route's default) .. 255 (an int); out of range
@@ -149,8 +149,8 @@ using ipv6_multicast_hops = detail::value_option<detail::value_field::ipv6_multi
 /// accepts it but, unless the system's policy allows, sends 0 (Microsoft points to its QoS API).
 /// Out of range: refused as ip_multicast_ttl is.
 using ip_tos = detail::value_option<detail::value_field::ip_tos, detail::level_ip, detail::ip_tos, int, true, 0, 255>;
-/// IPV6_TCLASS: the traffic class of the IPv6 datagrams this socket sends, -1 (the stack's default)
-/// .. 255, the same bits as ip_tos; an int everywhere.
+/// IPV6_TCLASS: the traffic class of the IPv6 datagrams this socket sends, from -1 (the stack's
+/// default) to 255, the same bits as ip_tos; an int everywhere.
 using ipv6_tclass =
     detail::value_option<detail::value_field::ipv6_tclass, detail::level_ipv6, detail::ipv6_tclass, int, true, -1, 255>;
 /// IP_MULTICAST_LOOP: whether this socket's IPv4 multicast is looped back to local receivers. On
@@ -199,7 +199,9 @@ public:
 class ipv6_multicast_if : public detail::value_option<detail::value_field::ipv6_multicast_if, detail::level_ipv6,
                                                       detail::ipv6_multicast_if, unsigned> {
 public:
+  /// An empty option, to read the setting back with get_option.
   ipv6_multicast_if() noexcept = default;
+  /// Sends by `nic` (its index; any(): the route's choice).
   explicit ipv6_multicast_if(const network_interface& nic) noexcept : value_option(nic.index()) {}
   /// The interface index the stack holds (0: the route's choice).
   unsigned index() const noexcept { return value(); }
@@ -211,7 +213,11 @@ public:
 /// cannot be named so is errc::no_ipv4_address before any system call.
 class ip_multicast_if {
 public:
+  /// An empty option, to read the setting back with get_option.
   ip_multicast_if() noexcept { detail::fill_bytes(&req_, 0, sizeof req_); }
+  /// Sends by `nic`: by index on Linux (`ip_mreqn`), else by its IPv4 address (Windows: or the
+  /// `0.0.0.index` form). An interface that cannot be named so makes check() report
+  /// errc::no_ipv4_address.
   explicit ip_multicast_if(const network_interface& nic) noexcept {
     detail::fill_bytes(&req_, 0, sizeof req_);
     detail::in4_addr_type address{};
@@ -227,12 +233,20 @@ public:
     return address(a);
   }
 
+  /// SettableSocketOption: IPPROTO_IP.
   template <class Protocol> int level(const Protocol&) const noexcept { return detail::level_ip; }
+  /// SettableSocketOption: IP_MULTICAST_IF.
   template <class Protocol> int name(const Protocol&) const noexcept { return detail::ip_multicast_if; }
+  /// SettableSocketOption: the structure handed to setsockopt.
   template <class Protocol> const void* data(const Protocol&) const noexcept { return &req_; }
+  /// GettableSocketOption: where getsockopt writes the answer.
   template <class Protocol> void* data(const Protocol&) noexcept { return &req_; }
+  /// SettableSocketOption: the structure's size.
   template <class Protocol> std::size_t size(const Protocol&) const noexcept { return sizeof req_; }
+  /// GettableSocketOption: the answer's length is not needed (the first 4 bytes are read).
   template <class Protocol> void resize(const Protocol&, std::size_t) noexcept {}
+  /// What mcast::set_option checks before the call: errc::no_ipv4_address for an interface that
+  /// cannot be named by address here.
   std::error_code check() const noexcept { return bad_ ? make_error_code(errc::no_ipv4_address) : std::error_code(); }
 
   /// The interface the stack reports, read unambiguously: any() when none is set; on Windows
@@ -254,6 +268,8 @@ public:
       return by_address;
     return network_interface::from_index(r.host_index, ec);
   }
+  /// The interface the stack reports, as the `std::error_code&` overload reads it.
+  /// @throws std::system_error errc::no_such_interface.
   network_interface nic() const {
     std::error_code ec;
     network_interface n = nic(ec);
@@ -313,6 +329,14 @@ template <class Socket, class Option> void get_option(Socket&& socket, Option& o
   opt.resize(p, size);
 }
 
+/// Reads an option the socket holds, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::unsupported, or the kernel's own code.
+///
+/// @par Example
+/// @code
+/// mcast::option::ip_multicast_ttl ttl;
+/// mcast::get_option(tx, ttl); // ttl.value()
+/// @endcode
 template <class Socket, class Option> void get_option(Socket&& socket, Option& opt) {
   std::error_code ec;
   get_option(std::forward<Socket>(socket), opt, ec);

@@ -34,7 +34,9 @@ enum class filter_mode { include, exclude };
 
 /// A membership's whole filter, as get_source_filter() reads it back.
 struct source_filter {
+  /// INCLUDE or EXCLUDE.
   filter_mode mode = filter_mode::include;
+  /// The listed sources; sorted when read back from the stack.
   std::vector<source> sources;
 
   friend bool operator==(const source_filter& a, const source_filter& b) noexcept {
@@ -417,6 +419,27 @@ template <class Range> source_span sources_of(const Range& r) noexcept {
 /// group on an IPv4 socket, an IPv4 group on an IPV6_V6ONLY one: errc::family_mismatch), no duplicates
 /// (errc::source_already_present). More sources than the stack allows: errc::limit_exceeded, and
 /// the previous filter is unchanged.
+/// @par Platform notes
+/// Linux: the socket's family is read first (one more system call), and a group named on
+/// network_interface::any() is resolved to the route's interface. More sources than
+/// `net.ipv4.igmp_max_msf` (10 by default) or `net.ipv6.mld_max_msf` (64) allow is
+/// errc::limit_exceeded, whose message names the setting and its value. macOS and FreeBSD: libc's
+/// setsourcefilter / setipv4sourcefilter (those systems declare no `group_filter` / `ip_msfilter`),
+/// and any() is errc::no_such_interface. Windows: the IOCTL's WSAENOBUFS is errc::limit_exceeded;
+/// MinGW-w64 lacks SIOCSMSFILTER / SIOCGMSFILTER and mcast supplies the SDK's values.
+/// @par Final state against one call per source (measured)
+/// Replacing an N-source exclude list takes one call here and 2N change by change (unblock the old
+/// sources, block the new ones). Measured by the bench on Linux: N = 1, 2 us against 4 us; N = 8,
+/// 3 us against 29 us; N = 64, 39 us against 277 us; N = 256, 440 us against 1602 us.
+///
+/// @par What the network does with the filter
+/// With IGMPv3 / MLDv2 (the default) the router filters too: blocked or unincluded sources do not
+/// reach the receiver's link. FRR 8.4's pimd, once it holds EXCLUDE {S} for a group as the only
+/// report on a link, forwards nothing for that group (measured; a router limitation): the socket's
+/// own filter still gives the right delivery, and another member without the block (EXCLUDE {})
+/// restores forwarding. On an IGMPv2 / MLDv1 network every call gives the same delivery to the
+/// application (the host filters), but the reports carry no source lists, so every source of a
+/// joined group crosses the network.
 template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        const Range& sources, std::error_code& ec) noexcept {
@@ -425,6 +448,7 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
   detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, list.data, list.size, ec, true);
 }
 
+/// set_source_filter() with the sources listed in place: `set_source_filter(sock, g, nic, mode, {s1}, ec)`.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        std::initializer_list<source> sources, std::error_code& ec) noexcept {
@@ -432,6 +456,14 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
   detail::set_filter<Api>(detail::native_of(socket), g, nic, mode, sources.begin(), sources.size(), ec, true);
 }
 
+/// Replaces the whole filter, as the `std::error_code&` overload does.
+/// @throws std::system_error with the same mcast::errc codes (the filter is then unchanged).
+///
+/// @par Example
+/// @code
+/// auto m = mcast::join_group(sock, g, nic);
+/// mcast::set_source_filter(sock, g, nic, mcast::filter_mode::exclude, std::vector<mcast::source>{s1, s2});
+/// @endcode
 template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        const Range& sources) {
@@ -440,6 +472,8 @@ void set_source_filter(Socket&& socket, const group& g, const network_interface&
   detail::throw_if(ec, "mcast::set_source_filter");
 }
 
+/// Replaces the whole filter with the sources listed in place.
+/// @throws std::system_error with the same mcast::errc codes.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 void set_source_filter(Socket&& socket, const group& g, const network_interface& nic, filter_mode mode,
                        std::initializer_list<source> sources) {
@@ -476,6 +510,8 @@ source_filter get_source_filter(Socket&& socket, const group& g, const network_i
   return detail::get_filter<Api>(detail::native_of(socket), g, nic, ec);
 }
 
+/// Reads back the filter, as the `std::error_code&` overload does.
+/// @throws std::system_error errc::not_joined, errc::family_mismatch, or the stack's error.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 source_filter get_source_filter(Socket&& socket, const group& g, const network_interface& nic) {
   std::error_code ec;

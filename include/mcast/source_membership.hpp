@@ -27,9 +27,12 @@ class source_membership : public detail::parent_membership<source_membership<Api
   using base = detail::parent_membership<source_membership<Api>, Api, included_source<Api>>;
 
 public:
+  /// The option family this handle uses: api::protocol_independent or api::ipv4.
   using api_type = Api;
 
+  /// Takes over the membership and its included sources; `other` is left empty (inert).
   source_membership(source_membership&&) noexcept = default;
+  /// Leaves the group this handle held (best effort, never throws), then takes over `other`'s.
   source_membership& operator=(source_membership&&) noexcept = default;
   // (the sentence stays on the declaration's line, where the compilers show it)
   // clang-format off
@@ -48,6 +51,8 @@ public:
     detail::report(f, ec);
     return f ? included_source<Api>(s) : included_source<Api>(this, s);
   }
+  /// Adds a source, as the `std::error_code&` overload does.
+  /// @throws std::system_error with the same mcast::errc codes.
   [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE included_source<Api> include(const mcast::source& s) {
     detail::throw_if(include_core(s), "mcast::source_membership::include");
     return included_source<Api>(this, s);
@@ -63,6 +68,8 @@ public:
   /// Leaves the group, dropping every source in one call (MCAST_LEAVE_GROUP /
   /// IP_DROP_MEMBERSHIP); every included_source becomes inert. Nothing on an empty handle.
   MCAST_DETAIL_ALWAYS_INLINE void leave(std::error_code& ec) noexcept { detail::report(leave_core(), ec); }
+  /// Leaves the group, as the `std::error_code&` overload does.
+  /// @throws std::system_error on failure (the handle stays joined).
   MCAST_DETAIL_ALWAYS_INLINE void leave() { detail::throw_if(leave_core(), "mcast::source_membership::leave"); }
 
   /// The source it was joined with.
@@ -119,7 +126,9 @@ template <class Api> class included_source : public detail::child_handle<include
   using base = detail::child_handle<included_source<Api>, source_membership<Api>>;
 
 public:
+  /// Takes over the source; `other` is left empty.
   included_source(included_source&&) noexcept = default;
+  /// Drops the source this handle held (best effort), then takes over `other`'s.
   included_source& operator=(included_source&&) noexcept = default;
   // (the sentence stays on the declaration's line, where the compilers show it)
   // clang-format off
@@ -134,6 +143,8 @@ public:
   MCAST_DETAIL_ALWAYS_INLINE void drop(std::error_code& ec) noexcept {
     detail::report(this->active() ? undo() : detail::failure{}, ec);
   }
+  /// Drops the source, as the `std::error_code&` overload does.
+  /// @throws std::system_error on failure (errc::source_not_present, or the stack's refusal).
   MCAST_DETAIL_ALWAYS_INLINE void drop() {
     if (this->active())
       detail::throw_if(undo(), "mcast::included_source::drop");
@@ -213,6 +224,11 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
 /// ioctl) and fails with errc::already_joined if the socket already has the group on that
 /// interface in any mode. The noexcept form returns an empty handle on error.
 // (Forced inline, as join_group is.)
+/// @param sock a native handle or any socket with `native_handle()`; @param g the group;
+/// @param s the source; @param nic the interface; @param opts join_options;
+/// @param ec set on failure, cleared on success. Errors: errc::already_joined,
+/// errc::family_mismatch, errc::no_ipv4_address (api::ipv4, POSIX), errc::ambiguous_interface
+/// (api::ipv4 by address), errc::limit_exceeded.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
@@ -222,12 +238,21 @@ join_source_group(Socket&& sock, const group& g, const source& s, const network_
   detail::report(f, ec);
   return m;
 }
+/// join_source_group() with the default join_options; `ec` as above.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
                   std::error_code& ec) noexcept {
   return join_source_group<Api>(std::forward<Socket>(sock), g, s, nic, join_options{}, ec);
 }
+/// Joins `g` on `nic` for the source `s` only, as the `std::error_code&` overloads do.
+/// @throws std::system_error with the same mcast::errc codes.
+///
+/// @par Example
+/// @code
+/// auto radio = mcast::join_source_group(sock, mcast::make_group("232.1.2.3"), station, nic);
+/// auto extra = radio.include(backup); // MCAST_JOIN_SOURCE_GROUP for a second source
+/// @endcode
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,

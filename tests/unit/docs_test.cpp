@@ -60,7 +60,7 @@ std::string dir_of(const std::string& path) {
 TEST_CASE("the README's and the contributor documents' relative links resolve", "[docs]") {
   const std::string root = std::string(MCAST_SOURCE_DIR) + "/";
   int checked = 0;
-  for (const std::string doc : {"README.md", ".github/CONTRIBUTING.md", ".github/SECURITY.md"}) {
+  for (const std::string doc : {"README.md", ".github/CONTRIBUTING.md", ".github/SECURITY.md", "examples/README.md"}) {
     const std::string text = read_text(root + doc);
     REQUIRE(!text.empty());
     const std::regex link(R"(\]\(([^)\s]+)\))");
