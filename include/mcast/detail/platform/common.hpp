@@ -149,7 +149,6 @@ constexpr field_kind option_field_kind(platform_family p, value_field f) noexcep
   switch (f) {
   case value_field::ip_multicast_ttl:
   case value_field::ip_multicast_loop: return p == platform_family::bsd_family ? field_kind::u8 : field_kind::i32;
-  case value_field::ip_tos: return p == platform_family::bsd_family ? field_kind::u8 : field_kind::i32;
   case value_field::ipv6_multicast_if:
   case value_field::ipv6_multicast_loop: return field_kind::u32;
   default: return field_kind::i32;
