@@ -131,7 +131,7 @@ inline constexpr column compile_time = no_code("(compile time)");
   X(join_twice,                                                                                                    \
     what("an any-source join on an any-source membership"),                                                        \
     errc(already_joined),                                                                                          \
-    on_windows(answers(rc_addrinuse).after(operation::block, rc_inval))                                ,                     \
+    on_windows(answers(rc_addrnotavail).after(operation::block, rc_inval).wine(rc_addrinuse)),                     \
     on_linux(answers(rc_addrinuse)),                                                                               \
     on_bsd(answers(rc_addrinuse)),                                                                                 \
     sequence("mcast: invalid option sequence: the group is joined twice on one socket and interface "              \
