@@ -7,16 +7,28 @@
 // - a problem mcast found itself (a bad value, an ordering rule): value = the errc, category
 //   mcast::error_category();
 // - a kernel refusal mcast translated: value = the raw system error, exactly as the system gave
-//   it, in a category that says which errc it means (one category per errc, named
-//   "mcast.system"). Its message is the errc's text plus the system's; mcast::system_error_of()
-//   gives the raw code in the system category. A limit_exceeded from a join, a block, a source
-//   or a filter has one of four such categories more, whose message names the stack's setting
-//   that bounds the call (Linux: net.ipv4.igmp_max_memberships, ...; see limit_kind).
+//   it, in a category that says which errc it means. Its message is the errc's text plus the
+//   system's; mcast::system_error_of() gives the raw code in the system category.
 // Either compares equal to its errc (`ec == mcast::errc::already_joined`), as Boost.Beast
 // separates codes from conditions. Raw system codes (the raw layer, Asio's codes) compare equal to
-// the conditions they unambiguously mean (ENOBUFS == errc::limit_exceeded, ...).
+// the conditions they unambiguously mean (ENOBUFS == errc::limit_exceeded, ...); a code mcast
+// passes on untranslated stays in std::system_category() / std::generic_category().
 // Which raw code means what for which operation is decided by the rule table
 // (detail/rule_table.hpp), not here.
+//
+// The categories, and why each exists (Beast needs two plain enums because its codes are its
+// own; mcast keeps the system's number in every code that came from the kernel):
+// - error_category() ("mcast"): the errc codes and conditions. Needed by any library with an enum.
+// - one translated category per errc ("mcast.system", 18): a std::error_code is only a value and
+//   a category. The value is the system's number (so logs and system_error_of() show what the
+//   kernel said), so the meaning -- which errc, decided by the operation and the membership's
+//   state, not by the number (EINVAL is not_joined for a leave, wrong_mode for a block) -- can
+//   only travel in the category. One category for all would keep the number and lose the meaning.
+// - one limit category per limit_kind (4): limit_exceeded whose message names the stack's setting
+//   that bounds the call (Linux: net.ipv4.igmp_max_memberships, ...). error_category::message()
+//   is given the value alone, so what the message names must be the category.
+// Internally a failure travels as detail::failure (detail/kernel_request.hpp, where its layout
+// is written) and becomes one of these only when something failed.
 #ifndef MCAST_ERROR_HPP
 #define MCAST_ERROR_HPP
 

@@ -236,6 +236,35 @@ TEST_CASE("the socket options' representation per platform, and their ranges", "
 // IP_MULTICAST_IF read back: Windows documents a host-order index, takes 0.0.0.idx and addresses
 // on set, and other code reads an address; the reading keeps every candidate (a pure function,
 // checked for both kinds of stack on every platform).
+TEST_CASE("every platform family's value-option fields are what its kernel reads", "[option][socket_options]") {
+  // Each cell written here from the kernels' own code (see detail/platform/common.hpp), so that a
+  // change of both tables at once -- a field and its pin made wrong together -- fails too.
+  using mcast::detail::field_kind;
+  using mcast::detail::kernel_field_size;
+  using mcast::detail::option_field_kind;
+  using P = mcast::detail::platform_family;
+  using F = mcast::detail::value_field;
+  for (F f : mcast::detail::value_fields) {
+    CAPTURE(static_cast<int>(f));
+    CHECK(option_field_kind(P::windows_family, f) == field_kind::u32); // a DWORD for every one
+    if (f == F::ip_multicast_if) {
+      CHECK(kernel_field_size(P::linux_family, f) == 12); // ip_mreqn
+      CHECK(kernel_field_size(P::bsd_family, f) == 4);    // in_addr
+      CHECK(kernel_field_size(P::windows_family, f) == 4);
+      continue;
+    }
+    const bool bsd_byte = f == F::ip_multicast_ttl || f == F::ip_multicast_loop; // u_char in ip_output.c
+    CHECK(kernel_field_size(P::bsd_family, f) == (bsd_byte ? 1u : 4u));
+    CHECK(kernel_field_size(P::linux_family, f) == 4u); // an int in every *_sockglue.c / sock.c case
+    CHECK(kernel_field_size(P::windows_family, f) == 4u);
+  }
+  CHECK(kernel_field_size(P::bsd_family, F::ip_tos) == 4u); // an int: a one-byte IP_TOS is another call there
+  CHECK(option_field_kind(P::bsd_family, F::ip_tos) == field_kind::i32);
+  CHECK(sizeof(mcast::detail::option_field_t<P::bsd_family, F::ip_multicast_ttl>) == 1u);
+  CHECK(sizeof(mcast::detail::option_field_t<mcast::detail::this_family, F::ip_tos>) == 4u);
+  CHECK(mcast::detail::option_fields_match_kernels());
+}
+
 TEST_CASE("IP_MULTICAST_IF read-back bytes are understood as index form, address or host-order index",
           "[option][socket]") {
   namespace d = mcast::detail;

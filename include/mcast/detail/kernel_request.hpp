@@ -124,17 +124,24 @@ private:
 };
 
 // What a handle operation reports, built into a std::error_code only when something failed (the
-// success path of every handle operation makes none). Eight bytes, one register; failed is one
-// comparison.
+// success path of every handle operation makes none). Two plain integers, eight bytes, that every
+// compiler keeps in one register; `failed` is one comparison. (With three byte fields and a
+// padding byte, clang assembled the value byte by byte on every handle call: measured in the
+// bench's join/leave cycle, which this layout keeps at the hand-written calls' cost.)
+//
+// The layout, the one place it is written:
+//   raw  > 0: the kernel's refusal (the system's error number)
+//        < 0: minus the errc the library found itself (then `how` is not read)
+//        = 0: no failure
+//   how  byte 0: the operation asked (rule table: how an ambiguous code is read), or, for
+//                kind::meaning, the errc a helper decided already
+//        byte 1: the membership's state (mstate) when the call was made
+//        byte 2: kind -- translate (by the rule table), system / generic (passed on in that
+//                category), meaning (byte 0 is the errc)
+//        byte 3: bit 0 set for a call on an IPv6 group (the limit setting named differs)
 struct failure {
-  // How `raw` becomes an error code: translated by the rule table, or passed on as it was made.
-  // (`meaning`: a code some helper translated already -- the errc is kept where `op` is.)
   enum class kind : unsigned char { translate, system, generic, meaning };
-  int raw = 0; // the kernel's refusal (positive), or minus the errc the library found itself
-  // What was asked (the translation reads an ambiguous code by it), in which state, and the kind:
-  // one byte each in one 32-bit word (the fourth byte: 1 for a call on an IPv6 group), so that the whole value is two plain integers that every
-  // compiler keeps in one register (with three byte fields and a padding byte, clang assembled
-  // the value byte by byte on every handle call, measured).
+  int raw = 0;
   std::uint32_t how = 0;
 
   static constexpr std::uint32_t pack(operation op, mstate state, kind as) noexcept {
@@ -189,6 +196,22 @@ inline void report(const failure& f, std::error_code& ec) noexcept {
 inline void throw_if(const failure& f, const char* what) {
   if (f)
     throw_error(f.code(), what);
+}
+
+// The two error forms of every public factory (join_group, join_source_group, join_with_filter),
+// written once: make(failure&) makes the handle -- an empty one on failure -- and the noexcept
+// form reports the failure in `ec`, the other throws it as std::system_error naming `what`.
+template <class Make> MCAST_DETAIL_ALWAYS_INLINE auto made(Make&& make, std::error_code& ec) noexcept {
+  failure f;
+  auto handle = make(f);
+  report(f, ec);
+  return handle;
+}
+template <class Make> MCAST_DETAIL_ALWAYS_INLINE auto made(Make&& make, const char* what) {
+  failure f;
+  auto handle = make(f);
+  throw_if(f, what);
+  return handle;
 }
 
 } // namespace detail

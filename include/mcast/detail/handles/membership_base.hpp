@@ -145,6 +145,18 @@ template <class Request> bool undo_join(native_handle_type s, const Request& req
   return r == 0 || translate(operation::leave_group, r) == errc::not_joined;
 }
 
+// The last step of every join, once the kernel holds the membership: IP_MULTICAST_ALL off (unless
+// join_options keeps it), else the join is undone. Returns whether the handle holds the group.
+template <class Request>
+MCAST_DETAIL_ALWAYS_INLINE bool finish_join(native_handle_type s, const Request& req, const socket_facts& facts,
+                                            const join_options& opts, failure& out) noexcept {
+  if (int r = multicast_all_off(s, facts, opts); r != 0) {
+    out = kernel_refused(r, operation::other, mstate::none);
+    return !undo_join(s, req);
+  }
+  return true;
+}
+
 // What every membership handle holds.
 class membership_base {
 public:
