@@ -12,7 +12,8 @@
 // 5. compile cost of <mcast/mcast.hpp> vs the platform socket headers vs <asio.hpp>.
 // 6. sizeof of each handle.
 // 7. batches and receives per datagram (callgrind): receive_batch, send_batch, receive,
-//    timestamps on vs off, async_receive vs Asio's async_receive_from, async_receive_batch.
+//    timestamps on vs off, async_receive vs Asio's async_receive_from, async_receive_batch, and
+//    (where libuv1-dev is installed) libuv's uv_udp_recv_start without and with UV_UDP_RECVMMSG.
 // 8. the host's interfaces: list_interfaces() and from_name at 10, 100 and 1000 interfaces vs
 //    `ip -o addr`.
 //
@@ -29,6 +30,10 @@
 #include <mcast/asio.hpp>
 
 #include <asio.hpp>
+#endif
+
+#if defined(MCAST_BENCH_LIBUV)
+#include <uv.h>
 #endif
 
 #include "support/net.hpp"
@@ -461,6 +466,61 @@ __attribute__((noinline)) std::size_t abatch_mcast(batch_rig& r, asio_side& a) {
 }
 #endif
 
+#if defined(MCAST_BENCH_LIBUV)
+// The rig's receiver as a libuv handle (a duplicate of its descriptor): one callback a datagram,
+// the source address only (libuv gives no packet info). With UV_UDP_RECVMMSG libuv reads with
+// recvmmsg into one buffer cut in 64 KiB slots, as many as the buffer holds (at most 20 a call).
+struct uv_side {
+  uv_side(batch_rig& r, bool mmsg) : rig(&r), space(mmsg ? 20 * 65536 : 65536) {
+    if (uv_loop_init(&loop) != 0 ||
+        uv_udp_init_ex(&loop, &udp, AF_UNSPEC | (mmsg ? static_cast<unsigned>(UV_UDP_RECVMMSG) : 0u)) != 0 ||
+        uv_udp_open(&udp, ::dup(r.rx)) != 0)
+      std::abort();
+    udp.data = this;
+  }
+  ~uv_side() {
+    uv_close(reinterpret_cast<uv_handle_t*>(&udp), nullptr);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    (void)uv_loop_close(&loop);
+  }
+  batch_rig* rig;
+  std::vector<char> space;
+  uv_loop_t loop;
+  uv_udp_t udp;
+  std::size_t got = 0;
+};
+void uv_alloc(uv_handle_t* h, std::size_t, uv_buf_t* b) {
+  auto* u = static_cast<uv_side*>(h->data);
+  *b = uv_buf_init(u->space.data(), static_cast<unsigned>(u->space.size()));
+}
+void uv_received(uv_udp_t* h, ssize_t n, const uv_buf_t*, const sockaddr* from, unsigned flags) {
+  auto* u = static_cast<uv_side*>(h->data);
+  if (n < 0)
+    std::abort();
+  if (from == nullptr || (flags & UV_UDP_MMSG_FREE) != 0) // the end of a read, or the buffer handed back
+    return;
+  u->rig->hand_out[0].size = static_cast<std::size_t>(n);
+  if (++u->got == batch)
+    uv_udp_recv_stop(h);
+}
+// (The unused argument keeps the compiler from folding the two identical bodies into one, which
+// callgrind could not collect apart.)
+__attribute__((noinline)) std::size_t uvrecv_plain(uv_side& u, int) {
+  u.got = 0;
+  if (uv_udp_recv_start(&u.udp, uv_alloc, uv_received) != 0)
+    std::abort();
+  uv_run(&u.loop, UV_RUN_DEFAULT);
+  return u.got;
+}
+__attribute__((noinline)) std::size_t uvrecv_mmsg(uv_side& u) {
+  u.got = 0;
+  if (uv_udp_recv_start(&u.udp, uv_alloc, uv_received) != 0)
+    std::abort();
+  uv_run(&u.loop, UV_RUN_DEFAULT);
+  return u.got;
+}
+#endif
+
 __attribute__((noinline)) std::size_t sbatch_mcast(batch_rig& r) {
   return mcast::send_batch(r.tx, r.g, r.port, r.sbufs, batch);
 }
@@ -493,6 +553,17 @@ int run_batch_only(const std::string& function, int iterations) {
   if (stamped)
     mcast::set_option(r.rx, mcast::option::receive_timestamp{true});
   std::size_t total = 0;
+#if defined(MCAST_BENCH_LIBUV)
+  if (function.rfind("uvrecv_", 0) == 0) {
+    const bool mmsg = function.rfind("uvrecv_mmsg", 0) == 0;
+    uv_side u(r, mmsg);
+    for (int i = 0; i < iterations; ++i) {
+      r.fill();
+      total += mmsg ? uvrecv_mmsg(u) : uvrecv_plain(u, 0);
+    }
+    return total == batch * static_cast<std::size_t>(iterations) ? 0 : 4;
+  }
+#endif
 #if defined(MCAST_BENCH_ASIO)
   if (function.rfind("arecv_", 0) == 0 || function.rfind("abatch_", 0) == 0) {
     asio_side a(r);
@@ -578,7 +649,7 @@ double callgrind(const std::string& program, const std::string& function, int it
 
 int run_only(const std::string& function, int iterations) {
   if (function.rfind("rbatch_", 0) == 0 || function.rfind("sbatch_", 0) == 0 || function.rfind("rone_", 0) == 0 ||
-      function.rfind("arecv_", 0) == 0 || function.rfind("abatch_", 0) == 0)
+      function.rfind("arecv_", 0) == 0 || function.rfind("abatch_", 0) == 0 || function.rfind("uvrecv_", 0) == 0)
     return run_batch_only(function, iterations);
   setup st;
   if (function == "cycle_mcast")
@@ -891,6 +962,12 @@ int main(int argc, char** argv) {
        "arecv_mcast_64", "arecv_asio_64", "<= 1.0"},
       {"async_receive_batch / hand-written recvmmsg (its arrays filled per call), 64 B", "abatch_mcast_64",
        "rbatch_hand_64", "<= 1.15"},
+#endif
+#if defined(MCAST_BENCH_ASIO) && defined(MCAST_BENCH_LIBUV)
+      {"async_receive / libuv uv_udp_recv_start (one datagram a callback, source only), 64 B", "arecv_mcast_64",
+       "uvrecv_plain_64", "(reported)"},
+      {"async_receive_batch / libuv with UV_UDP_RECVMMSG (source only), 64 B", "abatch_mcast_64", "uvrecv_mmsg_64",
+       "(reported)"},
 #endif
     };
     const int runs = 500;
