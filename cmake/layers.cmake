@@ -23,7 +23,7 @@ set(layer_1 error.hpp address.hpp network_interface.hpp option.hpp socket_option
 set(layer_2 detail/rule_table.hpp)
 set(layer_3 detail/kernel_request.hpp detail/socket_facts.hpp)
 set(layer_4 source_filter.hpp ordering.hpp)
-set(layer_5 detail/handles/child_list.hpp detail/handles/membership_base.hpp)
+set(layer_5 detail/handles/child_list.hpp detail/handles/membership_base.hpp detail/keeper_core.hpp)
 set(layer_6 any_source_membership.hpp source_membership.hpp filtered_membership.hpp membership.hpp)
 set(layer_7 mcast.hpp asio.hpp)
 
