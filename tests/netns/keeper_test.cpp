@@ -5,6 +5,7 @@
 // released (igmp_max_memberships); nothing is read or called while nothing changes.
 // 198.51.100.0/24 exists only in here.
 #include "catch.hpp"
+#include "support/hook.hpp"
 #include "support/net.hpp"
 #include "support/netns.hpp"
 
@@ -45,6 +46,25 @@ void link_down(const char* name) {
   check_sys(r == 0, "SIOCSIFFLAGS");
 }
 
+// ip route replace DST/32 dev IFINDEX (create: true) or ip route del DST/32 (create: false)
+void group_route(netlink& nl, const mcast::group& g, unsigned ifindex, bool create) {
+  rtmsg rt{};
+  rt.rtm_family = AF_INET;
+  rt.rtm_dst_len = 32;
+  rt.rtm_table = RT_TABLE_MAIN;
+  rt.rtm_protocol = RTPROT_BOOT;
+  rt.rtm_scope = create ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
+  rt.rtm_type = RTN_UNICAST;
+  netlink::message m(create ? RTM_NEWROUTE : RTM_DELROUTE, create ? NLM_F_CREATE | NLM_F_REPLACE : 0, &rt, sizeof rt);
+  const auto bytes = g.address().to_in_addr();
+  m.attr(RTA_DST, &bytes, 4);
+  if (create) {
+    const std::uint32_t oif = ifindex;
+    m.attr(RTA_OIF, oif);
+  }
+  nl.request(m, create ? "RTM_NEWROUTE replace" : "RTM_DELROUTE");
+}
+
 // The test network: "ka" (198.51.100.1 and .2) and its peer "kb".
 void make_pair(netlink& nl) {
   // No IPv6 on the pair: its link-local address (after DAD, a second or two later) would be a
@@ -72,13 +92,13 @@ bool pump(mcast::keeper& k, const std::function<bool()>& done, std::chrono::mill
 }
 
 // A sender from `from` out of "ka", looped back to this host's members on "ka".
-socket_fd sender(const char* from) {
+socket_fd sender(const char* from, const char* out = "ka") {
   socket_fd tx = open_udp(mcast::family::v4);
   const auto a = mcast::make_address(from);
   mcast::detail::sockaddr_storage_type sa{};
   a.fill_sockaddr(sa, 0);
   check_sys(::bind(tx, reinterpret_cast<sockaddr*>(&sa), mcast::detail::sockaddr_length(sa)) == 0, "bind");
-  mcast::set_option(tx, o::ip_multicast_if{mcast::network_interface::from_name("ka")});
+  mcast::set_option(tx, o::ip_multicast_if{mcast::network_interface::from_name(out)});
   mcast::set_option(tx, o::ip_multicast_loop{true});
   return tx;
 }
@@ -292,4 +312,110 @@ TEST_CASE("keeper: bad input -- a closed socket, a second keeper on a socket", "
   CHECK_THROWS_AS(mcast::keeper(rx), std::system_error);
   first.handle_events(ec); // nothing pending
   CHECK(!ec);
+}
+
+TEST_CASE("keeper: any() follows the route to its group, and the moved event names both interfaces",
+          "[netns][keeper]") {
+  netlink nl;
+  make_pair(nl);
+  nl.add_local_veth("la", "lb", "203.0.113.1");
+  const unsigned ka = ::if_nametoindex("ka"), la = ::if_nametoindex("la");
+  socket_fd rx = open_udp(mcast::family::v4);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  const auto g = fresh_group();
+  group_route(nl, g, ka, true);
+  mcast::keeper k(rx);
+  event_log log;
+  k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto m = k.join_group(g, mcast::network_interface::any());
+  REQUIRE(m.index() == ka);
+  // How many of 3 datagrams sent out of `out` arrive.
+  auto arrive = [&](const char* from, const char* out) {
+    drain(rx, std::chrono::milliseconds(1));
+    socket_fd tx = sender(from, out);
+    for (int i = 0; i < 3; ++i)
+      send_one(tx, g, port, "x");
+    return drain(rx, std::chrono::milliseconds(50))[from];
+  };
+  CHECK(arrive("198.51.100.1", "ka") == 3);
+  CHECK(arrive("203.0.113.1", "la") == 0);
+
+  group_route(nl, g, la, true); // the route moves
+  REQUIRE(pump(
+      k, [&] { return m.index() == la; }, std::chrono::seconds(2)));
+  REQUIRE(log.count(mcast::membership_change::moved) == 1);
+  const auto& moved = log.all.back();
+  CHECK(moved.what == mcast::membership_change::moved);
+  CHECK(moved.old_index == ka);
+  CHECK(moved.index == la);
+  CHECK(arrive("198.51.100.1", "ka") == 0);
+  CHECK(arrive("203.0.113.1", "la") == 3);
+  CHECK(kernel_group_interface(g) == la);
+
+  // The route removed: the group's route is 224.0.0.0/4 on lo again.
+  group_route(nl, g, 0, false);
+  REQUIRE(pump(
+      k, [&] { return m.index() == ::if_nametoindex("lo"); }, std::chrono::seconds(2)));
+  CHECK(log.all.back().old_index == la);
+  CHECK(arrive("203.0.113.1", "la") == 0);
+  m.leave();
+  CHECK(kernel_group_interface(g) == 0); // on no interface
+  delete_link(nl, "ka");
+  delete_link(nl, "la");
+}
+
+TEST_CASE("keeper: a refused re-join is retried, reported once, and leaves nothing half made (fault injection)",
+          "[netns][keeper][faults]") {
+  netlink nl;
+  make_pair(nl);
+  socket_fd rx = open_udp(mcast::family::v4);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  const auto g = fresh_group();
+  mcast::keeper_options opts;
+  opts.retry_first = std::chrono::milliseconds(20);
+  mcast::keeper k(rx, opts);
+  event_log log;
+  k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto m = k.join_group(g, mcast::network_interface::from_name("ka"));
+  auto mute = m.block(mcast::make_source("198.51.100.2"));
+  for (const int failing : {MCAST_JOIN_GROUP, MCAST_BLOCK_SOURCE}) {
+    INFO("the re-join's " << (failing == MCAST_JOIN_GROUP ? "join" : "block") << " is refused");
+    log.all.clear();
+    delete_link(nl, "ka");
+    {
+      syscall_recorder rec;
+      rec.fail_options({failing}, ENOBUFS);
+      nl.add_veth("ka", "kb", ::getpid());
+      link_up("ka");
+      REQUIRE(pump(
+          k, [&] { return log.count(mcast::membership_change::retrying) == 1; }, std::chrono::seconds(2)));
+      // Retried while the fault lasts, still reported once; nothing half made in the kernel.
+      pump(
+          k, [] { return false; }, std::chrono::milliseconds(150));
+      CHECK(rec.failed >= 2);
+      CHECK(log.count(mcast::membership_change::retrying) == 1);
+      CHECK(kernel_group_interface(g) == 0); // on no interface
+      CHECK(!m.joined());
+    }
+    REQUIRE(pump(
+        k, [&] { return log.count(mcast::membership_change::restored) == 1; }, std::chrono::seconds(3)));
+    CHECK(m.joined());
+    CHECK(log.all.back().error == std::error_code());
+    link_up("kb");
+    wait_running("ka");
+    nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.1", 24);
+    nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.2", 24);
+    auto c = counts(rx, {g}, port);
+    CHECK(c[g.to_string() + " from 198.51.100.1"] == 3);
+    CHECK(c[g.to_string() + " from 198.51.100.2"] == 0);
+  }
+  // Destroying the kept handle leaves, as an ordinary handle does, and it is followed no more.
+  mute.unblock();
+  m.leave();
+  CHECK(kernel_group_interface(g) == 0); // on no interface
+  log.all.clear();
+  delete_link(nl, "ka");
+  pump(
+      k, [] { return false; }, std::chrono::milliseconds(100));
+  CHECK(log.all.empty());
 }
