@@ -250,6 +250,35 @@ list-interfaces)
   "$bin/mcast-join" --list-interfaces -p 5000 >/dev/null 2>&1
   [ $? -eq 2 ] || fail "--list-interfaces with a port is a usage error"
   ;;
+follow)
+  # mcast-join keeps its membership when vb is deleted and made again (a new index): "lost" and
+  # "restored" lines, then every datagram arrives; with --no-follow nothing comes back.
+  in_namespace '
+    veth_pair
+    g=239.77.6.4
+    "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 20 $g >"$WORK/f" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/f"
+    ip link del va
+    i=0; until grep -q "^lost $g" "$WORK/f"; do i=$((i+1)); [ $i -gt 100 ] && exit 20; sleep 0.05; done
+    veth_pair
+    i=0; until grep -q "^restored $g" "$WORK/f"; do i=$((i+1)); [ $i -gt 100 ] && exit 21; sleep 0.05; done
+    "$BIN/mcast-send" -q -p "$PORT" -i va -s 198.51.100.1 --no-loop --session 6 -c 10 -r 200 $g
+    wait $pid || { cat "$WORK/f"; exit 22; }
+    cat "$WORK/f"
+    grep -q "^summary $g from 198.51.100.1 (session 6): 10 received, 0 lost" "$WORK/f" || exit 23
+    "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 3 --no-follow --json $g >"$WORK/n" 2>&1 &
+    pid=$!
+    i=0; until grep -q "\"joined\"" "$WORK/n"; do i=$((i+1)); [ $i -gt 100 ] && exit 24; sleep 0.05; done
+    ip link del va
+    veth_pair
+    "$BIN/mcast-send" -q -p "$PORT" -i va -s 198.51.100.1 --no-loop --session 7 -c 10 -r 200 $g
+    wait $pid && exit 25
+    cat "$WORK/n"
+    grep -q "restored" "$WORK/n" && exit 26
+    grep -q "session 7" "$WORK/n" && exit 27
+    true' >"$work/out" 2>&1 || fail "follow run (status $?)"
+  ;;
 veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
