@@ -447,6 +447,13 @@ public:
       return kept_any_source_membership(nullptr, 0, g);
     return make<kept_kind::any_source>(g, std::nullopt, nic, interface_address, filter_mode::exclude, {}, ec);
   }
+  /// The throwing form.
+  [[nodiscard]] kept_any_source_membership join_group(const group& g, const address& interface_address) {
+    std::error_code ec;
+    auto m = join_group(g, interface_address, ec);
+    detail::throw_if(ec, "mcast::keeper::join_group");
+    return m;
+  }
   /// join_source_group(sock, g, src, nic), kept.
   [[nodiscard]] kept_source_membership join_source_group(const group& g, const source& src,
                                                          const network_interface& nic, std::error_code& ec) noexcept {

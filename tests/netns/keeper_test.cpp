@@ -65,6 +65,19 @@ void group_route(netlink& nl, const mcast::group& g, unsigned ifindex, bool crea
   nl.request(m, create ? "RTM_NEWROUTE replace" : "RTM_DELROUTE");
 }
 
+// ip addr del TEXT/PREFIX dev IFINDEX
+void delete_address(netlink& nl, unsigned ifindex, int family, const char* text, unsigned prefix) {
+  ifaddrmsg ifa{};
+  ifa.ifa_family = static_cast<unsigned char>(family);
+  ifa.ifa_prefixlen = static_cast<unsigned char>(prefix);
+  ifa.ifa_index = ifindex;
+  netlink::message m(RTM_DELADDR, 0, &ifa, sizeof ifa);
+  unsigned char bytes[16];
+  ::inet_pton(family, text, bytes);
+  m.attr(IFA_LOCAL, bytes, family == AF_INET ? 4u : 16u);
+  nl.request(m, "RTM_DELADDR");
+}
+
 // The test network: "ka" (198.51.100.1 and .2) and its peer "kb".
 void make_pair(netlink& nl) {
   // No IPv6 on the pair: its link-local address (after DAD, a second or two later) would be a
@@ -127,6 +140,22 @@ std::map<std::string, int> counts(const socket_fd& rx, const std::vector<mcast::
   }
   return c;
 }
+
+// "ka" (make_pair) and "la" (203.0.113.1), a receiver and a fresh group.
+struct two_pairs {
+  netlink nl;
+  unsigned ka = 0, la = 0;
+  socket_fd rx;
+  std::uint16_t port = 0;
+  mcast::group g = fresh_group();
+  two_pairs() : rx(open_udp(mcast::family::v4)) {
+    make_pair(nl);
+    nl.add_local_veth("la", "lb", "203.0.113.1");
+    ka = ::if_nametoindex("ka");
+    la = ::if_nametoindex("la");
+    port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  }
+};
 
 struct event_log {
   std::vector<mcast::membership_event> all;
@@ -316,13 +345,12 @@ TEST_CASE("keeper: bad input -- a closed socket, a second keeper on a socket", "
 
 TEST_CASE("keeper: any() follows the route to its group, and the moved event names both interfaces",
           "[netns][keeper]") {
-  netlink nl;
-  make_pair(nl);
-  nl.add_local_veth("la", "lb", "203.0.113.1");
-  const unsigned ka = ::if_nametoindex("ka"), la = ::if_nametoindex("la");
-  socket_fd rx = open_udp(mcast::family::v4);
-  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
-  const auto g = fresh_group();
+  two_pairs net;
+  netlink& nl = net.nl;
+  const unsigned ka = net.ka, la = net.la;
+  const socket_fd& rx = net.rx;
+  const std::uint16_t port = net.port;
+  const mcast::group g = net.g;
   group_route(nl, g, ka, true);
   mcast::keeper k(rx);
   event_log log;
@@ -418,4 +446,78 @@ TEST_CASE("keeper: a refused re-join is retried, reported once, and leaves nothi
   pump(
       k, [] { return false; }, std::chrono::milliseconds(100));
   CHECK(log.all.empty());
+}
+
+TEST_CASE("keeper: an interface named by its address follows the address", "[netns][keeper]") {
+  two_pairs net;
+  netlink& nl = net.nl;
+  const unsigned ka = net.ka, la = net.la;
+  const socket_fd& rx = net.rx;
+  const std::uint16_t port = net.port;
+  const mcast::group g = net.g;
+  mcast::keeper k(rx);
+  event_log log;
+  k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto m = k.join_group(g, mcast::make_address("198.51.100.2"));
+  REQUIRE(m.index() == ka);
+  // The address moves from ka to la.
+  delete_address(nl, ka, AF_INET, "198.51.100.2", 24);
+  nl.add_address(la, AF_INET, "198.51.100.2", 24);
+  REQUIRE(pump(
+      k, [&] { return m.index() == la; }, std::chrono::seconds(2)));
+  CHECK(log.count(mcast::membership_change::lost) == 1);
+  REQUIRE(log.count(mcast::membership_change::moved) == 1);
+  CHECK(log.all.back().old_index == ka);
+  CHECK(log.all.back().index == la);
+  CHECK(kernel_group_interface(g) == la);
+  drain(rx, std::chrono::milliseconds(1));
+  socket_fd tx = sender("203.0.113.1", "la");
+  for (int i = 0; i < 3; ++i)
+    send_one(tx, g, port, "x");
+  CHECK(drain(rx, std::chrono::milliseconds(50))["203.0.113.1"] == 3);
+  m.leave();
+  delete_link(nl, "ka");
+  delete_link(nl, "la");
+}
+
+TEST_CASE("keeper: IPv6 -- a re-created interface gets its source-specific membership back", "[netns][keeper]") {
+  netlink nl;
+  write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "0");
+  write_file("/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+  nl.add_local_veth("6a", "6b", "192.0.2.1", "2001:db8:60::1");
+  const unsigned first = ::if_nametoindex("6a");
+  socket_fd rx = open_udp(mcast::family::v6);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v6, 0);
+  const auto g = fresh_group(mcast::family::v6, true);
+  const auto src = mcast::make_source("2001:db8:60::1");
+  mcast::keeper k(rx);
+  event_log log;
+  k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto radio = k.join_source_group(g, src, mcast::network_interface::from_name("6a"));
+  auto arrive = [&] {
+    drain(rx, std::chrono::milliseconds(1));
+    socket_fd tx = open_udp(mcast::family::v6);
+    mcast::detail::sockaddr_storage_type sa{};
+    src.address().fill_sockaddr(sa, 0);
+    check_sys(::bind(tx, reinterpret_cast<sockaddr*>(&sa), mcast::detail::sockaddr_length(sa)) == 0, "bind");
+    mcast::set_option(tx, o::ipv6_multicast_if{mcast::network_interface::from_name("6a")});
+    mcast::set_option(tx, o::ipv6_multicast_loop{true});
+    for (int i = 0; i < 3; ++i)
+      send_one(tx, g, port, "x");
+    return drain(rx, std::chrono::milliseconds(50))["2001:db8:60::1"];
+  };
+  CHECK(arrive() == 3);
+  delete_link(nl, "6a");
+  REQUIRE(pump(
+      k, [&] { return log.count(mcast::membership_change::lost) == 1; }, std::chrono::seconds(2)));
+  nl.add_local_veth("6a", "6b", "192.0.2.1", "2001:db8:60::1");
+  REQUIRE(pump(
+      k, [&] { return log.count(mcast::membership_change::restored) >= 1; }, std::chrono::seconds(2)));
+  const unsigned second = ::if_nametoindex("6a");
+  REQUIRE(second != first);
+  CHECK(radio.index() == second);
+  CHECK(kernel_group_interface(g) == second);
+  CHECK(arrive() == 3);
+  radio.leave();
+  delete_link(nl, "6a");
 }

@@ -154,7 +154,10 @@ TEST_CASE("keeper: an address-named membership follows its address", "[keeper]")
   CHECK(find(out, keeper_call::join)->index == 6);
   out.clear();
   k.joined(id, 6, {}, t0 + 1s, out);
-  CHECK(find_event(out, membership_change::restored) != nullptr);
+  const auto* m = find_event(out, membership_change::moved);
+  REQUIRE(m != nullptr);
+  CHECK(m->old_index == 4);
+  CHECK(m->index == 6);
 }
 
 TEST_CASE("keeper: refused re-joins back off, bounded, reported once per state change", "[keeper]") {

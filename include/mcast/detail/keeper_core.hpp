@@ -148,9 +148,11 @@ public:
       if (!added && e.index == index) {
         out.push_back({keeper_call::leave, id, index, std::nullopt});
         lose(id, e, e.name, out);
+        e.old = index; // where it comes back says `moved` from here
         e.index = 0;
       } else if (added && e.index != index && e.target != index) {
-        e.old = e.index;
+        if (e.index != 0)
+          e.old = e.index;
         if (e.index != 0)
           out.push_back({keeper_call::leave, id, e.index, std::nullopt});
         e.index = 0;
