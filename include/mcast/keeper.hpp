@@ -537,8 +537,9 @@ public:
     handle_events(ec);
     detail::throw_if(ec, "mcast::keeper::handle_events");
   }
-  /// System calls made for memberships so far (joins, leaves, checks, route lookups): what a
-  /// change cost.
+  /// Membership operations the keeper made in answer to changes so far (a re-join with its
+  /// sources, a leave, a check, a route lookup count one each; the first joins do not count):
+  /// what the network's changes cost.
   std::size_t membership_calls() const noexcept { return state_ ? state_->calls : 0; }
 
 private:

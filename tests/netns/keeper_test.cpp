@@ -521,3 +521,35 @@ TEST_CASE("keeper: IPv6 -- a re-created interface gets its source-specific membe
   radio.leave();
   delete_link(nl, "6a");
 }
+
+TEST_CASE("keeper: a change costs calls only for the memberships on the interface it touches", "[netns][keeper]") {
+  netlink nl;
+  make_pair(nl);
+  socket_fd rx = open_udp(mcast::family::v4);
+  (void)mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::keeper k(rx);
+  event_log log;
+  k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  std::vector<mcast::kept_any_source_membership> kept;
+  for (int i = 0; i < 10; ++i)
+    kept.push_back(k.join_group(fresh_group(), mcast::network_interface::from_name("ka")));
+  const std::size_t before = k.membership_calls();
+  // Another interface comes and goes, with an address and routes: no call for ka's memberships.
+  nl.add_local_veth("la", "lb", "203.0.113.1");
+  delete_link(nl, "la");
+  pump(
+      k, [] { return false; }, std::chrono::milliseconds(200));
+  CHECK(k.membership_calls() == before);
+  CHECK(log.all.empty());
+  // ka down: reported, no call; up: one check each.
+  link_down("ka");
+  REQUIRE(pump(
+      k, [&] { return log.count(mcast::membership_change::lost) == 10; }, std::chrono::seconds(2)));
+  CHECK(k.membership_calls() == before);
+  link_up("ka");
+  REQUIRE(pump(
+      k, [&] { return log.count(mcast::membership_change::restored) == 10; }, std::chrono::seconds(2)));
+  CHECK(k.membership_calls() == before + 10);
+  kept.clear();
+  delete_link(nl, "ka");
+}
