@@ -49,6 +49,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -414,7 +415,8 @@ public:
   /// keeper(sock, {}, ec).
   template <class Socket> keeper(Socket&& sock, std::error_code& ec) noexcept : keeper(sock, keeper_options{}, ec) {}
   /// The throwing form.
-  template <class Socket> explicit keeper(Socket&& sock, const keeper_options& opts = {}) {
+  template <class Socket, std::enable_if_t<!std::is_same_v<std::decay_t<Socket>, keeper>, int> = 0>
+  explicit keeper(Socket&& sock, const keeper_options& opts = {}) {
     std::error_code ec;
     open(detail::native_of(sock), opts, ec);
     detail::throw_if(ec, "mcast::keeper");

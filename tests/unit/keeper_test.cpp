@@ -1,10 +1,20 @@
 // The keeper's decisions without a system: synthetic change sequences in, calls and events out,
 // with an injected clock (detail/keeper_core.hpp).
 #include <mcast/detail/keeper_core.hpp>
+#include <mcast/keeper.hpp>
 
 #include "catch.hpp"
 
+#include <type_traits>
 #include <vector>
+
+// The handles' shape: move-only; a keeper is not taken for a socket (no copy through the template).
+static_assert(!std::is_copy_constructible_v<mcast::keeper>);
+static_assert(!std::is_constructible_v<mcast::keeper, mcast::keeper&>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::keeper>);
+static_assert(!std::is_copy_constructible_v<mcast::kept_any_source_membership>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::kept_source_membership>);
+static_assert(std::is_nothrow_move_constructible_v<mcast::kept_source>);
 
 namespace {
 
