@@ -17,14 +17,14 @@ set(layer_names
   "integration")           # 7: the umbrella header, Asio
 set(layer_0 config.hpp detail/platform/compiler.hpp detail/platform/common.hpp detail/platform/posix.hpp
             detail/platform/windows.hpp detail/platform/linux.hpp detail/platform/bsd.hpp
-            detail/platform/platform.hpp detail/platform/system.hpp)
+            detail/platform/platform.hpp detail/platform/system.hpp detail/platform/change_source.hpp)
 set(layer_1 error.hpp address.hpp network_interface.hpp option.hpp socket_options.hpp receive.hpp batch.hpp
             interfaces.hpp winsock_session.hpp)
 set(layer_2 detail/rule_table.hpp)
 set(layer_3 detail/kernel_request.hpp detail/socket_facts.hpp)
 set(layer_4 source_filter.hpp ordering.hpp)
-set(layer_5 detail/handles/child_list.hpp detail/handles/membership_base.hpp)
-set(layer_6 any_source_membership.hpp source_membership.hpp filtered_membership.hpp membership.hpp)
+set(layer_5 detail/handles/child_list.hpp detail/handles/membership_base.hpp detail/keeper_core.hpp)
+set(layer_6 any_source_membership.hpp source_membership.hpp filtered_membership.hpp membership.hpp keeper.hpp)
 set(layer_7 mcast.hpp asio.hpp)
 
 get_filename_component(root "${CMAKE_CURRENT_LIST_DIR}/../include/mcast" ABSOLUTE)

@@ -74,6 +74,11 @@ const char* const usage_text =
     "      --rcvbuf BYTES   ask for this much socket receive buffer (SO_RCVBUF)\n"
     "      --show-filter    print the filter the stack holds for each group after joining\n"
     "      --json           report as JSON, one object per line\n"
+    "      --no-follow      do not keep the memberships across network changes (by default, where\n"
+    "                       mcast::keeper runs (Linux) and with --api mcast, a membership is made\n"
+    "                       again when its interface comes back, follows the route for the stack's\n"
+    "                       choice, and each change prints a lost / restored / moved / retrying /\n"
+    "                       failed line)\n"
     "  -q, --quiet          do not print datagrams (the interval reports and summary still are)\n"
     "      --echo           reflect: send each numbered datagram back, by unicast, to the address and\n"
     "                       port it came from (mcast-send --rtt measures the round trip; no clocks\n"
@@ -125,6 +130,7 @@ struct options {
   std::optional<mcast::group> echo_group; // --echo-group: echoes to this group
   std::optional<unsigned> echo_port;      // on this port (default: the port the datagram came to)
   bool json = false;
+  bool follow = true; // --no-follow: plain handles, not kept
   bool live = false;
   bool list_interfaces = false;
   long rcvbuf = 0;
@@ -207,6 +213,8 @@ options parse(int argc, char** argv) {
       o.list_interfaces = true;
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--no-follow") {
+      o.follow = false;
     } else if (a == "--live") {
       o.live = true;
     } else if (a == "--payload") {
@@ -280,6 +288,11 @@ template <class Api> struct memberships {
   std::vector<mcast::source_membership<Api>> ssm;
   std::vector<mcast::included_source<Api>> included;
   std::vector<mcast::filtered_membership<Api>> filtered;
+  // Kept by a keeper (the default with api::protocol_independent): made again as the network changes.
+  std::vector<mcast::kept_any_source_membership> kept_any;
+  std::vector<mcast::kept_source_membership> kept_ssm;
+  std::vector<mcast::kept_filtered_membership> kept_filtered;
+  std::vector<mcast::kept_source> kept_sources; // blocked or included
 };
 
 // ---- output -------------------------------------------------------------------------------------
@@ -608,6 +621,27 @@ template <class Api> int run(const options& o) {
   std::vector<port_sockets> ports; // before the handles: the sockets must outlive them
   bool rcvbuf_reported = false;
   bool drops_counted = false;
+  // One keeper per socket (mcast::keeper), made with it and gone before it.
+  bool follow = o.follow && std::is_same_v<Api, mcast::api::protocol_independent>;
+  std::map<const example::udp_socket*, std::unique_ptr<mcast::keeper>> keepers;
+  auto print_event = [&o](const mcast::membership_event& e) {
+    static const char* const names[] = {"lost", "restored", "moved", "retrying", "failed"};
+    const char* what = names[static_cast<int>(e.what)];
+    const std::string g = e.group.to_string();
+    if (o.json) {
+      std::printf("{\"event\":\"%s\",\"group\":%s,\"index\":%u,\"old_index\":%u,\"interface\":%s,"
+                  "\"reapplied\":%s,\"error\":%s}\n",
+                  what, json_text(g).c_str(), e.index, e.old_index, json_text(e.interface_name).c_str(),
+                  e.reapplied ? "true" : "false", json_text(e.error ? e.error.message() : "").c_str());
+    } else if (e.what == mcast::membership_change::moved) {
+      std::printf("moved %s from interface %u to %u\n", g.c_str(), e.old_index, e.index);
+    } else {
+      std::printf("%s %s on interface %u%s%s%s\n", what, g.c_str(), e.index,
+                  e.interface_name.empty() ? "" : (" (" + e.interface_name + ")").c_str(), e.error ? ": " : "",
+                  e.error ? e.error.message().c_str() : "");
+    }
+    std::fflush(stdout);
+  };
   auto open_socket = [&](port_sockets& p) {
     auto sock = std::make_unique<example::udp_socket>(fam);
     sock->bind_any(static_cast<std::uint16_t>(p.port));
@@ -629,6 +663,17 @@ template <class Api> int run(const options& o) {
         std::printf("receive buffer: asked %ld bytes, the stack holds %d\n", o.rcvbuf, granted);
       rcvbuf_reported = true;
     }
+    if (follow) {
+      std::error_code kec;
+      auto k = std::make_unique<mcast::keeper>(*sock, kec);
+      if (kec) { // where no change source is written yet: plain handles, said once
+        std::fprintf(stderr, "mcast-join: not following network changes: %s\n", kec.message().c_str());
+        follow = false;
+      } else {
+        k->on_event(print_event);
+        keepers[sock.get()] = std::move(k);
+      }
+    }
     p.sockets.push_back(std::move(sock));
     p.on_last = 0;
   };
@@ -646,6 +691,29 @@ template <class Api> int run(const options& o) {
   // The group's own membership on `sock` (its sources come after): the interface it is on.
   auto join_on = [&](example::udp_socket& sock, const target& t, std::error_code& ec) {
     mcast::network_interface joined_on = nic;
+    if (auto k = keepers.find(&sock); k != keepers.end()) {
+      unsigned index = 0;
+      if (!t.sources.empty()) {
+        auto h = k->second->join_source_group(t.group, t.sources.front(), nic, ec);
+        index = h.index();
+        if (!ec)
+          m.kept_ssm.push_back(std::move(h));
+      } else if (o.mode) {
+        auto h = k->second->join_with_filter(t.group, nic, *o.mode, o.filter, ec);
+        index = h.index();
+        if (!ec)
+          m.kept_filtered.push_back(std::move(h));
+      } else {
+        auto h = k->second->join_group(t.group, nic, ec);
+        index = h.index();
+        if (!ec)
+          m.kept_any.push_back(std::move(h));
+      }
+      std::error_code name_ec;
+      if (!ec && index != 0)
+        joined_on = mcast::network_interface::from_index(index, name_ec);
+      return joined_on;
+    }
     if (!t.sources.empty()) {
       if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
         ec = mcast::make_error_code(mcast::errc::unsupported);
@@ -694,7 +762,11 @@ template <class Api> int run(const options& o) {
     ++p.on_last;
     example::udp_socket& sock = *p.sockets.back();
     for (std::size_t i = 1; i < t.sources.size(); ++i) {
-      if constexpr (!std::is_same_v<Api, mcast::api::ipv6>) {
+      if (!m.kept_ssm.empty() && keepers.count(&sock) != 0) {
+        m.kept_sources.push_back(m.kept_ssm.back().include(t.sources[i], ec));
+        if (ec)
+          return refuse("include " + t.sources[i].to_string() + " in " + name, ec);
+      } else if constexpr (!std::is_same_v<Api, mcast::api::ipv6>) {
         m.included.push_back(m.ssm.back().include(t.sources[i], ec));
         if (ec)
           return refuse("include " + t.sources[i].to_string() + " in " + name, ec);
@@ -704,6 +776,10 @@ template <class Api> int run(const options& o) {
       for (const auto& s : o.block) {
         if constexpr (std::is_same_v<Api, mcast::api::ipv6>) {
           return refuse("block " + s.to_string(), mcast::make_error_code(mcast::errc::unsupported));
+        } else if (keepers.count(&sock) != 0) {
+          m.kept_sources.push_back(m.kept_any.back().block(s, ec));
+          if (ec)
+            return refuse("block " + s.to_string() + " on " + name, ec);
         } else {
           m.blocked.push_back(m.any.back().block(s, ec));
           if (ec)
@@ -793,6 +869,9 @@ template <class Api> int run(const options& o) {
   for (const auto& p : ports)
     for (const auto& sock : p.sockets)
       all_sockets.push_back(sock.get());
+  std::vector<mcast::detail::native_handle_type> keeper_handles;
+  for (const auto& [sock_of, k] : keepers)
+    keeper_handles.push_back(k->native_handle());
   int status = o.count > 0 ? 1 : 0;
   // --live only where a screen can be redrawn; elsewhere the lines, as without it.
   const bool live = o.live && !o.json && example::live::open_terminal();
@@ -824,10 +903,19 @@ template <class Api> int run(const options& o) {
       }
       wait_ms = (std::min)(wait_ms, static_cast<int>((next_report - elapsed) * 1000) + 1);
     }
+    for (const auto& [sock_of, k] : keepers) // a debounced re-join or a retry that falls due
+      if (const auto t = k->next_timeout())
+        wait_ms = (std::min)(wait_ms, static_cast<int>(t->count()) + 1);
     if (batch_next == batch_size) { // the next ready socket's queue, up to batch_max at once
       try {
         if (ready.empty())
-          ready = example::wait_any(all_sockets, std::chrono::milliseconds(wait_ms));
+          ready = example::wait_any(all_sockets, std::chrono::milliseconds(wait_ms), keeper_handles);
+        for (auto& [sock_of, k] : keepers) { // the network's changes, if any (a no-op otherwise)
+          std::error_code kec;
+          k->handle_events(kec);
+          if (kec)
+            std::fprintf(stderr, "mcast-join: following network changes: %s\n", kec.message().c_str());
+        }
         if (ready.empty())
           continue;
         batch_socket = ready.back();

@@ -172,16 +172,23 @@ private:
 
 // Waits up to `wait` for any of `sockets` to have a datagram queued: the ready ones (none when
 // the time passed).
-inline std::vector<udp_socket*> wait_any(const std::vector<udp_socket*>& sockets, std::chrono::milliseconds wait) {
+// `also`: more handles to wait on (a keeper's): one of them readable ends the wait early, with no
+// socket in the answer.
+inline std::vector<udp_socket*> wait_any(const std::vector<udp_socket*>& sockets, std::chrono::milliseconds wait,
+                                         const std::vector<mcast::detail::native_handle_type>& also = {}) {
 #if defined(_WIN32)
   std::vector<WSAPOLLFD> p(sockets.size());
   for (std::size_t i = 0; i < sockets.size(); ++i)
     p[i] = WSAPOLLFD{sockets[i]->native_handle(), POLLRDNORM, 0};
+  for (const auto h : also)
+    p.push_back(WSAPOLLFD{h, POLLRDNORM, 0});
   const int n = ::WSAPoll(p.data(), static_cast<ULONG>(p.size()), static_cast<int>(wait.count()));
 #else
   std::vector<pollfd> p(sockets.size());
   for (std::size_t i = 0; i < sockets.size(); ++i)
     p[i] = pollfd{sockets[i]->native_handle(), POLLIN, 0};
+  for (const auto h : also)
+    p.push_back(pollfd{h, POLLIN, 0});
   const int n = ::poll(p.data(), static_cast<nfds_t>(p.size()), static_cast<int>(wait.count()));
 #endif
   std::vector<udp_socket*> ready;

@@ -29,6 +29,12 @@
 #include <asio/ip/address.hpp>
 #include <asio/post.hpp>
 #include <asio/socket_base.hpp>
+#include <asio/steady_timer.hpp>
+#if defined(ASIO_HAS_POSIX_STREAM_DESCRIPTOR)
+#include <asio/posix/stream_descriptor.hpp>
+#endif
+
+#include <memory>
 
 #include <type_traits>
 #include <utility>
@@ -287,6 +293,78 @@ auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, bas
       detail::initiate_receive_first<signature, DatagramSocket, receive>{}, token, &socket,
       receive{bufs, datagrams, n});
 }
+
+#if defined(ASIO_HAS_POSIX_STREAM_DESCRIPTOR) || defined(MCAST_GENERATING_DOCUMENTATION)
+/// Runs a keeper on an Asio executor: waits for its change handle and its timers and calls
+/// keeper::handle_events(), until stop() or destruction. Made by async_run(); the keeper must
+/// outlive it. Where the keeper's handle is not a POSIX descriptor (Windows) this is absent, as is
+/// the keeper's change source there.
+class keeper_runner {
+public:
+  /// Starts waiting on `k` with `ex`.
+  template <class Executor> keeper_runner(keeper& k, const Executor& ex) : state_(std::make_shared<state>(k, ex)) {
+    arm(state_);
+  }
+  keeper_runner(const keeper_runner&) = delete;            // mcast: one runner per keeper
+  keeper_runner& operator=(const keeper_runner&) = delete; // mcast: one runner per keeper
+  /// Stops.
+  ~keeper_runner() { stop(); }
+  /// Cancels the waits; handle_events() is not called again.
+  void stop() noexcept {
+    if (!state_)
+      return;
+    state_->stopped = true;
+    std::error_code ignored;
+    state_->timer.cancel();
+    state_->changes.cancel(ignored);
+    state_.reset();
+  }
+  /// The last error handle_events() reported (clear while all is well).
+  std::error_code error() const noexcept { return state_ ? state_->last : std::error_code(); }
+
+private:
+  struct state {
+    template <class Executor>
+    state(keeper& kk, const Executor& ex) : k(kk), changes(ex, kk.native_handle()), timer(ex) {}
+    ~state() { (void)changes.release(); } // the descriptor is the keeper's: not closed here
+    keeper& k;
+    ::asio::posix::stream_descriptor changes;
+    ::asio::steady_timer timer;
+    bool stopped = false;
+    std::error_code last;
+  };
+  // One wait on the change handle (re-armed after each wake) and one timer for the keeper's next
+  // due work, when it has some: nothing runs while nothing changes.
+  static void arm(const std::shared_ptr<state>& s) {
+    s->changes.async_wait(::asio::posix::stream_descriptor::wait_read, [s](const std::error_code& ec) {
+      if (s->stopped || ec)
+        return;
+      s->k.handle_events(s->last);
+      arm(s);
+    });
+    arm_timer(s);
+  }
+  static void arm_timer(const std::shared_ptr<state>& s) {
+    const auto t = s->k.next_timeout();
+    if (!t)
+      return;
+    s->timer.expires_after(*t);
+    s->timer.async_wait([s](const std::error_code& ec) {
+      if (s->stopped || ec)
+        return;
+      s->k.handle_events(s->last);
+      arm_timer(s);
+    });
+  }
+  std::shared_ptr<state> state_;
+};
+
+/// Runs `k` on `ex` (an io_context's executor, a strand): `auto r = mcast::async_run(k, io.get_executor());`
+/// then `io.run()`. The keeper's events are delivered on the executor's threads.
+template <class Executor> std::unique_ptr<keeper_runner> async_run(keeper& k, const Executor& ex) {
+  return std::make_unique<keeper_runner>(k, ex);
+}
+#endif
 
 MCAST_END_NAMESPACE
 

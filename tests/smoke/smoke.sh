@@ -250,6 +250,81 @@ list-interfaces)
   "$bin/mcast-join" --list-interfaces -p 5000 >/dev/null 2>&1
   [ $? -eq 2 ] || fail "--list-interfaces with a port is a usage error"
   ;;
+follow)
+  # mcast-join keeps its membership when vb is deleted and made again (a new index): "lost" and
+  # "restored" lines, then every datagram arrives; with --no-follow nothing comes back.
+  in_namespace '
+    veth_pair
+    g=239.77.6.4
+    "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 20 $g >"$WORK/f" 2>&1 &
+    pid=$!
+    wait_joined "$WORK/f"
+    ip link del va
+    i=0; until grep -q "^lost $g" "$WORK/f"; do i=$((i+1)); [ $i -gt 100 ] && exit 20; sleep 0.05; done
+    veth_pair
+    i=0; until grep -q "^restored $g" "$WORK/f"; do i=$((i+1)); [ $i -gt 100 ] && exit 21; sleep 0.05; done
+    "$BIN/mcast-send" -q -p "$PORT" -i va -s 198.51.100.1 --no-loop --session 6 -c 10 -r 200 $g
+    wait $pid || { cat "$WORK/f"; exit 22; }
+    cat "$WORK/f"
+    grep -q "^summary $g from 198.51.100.1 (session 6): 10 received, 0 lost" "$WORK/f" || exit 23
+    "$BIN/mcast-join" -p "$PORT" -i vb -c 10 -t 3 --no-follow --json $g >"$WORK/n" 2>&1 &
+    pid=$!
+    i=0; until grep -q "\"joined\"" "$WORK/n"; do i=$((i+1)); [ $i -gt 100 ] && exit 24; sleep 0.05; done
+    ip link del va
+    veth_pair
+    "$BIN/mcast-send" -q -p "$PORT" -i va -s 198.51.100.1 --no-loop --session 7 -c 10 -r 200 $g
+    wait $pid && exit 25
+    cat "$WORK/n"
+    grep -q "restored" "$WORK/n" && exit 26
+    grep -q "session 7" "$WORK/n" && exit 27
+    true' >"$work/out" 2>&1 || fail "follow run (status $?)"
+  ;;
+snooping)
+  # A Linux bridge snooping IGMPv3 (kbr, port vb) learns mcast-join's group on va from its reports;
+  # va deleted and made again: with the keeper the bridge learns the group again, with
+  # --no-follow it does not.
+  command -v bridge >/dev/null || { echo "SKIP: bridge (iproute2) is not installed"; exit 77; }
+  in_namespace '
+    ip link add kbr type bridge mcast_snooping 1 mcast_igmp_version 3 || exit 77
+    ip link set kbr up
+    pair() {
+      ip link add va type veth peer name vb
+      ip link set vb master kbr
+      ip addr add 198.51.100.1/24 dev va
+      ip link set va up
+      ip link set vb up
+    }
+    learned() { # learned GROUP: bounded wait (3 s) for the bridge to list GROUP on vb
+      i=0; until bridge mdb show dev kbr | grep -q "port vb grp $1"; do i=$((i+1)); [ $i -gt 60 ] && return 1; sleep 0.05; done
+    }
+    pair
+    for mode in follow no-follow; do
+      g=239.77.9.$([ $mode = follow ] && echo 1 || echo 2)
+      flag=; [ $mode = no-follow ] && flag=--no-follow
+      "$BIN/mcast-join" -p "$PORT" -i va -t 4 $flag $g >"$WORK/s" 2>&1 &
+      pid=$!
+      wait_joined "$WORK/s"
+      learned $g || exit 30
+      ip link del va
+      bridge mdb show dev kbr | grep -q "grp $g" && exit 31
+      pair
+      if [ $mode = follow ]; then
+        learned $g || exit 32
+        echo "follow: the bridge lists $g on vb again"
+      else
+        sleep 1
+        learned $g 2>/dev/null && exit 33
+        echo "no-follow: the bridge does not list $g"
+      fi
+      kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+      cat "$WORK/s"
+      ip link del va
+      pair
+    done' >"$work/out" 2>&1
+  rc=$?
+  [ $rc -eq 77 ] && { echo "SKIP: this kernel cannot make a bridge"; exit 77; }
+  [ $rc -eq 0 ] || fail "snooping run (status $rc)"
+  ;;
 veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
