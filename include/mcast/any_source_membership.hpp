@@ -201,7 +201,12 @@ MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api> join_group_impl(Socket&& s
     out = kernel_refused(r, operation::join_any, mstate::none, g);
     return m;
   }
-  m.joined_ = finish_join(s, m.req_, facts, opts, out);
+  if (int r = multicast_all_off(s, facts, opts); r != 0) {
+    out = kernel_refused(r, operation::other, mstate::none);
+    m.joined_ = !undo_join(s, m.req_);
+    return m;
+  }
+  m.joined_ = true;
   return m;
 }
 } // namespace detail
@@ -222,11 +227,10 @@ template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api>
 join_group(Socket&& sock, const group& g, const network_interface& nic, const join_options& opts,
            std::error_code& ec) noexcept {
-  return detail::made(
-      [&](detail::failure& f) noexcept {
-        return detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
-      },
-      ec);
+  detail::failure f;
+  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
+  detail::report(f, ec);
+  return m;
 }
 /// join_group() with the default join_options; `ec` as above.
 template <class Api = api::protocol_independent, class Socket>
@@ -245,11 +249,10 @@ join_group(Socket&& sock, const group& g, const network_interface& nic, std::err
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api>
 join_group(Socket&& sock, const group& g, const network_interface& nic, const join_options& opts = {}) {
-  return detail::made(
-      [&](detail::failure& f) noexcept {
-        return detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
-      },
-      "mcast::join_group");
+  detail::failure f;
+  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
+  detail::throw_if(f, "mcast::join_group");
+  return m;
 }
 
 MCAST_END_NAMESPACE

@@ -378,7 +378,7 @@ inline membership_probe probe_membership(native_handle_type s, const group& g, u
   if (r == 0)
     return f.gf_fmode == mode_include ? membership_probe::src : membership_probe::any;
   // Read by the rule table without building an error code: "not joined" is the usual answer.
-  const rule answered = rule_answered(operation::get_filter, raw_code_of(r), mstate::none, this_stack);
+  const rule answered = rule_answered_here(operation::get_filter, raw_code_of(r), mstate::none);
   if ((answered != rule::ok && row_of(answered).code == errc::not_joined) ||
       unambiguous_condition(r) == static_cast<int>(errc::unsupported))
     return membership_probe::none; // not joined; or the stack cannot tell, the join will decide

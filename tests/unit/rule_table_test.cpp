@@ -262,3 +262,14 @@ static_assert(windows_cell_code(rule::unblock_without_block, operation::unblock)
 static_assert(windows_cell_code(rule::filter_not_joined, operation::other) ==
               mcast::detail::rc_none); // not on the page
 } // namespace cells
+
+TEST_CASE("the compile-time translation table is rule_answered for every operation, state and code", "[rules]") {
+  using namespace mcast::detail;
+  for (int op = 0; op <= static_cast<int>(operation::other); ++op)
+    for (mstate st : {mstate::none, mstate::any, mstate::src})
+      for (unsigned code : {unsigned(rc_none), unsigned(rc_inval), unsigned(rc_addrinuse), unsigned(rc_addrnotavail)}) {
+        CAPTURE(op, static_cast<int>(st), code);
+        CHECK(rule_answered_here(static_cast<operation>(op), code, st) ==
+              rule_answered(static_cast<operation>(op), code, st, this_stack));
+      }
+}
