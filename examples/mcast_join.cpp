@@ -14,6 +14,7 @@
 // Ctrl-C before --count datagrams arrived, or nothing at all before --timeout, 2 bad arguments
 // (everything that can be found before a system call), 3 the stack refused (join, block, filter,
 // socket).
+#include <mcast/keeper.hpp>
 #include <mcast/mcast.hpp>
 
 #include "cli.hpp"

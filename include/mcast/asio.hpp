@@ -18,6 +18,7 @@
 #pragma once
 #endif
 
+#include "keeper.hpp" // async_run
 #include "mcast.hpp"
 
 #include <asio/associated_executor.hpp>
