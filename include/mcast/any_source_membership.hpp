@@ -201,12 +201,7 @@ MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api> join_group_impl(Socket&& s
     out = kernel_refused(r, operation::join_any, mstate::none, g);
     return m;
   }
-  if (int r = multicast_all_off(s, facts, opts); r != 0) {
-    out = kernel_refused(r, operation::other, mstate::none);
-    m.joined_ = !undo_join(s, m.req_);
-    return m;
-  }
-  m.joined_ = true;
+  m.joined_ = finish_join(s, m.req_, facts, opts, out);
   return m;
 }
 } // namespace detail
@@ -227,10 +222,7 @@ template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api>
 join_group(Socket&& sock, const group& g, const network_interface& nic, const join_options& opts,
            std::error_code& ec) noexcept {
-  detail::failure f;
-  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
-  detail::report(f, ec);
-  return m;
+  return detail::made<&detail::join_group_impl<Api, Socket>>(ec, std::forward<Socket>(sock), g, nic, opts);
 }
 /// join_group() with the default join_options; `ec` as above.
 template <class Api = api::protocol_independent, class Socket>
@@ -249,10 +241,8 @@ join_group(Socket&& sock, const group& g, const network_interface& nic, std::err
 template <class Api = api::protocol_independent, class Socket>
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE any_source_membership<Api>
 join_group(Socket&& sock, const group& g, const network_interface& nic, const join_options& opts = {}) {
-  detail::failure f;
-  any_source_membership<Api> m = detail::join_group_impl<Api>(std::forward<Socket>(sock), g, nic, opts, f);
-  detail::throw_if(f, "mcast::join_group");
-  return m;
+  return detail::made_or_throw<&detail::join_group_impl<Api, Socket>>("mcast::join_group", std::forward<Socket>(sock),
+                                                                      g, nic, opts);
 }
 
 MCAST_END_NAMESPACE

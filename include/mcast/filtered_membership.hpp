@@ -174,12 +174,7 @@ filtered_membership<Api> join_with_filter_impl(Socket&& sock, const group& g, co
       return m;
     }
   }
-  if (int r = multicast_all_off(s, facts, opts); r != 0) {
-    out = kernel_refused(r, operation::other, mstate::none);
-    m.joined_ = !undo_join(s, m.req_);
-    return m;
-  }
-  m.joined_ = true;
+  m.joined_ = finish_join(s, m.req_, facts, opts, out);
   return m;
 }
 } // namespace detail
@@ -193,11 +188,8 @@ template <class Api = api::protocol_independent, class Socket, class Range, deta
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts, std::error_code& ec) noexcept {
   const detail::source_span list = detail::sources_of(sources);
-  detail::failure f;
-  filtered_membership<Api> m =
-      detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts, f);
-  detail::report(f, ec);
-  return m;
+  return detail::made<&detail::join_with_filter_impl<Api, Socket>>(ec, std::forward<Socket>(sock), g, nic, mode,
+                                                                   list.data, list.size, opts);
 }
 /// join_with_filter() with the default join_options.
 template <class Api = api::protocol_independent, class Socket, class Range, detail::if_api_has_sources<Api> = 0>
@@ -211,11 +203,8 @@ template <class Api = api::protocol_independent, class Socket, detail::if_api_ha
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         std::error_code& ec) noexcept {
-  detail::failure f;
-  filtered_membership<Api> m = detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode,
-                                                                  sources.begin(), sources.size(), join_options{}, f);
-  detail::report(f, ec);
-  return m;
+  return detail::made<&detail::join_with_filter_impl<Api, Socket>>(ec, std::forward<Socket>(sock), g, nic, mode,
+                                                                   sources.begin(), sources.size(), join_options{});
 }
 /// Joins with a whole filter, as the `std::error_code&` overloads do.
 /// @throws std::system_error with the same mcast::errc codes (nothing stays joined).
@@ -230,11 +219,8 @@ template <class Api = api::protocol_independent, class Socket, class Range, deta
                                                         filter_mode mode, const Range& sources,
                                                         const join_options& opts = {}) {
   const detail::source_span list = detail::sources_of(sources);
-  detail::failure f;
-  filtered_membership<Api> m =
-      detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts, f);
-  detail::throw_if(f, "mcast::join_with_filter");
-  return m;
+  return detail::made_or_throw<&detail::join_with_filter_impl<Api, Socket>>(
+      "mcast::join_with_filter", std::forward<Socket>(sock), g, nic, mode, list.data, list.size, opts);
 }
 /// Joins with a whole filter, the sources listed in place.
 /// @throws std::system_error with the same mcast::errc codes.
@@ -242,11 +228,8 @@ template <class Api = api::protocol_independent, class Socket, detail::if_api_ha
 [[nodiscard]] filtered_membership<Api> join_with_filter(Socket&& sock, const group& g, const network_interface& nic,
                                                         filter_mode mode, std::initializer_list<source> sources,
                                                         const join_options& opts = {}) {
-  detail::failure f;
-  filtered_membership<Api> m = detail::join_with_filter_impl<Api>(std::forward<Socket>(sock), g, nic, mode,
-                                                                  sources.begin(), sources.size(), opts, f);
-  detail::throw_if(f, "mcast::join_with_filter");
-  return m;
+  return detail::made_or_throw<&detail::join_with_filter_impl<Api, Socket>>(
+      "mcast::join_with_filter", std::forward<Socket>(sock), g, nic, mode, sources.begin(), sources.size(), opts);
 }
 // Not available through api::ipv6 (rule ipv6_api_no_sources): see the message.
 // clang-format off

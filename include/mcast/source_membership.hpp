@@ -209,12 +209,7 @@ join_source_group_impl(Socket&& sock, const group& g, const source& src, const n
     out = kernel_refused(r, operation::join_source, mstate::none, g);
     return m;
   }
-  if (int r = multicast_all_off(s, facts, opts); r != 0) {
-    out = kernel_refused(r, operation::other, mstate::none);
-    m.joined_ = !undo_join(s, m.req_);
-    return m;
-  }
-  m.joined_ = true;
+  m.joined_ = finish_join(s, m.req_, facts, opts, out);
   return m;
 }
 } // namespace detail
@@ -233,10 +228,7 @@ template <class Api = api::protocol_independent, class Socket, detail::if_api_ha
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
                   const join_options& opts, std::error_code& ec) noexcept {
-  detail::failure f;
-  source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, f);
-  detail::report(f, ec);
-  return m;
+  return detail::made<&detail::join_source_group_impl<Api, Socket>>(ec, std::forward<Socket>(sock), g, s, nic, opts);
 }
 /// join_source_group() with the default join_options; `ec` as above.
 template <class Api = api::protocol_independent, class Socket, detail::if_api_has_sources<Api> = 0>
@@ -257,10 +249,8 @@ template <class Api = api::protocol_independent, class Socket, detail::if_api_ha
 [[nodiscard]] MCAST_DETAIL_ALWAYS_INLINE source_membership<Api>
 join_source_group(Socket&& sock, const group& g, const source& s, const network_interface& nic,
                   const join_options& opts = {}) {
-  detail::failure f;
-  source_membership<Api> m = detail::join_source_group_impl<Api>(std::forward<Socket>(sock), g, s, nic, opts, f);
-  detail::throw_if(f, "mcast::join_source_group");
-  return m;
+  return detail::made_or_throw<&detail::join_source_group_impl<Api, Socket>>(
+      "mcast::join_source_group", std::forward<Socket>(sock), g, s, nic, opts);
 }
 // Not available through api::ipv6 (rule ipv6_api_no_sources): see the message.
 // clang-format off
