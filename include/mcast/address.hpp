@@ -323,43 +323,69 @@ inline source detail::value_access::source_of(const address& a) noexcept { retur
 // measured with g++ 12). Call them without template arguments; the throwing forms do not use
 // std::optional.
 
-/// errc::not_multicast unless `a` is a multicast address; the noexcept form returns no value then.
-template <class Group = group> std::optional<Group> make_group(const address& a, std::error_code& ec) noexcept {
-  static_assert(std::is_same_v<Group, group>, "mcast: call make_group() without template arguments");
-  const errc e = detail::group_error(a);
+namespace detail {
+// What makes a group or a source from an address or text, written once for both (`what`: the
+// throwing form's name).
+template <class Value> errc value_error(const address& a) noexcept {
+  if constexpr (std::is_same_v<Value, group>)
+    return group_error(a);
+  else
+    return source_error(a);
+}
+template <class Value> Value value_of(const address& a) noexcept {
+  if constexpr (std::is_same_v<Value, group>)
+    return value_access::group_of(a);
+  else
+    return value_access::source_of(a);
+}
+template <class Value> std::optional<Value> make_value(const address& a, std::error_code& ec) noexcept {
+  const errc e = value_error<Value>(a);
   if (e != errc{}) {
     ec = make_error_code(e);
     return std::nullopt;
   }
   ec.clear();
-  return detail::value_access::group_of(a);
+  return value_of<Value>(a);
+}
+template <class Value> std::optional<Value> make_value(std::string_view text, std::error_code& ec) noexcept {
+  const address a = make_address(text, ec);
+  if (ec)
+    return std::nullopt;
+  return make_value<Value>(a, ec);
+}
+template <class Value> Value make_value(const address& a, const char* what) {
+  const errc e = value_error<Value>(a);
+  if (e != errc{})
+    throw_if(make_error_code(e), what);
+  return value_of<Value>(a);
+}
+template <class Value> Value make_value(std::string_view text, const char* what) {
+  std::error_code ec;
+  const address a = make_address(text, ec);
+  throw_if(ec, what);
+  return make_value<Value>(a, what);
+}
+} // namespace detail
+
+/// errc::not_multicast unless `a` is a multicast address; the noexcept form returns no value then.
+template <class Group = group> std::optional<Group> make_group(const address& a, std::error_code& ec) noexcept {
+  static_assert(std::is_same_v<Group, group>, "mcast: call make_group() without template arguments");
+  return detail::make_value<group>(a, ec);
 }
 
 /// Parses `text` as a group: errc::invalid_address or errc::not_multicast; no value then.
 template <class Group = group> std::optional<Group> make_group(std::string_view text, std::error_code& ec) noexcept {
-  const address a = make_address(text, ec);
-  if (ec)
-    return std::nullopt;
-  return make_group<Group>(a, ec);
+  static_assert(std::is_same_v<Group, group>, "mcast: call make_group() without template arguments");
+  return detail::make_value<group>(text, ec);
 }
 
 /// A group from an address.
 /// @throws std::system_error errc::not_multicast.
-inline group make_group(const address& a) {
-  const errc e = detail::group_error(a);
-  if (e != errc{})
-    detail::throw_if(make_error_code(e), "mcast::make_group");
-  return detail::value_access::group_of(a);
-}
+inline group make_group(const address& a) { return detail::make_value<group>(a, "mcast::make_group"); }
 
 /// Parses a group: `mcast::make_group("239.1.2.3")`, `make_group("ff15::1")`.
 /// @throws std::system_error errc::invalid_address or errc::not_multicast.
-inline group make_group(std::string_view text) {
-  std::error_code ec;
-  const address a = make_address(text, ec);
-  detail::throw_if(ec, "mcast::make_group");
-  return make_group(a);
-}
+inline group make_group(std::string_view text) { return detail::make_value<group>(text, "mcast::make_group"); }
 
 /// errc::not_unicast for a multicast, unspecified or limited-broadcast address;
 /// errc::family_mismatch for an IPv4-mapped IPv6 address (\::ffff:a.b.c.d): no IPv6 datagram comes
@@ -367,42 +393,24 @@ inline group make_group(std::string_view text) {
 /// then.
 template <class Source = source> std::optional<Source> make_source(const address& a, std::error_code& ec) noexcept {
   static_assert(std::is_same_v<Source, source>, "mcast: call make_source() without template arguments");
-  const errc e = detail::source_error(a);
-  if (e != errc{}) {
-    ec = make_error_code(e);
-    return std::nullopt;
-  }
-  ec.clear();
-  return detail::value_access::source_of(a);
+  return detail::make_value<source>(a, ec);
 }
 
 /// Parses `text` as a source: errc::invalid_address, errc::not_unicast or errc::family_mismatch; no
 /// value then.
 template <class Source = source>
 std::optional<Source> make_source(std::string_view text, std::error_code& ec) noexcept {
-  const address a = make_address(text, ec);
-  if (ec)
-    return std::nullopt;
-  return make_source<Source>(a, ec);
+  static_assert(std::is_same_v<Source, source>, "mcast: call make_source() without template arguments");
+  return detail::make_value<source>(text, ec);
 }
 
 /// A source from an address.
 /// @throws std::system_error errc::not_unicast or errc::family_mismatch.
-inline source make_source(const address& a) {
-  const errc e = detail::source_error(a);
-  if (e != errc{})
-    detail::throw_if(make_error_code(e), "mcast::make_source");
-  return detail::value_access::source_of(a);
-}
+inline source make_source(const address& a) { return detail::make_value<source>(a, "mcast::make_source"); }
 
 /// Parses a source: `mcast::make_source("192.0.2.7")`.
 /// @throws std::system_error errc::invalid_address, errc::not_unicast or errc::family_mismatch.
-inline source make_source(std::string_view text) {
-  std::error_code ec;
-  const address a = make_address(text, ec);
-  detail::throw_if(ec, "mcast::make_source");
-  return make_source(a);
-}
+inline source make_source(std::string_view text) { return detail::make_value<source>(text, "mcast::make_source"); }
 
 MCAST_END_NAMESPACE
 
