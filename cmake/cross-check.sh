@@ -32,7 +32,7 @@ check() {
     -isystem "$sysinc" -iframework "$sysroot/System/Library/Frameworks" -I"$here/include" \
     -Wall -Wextra -Wpedantic -Werror "$1"
 }
-for h in $(cd "$here/include" && ls mcast/*.hpp mcast/detail/*.hpp mcast/detail/handles/*.hpp mcast/detail/platform/platform.hpp mcast/detail/platform/bsd.hpp mcast/detail/platform/system.hpp); do
+for h in $(cd "$here/include" && ls mcast/*.hpp mcast/detail/*.hpp mcast/detail/handles/*.hpp mcast/detail/platform/platform.hpp mcast/detail/platform/bsd.hpp mcast/detail/platform/system.hpp mcast/detail/platform/change_source.hpp); do
   case "$h" in mcast/asio.hpp) continue ;; esac # needs Asio itself
   printf '#include <%s>\n#include <%s>\nint main() { return 0; }\n' "$h" "$h" > "$tmp/t.cpp"
   if check "$tmp/t.cpp"; then

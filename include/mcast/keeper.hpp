@@ -27,8 +27,13 @@
 /// named by its address (join_group(g, address)) follows that address. A refused re-join is
 /// retried with bounded backoff (keeper_options).
 ///
-/// Platforms: Linux (rtnetlink: links, addresses, routes, IPv4 and IPv6). Windows and
-/// macOS/FreeBSD: not yet -- constructing a keeper reports errc::unsupported there.
+/// Platforms: Linux (rtnetlink: links, addresses, routes, IPv4 and IPv6). macOS and FreeBSD: a
+/// PF_ROUTE socket -- RTM_IFINFO (a link up or down), RTM_IFANNOUNCE (FreeBSD: an interface made or
+/// deleted; on macOS a deleted interface is seen as its index going away), RTM_NEWADDR /
+/// RTM_DELADDR, RTM_ADD / RTM_DELETE / RTM_CHANGE (the route to an any() group is looked at
+/// again); a lost message (ENOBUFS) makes the keeper read every interface again (getifaddrs).
+/// Compiled against their headers, not run yet. Windows: not yet -- constructing a keeper reports
+/// errc::unsupported there.
 /// Kept handles use api::protocol_independent (MCAST_*).
 #ifndef MCAST_KEEPER_HPP
 #define MCAST_KEEPER_HPP
@@ -489,7 +494,8 @@ public:
     if (state_)
       state_->on_event = std::move(fn);
   }
-  /// What to wait on: readable when the network changed (Linux: the rtnetlink socket).
+  /// What to wait on: readable when the network changed (Linux: the rtnetlink socket; macOS,
+  /// FreeBSD: the PF_ROUTE socket).
   detail::native_handle_type native_handle() const noexcept {
     return state_ ? state_->changes : detail::invalid_native_handle;
   }

@@ -1,10 +1,14 @@
-// libFuzzer target: the address, group, source and interface-name parsers.
+// libFuzzer target: the address, group, source and interface-name parsers, and the keeper's BSD
+// routing-message parser with both kernels' layouts.
 // Properties: no crash or sanitizer report on any input; anything accepted round-trips through
-// to_string(); a group is always multicast, a source never; the throwing and noexcept forms agree.
+// to_string(); a group is always multicast, a source never; the throwing and noexcept forms agree;
+// a routing message's interface name is NUL-terminated.
+#include <mcast/keeper.hpp>
 #include <mcast/mcast.hpp>
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -35,6 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 64) {
     auto nic = mcast::network_interface::from_name(text, ec);
     if (ec && !nic.is_any())
+      std::abort();
+  }
+  for (const auto* layout : {&mcast::detail::macos_route_layout, &mcast::detail::freebsd_route_layout}) {
+    mcast::detail::change_record r;
+    if (mcast::detail::parse_route_message(*layout, data, size, r) == mcast::detail::route_message_kind::record &&
+        std::memchr(r.name, 0, sizeof r.name) == nullptr)
       std::abort();
   }
   return 0;

@@ -6,9 +6,11 @@
 // Linux: one rtnetlink socket subscribed to the link, address (IPv4, IPv6) and route (IPv4, IPv6)
 // groups, non-blocking; the kernel writes to it only when something changes, so a program that
 // waits on it wakes for nothing else. Its messages are read with the pieces linux.hpp declares
-// (no <linux/rtnetlink.h>). Windows (IP Helper notifications) and macOS/FreeBSD (PF_ROUTE) are not
-// written yet: open_change_source() answers EOPNOTSUPP there, which the keeper reports as
-// errc::unsupported.
+// (no <linux/rtnetlink.h>). macOS and FreeBSD: one PF_ROUTE socket, which hears every change
+// (RTM_IFINFO, RTM_IFANNOUNCE on FreeBSD, RTM_NEWADDR / RTM_DELADDR, RTM_ADD / RTM_DELETE /
+// RTM_CHANGE), non-blocking; see change_source_bsd.hpp, whose parser is tested on Linux. Windows
+// (IP Helper notifications) is not written yet: open_change_source() answers WSAEOPNOTSUPP there,
+// which the keeper reports as errc::unsupported.
 #ifndef MCAST_DETAIL_PLATFORM_CHANGE_SOURCE_HPP
 #define MCAST_DETAIL_PLATFORM_CHANGE_SOURCE_HPP
 
@@ -19,6 +21,9 @@
 #include "platform.hpp"
 
 #include <cstddef>
+#if defined(__APPLE__) || defined(__FreeBSD__)
+#include <unistd.h> // close (linux.hpp declares its own)
+#endif
 
 MCAST_BEGIN_NAMESPACE
 namespace detail {
@@ -32,6 +37,55 @@ struct change_record {
   int family = 0;               // addresses: AF_INET / AF_INET6
   unsigned char bytes[16] = {}; // addresses: 4 or 16 bytes
 };
+
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
+inline void close_change_source(native_handle_type fd) noexcept {
+  if (fd >= 0)
+    ::close(fd);
+}
+// Closes a half-opened change socket; answers the error number that stopped it.
+inline int abandon_change_source(native_handle_type& fd) noexcept {
+  const int e = errno;
+  close_change_source(fd);
+  fd = invalid_native_handle;
+  return e;
+}
+
+// Reads the change socket until it is drained (0) or fails (an error number), handing each
+// datagram to on_datagram(bytes, size). ENOBUFS (the kernel's queue overflowed: changes were
+// lost) comes as an `overflow` record, after which the caller must look at everything again.
+template <class OnRecord, class OnDatagram>
+int drain_change_socket(native_handle_type fd, unsigned char* buf, std::size_t size, OnRecord& on_record,
+                        OnDatagram&& on_datagram) noexcept {
+  for (int rounds = 0; rounds < 1024; ++rounds) { // bounded: a storm is read over several calls
+    const ssize_t n = ::recv(fd, buf, size, MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return 0;
+      if (errno == ENOBUFS) {
+        change_record r;
+        r.kind = change_record::overflow;
+        on_record(r);
+        continue;
+      }
+      return errno;
+    }
+    on_datagram(static_cast<const unsigned char*>(buf), static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+#endif
+
+} // namespace detail
+MCAST_END_NAMESPACE
+
+// (After change_record: the BSD parser fills it, and is compiled on every system for its tests.)
+#include "change_source_bsd.hpp"
+
+MCAST_BEGIN_NAMESPACE
+namespace detail {
 
 #if defined(__linux__)
 inline constexpr bool has_change_source = true;
@@ -49,17 +103,9 @@ inline int open_change_source(native_handle_type& fd) noexcept {
   sockaddr_nl local{};
   local.nl_family = AF_NETLINK;
   local.nl_groups = rtmgrp_link | rtmgrp_ipv4_ifaddr | rtmgrp_ipv4_route | rtmgrp_ipv6_ifaddr | rtmgrp_ipv6_route;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
-    const int e = errno;
-    ::close(fd);
-    fd = invalid_native_handle;
-    return e;
-  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+    return abandon_change_source(fd);
   return 0;
-}
-inline void close_change_source(native_handle_type fd) noexcept {
-  if (fd >= 0)
-    ::close(fd);
 }
 
 // One RTM_NEWLINK / RTM_DELLINK as a record (dumps answer with the same message).
@@ -83,33 +129,16 @@ inline bool read_link_record(unsigned short type, const unsigned char* m, std::s
 }
 
 // Reads every message queued on the change socket, calling on_record(const change_record&) for
-// each link, address and route change; returns 0 when drained (EAGAIN), or an error number.
-// ENOBUFS (the kernel's queue overflowed: changes were lost) comes as an `overflow` record, after
-// which the caller must look at everything again.
+// each link, address and route change (see drain_change_socket); a datagram holds several.
 template <class OnRecord> int read_changes(native_handle_type fd, OnRecord&& on_record) noexcept {
   alignas(nlmsghdr) unsigned char buf[16384];
-  for (int rounds = 0; rounds < 1024; ++rounds) { // bounded: a storm is read over several calls
-    const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return 0;
-      if (errno == ENOBUFS) {
-        change_record r;
-        r.kind = change_record::overflow;
-        on_record(r);
-        continue;
-      }
-      return errno;
-    }
-    const std::size_t got = static_cast<std::size_t>(n);
+  return drain_change_socket(fd, buf, sizeof buf, on_record, [&](const unsigned char* data, std::size_t got) noexcept {
     for (std::size_t at = 0; at + sizeof(nlmsghdr) <= got;) {
       nlmsghdr h{};
-      detail::copy_bytes(&h, buf + at, sizeof h);
+      detail::copy_bytes(&h, data + at, sizeof h);
       if (h.nlmsg_len < sizeof h || h.nlmsg_len > got - at)
         break;
-      const unsigned char* m = buf + at;
+      const unsigned char* m = data + at;
       const std::size_t len = h.nlmsg_len;
       change_record r;
       if (h.nlmsg_type == rtm_newlink || h.nlmsg_type == rtm_dellink) {
@@ -142,8 +171,7 @@ template <class OnRecord> int read_changes(native_handle_type fd, OnRecord&& on_
       }
       at += route_aligned(h.nlmsg_len);
     }
-  }
-  return 0;
+  });
 }
 
 // Every interface as a link_new record (after an overflow): one RTM_GETLINK dump.
@@ -154,7 +182,7 @@ template <class OnRecord> int read_all_links(OnRecord&& on_record) noexcept {
       on_record(r);
   });
 }
-#else
+#elif !defined(__APPLE__) && !defined(__FreeBSD__)
 inline constexpr bool has_change_source = false;
 #if defined(_WIN32)
 inline constexpr int change_source_unsupported = WSAEOPNOTSUPP;
