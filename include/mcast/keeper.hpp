@@ -346,10 +346,7 @@ public:
   /// The throwing form of block().
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::any_source, int> = 0>
   [[nodiscard]] kept_source block(const source& s) {
-    std::error_code ec;
-    kept_source k = add(s, ec);
-    detail::throw_if(ec, "mcast::kept_membership::block");
-    return k;
+    return add_or_throw(s, "mcast::kept_membership::block");
   }
   /// source: includes `s` besides the first source, now and whenever the membership is made again.
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::source, int> = 0>
@@ -359,10 +356,7 @@ public:
   /// The throwing form of include().
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::source, int> = 0>
   [[nodiscard]] kept_source include(const source& s) {
-    std::error_code ec;
-    kept_source k = add(s, ec);
-    detail::throw_if(ec, "mcast::kept_membership::include");
-    return k;
+    return add_or_throw(s, "mcast::kept_membership::include");
   }
   /// filtered: replaces the filter, now and whenever the membership is made again.
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::filtered, int> = 0>
@@ -399,6 +393,12 @@ private:
     state_->core.remove(id_);
     state_->entries[id_]->reset();
     state_.reset();
+  }
+  kept_source add_or_throw(const source& s, const char* what) {
+    std::error_code ec;
+    kept_source k = add(s, ec);
+    detail::throw_if(ec, what);
+    return k;
   }
   kept_source add(const source& s, std::error_code& ec) noexcept {
     ec.clear();
