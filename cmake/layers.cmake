@@ -20,7 +20,7 @@ set(layer_0 config.hpp detail/platform/compiler.hpp detail/platform/common.hpp d
             detail/platform/platform.hpp detail/platform/system.hpp detail/platform/change_source.hpp
             detail/platform/change_source_bsd.hpp)
 set(layer_1 error.hpp address.hpp network_interface.hpp option.hpp socket_options.hpp receive.hpp batch.hpp
-            interfaces.hpp winsock_session.hpp)
+            interfaces.hpp winsock_session.hpp membership_event.hpp)
 set(layer_2 detail/rule_table.hpp)
 set(layer_3 detail/kernel_request.hpp detail/socket_facts.hpp)
 set(layer_4 source_filter.hpp ordering.hpp)

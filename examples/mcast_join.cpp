@@ -668,7 +668,14 @@ template <class Api> int run(const options& o) {
       std::error_code kec;
       auto k = std::make_unique<mcast::keeper>(*sock, kec);
       if (kec) { // where no change source is written yet: plain handles, said once
-        std::fprintf(stderr, "mcast-join: not following network changes: %s\n", kec.message().c_str());
+        if (kec == mcast::errc::unsupported)
+          std::fprintf(stderr, "mcast-join: following network changes is not available on this platform; "
+                               "continuing without it (as with --no-follow)\n");
+        else
+          std::fprintf(stderr,
+                       "mcast-join: cannot follow network changes (%s); continuing without it (as with "
+                       "--no-follow)\n",
+                       kec.message().c_str());
         follow = false;
       } else {
         k->on_event(print_event);

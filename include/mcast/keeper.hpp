@@ -43,11 +43,13 @@
 #endif
 
 #include "membership.hpp"
+#include "membership_event.hpp"
 #include "detail/keeper_core.hpp"
 #include "detail/platform/change_source.hpp"
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -95,10 +97,29 @@ struct kept_entry {
     ssm.reset();
     filtered.reset();
   }
-  // Makes the membership on `nic` with its whole source state; on failure nothing is left joined.
-  void make(native_handle_type s, const network_interface& nic, std::error_code& ec) {
-    reset();
+  // Leaves what it holds, each leave checked: false (with `ec`) when the kernel refused it. The
+  // refused handle is kept, still joined, so the group stays removable (by the next make() or the
+  // user's leave) instead of held by the kernel with no handle left for it.
+  bool leave_held(std::error_code& ec) noexcept {
     ec.clear();
+    blocks.clear();
+    includes.clear();
+    if (any && any->joined())
+      any->leave(ec);
+    else if (ssm && ssm->joined())
+      ssm->leave(ec);
+    else if (filtered && filtered->joined())
+      filtered->leave(ec);
+    if (ec)
+      return false;
+    reset();
+    return true;
+  }
+  // Makes the membership on `nic` with its whole source state; on failure nothing is left joined,
+  // or, when the undoing leave is refused too, the joined handle is kept for the next try.
+  void make(native_handle_type s, const network_interface& nic, std::error_code& ec) {
+    if (!leave_held(ec))
+      return;
     if (kind == kept_kind::any_source) {
       any.emplace(mcast::join_group(s, g, nic, ec));
       for (std::size_t i = 0; !ec && i < sources.size(); ++i)
@@ -110,8 +131,9 @@ struct kept_entry {
     } else {
       filtered.emplace(mcast::join_with_filter(s, g, nic, mode, sources, ec));
     }
+    std::error_code undo;
     if (ec)
-      reset();
+      (void)leave_held(undo);
   }
   network_interface nic() const noexcept {
     if (any)
@@ -128,6 +150,7 @@ struct kept_entry {
 // and still leave when destroyed).
 struct keeper_state {
   native_handle_type sock = invalid_native_handle;
+  std::uint64_t cookie = 0; // Linux: the socket's SO_COOKIE (its identity, not its number)
   native_handle_type changes = invalid_native_handle;
   keeper_core core;
   std::vector<std::unique_ptr<kept_entry>> entries; // by the core's id
@@ -135,6 +158,17 @@ struct keeper_state {
   std::size_t calls = 0; // system calls made for memberships (the cost tests read it)
 
   explicit keeper_state(const keeper_options& o) : core(o) {}
+
+  // Is `sock` still the socket the keeper was made for? (Linux: its cookie; a socket closed and
+  // its number reused by another is not.) Elsewhere the descriptor is all there is: true.
+  bool same_socket() const noexcept {
+    if constexpr (has_socket_cookie) {
+      std::uint64_t c = 0;
+      return read_socket_cookie(sock, c) == 0 && c == cookie;
+    } else {
+      return true;
+    }
+  }
 
   void run(std::vector<keeper_action>& actions, keeper_clock::time_point now) {
     // Actions may add actions (a refused join schedules a retry): a queue, bounded.
@@ -152,6 +186,8 @@ struct keeper_state {
       case keeper_call::join: {
         std::error_code ec;
         const network_interface nic = network_interface::from_index(a.index, ec);
+        if (!ec && !same_socket())
+          ec = std::make_error_code(std::errc::bad_file_descriptor); // never join another socket
         if (!ec) {
           ++calls;
           e->make(sock, nic, ec);
@@ -162,6 +198,8 @@ struct keeper_state {
       case keeper_call::check: {
         std::error_code ec;
         const network_interface nic = network_interface::from_index(a.index, ec);
+        if (!ec && !same_socket())
+          ec = std::make_error_code(std::errc::bad_file_descriptor);
         if (!ec) {
           ++calls;
           (void)get_source_filter(sock, e->g, nic, ec);
@@ -190,33 +228,44 @@ struct keeper_state {
   }
 };
 
-// One keeper per socket in a process: the sockets that have one.
+// One keeper per socket in a process: the sockets that have one, by their identity (the
+// descriptor and, on Linux, the socket's cookie: a closed socket's number taken by a new socket is
+// another socket) and the keeper's state (a keeper removes its own entry only).
 struct keeper_registry {
+  struct entry {
+    native_handle_type sock;
+    std::uint64_t cookie;
+    const keeper_state* owner;
+  };
   std::mutex m;
-  std::vector<native_handle_type> sockets;
+  std::vector<entry> sockets;
   static keeper_registry& get() {
     static keeper_registry r;
     return r;
   }
 };
 
-// What a kept handle holds: the shared state and its entry's id. Moving empties the source;
-// assigning first undoes what the target held (Derived::undo()).
-template <class Derived> class kept_ref {
+// What a kept handle holds: the shared state, its entry's id and what it names (the source of a
+// kept_source, the group of a kept_membership). Moving empties the source; assigning first undoes
+// what the target held (Derived::undo()). The move members of both handles are these.
+template <class Derived, class Value> class kept_ref {
 protected:
-  kept_ref(std::shared_ptr<keeper_state> s, std::size_t id) noexcept : state_(std::move(s)), id_(id) {}
-  kept_ref(kept_ref&& o) noexcept : state_(std::move(o.state_)), id_(o.id_) {}
+  kept_ref(std::shared_ptr<keeper_state> s, std::size_t id, const Value& v) noexcept
+      : state_(std::move(s)), id_(id), value_(v) {}
+  kept_ref(kept_ref&& o) noexcept : state_(std::move(o.state_)), id_(o.id_), value_(o.value_) {}
   kept_ref& operator=(kept_ref&& o) noexcept {
     if (this != &o) {
       static_cast<Derived*>(this)->undo();
       state_ = std::move(o.state_);
       id_ = o.id_;
+      value_ = o.value_;
     }
     return *this;
   }
   ~kept_ref() = default;
   std::shared_ptr<keeper_state> state_;
   std::size_t id_;
+  Value value_;
 };
 
 } // namespace detail
@@ -224,16 +273,12 @@ protected:
 /// What undoes one source of a kept membership (a block of kept_membership<any_source>, an include
 /// of kept_membership<source>): unblock() / drop(), or its destructor. The source is re-applied
 /// whenever the membership is made again, until then. Move-only.
-class kept_source : detail::kept_ref<kept_source> {
+class kept_source : detail::kept_ref<kept_source, mcast::source> {
 public:
   /// Takes `o`'s source; `o` is left empty.
   kept_source(kept_source&& o) noexcept = default;
   /// Undoes the previous source first.
-  kept_source& operator=(kept_source&& o) noexcept {
-    kept_ref::operator=(std::move(o));
-    source_ = o.source_;
-    return *this;
-  }
+  kept_source& operator=(kept_source&& o) noexcept = default;
   kept_source(const kept_source&) = delete;            // mcast: kept handles are move-only; std::move it
   kept_source& operator=(const kept_source&) = delete; // mcast: kept handles are move-only; std::move it
   /// Unblocks / drops the source (best effort).
@@ -243,20 +288,20 @@ public:
   /// Same as unblock(), the source-specific name.
   void drop() noexcept { undo(); }
   /// The source.
-  const mcast::source& source() const noexcept { return source_; }
+  const mcast::source& source() const noexcept { return value_; }
 
 private:
   friend class keeper;
-  friend class detail::kept_ref<kept_source>;
+  friend class detail::kept_ref<kept_source, mcast::source>;
   template <kept_kind> friend class kept_membership;
   kept_source(std::shared_ptr<detail::keeper_state> s, std::size_t id, const mcast::source& src) noexcept
-      : kept_ref(std::move(s), id), source_(src) {}
+      : kept_ref(std::move(s), id, src) {}
   void undo() noexcept {
     if (!state_)
       return;
     detail::kept_entry& e = *state_->entries[id_];
     for (std::size_t i = 0; i < e.sources.size(); ++i) {
-      if (!(e.sources[i] == source_))
+      if (!(e.sources[i] == value_))
         continue;
       if (i < e.blocks.size())
         e.blocks.erase(e.blocks.begin() + static_cast<std::ptrdiff_t>(i)); // unblocks
@@ -267,27 +312,23 @@ private:
     }
     state_.reset();
   }
-  mcast::source source_;
 };
 
 /// A membership a keeper keeps (made by keeper::join_group, join_source_group, join_with_filter).
 /// Move-only; destruction (or leave()) leaves the group as an ordinary handle does and stops
 /// following it. A kept handle belongs to the keeper that made it: it has no operation that takes
 /// a keeper, so it cannot be used with another. It may outlive its keeper (it then follows no more).
-template <kept_kind Kind> class kept_membership : detail::kept_ref<kept_membership<Kind>> {
-  using base = detail::kept_ref<kept_membership<Kind>>;
+template <kept_kind Kind> class kept_membership : detail::kept_ref<kept_membership<Kind>, mcast::group> {
+  using base = detail::kept_ref<kept_membership<Kind>, mcast::group>;
   using base::id_;
   using base::state_;
+  using base::value_;
 
 public:
   /// Takes `o`'s membership; `o` is left empty.
   kept_membership(kept_membership&& o) noexcept = default;
   /// Leaves the previous membership first.
-  kept_membership& operator=(kept_membership&& o) noexcept {
-    base::operator=(std::move(o));
-    group_ = o.group_;
-    return *this;
-  }
+  kept_membership& operator=(kept_membership&& o) noexcept = default;
   kept_membership(const kept_membership&) = delete;            // mcast: kept handles are move-only; std::move it
   kept_membership& operator=(const kept_membership&) = delete; // mcast: kept handles are move-only; std::move it
   /// Leaves (best effort) and stops following.
@@ -300,7 +341,7 @@ public:
   /// The interface index it is on now (0 while it is on none).
   unsigned index() const noexcept { return state_ ? state_->core.index_of(id_) : 0; }
   /// The group.
-  const mcast::group& group() const noexcept { return group_; }
+  const mcast::group& group() const noexcept { return value_; }
 
   /// any_source: blocks `s`, now and whenever the membership is made again.
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::any_source, int> = 0>
@@ -310,10 +351,7 @@ public:
   /// The throwing form of block().
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::any_source, int> = 0>
   [[nodiscard]] kept_source block(const source& s) {
-    std::error_code ec;
-    kept_source k = add(s, ec);
-    detail::throw_if(ec, "mcast::kept_membership::block");
-    return k;
+    return add_or_throw(s, "mcast::kept_membership::block");
   }
   /// source: includes `s` besides the first source, now and whenever the membership is made again.
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::source, int> = 0>
@@ -323,10 +361,7 @@ public:
   /// The throwing form of include().
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::source, int> = 0>
   [[nodiscard]] kept_source include(const source& s) {
-    std::error_code ec;
-    kept_source k = add(s, ec);
-    detail::throw_if(ec, "mcast::kept_membership::include");
-    return k;
+    return add_or_throw(s, "mcast::kept_membership::include");
   }
   /// filtered: replaces the filter, now and whenever the membership is made again.
   template <kept_kind K = Kind, std::enable_if_t<K == kept_kind::filtered, int> = 0>
@@ -356,13 +391,19 @@ private:
   friend class keeper;
   friend base;
   kept_membership(std::shared_ptr<detail::keeper_state> s, std::size_t id, const mcast::group& g) noexcept
-      : base(std::move(s), id), group_(g) {}
+      : base(std::move(s), id, g) {}
   void undo() noexcept {
     if (!state_)
       return;
     state_->core.remove(id_);
     state_->entries[id_]->reset();
     state_.reset();
+  }
+  kept_source add_or_throw(const source& s, const char* what) {
+    std::error_code ec;
+    kept_source k = add(s, ec);
+    detail::throw_if(ec, what);
+    return k;
   }
   kept_source add(const source& s, std::error_code& ec) noexcept {
     ec.clear();
@@ -395,7 +436,6 @@ private:
     }
     return kept_source(state_, id_, s);
   }
-  mcast::group group_;
 };
 
 /// A kept any-source membership (keeper::join_group).
@@ -407,6 +447,10 @@ using kept_filtered_membership = kept_membership<kept_kind::filtered>;
 
 /// Keeps the memberships of one socket right as the network changes (see the file's comment).
 /// One per socket: a second keeper on the same socket is refused (std::errc::device_or_resource_busy).
+/// "The same socket" is the socket, not its number (Linux: its SO_COOKIE): once a socket is closed,
+/// a new socket that gets its number takes a new keeper, whether the old keeper is gone or not;
+/// the old keeper then never acts on the new socket (its re-joins fail with bad_file_descriptor).
+/// Elsewhere the descriptor is all a keeper knows: destroy the keeper before closing its socket.
 /// Not copyable; movable (its handles stay with it). Not thread-safe: one thread calls
 /// handle_events() and the handles' members; the event callback runs inside handle_events().
 class keeper {
@@ -564,13 +608,22 @@ private:
         ec = detail::system_error(r);
         return;
       }
+      std::uint64_t cookie = 0;
+      if constexpr (detail::has_socket_cookie) {
+        if (int r = detail::read_socket_cookie(s, cookie); r != 0) {
+          ec = detail::system_error(r);
+          return;
+        }
+      }
       try {
         auto st = std::make_shared<detail::keeper_state>(opts);
+        st->sock = s;
+        st->cookie = cookie;
         {
           auto& reg = detail::keeper_registry::get();
           std::lock_guard<std::mutex> lock(reg.m);
-          for (auto x : reg.sockets)
-            if (x == s) {
+          for (const auto& x : reg.sockets)
+            if (x.sock == s && x.cookie == cookie) {
               ec = std::make_error_code(std::errc::device_or_resource_busy);
               return;
             }
@@ -578,9 +631,8 @@ private:
             ec = detail::system_error(r);
             return;
           }
-          reg.sockets.push_back(s);
+          reg.sockets.push_back({s, cookie, st.get()});
         }
-        st->sock = s;
         state_ = std::move(st);
       } catch (...) {
         ec = std::make_error_code(std::errc::not_enough_memory);
@@ -594,7 +646,7 @@ private:
       auto& reg = detail::keeper_registry::get();
       std::lock_guard<std::mutex> lock(reg.m);
       for (std::size_t i = 0; i < reg.sockets.size(); ++i)
-        if (reg.sockets[i] == state_->sock) {
+        if (reg.sockets[i].owner == state_.get()) {
           reg.sockets.erase(reg.sockets.begin() + static_cast<std::ptrdiff_t>(i));
           break;
         }

@@ -16,6 +16,9 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <sstream>
+#include <string>
+#include <thread>
 #include <vector>
 
 using namespace mcast_test;
@@ -46,18 +49,20 @@ void link_down(const char* name) {
   check_sys(r == 0, "SIOCSIFFLAGS");
 }
 
-// ip route replace DST/32 dev IFINDEX (create: true) or ip route del DST/32 (create: false)
+// ip route replace DST/32 dev IFINDEX (create: true) or ip route del DST/32 (create: false). IPv6:
+// ip -6 route replace multicast DST/128 dev IFINDEX table local (the local table holds the
+// interfaces' ff00::/8 routes and is asked first: a route for the group goes there).
 void group_route(netlink& nl, const mcast::group& g, unsigned ifindex, bool create) {
+  const bool v4 = g.is_v4();
   rtmsg rt{};
-  rt.rtm_family = AF_INET;
-  rt.rtm_dst_len = 32;
-  rt.rtm_table = RT_TABLE_MAIN;
+  rt.rtm_family = v4 ? AF_INET : AF_INET6;
+  rt.rtm_dst_len = v4 ? 32 : 128;
+  rt.rtm_table = v4 ? RT_TABLE_MAIN : RT_TABLE_LOCAL;
   rt.rtm_protocol = RTPROT_BOOT;
-  rt.rtm_scope = create ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
-  rt.rtm_type = RTN_UNICAST;
+  rt.rtm_scope = !v4 ? RT_SCOPE_UNIVERSE : create ? RT_SCOPE_LINK : RT_SCOPE_NOWHERE;
+  rt.rtm_type = v4 ? RTN_UNICAST : RTN_MULTICAST;
   netlink::message m(create ? RTM_NEWROUTE : RTM_DELROUTE, create ? NLM_F_CREATE | NLM_F_REPLACE : 0, &rt, sizeof rt);
-  const auto bytes = g.address().to_in_addr();
-  m.attr(RTA_DST, &bytes, 4);
+  m.attr(RTA_DST, g.address().data(), v4 ? 4u : 16u);
   if (create) {
     const std::uint32_t oif = ifindex;
     m.attr(RTA_OIF, oif);
@@ -84,6 +89,14 @@ void make_pair(netlink& nl) {
   // network change in the middle of the idle measurement.
   write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
   nl.add_local_veth("ka", "kb", "198.51.100.1");
+  nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.2", 24);
+}
+
+// "ka" made again (by add_veth): its peer up, running, its two addresses back, ready for counts().
+void ka_back(netlink& nl) {
+  link_up("kb");
+  wait_running("ka");
+  nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.1", 24);
   nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.2", 24);
 }
 
@@ -116,6 +129,58 @@ socket_fd sender(const char* from, const char* out = "ka") {
   return tx;
 }
 
+// The IPv6 twin: a sender from `from` out of `out`, looped back to this host's members there.
+socket_fd sender6(const char* from, const char* out) {
+  socket_fd tx = open_udp(mcast::family::v6);
+  mcast::detail::sockaddr_storage_type sa{};
+  mcast::make_address(from).fill_sockaddr(sa, 0);
+  check_sys(::bind(tx, reinterpret_cast<sockaddr*>(&sa), mcast::detail::sockaddr_length(sa)) == 0, "bind");
+  mcast::set_option(tx, o::ipv6_multicast_if{mcast::network_interface::from_name(out)});
+  mcast::set_option(tx, o::ipv6_multicast_loop{true});
+  return tx;
+}
+
+// How many of 3 datagrams to `g` from `from` out of `out` reach `rx` (IPv4 or IPv6 by `from`).
+int arrive(const socket_fd& rx, const mcast::group& g, std::uint16_t port, const char* from, const char* out) {
+  drain(rx, std::chrono::milliseconds(1));
+  socket_fd tx = mcast::make_address(from).is_v4() ? sender(from, out) : sender6(from, out);
+  for (int i = 0; i < 3; ++i)
+    send_one(tx, g, port, "x");
+  return drain(rx, std::chrono::milliseconds(50))[from];
+}
+
+// IPv6 on the veths made next (the pair of make_pair has none), without DAD and without link-local
+// addresses: no address comes late, after the keeper's re-join (wait_igmp6 waits for the
+// solicited-node group of those the test adds).
+struct ipv6_on {
+  ipv6_on() {
+    write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "0");
+    write_file("/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+    write_file("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "1");
+  }
+  ~ipv6_on() { write_file("/proc/sys/net/ipv6/conf/default/addr_gen_mode", "0"); }
+  ipv6_on(const ipv6_on&) = delete;
+  ipv6_on& operator=(const ipv6_on&) = delete;
+};
+
+// Waits (at most 2 s) until /proc/net/igmp6 lists `g` on `dev`: the kernel's own joins (the
+// solicited-node group of an address) are done, and a join made after them is the newest on `dev`.
+bool wait_igmp6(const char* dev, const mcast::group& g) {
+  const std::string key = proc_group_key(g);
+  for (int i = 0; i < 200; ++i) {
+    std::istringstream in(read_file("/proc/net/igmp6"));
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      std::string idx, name, grp;
+      if ((f >> idx >> name >> grp) && name == dev && grp == key)
+        return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 // Datagrams per (group, source) that reach `rx`: 3 sent from each of .1 and .2 to each group.
 std::map<std::string, int> counts(const socket_fd& rx, const std::vector<mcast::group>& groups, std::uint16_t port) {
   drain(rx, std::chrono::milliseconds(1));
@@ -139,6 +204,13 @@ std::map<std::string, int> counts(const socket_fd& rx, const std::vector<mcast::
     c[std::string(buf, static_cast<std::size_t>(n)) + " from " + mcast::address::from_sockaddr(from).to_string()]++;
   }
   return c;
+}
+
+// `g` delivered from 198.51.100.1, not from the blocked 198.51.100.2.
+void check_second_blocked(const socket_fd& rx, const mcast::group& g, std::uint16_t port) {
+  auto c = counts(rx, {g}, port);
+  CHECK(c[g.to_string() + " from 198.51.100.1"] == 3);
+  CHECK(c[g.to_string() + " from 198.51.100.2"] == 0);
 }
 
 // "ka" (make_pair) and "la" (203.0.113.1), a receiver and a fresh group.
@@ -215,10 +287,7 @@ TEST_CASE("keeper: a re-created interface gets every kept membership back, with 
   std::printf("keeper: re-created interface, memberships back %lld us after the link was up\n",
               static_cast<long long>(recovery.count()));
   CHECK(recovery < std::chrono::milliseconds(100));
-  link_up("kb");
-  wait_running("ka");
-  nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.1", 24);
-  nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.2", 24);
+  ka_back(nl);
   const unsigned second_index = ::if_nametoindex("ka");
   REQUIRE(second_index != first_index);
   CHECK(conf.index() == second_index);
@@ -318,10 +387,7 @@ TEST_CASE("keeper: 50 delete / re-create cycles with igmp_max_memberships 20 and
   std::sort(times.begin(), times.end());
   std::printf("keeper: 50 cycles x 20 groups: recovery median %lld us, worst %lld us\n", times[times.size() / 2],
               static_cast<long long>(worst.count()));
-  link_up("kb");
-  wait_running("ka");
-  nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.1", 24);
-  nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.2", 24);
+  ka_back(nl);
   auto c = counts(rx, groups, port);
   for (const auto& g : groups)
     CHECK(c[g.to_string() + " from 198.51.100.1"] == 3);
@@ -347,6 +413,50 @@ TEST_CASE("keeper: bad input -- a closed socket, a second keeper on a socket", "
   CHECK(!ec);
 }
 
+TEST_CASE("keeper: a socket is known by its identity, not its number (a closed socket's number reused)",
+          "[netns][keeper]") {
+  // Socket A with a keeper and a kept membership; A closed while its keeper lives; socket B gets
+  // A's number: B takes a keeper of its own, a second one on B is refused, and the old keeper
+  // never acts on B.
+  netlink nl;
+  make_pair(nl);
+  const auto g = fresh_group();
+  std::error_code ec;
+  const int number = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  REQUIRE(number >= 0);
+  auto old = std::make_unique<mcast::keeper>(number);
+  event_log log;
+  old->on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto kept = old->join_group(g, mcast::network_interface::from_name("ka"));
+  ::close(number);
+  socket_fd b = open_udp(mcast::family::v4);
+  if (b.get() != number) { // the lowest free number is the usual pick; make sure of it
+    REQUIRE(::dup3(b.get(), number, O_CLOEXEC) == number);
+    b = socket_fd(number);
+  }
+  REQUIRE(b.get() == number);
+  mcast::keeper fresh(b, ec);
+  CHECK(!ec);
+  mcast::keeper second(b, ec);
+  CHECK(ec == std::errc::device_or_resource_busy);
+
+  // The old keeper sees ka made again and would re-join: not on B.
+  delete_link(nl, "ka");
+  nl.add_veth("ka", "kb", ::getpid());
+  link_up("ka");
+  pump(
+      *old, [&] { return log.count(mcast::membership_change::retrying) == 1; }, std::chrono::seconds(2));
+  REQUIRE(log.count(mcast::membership_change::retrying) == 1);
+  CHECK(log.all.back().error == std::errc::bad_file_descriptor);
+  CHECK(kernel_group_interface(g) == 0); // B joined nothing
+  CHECK(!kept.joined());
+
+  old.reset(); // the old keeper's going removes its own entry, not B's
+  mcast::keeper third(b, ec);
+  CHECK(ec == std::errc::device_or_resource_busy);
+  delete_link(nl, "ka");
+}
+
 TEST_CASE("keeper: any() follows the route to its group, and the moved event names both interfaces",
           "[netns][keeper]") {
   two_pairs net;
@@ -361,16 +471,8 @@ TEST_CASE("keeper: any() follows the route to its group, and the moved event nam
   k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
   auto m = k.join_group(g, mcast::network_interface::any());
   REQUIRE(m.index() == ka);
-  // How many of 3 datagrams sent out of `out` arrive.
-  auto arrive = [&](const char* from, const char* out) {
-    drain(rx, std::chrono::milliseconds(1));
-    socket_fd tx = sender(from, out);
-    for (int i = 0; i < 3; ++i)
-      send_one(tx, g, port, "x");
-    return drain(rx, std::chrono::milliseconds(50))[from];
-  };
-  CHECK(arrive("198.51.100.1", "ka") == 3);
-  CHECK(arrive("203.0.113.1", "la") == 0);
+  CHECK(arrive(rx, g, port, "198.51.100.1", "ka") == 3);
+  CHECK(arrive(rx, g, port, "203.0.113.1", "la") == 0);
 
   group_route(nl, g, la, true); // the route moves
   REQUIRE(pump(
@@ -380,8 +482,8 @@ TEST_CASE("keeper: any() follows the route to its group, and the moved event nam
   CHECK(moved.what == mcast::membership_change::moved);
   CHECK(moved.old_index == ka);
   CHECK(moved.index == la);
-  CHECK(arrive("198.51.100.1", "ka") == 0);
-  CHECK(arrive("203.0.113.1", "la") == 3);
+  CHECK(arrive(rx, g, port, "198.51.100.1", "ka") == 0);
+  CHECK(arrive(rx, g, port, "203.0.113.1", "la") == 3);
   CHECK(kernel_group_interface(g) == la);
 
   // The route removed: the group's route is 224.0.0.0/4 on lo again.
@@ -389,7 +491,7 @@ TEST_CASE("keeper: any() follows the route to its group, and the moved event nam
   REQUIRE(pump(
       k, [&] { return m.index() == ::if_nametoindex("lo"); }, std::chrono::seconds(2)));
   CHECK(log.all.back().old_index == la);
-  CHECK(arrive("203.0.113.1", "la") == 0);
+  CHECK(arrive(rx, g, port, "203.0.113.1", "la") == 0);
   m.leave();
   CHECK(kernel_group_interface(g) == 0); // on no interface
   delete_link(nl, "ka");
@@ -433,13 +535,8 @@ TEST_CASE("keeper: a refused re-join is retried, reported once, and leaves nothi
         k, [&] { return log.count(mcast::membership_change::restored) == 1; }, std::chrono::seconds(3)));
     CHECK(m.joined());
     CHECK(log.all.back().error == std::error_code());
-    link_up("kb");
-    wait_running("ka");
-    nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.1", 24);
-    nl.add_address(::if_nametoindex("ka"), AF_INET, "198.51.100.2", 24);
-    auto c = counts(rx, {g}, port);
-    CHECK(c[g.to_string() + " from 198.51.100.1"] == 3);
-    CHECK(c[g.to_string() + " from 198.51.100.2"] == 0);
+    ka_back(nl);
+    check_second_blocked(rx, g, port);
   }
   // Destroying the kept handle leaves, as an ordinary handle does, and it is followed no more.
   mute.unblock();
@@ -484,46 +581,105 @@ TEST_CASE("keeper: an interface named by its address follows the address", "[net
   delete_link(nl, "la");
 }
 
-TEST_CASE("keeper: IPv6 -- a re-created interface gets its source-specific membership back", "[netns][keeper]") {
+TEST_CASE("keeper: IPv6 -- a re-created interface gets its source state back (a block, a source-specific join)",
+          "[netns][keeper]") {
   netlink nl;
-  write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "0");
-  write_file("/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+  ipv6_on v6;
+  // Both addresses end in ::1: one solicited-node group, joined by the kernel with the first.
+  const auto solicited = mcast::make_group("ff02::1:ff00:1");
   nl.add_local_veth("6a", "6b", "192.0.2.1", "2001:db8:60::1");
+  nl.add_address(::if_nametoindex("6a"), AF_INET6, "2001:db8:61::1", 64);
+  REQUIRE(wait_igmp6("6a", solicited));
   const unsigned first = ::if_nametoindex("6a");
   socket_fd rx = open_udp(mcast::family::v6);
   const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v6, 0);
-  const auto g = fresh_group(mcast::family::v6, true);
-  const auto src = mcast::make_source("2001:db8:60::1");
+  const auto g = fresh_group(mcast::family::v6, true), ga = fresh_group(mcast::family::v6);
+  const auto src = mcast::make_source("2001:db8:60::1"), noisy = mcast::make_source("2001:db8:61::1");
   mcast::keeper k(rx);
   event_log log;
   k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
-  auto radio = k.join_source_group(g, src, mcast::network_interface::from_name("6a"));
-  auto arrive = [&] {
-    drain(rx, std::chrono::milliseconds(1));
-    socket_fd tx = open_udp(mcast::family::v6);
-    mcast::detail::sockaddr_storage_type sa{};
-    src.address().fill_sockaddr(sa, 0);
-    check_sys(::bind(tx, reinterpret_cast<sockaddr*>(&sa), mcast::detail::sockaddr_length(sa)) == 0, "bind");
-    mcast::set_option(tx, o::ipv6_multicast_if{mcast::network_interface::from_name("6a")});
-    mcast::set_option(tx, o::ipv6_multicast_loop{true});
-    for (int i = 0; i < 3; ++i)
-      send_one(tx, g, port, "x");
-    return drain(rx, std::chrono::milliseconds(50))["2001:db8:60::1"];
+  const auto nic = mcast::network_interface::from_name("6a");
+  auto radio = k.join_source_group(g, src, nic);
+  auto conf = k.join_group(ga, nic); // joined last: /proc/net/mcfilter6 lists 6a's rows (net.hpp)
+  auto mute = conf.block(noisy);
+  auto state = [&] {
+    CHECK(arrive(rx, g, port, "2001:db8:60::1", "6a") == 3);
+    CHECK(arrive(rx, g, port, "2001:db8:61::1", "6a") == 0); // not included
+    CHECK(arrive(rx, ga, port, "2001:db8:60::1", "6a") == 3);
+    CHECK(arrive(rx, ga, port, "2001:db8:61::1", "6a") == 0);        // blocked
+    CHECK(kernel_source_counts(g, src, "6a") == std::pair(1, 0));    // INCLUDE {src}
+    CHECK(kernel_source_counts(ga, noisy, "6a") == std::pair(0, 1)); // EXCLUDE {noisy}
   };
-  CHECK(arrive() == 3);
+  state();
   delete_link(nl, "6a");
   REQUIRE(pump(
-      k, [&] { return log.count(mcast::membership_change::lost) == 1; }, std::chrono::seconds(2)));
+      k, [&] { return log.count(mcast::membership_change::lost) == 2; }, std::chrono::seconds(2)));
   nl.add_local_veth("6a", "6b", "192.0.2.1", "2001:db8:60::1");
+  nl.add_address(::if_nametoindex("6a"), AF_INET6, "2001:db8:61::1", 64);
+  REQUIRE(wait_igmp6("6a", solicited));
   REQUIRE(pump(
-      k, [&] { return log.count(mcast::membership_change::restored) >= 1; }, std::chrono::seconds(2)));
+      k, [&] { return log.count(mcast::membership_change::restored) >= 2; }, std::chrono::seconds(2)));
   const unsigned second = ::if_nametoindex("6a");
   REQUIRE(second != first);
   CHECK(radio.index() == second);
+  CHECK(conf.index() == second);
   CHECK(kernel_group_interface(g) == second);
-  CHECK(arrive() == 3);
+  CHECK(kernel_group_interface(ga) == second);
+  state();
+  mute.unblock();
+  CHECK(arrive(rx, ga, port, "2001:db8:61::1", "6a") == 3);
+  conf.leave();
   radio.leave();
+  CHECK(kernel_group_interface(g) == 0);
+  CHECK(kernel_group_interface(ga) == 0);
   delete_link(nl, "6a");
+}
+
+TEST_CASE("keeper: IPv6 -- any() follows the route to its group, and the moved event names both interfaces",
+          "[netns][keeper]") {
+  netlink nl;
+  ipv6_on v6;
+  nl.add_local_veth("6c", "6d", "192.0.2.3", "2001:db8:61::1");
+  nl.add_local_veth("6e", "6f", "192.0.2.5", "2001:db8:62::1");
+  const unsigned c = ::if_nametoindex("6c"), e = ::if_nametoindex("6e");
+  socket_fd rx = open_udp(mcast::family::v6);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v6, 0);
+  const auto g = fresh_group(mcast::family::v6);
+  group_route(nl, g, c, true);
+  mcast::keeper k(rx);
+  event_log log;
+  k.on_event([&](const mcast::membership_event& ev) { log.all.push_back(ev); });
+  auto m = k.join_group(g, mcast::network_interface::any());
+  REQUIRE(m.index() == c);
+  CHECK(kernel_group_interface(g) == c);
+  CHECK(arrive(rx, g, port, "2001:db8:61::1", "6c") == 3);
+  CHECK(arrive(rx, g, port, "2001:db8:62::1", "6e") == 0);
+
+  group_route(nl, g, e, true); // ip -6 route replace: the route moves
+  REQUIRE(pump(
+      k, [&] { return m.index() == e; }, std::chrono::seconds(2)));
+  REQUIRE(log.count(mcast::membership_change::moved) == 1);
+  CHECK(log.all.back().what == mcast::membership_change::moved);
+  CHECK(log.all.back().old_index == c);
+  CHECK(log.all.back().index == e);
+  CHECK(log.all.back().group == g);
+  CHECK(kernel_group_interface(g) == e); // /proc/net/igmp6: on the new interface only
+  CHECK(arrive(rx, g, port, "2001:db8:61::1", "6c") == 0);
+  CHECK(arrive(rx, g, port, "2001:db8:62::1", "6e") == 3);
+
+  // And back.
+  group_route(nl, g, c, true);
+  REQUIRE(pump(
+      k, [&] { return m.index() == c; }, std::chrono::seconds(2)));
+  CHECK(log.count(mcast::membership_change::moved) == 2);
+  CHECK(log.all.back().old_index == e);
+  CHECK(kernel_group_interface(g) == c);
+  CHECK(arrive(rx, g, port, "2001:db8:61::1", "6c") == 3);
+  m.leave();
+  CHECK(kernel_group_interface(g) == 0);
+  group_route(nl, g, 0, false);
+  delete_link(nl, "6c");
+  delete_link(nl, "6e");
 }
 
 TEST_CASE("keeper: a change costs calls only for the memberships on the interface it touches", "[netns][keeper]") {
@@ -555,5 +711,166 @@ TEST_CASE("keeper: a change costs calls only for the memberships on the interfac
       k, [&] { return log.count(mcast::membership_change::restored) == 10; }, std::chrono::seconds(2)));
   CHECK(k.membership_calls() == before + 10);
   kept.clear();
+  delete_link(nl, "ka");
+}
+
+TEST_CASE("keeper: a flapping link -- down/up 10 times, then re-created 5 times -- is merged", "[netns][keeper]") {
+  netlink nl;
+  make_pair(nl);
+  socket_fd rx = open_udp(mcast::family::v4);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  const auto g = fresh_group();
+  const std::string from1 = g.to_string() + " from 198.51.100.1", from2 = g.to_string() + " from 198.51.100.2";
+  mcast::keeper k(rx); // the default options: debounce 20 ms
+  event_log log;
+  k.on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto m = k.join_group(g, mcast::network_interface::from_name("ka"));
+  auto mute = m.block(mcast::make_source("198.51.100.2"));
+  const std::size_t calls0 = k.membership_calls();
+
+  // Down/up 10 times faster than the keeper reads: one lost, one restored, one check per up.
+  const auto t0 = steady::now();
+  for (int i = 0; i < 10; ++i) {
+    link_down("ka");
+    link_up("ka");
+  }
+  const auto flaps = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t0);
+  pump(
+      k, [] { return false; }, std::chrono::milliseconds(200));
+  std::printf("keeper: 10 down/up flaps in %lld us: %zu lost, %zu restored, %zu calls\n",
+              static_cast<long long>(flaps.count()), log.count(mcast::membership_change::lost),
+              log.count(mcast::membership_change::restored), k.membership_calls() - calls0);
+  CHECK(log.count(mcast::membership_change::lost) == 1);
+  CHECK(log.count(mcast::membership_change::restored) == 1);
+  CHECK(log.all.size() == 2);
+  CHECK(k.membership_calls() - calls0 <= 10); // checks only: Linux kept the membership
+  CHECK(m.joined());
+  CHECK(kernel_group_interface(g) == ::if_nametoindex("ka"));
+  wait_running("ka");
+  auto c = counts(rx, {g}, port);
+  CHECK(c[from1] == 3);
+  CHECK(c[from2] == 0); // still blocked
+
+  // Re-created 5 times, each keeper reading after each change. The default window (20 ms) merges
+  // what comes within 20 ms of the last re-join; a second socket's keeper with a window longer
+  // than the whole sequence shows the promise exactly: the first re-join at once, the other four
+  // re-creations merged into one re-join when the window ends.
+  socket_fd rx2 = open_udp(mcast::family::v4);
+  (void)mcast::bind_receiver(rx2, mcast::family::v4, 0);
+  mcast::keeper_options wide;
+  wide.debounce = std::chrono::milliseconds(1000);
+  mcast::keeper k2(rx2, wide);
+  event_log log2;
+  k2.on_event([&](const mcast::membership_event& e) { log2.all.push_back(e); });
+  auto m2 = k2.join_group(g, mcast::network_interface::from_name("ka"));
+  log.all.clear();
+  const auto t1 = steady::now();
+  for (int i = 0; i < 5; ++i) {
+    delete_link(nl, "ka");
+    k.handle_events();
+    k2.handle_events();
+    nl.add_veth("ka", "kb", ::getpid());
+    link_up("ka");
+    k.handle_events();
+    k2.handle_events();
+  }
+  const auto cycles = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - t1);
+  REQUIRE(cycles < wide.debounce);
+  REQUIRE(pump(
+      k, [&] { return m.joined() && !k.next_timeout(); }, std::chrono::seconds(2)));
+  REQUIRE(pump(
+      k2, [&] { return m2.joined() && !k2.next_timeout(); }, std::chrono::seconds(3)));
+  std::printf("keeper: 5 re-creations in %lld us; debounce 20 ms: %zu lost, %zu restored (re-joins); "
+              "debounce 1 s: %zu lost, %zu restored\n",
+              static_cast<long long>(cycles.count()), log.count(mcast::membership_change::lost),
+              log.count(mcast::membership_change::restored), log2.count(mcast::membership_change::lost),
+              log2.count(mcast::membership_change::restored));
+  CHECK(log2.count(mcast::membership_change::restored) == 2); // one at once, one for the other four
+  CHECK(log2.count(mcast::membership_change::lost) == 2);
+  CHECK(log2.all.back().what == mcast::membership_change::restored);
+  CHECK(log.count(mcast::membership_change::restored) >= 1); // the default window: between 2 and 5
+  CHECK(log.count(mcast::membership_change::restored) <= 5);
+  CHECK(log.all.back().what == mcast::membership_change::restored);
+  const unsigned ka = ::if_nametoindex("ka");
+  CHECK(m.index() == ka);
+  CHECK(m2.index() == ka);
+  CHECK(kernel_group_interface(g) == ka);
+  ka_back(nl);
+  c = counts(rx, {g}, port);
+  CHECK(c[from1] == 3);
+  CHECK(c[from2] == 0);
+  delete_link(nl, "ka");
+}
+
+TEST_CASE("keeper: a re-join refused twice is retried with backoff, reported once, and leaks nothing",
+          "[netns][keeper][faults]") {
+  netlink nl;
+  make_pair(nl);
+  socket_fd rx = open_udp(mcast::family::v4);
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  const auto g = fresh_group();
+  const auto noisy = mcast::make_source("198.51.100.2");
+  mcast::keeper_options opts;
+  opts.retry_first = std::chrono::milliseconds(20);
+  auto k = std::make_unique<mcast::keeper>(rx, opts);
+  event_log log;
+  k->on_event([&](const mcast::membership_event& e) { log.all.push_back(e); });
+  auto m = k->join_group(g, mcast::network_interface::from_name("ka"));
+  auto mute = m.block(noisy);
+  struct two_faults {
+    const char* what;
+    std::vector<int> options;
+    std::size_t times;
+  };
+  // Two faults: (1) the join refused on the first try and on the first retry; (2) the block
+  // refused then its undo (the leave) refused too; (3) the join refused, then on the retry the
+  // block refused.
+  for (const auto& f : {two_faults{"join twice", {MCAST_JOIN_GROUP}, 2},
+                        two_faults{"block, then the leave that undoes it", {MCAST_BLOCK_SOURCE, MCAST_LEAVE_GROUP}, 2},
+                        two_faults{"join, then block on the retry", {MCAST_JOIN_GROUP, MCAST_BLOCK_SOURCE}, 2}}) {
+    INFO(f.what);
+    log.all.clear();
+    delete_link(nl, "ka");
+    REQUIRE(pump(
+        *k, [&] { return log.count(mcast::membership_change::lost) == 1; }, std::chrono::seconds(2)));
+    log.all.clear();
+    syscall_recorder rec;
+    if (f.options.size() == 2 && f.options[1] == MCAST_BLOCK_SOURCE)
+      rec.fail_options({MCAST_JOIN_GROUP}, ENOBUFS, 1); // the first join; the block after it below
+    else
+      rec.fail_options(f.options, ENOBUFS, f.times);
+    nl.add_veth("ka", "kb", ::getpid());
+    link_up("ka");
+    const auto up = steady::now();
+    REQUIRE(pump(
+        *k, [&] { return log.count(mcast::membership_change::retrying) == 1; }, std::chrono::seconds(2)));
+    if (f.options.size() == 2 && f.options[1] == MCAST_BLOCK_SOURCE)
+      rec.fail_options({MCAST_BLOCK_SOURCE}, ENOBUFS, 1); // the retry's block
+    REQUIRE(pump(
+        *k, [&] { return log.count(mcast::membership_change::restored) == 1; }, std::chrono::seconds(3)));
+    const auto recovery = std::chrono::duration_cast<std::chrono::microseconds>(steady::now() - up);
+    std::printf("keeper: two faults (%s): %zu calls failed, restored after %lld us\n", f.what, rec.failed,
+                static_cast<long long>(recovery.count()));
+    CHECK(rec.failed == 2);
+    CHECK(log.count(mcast::membership_change::retrying) == 1); // once per state change
+    CHECK(log.count(mcast::membership_change::failed) == 0);
+    CHECK(log.all.size() == 2); // retrying, restored
+    // Backoff: the second retry comes 20 + 40 ms after the first refusal at the earliest.
+    if (f.options[0] == MCAST_JOIN_GROUP && f.times == 2 && f.options.size() == 1)
+      CHECK(recovery >= std::chrono::milliseconds(60));
+    CHECK(m.joined());
+    CHECK(kernel_group_interface(g) == ::if_nametoindex("ka"));
+    CHECK(kernel_source_counts(g, noisy, "ka") == std::pair(0, 1)); // the block is back, once
+    ka_back(nl);
+    check_second_blocked(rx, g, port);
+  }
+  // Nothing the user cannot remove: the keeper and the handles gone, the socket (still open)
+  // holds no membership and no source.
+  k.reset();
+  mute.unblock();
+  m.leave();
+  CHECK(kernel_group_interface(g) == 0);
+  CHECK(kernel_source_counts(g, noisy, "ka") == std::pair(-1, -1));
+  CHECK(read_file("/proc/net/igmp").find(proc_group_key(g)) == std::string::npos);
   delete_link(nl, "ka");
 }

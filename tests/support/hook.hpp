@@ -55,6 +55,12 @@ public:
     fail_names_ = std::move(names);
     error_ = error;
   }
+  // Fails the first `times` setsockopts of these option numbers, then lets them through: e.g. a
+  // re-join refused twice.
+  void fail_options(std::vector<int> names, int error, std::size_t times) noexcept {
+    fail_options(std::move(names), error);
+    option_budget_ = times;
+  }
   // Fails call `index` and every call after it: a second fault in whatever undoes the first.
   void fail_from(std::size_t index, int error) noexcept {
     fail_from_ = index;
@@ -83,9 +89,14 @@ private:
     } catch (...) {
     }
     bool fail = n == self->fail_at_ || n >= self->fail_from_;
-    if (info.kind == mcast::detail::syscall_kind::setsockopt)
+    if (info.kind == mcast::detail::syscall_kind::setsockopt && self->option_budget_ != 0)
       for (int name : self->fail_names_)
-        fail = fail || info.name == name;
+        if (info.name == name) {
+          fail = true;
+          if (self->option_budget_ != static_cast<std::size_t>(-1))
+            --self->option_budget_;
+          break;
+        }
     self->failed += fail;
     return fail ? self->error_ : 0;
   }
@@ -94,6 +105,7 @@ private:
   std::size_t fail_at_ = static_cast<std::size_t>(-1);
   std::size_t fail_from_ = static_cast<std::size_t>(-1);
   std::vector<int> fail_names_;
+  std::size_t option_budget_ = static_cast<std::size_t>(-1); // matching options still to fail
   int error_ = 0;
 };
 

@@ -291,11 +291,12 @@ inline unsigned kernel_group_interface(const mcast::group& g) {
   return 0;
 }
 
-// {INC, EXC} counts of /proc/net/mcfilter(6) for (group, source) on lo; {-1, -1} when absent.
+// {INC, EXC} counts of /proc/net/mcfilter(6) for (group, source) on `dev`; {-1, -1} when absent.
 // Kernel quirk (6.x, igmp_mcf_get_first / igmp6_mcf_get_first): an interface's rows are listed only
 // if the group joined *last* on it has sources; a later any-source join hides them all. Use it
 // only where the test controls every join on the interface (the private namespace).
-inline std::pair<int, int> kernel_source_counts(const mcast::group& g, const mcast::source& s) {
+inline std::pair<int, int> kernel_source_counts(const mcast::group& g, const mcast::source& s,
+                                                const std::string& on = "lo") {
   const std::string table = read_file(g.is_v4() ? "/proc/net/mcfilter" : "/proc/net/mcfilter6");
   std::string gkey, skey;
   char buf[40];
@@ -321,7 +322,7 @@ inline std::pair<int, int> kernel_source_counts(const mcast::group& g, const mca
     int inc = 0, exc = 0;
     if (!(f >> idx >> dev >> mca >> src >> inc >> exc))
       continue;
-    if (dev == "lo" && mca == gkey && src == skey)
+    if (dev == on && mca == gkey && src == skey)
       return {inc, exc};
   }
   return {-1, -1};

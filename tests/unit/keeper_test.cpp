@@ -15,6 +15,10 @@ static_assert(std::is_nothrow_move_constructible_v<mcast::keeper>);
 static_assert(!std::is_copy_constructible_v<mcast::kept_any_source_membership>);
 static_assert(std::is_nothrow_move_constructible_v<mcast::kept_source_membership>);
 static_assert(std::is_nothrow_move_constructible_v<mcast::kept_source>);
+static_assert(std::is_nothrow_move_assignable_v<mcast::kept_source>);
+static_assert(std::is_nothrow_move_assignable_v<mcast::kept_filtered_membership>);
+static_assert(!std::is_copy_assignable_v<mcast::kept_source>);
+static_assert(!std::is_copy_assignable_v<mcast::kept_any_source_membership>);
 
 namespace {
 

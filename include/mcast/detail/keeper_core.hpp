@@ -16,6 +16,7 @@
 
 #include "../address.hpp"
 #include "../error.hpp"
+#include "../membership_event.hpp"
 #include "../network_interface.hpp"
 
 #include <chrono>
@@ -26,40 +27,6 @@
 #include <vector>
 
 MCAST_BEGIN_NAMESPACE
-
-/// What happened to a kept membership (mcast::membership_event::what).
-enum class membership_change {
-  lost,     ///< the interface went away or down (or lost the address that named it): nothing arrives
-  restored, ///< the membership is in place again on `index` (re-joined, or found still there after a down/up)
-  moved,    ///< any() or an address-named interface now resolves elsewhere: left `old_index`, joined `index`
-  retrying, ///< a re-join was refused (`error`); it is retried with backoff (reported once per state change)
-  failed,   ///< the retries ran out (`error` is the last refusal); a new change of the interface starts again
-};
-
-/// One report of a keeper (keeper::on_event). `index` is the interface the membership is on (or was
-/// on, for `lost`); `old_index` is set for `moved`.
-struct membership_event {
-  /// An event about `g`.
-  membership_event(membership_change w, const mcast::group& g) noexcept : what(w), group(g) {}
-  membership_change what;     ///< what happened
-  mcast::group group;         ///< the membership's group
-  unsigned index = 0;         ///< the interface's index now (0: none)
-  unsigned old_index = 0;     ///< `moved`: the interface left
-  std::string interface_name; ///< the interface's name, when known
-  bool reapplied = false;     ///< `restored`: true when the membership had to be made again
-  std::error_code error;      ///< `retrying` / `failed`: the refusal; `lost`: why, when known
-};
-
-/// Timing of a keeper. Defaults: a change is acted on at once, further changes of the same
-/// interface within `debounce` (20 ms) are merged and acted on when it ends; a refused re-join is
-/// retried after `retry_first` (50 ms), doubling up to `retry_max` (2 s), `retry_attempts` (8)
-/// times before `failed`.
-struct keeper_options {
-  std::chrono::milliseconds debounce{20};    ///< merge window for a flapping interface
-  std::chrono::milliseconds retry_first{50}; ///< first retry delay after a refused re-join
-  std::chrono::milliseconds retry_max{2000}; ///< ceiling of the doubling delay
-  unsigned retry_attempts = 8;               ///< retries before `failed` (0: report failed at once)
-};
 
 namespace detail {
 
