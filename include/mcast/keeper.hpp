@@ -27,8 +27,13 @@
 /// named by its address (join_group(g, address)) follows that address. A refused re-join is
 /// retried with bounded backoff (keeper_options).
 ///
-/// Platforms: Linux (rtnetlink: links, addresses, routes, IPv4 and IPv6). Windows and
-/// macOS/FreeBSD: not yet -- constructing a keeper reports errc::unsupported there.
+/// Platforms: Linux (rtnetlink: links, addresses, routes, IPv4 and IPv6). Windows (IP Helper:
+/// NotifyIpInterfaceChange, NotifyUnicastIpAddressChange, NotifyRouteChange2, IPv4 and IPv6; their
+/// system thread hands each change over through a queue, and native_handle() is a loopback UDP
+/// SOCKET that becomes readable for select / WSAPoll; an interface counts as up when it is
+/// operationally up). Wine 8 accepts the three registrations but calls none of them for a change:
+/// there a keeper opens and never wakes (Windows' own kernel calls them). macOS/FreeBSD: not yet
+/// -- constructing a keeper reports errc::unsupported there.
 /// Kept handles use api::protocol_independent (MCAST_*).
 #ifndef MCAST_KEEPER_HPP
 #define MCAST_KEEPER_HPP
@@ -123,7 +128,7 @@ struct kept_entry {
 // and still leave when destroyed).
 struct keeper_state {
   native_handle_type sock = invalid_native_handle;
-  native_handle_type changes = invalid_native_handle;
+  change_source changes; // what native_handle() waits on
   keeper_core core;
   std::vector<std::unique_ptr<kept_entry>> entries; // by the core's id
   std::function<void(const membership_event&)> on_event;
@@ -489,9 +494,10 @@ public:
     if (state_)
       state_->on_event = std::move(fn);
   }
-  /// What to wait on: readable when the network changed (Linux: the rtnetlink socket).
+  /// What to wait on: readable when the network changed (Linux: the rtnetlink socket; Windows: a
+  /// loopback UDP SOCKET the notifications' thread writes one byte to).
   detail::native_handle_type native_handle() const noexcept {
-    return state_ ? state_->changes : detail::invalid_native_handle;
+    return state_ ? state_->changes.handle : detail::invalid_native_handle;
   }
   /// How long a wait may last at most before handle_events() has timed work (a debounced join, a
   /// retry); empty when nothing is pending: then only native_handle() needs watching.
@@ -594,7 +600,6 @@ private:
         }
     }
     detail::close_change_source(state_->changes);
-    state_->changes = detail::invalid_native_handle;
     // The handles keep the state; with the core emptied of followers they follow no more.
     for (std::size_t id = 0; id < state_->entries.size(); ++id)
       state_->core.remove(id);

@@ -6,9 +6,11 @@
 // Linux: one rtnetlink socket subscribed to the link, address (IPv4, IPv6) and route (IPv4, IPv6)
 // groups, non-blocking; the kernel writes to it only when something changes, so a program that
 // waits on it wakes for nothing else. Its messages are read with the pieces linux.hpp declares
-// (no <linux/rtnetlink.h>). Windows (IP Helper notifications) and macOS/FreeBSD (PF_ROUTE) are not
-// written yet: open_change_source() answers EOPNOTSUPP there, which the keeper reports as
-// errc::unsupported.
+// (no <linux/rtnetlink.h>). Windows: IP Helper's interface, unicast address and route
+// notifications (NotifyIpInterfaceChange, NotifyUnicastIpAddressChange, NotifyRouteChange2),
+// handed from their system thread to the user's through a queue and a loopback UDP socket that
+// becomes readable: change_source_windows.hpp. macOS/FreeBSD (PF_ROUTE) are not written yet:
+// open_change_source() answers EOPNOTSUPP there, which the keeper reports as errc::unsupported.
 #ifndef MCAST_DETAIL_PLATFORM_CHANGE_SOURCE_HPP
 #define MCAST_DETAIL_PLATFORM_CHANGE_SOURCE_HPP
 
@@ -33,8 +35,19 @@ struct change_record {
   unsigned char bytes[16] = {}; // addresses: 4 or 16 bytes
 };
 
-#if defined(__linux__)
+#if defined(_WIN32)
+} // namespace detail
+MCAST_END_NAMESPACE
+#include "change_source_windows.hpp"
+MCAST_BEGIN_NAMESPACE
+namespace detail {
+#elif defined(__linux__)
 inline constexpr bool has_change_source = true;
+
+// What a keeper holds: the socket to wait on.
+struct change_source {
+  native_handle_type handle = invalid_native_handle;
+};
 // <linux/rtnetlink.h>'s RTMGRP_LINK, RTMGRP_IPV4_IFADDR, RTMGRP_IPV4_ROUTE, RTMGRP_IPV6_IFADDR,
 // RTMGRP_IPV6_ROUTE, and the messages beyond those linux.hpp names.
 inline constexpr unsigned rtmgrp_link = 0x1, rtmgrp_ipv4_ifaddr = 0x10, rtmgrp_ipv4_route = 0x40,
@@ -42,7 +55,8 @@ inline constexpr unsigned rtmgrp_link = 0x1, rtmgrp_ipv4_ifaddr = 0x10, rtmgrp_i
 inline constexpr unsigned short rtm_dellink = 17, rtm_deladdr = 21, rtm_delroute = 25;
 
 // Opens the change socket: 0 and `fd`, or an error number.
-inline int open_change_source(native_handle_type& fd) noexcept {
+inline int open_change_source(change_source& cs) noexcept {
+  native_handle_type& fd = cs.handle;
   fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
   if (fd < 0)
     return errno;
@@ -57,9 +71,10 @@ inline int open_change_source(native_handle_type& fd) noexcept {
   }
   return 0;
 }
-inline void close_change_source(native_handle_type fd) noexcept {
-  if (fd >= 0)
-    ::close(fd);
+inline void close_change_source(change_source& cs) noexcept {
+  if (cs.handle >= 0)
+    ::close(cs.handle);
+  cs.handle = invalid_native_handle;
 }
 
 // One RTM_NEWLINK / RTM_DELLINK as a record (dumps answer with the same message).
@@ -86,7 +101,8 @@ inline bool read_link_record(unsigned short type, const unsigned char* m, std::s
 // each link, address and route change; returns 0 when drained (EAGAIN), or an error number.
 // ENOBUFS (the kernel's queue overflowed: changes were lost) comes as an `overflow` record, after
 // which the caller must look at everything again.
-template <class OnRecord> int read_changes(native_handle_type fd, OnRecord&& on_record) noexcept {
+template <class OnRecord> int read_changes(change_source& cs, OnRecord&& on_record) noexcept {
+  const native_handle_type fd = cs.handle;
   alignas(nlmsghdr) unsigned char buf[16384];
   for (int rounds = 0; rounds < 1024; ++rounds) { // bounded: a storm is read over several calls
     const ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
@@ -156,17 +172,16 @@ template <class OnRecord> int read_all_links(OnRecord&& on_record) noexcept {
 }
 #else
 inline constexpr bool has_change_source = false;
-#if defined(_WIN32)
-inline constexpr int change_source_unsupported = WSAEOPNOTSUPP;
-#else
 inline constexpr int change_source_unsupported = EOPNOTSUPP;
-#endif
-inline int open_change_source(native_handle_type& fd) noexcept {
-  fd = invalid_native_handle;
+struct change_source {
+  native_handle_type handle = invalid_native_handle;
+};
+inline int open_change_source(change_source& cs) noexcept {
+  cs.handle = invalid_native_handle;
   return change_source_unsupported;
 }
-inline void close_change_source(native_handle_type) noexcept {}
-template <class OnRecord> int read_changes(native_handle_type, OnRecord&&) noexcept { return 0; }
+inline void close_change_source(change_source&) noexcept {}
+template <class OnRecord> int read_changes(change_source&, OnRecord&&) noexcept { return 0; }
 template <class OnRecord> int read_all_links(OnRecord&&) noexcept { return change_source_unsupported; }
 #endif
 
