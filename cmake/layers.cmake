@@ -18,7 +18,7 @@ set(layer_names
 set(layer_0 config.hpp detail/platform/compiler.hpp detail/platform/common.hpp detail/platform/posix.hpp
             detail/platform/windows.hpp detail/platform/linux.hpp detail/platform/bsd.hpp
             detail/platform/platform.hpp detail/platform/system.hpp detail/platform/change_source.hpp
-            detail/platform/change_source_bsd.hpp)
+            detail/platform/change_source_bsd.hpp detail/platform/change_source_windows.hpp)
 set(layer_1 error.hpp address.hpp network_interface.hpp option.hpp socket_options.hpp receive.hpp batch.hpp
             interfaces.hpp winsock_session.hpp membership_event.hpp)
 set(layer_2 detail/rule_table.hpp)

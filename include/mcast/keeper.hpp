@@ -32,8 +32,12 @@
 /// deleted; on macOS a deleted interface is seen as its index going away), RTM_NEWADDR /
 /// RTM_DELADDR, RTM_ADD / RTM_DELETE / RTM_CHANGE (the route to an any() group is looked at
 /// again); a lost message (ENOBUFS) makes the keeper read every interface again (getifaddrs).
-/// Compiled against their headers, not run yet. Windows: not yet -- constructing a keeper reports
-/// errc::unsupported there.
+/// Compiled against their headers, not run yet. Windows (IP Helper: NotifyIpInterfaceChange,
+/// NotifyUnicastIpAddressChange, NotifyRouteChange2, IPv4 and IPv6; their system thread hands each
+/// change over through a queue, and native_handle() is a loopback UDP SOCKET that becomes readable
+/// for select / WSAPoll; an interface counts as up when it is operationally up). Wine 8 accepts
+/// the three registrations but calls none of them for a change: there a keeper opens and never
+/// wakes (Windows' own stack calls them).
 /// Kept handles use api::protocol_independent (MCAST_*).
 #ifndef MCAST_KEEPER_HPP
 #define MCAST_KEEPER_HPP
@@ -151,7 +155,7 @@ struct kept_entry {
 struct keeper_state {
   native_handle_type sock = invalid_native_handle;
   std::uint64_t cookie = 0; // Linux: the socket's SO_COOKIE (its identity, not its number)
-  native_handle_type changes = invalid_native_handle;
+  change_source changes;    // what native_handle() waits on
   keeper_core core;
   std::vector<std::unique_ptr<kept_entry>> entries; // by the core's id
   std::function<void(const membership_event&)> on_event;
@@ -192,7 +196,9 @@ struct keeper_state {
           ++calls;
           e->make(sock, nic, ec);
         }
-        core.joined(a.id, a.index, ec, now, actions);
+        // A retry's backoff counts from the refusal, not from when handle_events began (a
+        // thread descheduled in between would retry early).
+        core.joined(a.id, a.index, ec, ec ? keeper_clock::now() : now, actions);
         break;
       }
       case keeper_call::check: {
@@ -539,9 +545,10 @@ public:
       state_->on_event = std::move(fn);
   }
   /// What to wait on: readable when the network changed (Linux: the rtnetlink socket; macOS,
-  /// FreeBSD: the PF_ROUTE socket).
+  /// FreeBSD: the PF_ROUTE socket; Windows: a loopback UDP SOCKET the notifications' thread writes
+  /// one byte to).
   detail::native_handle_type native_handle() const noexcept {
-    return state_ ? state_->changes : detail::invalid_native_handle;
+    return state_ ? state_->changes.handle : detail::invalid_native_handle;
   }
   /// How long a wait may last at most before handle_events() has timed work (a debounced join, a
   /// retry); empty when nothing is pending: then only native_handle() needs watching.
@@ -652,7 +659,6 @@ private:
         }
     }
     detail::close_change_source(state_->changes);
-    state_->changes = detail::invalid_native_handle;
     // The handles keep the state; with the core emptied of followers they follow no more.
     for (std::size_t id = 0; id < state_->entries.size(); ++id)
       state_->core.remove(id);

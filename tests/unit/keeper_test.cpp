@@ -218,6 +218,29 @@ TEST_CASE("keeper: refused re-joins back off, bounded, reported once per state c
   CHECK(find(out, keeper_call::join) != nullptr);
 }
 
+TEST_CASE("keeper: more messages about the interface a retry waits for keep its backoff", "[keeper]") {
+  mcast::keeper_options o;
+  o.retry_first = 20ms;
+  keeper_core k(o);
+  const auto id = k.add(g, kept_by::name, 1, "va", std::nullopt);
+  std::vector<keeper_action> out;
+  k.link(1, "va", false, false, t0, out);
+  k.link(2, "va", true, false, t0, out); // made, still down: the join is tried at once
+  REQUIRE(count(out, keeper_call::join) == 1);
+  out.clear();
+  k.joined(id, 2, std::make_error_code(std::errc::no_buffer_space), t0, out);
+  REQUIRE(k.next_due() == t0 + 20ms);
+  out.clear();
+  k.link(2, "va", true, true, t0 + 5ms, out); // the same interface comes up: no new try yet
+  CHECK(count(out, keeper_call::join) == 0);
+  CHECK(k.next_due() == t0 + 20ms);
+  k.tick(t0 + 20ms, out);
+  CHECK(count(out, keeper_call::join) == 1);
+  out.clear();
+  k.joined(id, 2, std::make_error_code(std::errc::no_buffer_space), t0 + 20ms, out);
+  CHECK(k.next_due() == t0 + 60ms); // the second delay doubles: the count was not started again
+}
+
 TEST_CASE("keeper: a flapping interface is debounced", "[keeper]") {
   mcast::keeper_options o;
   o.debounce = 50ms;

@@ -93,6 +93,10 @@ public:
       } else if (!present && e.target == index) {
         e.target = 0; // a pending join to an interface that is gone again
         e.due.reset();
+      } else if (present && e.by == kept_by::name && e.name == name && e.index != index && e.target == index) {
+        // Another message about the interface a join is already pending for (a link comes up in
+        // several RTM_NEWLINKs): the pending join and its backoff stand.
+        e.down = !up;
       } else if (present && e.by == kept_by::name && e.name == name && e.index != index) {
         // The interface came back under its name with a new index (or was renamed to it).
         if (e.index != 0)

@@ -300,8 +300,9 @@ static_assert(same_route_layout(route_layout_this_system, freebsd_route_layout),
               "mcast: FreeBSD's routing messages differ from freebsd_route_layout");
 #endif
 
-// Opens the routing socket (every message of every family): 0 and `fd`, or an error number.
-inline int open_change_source(native_handle_type& fd) noexcept {
+// Opens the routing socket (every message of every family): 0 and `cs`, or an error number.
+inline int open_change_source(change_source& cs) noexcept {
+  native_handle_type& fd = cs.handle;
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
   fd = ::socket(PF_ROUTE, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, AF_UNSPEC);
   if (fd < 0)
@@ -318,25 +319,26 @@ inline int open_change_source(native_handle_type& fd) noexcept {
   // No copies of what this socket writes (it writes nothing): the replies are never ours to read.
   const int off = 0;
   ok = ok && ::setsockopt(fd, SOL_SOCKET, SO_USELOOPBACK, &off, sizeof off) == 0;
-  return ok ? 0 : abandon_change_source(fd);
+  return ok ? 0 : abandon_change_source(cs);
 }
 
 // Reads every message queued on the routing socket (one per read), as read_changes on Linux.
-template <class OnRecord> int read_changes(native_handle_type fd, OnRecord&& on_record) noexcept {
+template <class OnRecord> int read_changes(change_source& cs, OnRecord&& on_record) noexcept {
   alignas(long) unsigned char buf[8192]; // a routing message is at most a few hundred bytes
-  return drain_change_socket(fd, buf, sizeof buf, on_record, [&](const unsigned char* m, std::size_t n) noexcept {
-    change_record r;
-    if (parse_route_message(route_layout_this_system, m, n, r) != route_message_kind::record)
-      return;
-    if (r.kind == change_record::link_new && r.name[0] == '\0') {
-      char name[IF_NAMESIZE] = {};
-      if (::if_indextoname(r.index, name) == nullptr)
-        r.kind = change_record::link_gone; // gone already (macOS says so only this way)
-      else
-        route_bytes::copy_name(r.name, reinterpret_cast<const unsigned char*>(name), sizeof name);
-    }
-    on_record(r);
-  });
+  return drain_change_socket(
+      cs.handle, buf, sizeof buf, on_record, [&](const unsigned char* m, std::size_t n) noexcept {
+        change_record r;
+        if (parse_route_message(route_layout_this_system, m, n, r) != route_message_kind::record)
+          return;
+        if (r.kind == change_record::link_new && r.name[0] == '\0') {
+          char name[IF_NAMESIZE] = {};
+          if (::if_indextoname(r.index, name) == nullptr)
+            r.kind = change_record::link_gone; // gone already (macOS says so only this way)
+          else
+            route_bytes::copy_name(r.name, reinterpret_cast<const unsigned char*>(name), sizeof name);
+        }
+        on_record(r);
+      });
 }
 
 // Every interface as a link_new record (at start-up, after an overflow): getifaddrs' AF_LINK entries.
