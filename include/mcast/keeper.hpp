@@ -162,6 +162,11 @@ struct keeper_state {
   std::size_t calls = 0; // system calls made for memberships (the cost tests read it)
 
   explicit keeper_state(const keeper_options& o) : core(o) {}
+  keeper_state(const keeper_state&) = delete;
+  keeper_state& operator=(const keeper_state&) = delete;
+  // keeper::close() closes the change source; this is for a state dropped half-made (the
+  // registry's push_back threw after the source was opened).
+  ~keeper_state() { close_change_source(changes); }
 
   // Is `sock` still the socket the keeper was made for? (Linux: its cookie; a socket closed and
   // its number reused by another is not.) Elsewhere the descriptor is all there is: true.

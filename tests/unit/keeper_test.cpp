@@ -277,3 +277,24 @@ TEST_CASE("keeper: a removed handle is followed no more, and no timer runs while
   k.route_changed(out);
   CHECK(out.empty());
 }
+
+TEST_CASE("keeper: a state dropped half-made closes its change source", "[keeper]") {
+  if constexpr (!mcast::detail::has_change_source || mcast::detail::is_windows) {
+    SUCCEED("POSIX reuses the lowest free descriptor, which this test relies on; Windows does not");
+  } else {
+    // The state as keeper's constructor holds it between opening the source and registering the
+    // socket (a push_back that can throw): dropped there, it must not leave the source open.
+    for (int i = 0; i < 3; ++i) {
+      mcast::detail::change_source seen;
+      {
+        mcast::detail::keeper_state st(mcast::keeper_options{});
+        REQUIRE(mcast::detail::open_change_source(st.changes) == 0);
+        seen = st.changes;
+      }
+      // A handle closed by the state is free again: the next source opened gets the same one.
+      mcast::detail::keeper_state next(mcast::keeper_options{});
+      REQUIRE(mcast::detail::open_change_source(next.changes) == 0);
+      CHECK(next.changes.handle == seen.handle);
+    }
+  }
+}
