@@ -325,6 +325,69 @@ snooping)
   [ $rc -eq 77 ] && { echo "SKIP: this kernel cannot make a bridge"; exit 77; }
   [ $rc -eq 0 ] || fail "snooping run (status $rc)"
   ;;
+snooping-sources)
+  # #28 point 9 with source lists and both families: a bridge snooping IGMPv3 and MLDv2 learns
+  # mcast-join's source-specific memberships on va (IPv4 with two sources, IPv6 with one), each
+  # with its sources; va deleted and made again, the keeper joins again and the bridge lists each
+  # group with each source on vb again. tshark, capturing on vb from before va comes up, decodes
+  # the new reports: the groups with their sources, nothing else asked for.
+  command -v bridge >/dev/null || { echo "SKIP: bridge (iproute2) is not installed"; exit 77; }
+  command -v tshark >/dev/null || { echo "SKIP: tshark is not installed"; exit 77; }
+  in_namespace '
+    export HOME="$WORK" # tshark reads no user profile: its preferences could change the decoding
+    ip link add kbr type bridge mcast_snooping 1 mcast_igmp_version 3 mcast_mld_version 2 || exit 77
+    ip link set kbr up
+    pair() { # pair [CAPTURE]: va (the member) and vb (a bridge port); CAPTURE: tshark on vb first
+      ip link add va type veth peer name vb
+      ip link set vb master kbr
+      ip link set vb up
+      if [ -n "${1:-}" ]; then
+        # (not "icmp6": MLD follows a hop-by-hop header, which that filter does not look past)
+        tshark -l -i vb -f "igmp or ip6" -w "$WORK/reports.pcap" 2>"$WORK/tshark" &
+        tpid=$!
+        i=0; until grep -q "Capturing on" "$WORK/tshark"; do i=$((i+1)); [ $i -gt 300 ] && exit 11; sleep 0.05; done
+      fi
+      ip addr add 198.51.100.1/24 dev va
+      ip -6 addr add 2001:db8::1/64 dev va nodad
+      ip link set va up
+    }
+    learned() { # learned GROUP SOURCE: bounded wait (3 s) for the bridge to list GROUP from SOURCE on vb
+      i=0; until bridge mdb show dev kbr | grep -q "port vb grp $1 src $2 "; do i=$((i+1)); [ $i -gt 60 ] && return 1; sleep 0.05; done
+    }
+    all_learned() {
+      learned 232.77.9.3 198.51.100.9 && learned 232.77.9.3 198.51.100.10 && learned ff3e::77:9 2001:db8::9
+    }
+    pair
+    "$BIN/mcast-join" -p "$PORT" -i va -t 6 232.77.9.3@198.51.100.9,198.51.100.10 >"$WORK/s" 2>&1 &
+    pid=$!
+    "$BIN/mcast-join" -p "$PORT" -i va -t 6 "[ff3e::77:9]@2001:db8::9" >"$WORK/s6" 2>&1 &
+    pid6=$!
+    wait_joined "$WORK/s"
+    wait_joined "$WORK/s6"
+    all_learned || { bridge -d mdb show dev kbr; exit 30; }
+    ip link del va
+    bridge mdb show dev kbr | grep -q "grp 232.77.9.3" && exit 31
+    bridge mdb show dev kbr | grep -q "grp ff3e::77:9" && exit 31
+    pair capture
+    all_learned || { bridge -d mdb show dev kbr; cat "$WORK/s" "$WORK/s6"; exit 32; }
+    echo "the bridge lists 232.77.9.3 from 198.51.100.9 and .10, and ff3e::77:9 from 2001:db8::9, on vb again"
+    sleep 0.5 # the reports after the first are for tshark only; the first was enough for the bridge
+    kill $tpid; wait $tpid 2>/dev/null || true
+    kill $pid $pid6 2>/dev/null || true; wait $pid $pid6 2>/dev/null || true
+    cat "$WORK/s" "$WORK/s6"
+    grep -q "^restored 232.77.9.3" "$WORK/s" && grep -q "^restored ff3e::77:9" "$WORK/s6" || exit 33
+    v4=$(tshark -r "$WORK/reports.pcap" -Y "igmp.maddr == 232.77.9.3" -T fields -e igmp.maddr -e igmp.saddr 2>/dev/null | sort -u)
+    v6=$(tshark -r "$WORK/reports.pcap" -Y "icmpv6.mldr.mar.multicast_address == ff3e::77:9" -T fields \
+         -e icmpv6.mldr.mar.multicast_address -e icmpv6.mldr.mar.source_address 2>/dev/null | sort -u)
+    echo "tshark, IGMPv3: $v4"
+    echo "tshark, MLDv2: $v6"
+    printf "%s\n" "$v4" | grep -q "198.51.100.9" || exit 34
+    printf "%s\n" "$v4" | grep -q "198.51.100.10" || exit 34
+    printf "%s\n" "$v6" | grep -q "2001:db8::9" || exit 35' >"$work/out" 2>&1
+  rc=$?
+  [ $rc -eq 77 ] && { echo "SKIP: this kernel cannot make a snooping bridge"; exit 77; }
+  [ $rc -eq 0 ] || fail "snooping-sources run (status $rc)"
+  ;;
 veth)
   # Across a veth in a private namespace: mcast-send out of va, mcast-join on vb (IPv4 and IPv6).
   # Both ends are in one namespace, so vb must accept datagrams from an address of this host.
