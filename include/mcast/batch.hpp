@@ -8,13 +8,14 @@
 ///
 /// @par Measured
 /// From the bench (batches of 64, IP_PKTINFO on, a group on lo; callgrind, user-space instructions
-/// per datagram, g++ / clang): receive_batch 97 / 116 against 67 / 71 for a hand-written recvmmsg
-/// that fills its arrays each call (1.46x / 1.64x; the target is 1.10x) and 54 / 59 for one with its
-/// arrays set up once; send_batch 25 / 27 against a hand-written sendmmsg's 21 / 15 (1.15x / 1.76x);
-/// receive() 175 / 192 against recvmsg's 90 (1.94x / 2.13x; target 1.5x). Building a full datagram
-/// (20-byte addresses, an optional group) and checking every buffer before the call cost about 30
-/// instructions a datagram. Since then the `timestamp` and `drops` fields made receive_batch 110
-/// with neither option on, and 149 with option::receive_timestamp on (1.35x off; target 1.15x).
+/// per datagram, g++ / clang): receive_batch 94 / 116 against 67 / 71 for a hand-written recvmmsg
+/// that fills its arrays each call (1.41x / 1.64x, 64 B and 1200 B alike; the target is 1.10x;
+/// 110 / 152 before the control messages were read by known layouts and the per-datagram filler
+/// was forced inline); with option::receive_timestamp on 111 / 130 (1.18x / 1.12x of off; target
+/// 1.15x); receive() 168 / 191 against recvmsg's 90 (1.87x / 2.12x; target 1.5x). Building a full
+/// datagram (20-byte addresses, optional group, timestamp and drops) and checking every buffer
+/// before the call is most of what remains. send_batch 25 / 27 against a hand-written sendmmsg's
+/// 21 / 15 (1.15x / 1.76x).
 #ifndef MCAST_BATCH_HPP
 #define MCAST_BATCH_HPP
 
@@ -62,6 +63,16 @@ template <class Buffer> bool buffers_valid(const Buffer* bufs, std::size_t n) no
   return true;
 }
 
+// Fills datagrams[i] from what the platform's batch call learnt of its i-th datagram: forced inline
+// (clang made the lambda this was a function of its own, called per datagram).
+template <class Datagram> struct batch_filler {
+  Datagram* out;
+  MCAST_DETAIL_ALWAYS_INLINE void operator()(std::size_t i, const batch_received& b) const noexcept {
+    fill_datagram(out[i], b.size, b.truncated, *b.from, b.destination_family, b.destination, b.interface_index,
+                  b.extras);
+  }
+};
+
 template <class Datagram>
 std::size_t receive_batch_native(native_handle_type s, const receive_buffer* bufs, Datagram* datagrams, std::size_t n,
                                  std::error_code& ec, bool wait_first = true) noexcept {
@@ -78,11 +89,7 @@ std::size_t receive_batch_native(native_handle_type s, const receive_buffer* buf
     const std::size_t want = n - total < batch_chunk ? n - total : batch_chunk;
     Datagram* out = datagrams + total;
     std::size_t got = 0;
-    const int r = sys_receive_batch(s, bufs + total, want, wait_first && total == 0, got,
-                                    [out](std::size_t i, const batch_received& b) {
-                                      fill_datagram(out[i], b.size, b.truncated, *b.from, b.destination_family,
-                                                    b.destination, b.interface_index, b.extras);
-                                    });
+    const int r = sys_receive_batch(s, bufs + total, want, wait_first && total == 0, got, batch_filler<Datagram>{out});
     total += got;
     if (r != 0) {
       if (total == 0) {

@@ -65,59 +65,71 @@ std::vector<mcast::datagram> take_queued(const socket_fd& s, bool batch, std::ve
 
 TEST_CASE("receive_timestamp: each datagram's kernel time lies between its own send and its read",
           "[netns][receive][timestamp]") {
-  for (const bool batch : {false, true}) {
-    INFO((batch ? "receive_batch" : "receive"));
-    receiver r;
-    o::receive_timestamp before;
-    mcast::get_option(r.rx, before);
-    CHECK_FALSE(before.value());
-    mcast::set_option(r.rx, o::receive_timestamp{true});
-    o::receive_timestamp now_on;
-    mcast::get_option(r.rx, now_on);
-    CHECK(now_on.value());
+  // With packet info on as well: the kernel's two messages (the timestamp first) are read by a
+  // path of their own on Linux.
+  for (const bool pktinfo : {false, true})
+    for (const bool batch : {false, true}) {
+      INFO((batch ? "receive_batch" : "receive") << (pktinfo ? ", packet info on" : ""));
+      receiver r;
+      if (pktinfo)
+        mcast::set_option(r.rx, o::ip_pktinfo{true});
+      o::receive_timestamp before;
+      mcast::get_option(r.rx, before);
+      CHECK_FALSE(before.value());
+      mcast::set_option(r.rx, o::receive_timestamp{true});
+      o::receive_timestamp now_on;
+      mcast::get_option(r.rx, now_on);
+      CHECK(now_on.value());
 
-    std::vector<std::chrono::nanoseconds> sent_at;
-    for (int i = 0; i < 5; ++i) {
-      sent_at.push_back(wall_clock());
-      send_one(r.tx, r.g, r.port, "t" + std::to_string(i));
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      std::vector<std::chrono::nanoseconds> sent_at;
+      for (int i = 0; i < 5; ++i) {
+        sent_at.push_back(wall_clock());
+        send_one(r.tx, r.g, r.port, "t" + std::to_string(i));
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+      REQUIRE(readable(r.rx, 1000));
+      std::vector<std::string> payloads;
+      const std::vector<mcast::datagram> got = take_queued(r.rx, batch, &payloads);
+      const std::chrono::nanoseconds read_at = wall_clock();
+      REQUIRE(got.size() == 5);
+      std::array<bool, 5> seen{};
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        INFO("datagram " << i << ": " << payloads[i]);
+        REQUIRE(payloads[i].size() == 2);
+        REQUIRE(payloads[i][0] == 't');
+        const auto k = static_cast<std::size_t>(payloads[i][1] - '0');
+        REQUIRE(k < seen.size());
+        CHECK_FALSE(seen[k]);
+        seen[k] = true;
+        REQUIRE(got[i].timestamp.has_value());
+        if (pktinfo) {
+          REQUIRE(got[i].destination.has_value());
+          CHECK(*got[i].destination == r.g.address());
+          CHECK(got[i].interface_index == mcast::network_interface::from_name("lo").index());
+        } else {
+          CHECK_FALSE(got[i].destination.has_value());
+        }
+        // Judged against the send of the same datagram, found by its payload -- not by queue
+        // position, and no order between datagrams: the kernel stamps a looped-back datagram when
+        // the sending CPU queues it, and under load (CI's TSan run) a datagram queued on the other
+        // CPU's backlog reached the socket first, stamped later than the one behind it.
+        CHECK(*got[i].timestamp >= sent_at[k]);
+        CHECK(*got[i].timestamp <= read_at);
+      }
+      // Off again: no timestamp (a datagram structure reused from a stamped one is cleared).
+      mcast::set_option(r.rx, o::receive_timestamp{false});
+      send_one(r.tx, r.g, r.port, "plain");
+      REQUIRE(readable(r.rx, 1000));
+      std::array<char, 64> buf{};
+      std::array<mcast::receive_buffer, 1> bufs{{{buf.data(), buf.size()}}};
+      std::array<mcast::datagram, 1> ds{got.back()};
+      if (batch)
+        REQUIRE(mcast::receive_batch(r.rx, bufs.data(), ds.data(), 1) == 1);
+      else
+        ds[0] = mcast::receive(r.rx, buf.data(), buf.size());
+      CHECK_FALSE(ds[0].timestamp.has_value());
+      CHECK_FALSE(ds[0].drops.has_value());
     }
-    REQUIRE(readable(r.rx, 1000));
-    std::vector<std::string> payloads;
-    const std::vector<mcast::datagram> got = take_queued(r.rx, batch, &payloads);
-    const std::chrono::nanoseconds read_at = wall_clock();
-    REQUIRE(got.size() == 5);
-    std::array<bool, 5> seen{};
-    for (std::size_t i = 0; i < got.size(); ++i) {
-      INFO("datagram " << i << ": " << payloads[i]);
-      REQUIRE(payloads[i].size() == 2);
-      REQUIRE(payloads[i][0] == 't');
-      const auto k = static_cast<std::size_t>(payloads[i][1] - '0');
-      REQUIRE(k < seen.size());
-      CHECK_FALSE(seen[k]);
-      seen[k] = true;
-      REQUIRE(got[i].timestamp.has_value());
-      // Judged against the send of the same datagram, found by its payload -- not by queue
-      // position, and no order between datagrams: the kernel stamps a looped-back datagram when
-      // the sending CPU queues it, and under load (CI's TSan run) a datagram queued on the other
-      // CPU's backlog reached the socket first, stamped later than the one behind it.
-      CHECK(*got[i].timestamp >= sent_at[k]);
-      CHECK(*got[i].timestamp <= read_at);
-    }
-    // Off again: no timestamp (a datagram structure reused from a stamped one is cleared).
-    mcast::set_option(r.rx, o::receive_timestamp{false});
-    send_one(r.tx, r.g, r.port, "plain");
-    REQUIRE(readable(r.rx, 1000));
-    std::array<char, 64> buf{};
-    std::array<mcast::receive_buffer, 1> bufs{{{buf.data(), buf.size()}}};
-    std::array<mcast::datagram, 1> ds{got.back()};
-    if (batch)
-      REQUIRE(mcast::receive_batch(r.rx, bufs.data(), ds.data(), 1) == 1);
-    else
-      ds[0] = mcast::receive(r.rx, buf.data(), buf.size());
-    CHECK_FALSE(ds[0].timestamp.has_value());
-    CHECK_FALSE(ds[0].drops.has_value());
-  }
 }
 
 TEST_CASE("receive_drops: the count rises by exactly what the kernel dropped while the reader paused",

@@ -123,6 +123,11 @@ inline void read_socket_message(int type, const unsigned char* data, receive_ext
 #endif
 }
 
+// A received msghdr's control messages: the portable walk (CMSG_FIRSTHDR / CMSG_NXTHDR).
+template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, Out& out) noexcept {
+  read_packet_info(msg, out);
+}
+
 // ---- the final-state filter: libc's RFC 3678 calls ---------------------------------------------
 inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, void* buf, std::size_t size) noexcept {
   // libc's RFC 3678 calls, one setsockopt(IP_MSFILTER / IPV6_MSFILTER) each.

@@ -108,6 +108,70 @@ inline void read_socket_message(int type, const unsigned char* data, receive_ext
   }
 }
 
+// When the CMSG_SPACE(sizeof(in_pktinfo)) bytes at `control` are one IP_PKTINFO message, reads it
+// into `out` and returns true.
+template <class Out>
+MCAST_DETAIL_ALWAYS_INLINE bool read_ip_pktinfo_alone(const unsigned char* control, Out& out) noexcept {
+  constexpr std::size_t header = CMSG_ALIGN(sizeof(cmsghdr));
+  cmsghdr c;
+  detail::copy_bytes(&c, control, sizeof c);
+  if (c.cmsg_len != CMSG_LEN(sizeof(::in_pktinfo)) || c.cmsg_level != IPPROTO_IP || c.cmsg_type != IP_PKTINFO)
+    return false;
+  int index;
+  detail::copy_bytes(&index, control + header + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
+  out.set_destination(AF_INET, control + header + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
+  return true;
+}
+
+// A received msghdr's control messages into `out` (set_destination, extras): IP_PKTINFO,
+// IPV6_PKTINFO, SO_TIMESTAMPNS and SO_RXQ_OVFL, in one pass over the msg_controllen bytes the
+// kernel wrote. Each message's length is checked against those bytes and against what its type
+// holds (the kernel cuts the last one short when the room runs out: MSG_CTRUNC), without
+// CMSG_NXTHDR's checks, which a batch paid for every datagram.
+template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, Out& out) noexcept {
+  constexpr std::size_t header = CMSG_ALIGN(sizeof(cmsghdr)); // where CMSG_DATA is
+  const auto* control = static_cast<const unsigned char*>(msg.msg_control);
+  const std::size_t length = msg.msg_controllen;
+  // The layouts of the common cases, read without a walk: IP_PKTINFO alone, or after the
+  // SO_TIMESTAMPNS message (the kernel writes the socket-level messages first). Anything else is
+  // walked below.
+  constexpr std::size_t pktinfo_space = CMSG_SPACE(sizeof(::in_pktinfo));
+  constexpr std::size_t timestamp_space = CMSG_SPACE(sizeof(::timespec));
+  if (length == pktinfo_space && read_ip_pktinfo_alone(control, out))
+    return;
+  if (length == timestamp_space + pktinfo_space) {
+    cmsghdr c;
+    detail::copy_bytes(&c, control, sizeof c);
+    if (c.cmsg_len == CMSG_LEN(sizeof(::timespec)) && c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_TIMESTAMPNS &&
+        read_ip_pktinfo_alone(control + timestamp_space, out)) {
+      read_socket_message(SCM_TIMESTAMPNS, control + header, out.extras);
+      return;
+    }
+  }
+  for (std::size_t at = 0; at + header <= length;) {
+    cmsghdr c;
+    detail::copy_bytes(&c, control + at, sizeof c);
+    const std::size_t len = c.cmsg_len;
+    if (len - header > length - at - header) // (one comparison: len < header wraps round)
+      return;
+    const unsigned char* d = control + at + header;
+    if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO) {
+      if (len >= header + sizeof(::in_pktinfo)) {
+        int index;
+        detail::copy_bytes(&index, d + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
+        out.set_destination(AF_INET, d + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
+      }
+    } else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO) {
+      if (len >= header + sizeof(::in6_pktinfo))
+        read_ipv6_pktinfo(d, out);
+    } else if (c.cmsg_level == SOL_SOCKET) {
+      if (len >= header + (c.cmsg_type == SCM_TIMESTAMPNS ? sizeof(::timespec) : sizeof(std::uint32_t)))
+        read_socket_message(c.cmsg_type, d, out.extras);
+    }
+    at += CMSG_ALIGN(len);
+  }
+}
+
 // ---- the final-state filter: MCAST_MSFILTER / IP_MSFILTER socket options (what libc's
 // setsourcefilter does) ---------------------------------------------------------------------------
 inline int raw_set_filter(native_handle_type s, filter_struct kind, int level, void* buf, std::size_t size) noexcept {
@@ -417,6 +481,9 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
   const int r = ::recvmmsg(s, msgs, static_cast<unsigned>(n), wait_first ? MSG_WAITFORONE : MSG_DONTWAIT, nullptr);
   if (r < 0)
     return last_error();
+  // A copy in a register: through the reference, each datagram's stores (bytes, which may alias
+  // anything) made the compiler load it again per datagram.
+  const std::decay_t<OnDatagram> fill = on;
   for (std::size_t i = 0; i < static_cast<std::size_t>(r); ++i) {
     msghdr& m = msgs[i].msg_hdr;
     batch_received d;
@@ -427,8 +494,8 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
     d.destination = nullptr;
     d.interface_index = 0;
     d.extras.set = 0;
-    read_packet_info(m, d);
-    on(i, static_cast<const batch_received&>(d));
+    read_control(m, d);
+    fill(i, static_cast<const batch_received&>(d));
   }
   got = static_cast<std::size_t>(r);
   return 0;

@@ -109,10 +109,13 @@ inline int raw_socket_family(native_handle_type s, int& family) noexcept {
 }
 
 // ---- receiving and sending ----------------------------------------------------------------------
-// Defined by linux.hpp and bsd.hpp: the type of the IPv6 packet-info control message, and what
-// the SOL_SOCKET control messages (timestamp, drop count) say.
+// Defined by linux.hpp and bsd.hpp: the type of the IPv6 packet-info control message, what
+// the SOL_SOCKET control messages (timestamp, drop count) say, and how a received msghdr's control
+// messages are read into `out` (a received_info or a batch_received): bsd.hpp by read_packet_info
+// below, linux.hpp by a walk of its own.
 constexpr int ipv6_pktinfo_message() noexcept;
 inline void read_socket_message(int type, const unsigned char* data, receive_extras& out) noexcept;
+template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, Out& out) noexcept;
 
 // The packet-info control messages of one received msghdr into `out` (a received_info or a
 // batch_received: destination_family, destination, interface_index).
@@ -153,7 +156,7 @@ inline int raw_receive(native_handle_type s, void* buf, std::size_t size, bool d
     return last_error();
   out.size = static_cast<std::size_t>(n);
   out.truncated = (msg.msg_flags & MSG_TRUNC) != 0;
-  read_packet_info(msg, out);
+  read_control(msg, out);
   return 0;
 }
 
