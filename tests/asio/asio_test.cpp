@@ -489,3 +489,36 @@ TEST_CASE("async_receive and async_receive_batch allocate a first-try completion
     CHECK(done);
   }
 }
+
+// Each completion starts the next receive (the first-try result then goes to the io_context as a
+// continuation of the running handler): all arrive, in order, with two threads running the
+// io_context.
+TEST_CASE("async_receive chained from its own completions on an io_context run by two threads", "[asio]") {
+  async_rig r;
+  constexpr int total = 40;
+  for (int i = 0; i < total; ++i)
+    r.send("127.0.0.2", std::to_string(i));
+  pollfd p{r.rx.native_handle(), POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 1000) > 0);
+  std::vector<std::string> got;
+  std::error_code failed;
+  std::function<void()> next = [&] {
+    mcast::async_receive(r.rx, asio::buffer(r.buf), [&](std::error_code ec, mcast::datagram d) {
+      if (ec) {
+        failed = ec;
+        return;
+      }
+      got.emplace_back(r.buf.data(), d.size);
+      if (got.size() < total)
+        next();
+    });
+  };
+  next();
+  std::thread second([&] { r.io.run_for(std::chrono::seconds(5)); });
+  r.io.run_for(std::chrono::seconds(5));
+  second.join();
+  CHECK_FALSE(failed);
+  REQUIRE(got.size() == total);
+  for (int i = 0; i < total; ++i)
+    CHECK(got[static_cast<std::size_t>(i)] == std::to_string(i));
+}
