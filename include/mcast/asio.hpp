@@ -21,12 +21,16 @@
 #include "keeper.hpp" // async_run
 #include "mcast.hpp"
 
+#include <asio/any_io_executor.hpp>
+#include <asio/associated_allocator.hpp>
 #include <asio/associated_executor.hpp>
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
 #include <asio/compose.hpp>
+#include <asio/defer.hpp>
 #include <asio/error.hpp>
 #include <asio/error_code.hpp>
+#include <asio/io_context.hpp>
 #include <asio/ip/address.hpp>
 #include <asio/post.hpp>
 #include <asio/socket_base.hpp>
@@ -91,6 +95,8 @@ inline source make_source(const ::asio::ip::address& a) { return make_source(to_
 
 namespace detail {
 inline bool would_block(const std::error_code& ec) noexcept {
+  if (!ec) // (a received datagram: no comparison through the categories)
+    return false;
   return ec == std::errc::operation_would_block || ec == std::errc::resource_unavailable_try_again;
 }
 
@@ -171,29 +177,59 @@ template <class Socket, class Receive> struct receive_first_op {
   }
 };
 
+// The associated executor of a handler that names none (a type nothing else has): such a handler
+// runs on the socket's executor.
+struct no_executor_of_its_own {};
+
 // Whether `handler` runs on the socket's executor itself (it names no executor of its own, or that
-// same one); a strand, a future's executor or another io_context's are not.
+// same one); a strand, a future's executor or another io_context's are not. Settled by the types
+// when the handler names no executor (no run-time comparison of type-erased executors).
 template <class Handler, class Socket> bool runs_on_socket_executor(const Handler& handler, Socket& socket) {
   using executor = decltype(socket.get_executor());
-  if constexpr (std::is_same_v<::asio::associated_executor_t<Handler, executor>, executor>)
+  if constexpr (std::is_same_v<::asio::associated_executor_t<Handler, no_executor_of_its_own>, no_executor_of_its_own>)
+    return true;
+  else if constexpr (std::is_same_v<::asio::associated_executor_t<Handler, executor>, executor>)
     return ::asio::get_associated_executor(handler, socket.get_executor()) == socket.get_executor();
   else
     return false;
 }
 
-// A completion handler with its arguments, for asio::post: run by the executor it is posted to.
+// A completion handler with its arguments, for an executor to run; it allocates as the handler
+// does (its associated allocator).
 template <class Handler, class Result> struct bound_result {
+  using allocator_type = ::asio::associated_allocator_t<Handler>;
   Handler handler;
   std::error_code ec;
   Result result;
+  allocator_type get_allocator() const noexcept { return ::asio::get_associated_allocator(handler); }
   void operator()() { std::move(handler)(ec, std::move(result)); }
 };
 
+// Runs `f` (a bound_result) later on the socket's executor, never inside this call. An
+// io_context's own executor (the usual one, also inside an any_io_executor) is asked directly,
+// as a continuation of the caller (asio::defer's relationship): from a handler running on that
+// io_context, the operation goes to the thread's private queue without taking the scheduler's
+// lock; from anywhere else it is an ordinary post (asio::defer). Any other executor: asio::post.
+template <class Socket, class Function> void post_result(Socket& socket, Function&& f) {
+  using io_executor = ::asio::io_context::executor_type;
+  const auto ex = socket.get_executor();
+  const io_executor* io = nullptr;
+  if constexpr (std::is_same_v<std::decay_t<decltype(ex)>, io_executor>)
+    io = &ex;
+  else if constexpr (std::is_same_v<std::decay_t<decltype(ex)>, ::asio::any_io_executor>)
+    io = ex.template target<io_executor>();
+  if (io == nullptr) {
+    ::asio::post(ex, std::forward<Function>(f));
+    return;
+  }
+  ::asio::defer(*io, std::forward<Function>(f));
+}
+
 // The initiation of async_receive(_batch): one receive at once, then
-// - a result (a datagram, or an error other than would-block) is posted to the socket's executor
-//   as the handler bound to it -- one hop, the cheapest Asio has -- when the handler runs on that
-//   executor anyway; a handler with an executor of its own (a strand) gets it through
-//   receive_first_op, which posts itself and completes on the handler's executor;
+// - a result (a datagram, or an error other than would-block) is handed to the socket's executor
+//   as the handler bound to its arguments (post_result) -- one hop, the cheapest Asio has -- when
+//   the handler runs on that executor anyway; a handler with an executor of its own (a strand)
+//   gets it through receive_first_op, which posts itself and completes on the handler's executor;
 // - nothing queued: receive_first_op waits.
 template <class Signature, class Socket, class Receive> struct initiate_receive_first {
   template <class Handler> void operator()(Handler&& handler, Socket* socket, Receive receive) const {
@@ -207,8 +243,8 @@ template <class Signature, class Socket, class Receive> struct initiate_receive_
     }
     if (runs_on_socket_executor(handler, *socket)) {
       auto result = receive.result(ec);
-      ::asio::post(socket->get_executor(), bound_result<std::decay_t<Handler>, decltype(result)>{
-                                               std::forward<Handler>(handler), ec, std::move(result)});
+      post_result(*socket, bound_result<std::decay_t<Handler>, decltype(result)>{std::forward<Handler>(handler), ec,
+                                                                                 std::move(result)});
       return;
     }
     ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), ec, op::step::deliver},
@@ -277,14 +313,19 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// before any system call and through the executor. Buffers and datagrams must stay valid until it
 /// completes.
 /// @par Measured
-/// With g++ -O2 and callgrind, 64 queued 64-byte datagrams per round: async_receive_batch 136
-/// instructions a datagram, 2.04x a hand-written recvmmsg (target 1.15x; one Asio completion per
-/// batch); async_receive 1300 against 831 for Asio's async_receive_from (1.57x, target 1.0x; it also
-/// returns the group and interface). A first-try result is posted as the handler bound to its
-/// arguments when the handler runs on the socket's executor (one hop); posting the composed operation
-/// itself, as the first version did, cost 2248 (two type-erased executions a datagram), and is kept
-/// for handlers with an executor of their own (a strand, a future). In wall time the first version
-/// and Asio were within each other's noise (7.0-8.8 us against 7.5-8.4 us a datagram).
+/// Callgrind, user-space instructions a datagram, g++ / clang -O2, IP_PKTINFO on, 64 queued 64-byte
+/// datagrams a round (tests/bench): async_receive 813 / 866 against 831 / 914 for Asio's
+/// async_receive_from (0.98x / 0.95x; it also returns the group and interface; it was 1324 / 1402);
+/// async_receive_batch 126 / 168, of which receive_batch itself is 109 / 151 (one Asio completion a
+/// batch, about 1,100 instructions; it was 136 / 178), against 66 / 70 for a hand-written recvmmsg.
+/// What the first-try path saves: the handler's executor is compared by type when it names none
+/// (comparing two any_io_executors cost about 90 a datagram); the result goes to the io_context's
+/// executor directly, as a continuation (a type-erased post cost about 160, and its scheduler lock
+/// about 60 more); would-block is tested only on an error (the category comparisons cost about 90).
+/// Posting the composed operation itself, as the first version did, cost 2248 (two type-erased
+/// executions a datagram), and is kept for handlers with an executor of their own (a strand, a
+/// future). In wall time the first version and Asio were within each other's noise (7.0-8.8 us
+/// against 7.5-8.4 us a datagram).
 template <class DatagramSocket, class Address, class CompletionToken>
 auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, basic_datagram<Address>* datagrams,
                          std::size_t n, CompletionToken&& token) {

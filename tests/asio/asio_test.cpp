@@ -436,3 +436,89 @@ TEST_CASE("async_receive and async_receive_batch complete a first-try datagram o
     CHECK(payload == "queued");
   }
 }
+
+namespace {
+// An allocator that counts what it is asked for (the handler's associated allocator).
+template <class T> struct counting_allocator {
+  using value_type = T;
+  int* count;
+  explicit counting_allocator(int* c) noexcept : count(c) {}
+  template <class U> counting_allocator(const counting_allocator<U>& other) noexcept : count(other.count) {}
+  T* allocate(std::size_t n) {
+    ++*count;
+    return std::allocator<T>().allocate(n);
+  }
+  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+  template <class U> bool operator==(const counting_allocator<U>& other) const noexcept { return count == other.count; }
+  template <class U> bool operator!=(const counting_allocator<U>& other) const noexcept { return count != other.count; }
+};
+// A handler with an allocator of its own and no executor of its own.
+template <class Result> struct allocating_handler {
+  using allocator_type = counting_allocator<void>;
+  int* count;
+  bool* done;
+  allocator_type get_allocator() const noexcept { return allocator_type(count); }
+  void operator()(std::error_code ec, Result) const {
+    CHECK_FALSE(ec);
+    *done = true;
+  }
+};
+} // namespace
+
+// A datagram taken by the initiation is handed to the io_context in storage from the handler's
+// associated allocator (as Asio's own operations allocate).
+TEST_CASE("async_receive and async_receive_batch allocate a first-try completion with the handler's allocator",
+          "[asio]") {
+  async_rig r;
+  for (const bool batch : {false, true}) {
+    INFO((batch ? "async_receive_batch" : "async_receive"));
+    r.send("127.0.0.2", "queued");
+    pollfd p{r.rx.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) > 0);
+    int count = 0;
+    bool done = false;
+    async_batch<2> b;
+    if (batch)
+      mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 2, allocating_handler<std::size_t>{&count, &done});
+    else
+      mcast::async_receive(r.rx, asio::buffer(r.buf), allocating_handler<mcast::datagram>{&count, &done});
+    CHECK_FALSE(done);
+    CHECK(count == 1);
+    r.io.restart();
+    r.io.run_for(std::chrono::seconds(2));
+    CHECK(done);
+  }
+}
+
+// Each completion starts the next receive (the first-try result then goes to the io_context as a
+// continuation of the running handler): all arrive, in order, with two threads running the
+// io_context.
+TEST_CASE("async_receive chained from its own completions on an io_context run by two threads", "[asio]") {
+  async_rig r;
+  constexpr int total = 40;
+  for (int i = 0; i < total; ++i)
+    r.send("127.0.0.2", std::to_string(i));
+  pollfd p{r.rx.native_handle(), POLLIN, 0};
+  REQUIRE(::poll(&p, 1, 1000) > 0);
+  std::vector<std::string> got;
+  std::error_code failed;
+  std::function<void()> next = [&] {
+    mcast::async_receive(r.rx, asio::buffer(r.buf), [&](std::error_code ec, mcast::datagram d) {
+      if (ec) {
+        failed = ec;
+        return;
+      }
+      got.emplace_back(r.buf.data(), d.size);
+      if (got.size() < total)
+        next();
+    });
+  };
+  next();
+  std::thread second([&] { r.io.run_for(std::chrono::seconds(5)); });
+  r.io.run_for(std::chrono::seconds(5));
+  second.join();
+  CHECK_FALSE(failed);
+  REQUIRE(got.size() == total);
+  for (int i = 0; i < total; ++i)
+    CHECK(got[static_cast<std::size_t>(i)] == std::to_string(i));
+}
