@@ -284,8 +284,11 @@ template <class Datagram> struct batch_receive {
 /// interface. Any completion token: a callback, asio::use_future, asio::use_awaitable... No thread
 /// of its own: the socket's executor runs it.
 /// - It receives first (one non-blocking receive) and waits only when nothing is queued; a datagram
-///   received at once completes it through the executor all the same (asio::post): the completion
-///   never runs inside the initiating call.
+///   received at once completes it through the executor all the same: the completion never runs
+///   inside the initiating call. On an io_context executor it is deferred (asio::defer): started
+///   from a handler of that io_context, it runs after that handler returns, on the same thread,
+///   even when other threads run the io_context -- do not block a handler waiting for it. Any other
+///   executor: asio::post.
 /// - It waits by a one-byte MSG_PEEK receive through Asio (POSIX; see detail::waits_by_peek), then
 ///   receives without waiting; a socket whose error queue holds an entry nobody reads (IP_RECVERR,
 ///   transmit timestamps) does not wake it again and again, and the entry is left where it is. A
