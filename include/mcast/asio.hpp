@@ -237,8 +237,7 @@ template <class Signature, class Socket, class Receive> struct initiate_receive_
     attempt_now(*socket, receive, ec);
     using op = receive_first_op<Socket, Receive>;
     if (would_block(ec)) {
-      ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), {}, op::step::first_wait},
-                                                              handler, *socket);
+      compose(op{*socket, std::move(receive), {}, op::step::first_wait}, std::forward<Handler>(handler), *socket);
       return;
     }
     if (runs_on_socket_executor(handler, *socket)) {
@@ -247,8 +246,18 @@ template <class Signature, class Socket, class Receive> struct initiate_receive_
                                                                                  std::move(result)});
       return;
     }
-    ::asio::async_compose<std::decay_t<Handler>, Signature>(op{*socket, std::move(receive), ec, op::step::deliver},
-                                                            handler, *socket);
+    compose(op{*socket, std::move(receive), ec, op::step::deliver}, std::forward<Handler>(handler), *socket);
+  }
+  // async_compose takes its handler as a non-const lvalue and may move from it: a handler the
+  // caller passed as an lvalue (a variable, const or not, or `*this` from a const call operator)
+  // is copied first, as Asio's own operations copy one; an rvalue is used as it is.
+  template <class Op, class Handler> static void compose(Op&& o, Handler&& handler, Socket& socket) {
+    if constexpr (std::is_lvalue_reference_v<Handler>) {
+      std::decay_t<Handler> copy(handler);
+      ::asio::async_compose<std::decay_t<Handler>, Signature>(std::forward<Op>(o), copy, socket);
+    } else {
+      ::asio::async_compose<std::decay_t<Handler>, Signature>(std::forward<Op>(o), handler, socket);
+    }
   }
 };
 

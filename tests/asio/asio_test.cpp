@@ -9,6 +9,7 @@
 #include "support/net.hpp"
 
 #include <future>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -221,6 +222,50 @@ TEST_CASE("async_receive with a callback: each datagram with its source, group a
   CHECK(got[0].second.source.to_string() == "127.0.0.2");
   CHECK(got[1].second.source.to_string() == "127.0.0.3");
   CHECK(payloads == std::vector<std::string>{"first", "second one"});
+}
+
+// A handler object the caller keeps: its state is shared, so a copy counts into the same place,
+// and a handler that was moved from has lost it.
+struct counting_handler {
+  std::shared_ptr<std::vector<std::size_t>> sizes = std::make_shared<std::vector<std::size_t>>();
+  void operator()(std::error_code ec, mcast::datagram d) const { sizes->push_back(ec ? 0 : d.size); }
+  void operator()(std::error_code ec, std::size_t n) const { sizes->push_back(ec ? 0 : 1000 + n); }
+};
+
+TEST_CASE("async_receive and async_receive_batch take a handler passed as an lvalue, const or not, and copy it",
+          "[asio]") {
+  async_rig r;
+  std::array<char, 16> storage[4] = {};
+  mcast::receive_buffer bufs[4];
+  for (std::size_t i = 0; i < 4; ++i)
+    bufs[i] = {storage[i].data(), storage[i].size()};
+  mcast::datagram ds[4];
+  const counting_handler fixed;
+  counting_handler kept;
+  // Nothing queued: each waits (Asio's composed operation).
+  mcast::async_receive(r.rx, asio::buffer(r.buf), fixed);
+  r.io.run_for(std::chrono::milliseconds(50));
+  r.send("127.0.0.2", "one");
+  r.io.restart();
+  r.io.run_for(std::chrono::seconds(5));
+  mcast::async_receive_batch(r.rx, bufs, ds, 4, kept);
+  r.io.restart();
+  r.io.run_for(std::chrono::milliseconds(50));
+  r.send("127.0.0.2", "two");
+  r.io.restart();
+  r.io.run_for(std::chrono::seconds(5));
+  // Queued before the call: the first try completes it.
+  r.send("127.0.0.2", "three");
+  mcast::async_receive(r.rx, asio::buffer(r.buf), kept);
+  r.io.restart();
+  r.io.run_for(std::chrono::seconds(5));
+  r.send("127.0.0.2", "four");
+  mcast::async_receive_batch(r.rx, bufs, ds, 4, fixed);
+  r.io.restart();
+  r.io.run_for(std::chrono::seconds(5));
+  REQUIRE(kept.sizes != nullptr); // (not moved from)
+  CHECK(*fixed.sizes == std::vector<std::size_t>{3, 1001});
+  CHECK(*kept.sizes == std::vector<std::size_t>{1001, 5});
 }
 
 TEST_CASE("async_receive with asio::use_future, and a truncated datagram", "[asio]") {

@@ -2,6 +2,7 @@
 //
 //   cmake --workflow --preset bench          (Release, -O2; writes build/bench/bench-results.md)
 //   build/bench/tests/bench/mcast_bench [--quick] [--out FILE]
+//   build/bench/tests/bench/mcast_bench --kernel [--quick]   (section 9 alone, to the terminal)
 //
 // 1. join -> block -> unblock -> leave: mcast handles vs hand-written setsockopt (and join/leave vs
 //    Asio's ip::multicast::join_group): user-space instructions (callgrind, deterministic) and
@@ -16,6 +17,8 @@
 //    (where libuv1-dev is installed) libuv's uv_udp_recv_start without and with UV_UDP_RECVMMSG.
 // 8. the host's interfaces: list_interfaces() and from_name at 10, 100 and 1000 interfaces vs
 //    `ip -o addr`.
+// 9. with the kernel: the receives' and send_batch's time per datagram side by side (this build),
+//    and what each receiver loses with a sender at full rate on the other CPU.
 //
 // It runs in a private network namespace when it can (so that filter limits can be raised);
 // otherwise on lo in the current one, with the default limits.
@@ -52,7 +55,10 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -391,6 +397,23 @@ __attribute__((noinline)) std::size_t rone_hand(batch_rig& r) {
   return 1;
 }
 
+// A hand-written recvmsg that asks for no control messages (what Asio's async_receive_from does):
+// the socket still has IP_PKTINFO on, but the kernel writes no packet info.
+__attribute__((noinline)) std::size_t rone_plain(batch_rig& r) {
+  msghdr m{};
+  iovec iov{r.rbufs[0].data, r.rbufs[0].size};
+  sockaddr_storage name;
+  m.msg_name = &name;
+  m.msg_namelen = sizeof name;
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  const ssize_t n = ::recvmsg(r.rx, &m, 0);
+  if (n < 0)
+    std::abort();
+  r.hand_out[0].size = static_cast<std::size_t>(n);
+  return 1;
+}
+
 // receive_batch with option::receive_timestamp on (the rig turns it on for this mode): the same
 // call under its own name, so that callgrind can collect it apart (the unused argument keeps the
 // compiler from folding it into rbatch_mcast).
@@ -615,6 +638,328 @@ template <class A, class B> std::pair<double, double> ab(A&& a, B&& b, int pairs
   return {median(ratios), median(ta)};
 }
 
+// ---- 9. with the kernel: time per datagram, and loss with a sender at full rate ----------------
+// A and B alternating, `pairs` times; each returns its time per datagram. The median of the
+// per-pair ratios and A's median time (ns).
+template <class A, class B> std::pair<double, double> ab_pairs(A&& a, B&& b, int pairs) {
+  std::vector<double> ratios, ta;
+  for (int p = 0; p < pairs; ++p) {
+    const double x = a(), y = b();
+    ratios.push_back(x / y);
+    ta.push_back(x);
+  }
+  return {median(ratios), median(ta)};
+}
+
+// Receivers A and B, each draining `batch` datagrams queued (untimed) before each round.
+template <class A, class B>
+std::pair<double, double> ab_received(batch_rig& ra, A&& a, batch_rig& rb, B&& b, int pairs, int rounds) {
+  auto timed = [rounds](batch_rig& r, auto& f) {
+    double ns = 0;
+    for (int i = 0; i < rounds; ++i) {
+      r.fill();
+      const auto t0 = clock_type::now();
+      for (std::size_t got = 0; got < batch;) // (a batch call returns what is queued so far)
+        got += f();
+      ns += std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
+    }
+    return ns / (static_cast<double>(rounds) * batch);
+  };
+  return ab_pairs([&] { return timed(ra, a); }, [&] { return timed(rb, b); }, pairs);
+}
+
+// Senders A and B, `batch` datagrams a call, the receiver drained (untimed) after each.
+template <class A, class B> std::pair<double, double> ab_sent(batch_rig& r, A&& a, B&& b, int pairs, int rounds) {
+  auto timed = [&r, rounds](auto& f) {
+    double ns = 0;
+    for (int i = 0; i < rounds; ++i) {
+      const auto t0 = clock_type::now();
+      if (f() != batch)
+        std::abort();
+      ns += std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
+      for (std::size_t got = 0; got < batch;)
+        got += rbatch_floor(r);
+    }
+    return ns / (static_cast<double>(rounds) * batch);
+  };
+  return ab_pairs([&] { return timed(a); }, [&] { return timed(b); }, pairs);
+}
+
+// Pins the calling thread to one CPU; false where it cannot.
+bool pin_to_cpu(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  return ::pthread_setaffinity_np(::pthread_self(), sizeof set, &set) == 0;
+}
+
+// A sender at full rate on CPU 1 (`count` datagrams of the rig's payload, `batch` per sendmmsg),
+// then end markers (payload 'E', every 10 ms, at most 200) until the receiver says it has one.
+// The receiver, on CPU 0, runs `receive(rig, done)`: it counts payload datagrams until a marker
+// and returns that count. Returns {datagrams lost (%), the receiver thread's CPU time per datagram
+// received (ns): how much of its CPU it needed to keep up}.
+template <class Receive>
+std::pair<double, double> full_rate_round(std::size_t size, std::size_t count, Receive&& receive) {
+  batch_rig r(size);
+  const int small = 256 << 10; // (the same buffer for every receiver: what a default one holds)
+  (void)::setsockopt(r.rx, SOL_SOCKET, SO_RCVBUFFORCE, &small, sizeof small);
+  timeval limit{3, 0}; // (a receiver that never sees a marker gives up)
+  (void)::setsockopt(r.rx, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  std::atomic<bool> done{false};
+  std::thread sender([&] {
+    (void)pin_to_cpu(1);
+    for (std::size_t sent = 0; sent < count; sent += batch)
+      r.fill();
+    const char marker = 'E';
+    for (int i = 0; i < 200 && !done.load(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      (void)::sendto(r.tx, &marker, 1, 0, reinterpret_cast<const sockaddr*>(&r.to), sizeof(sockaddr_in));
+    }
+  });
+  auto cpu_ns = [] {
+    timespec t{};
+    (void)::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) * 1e9 + static_cast<double>(t.tv_nsec);
+  };
+  const double t0 = cpu_ns();
+  const std::size_t got = receive(r);
+  const double ns = cpu_ns() - t0;
+  done = true;
+  sender.join();
+  const std::size_t sent = (count + batch - 1) / batch * batch;
+  return {100.0 * static_cast<double>(sent - (std::min)(got, sent)) / static_cast<double>(sent),
+          got ? ns / static_cast<double>(got) : 0.0};
+}
+// (for each receiver: is this received datagram the end marker?)
+inline bool is_marker(const void* data, std::size_t size) {
+  return size == 1 && *static_cast<const char*>(data) == 'E';
+}
+
+// Counts datagrams until the end marker: `read()` receives some into the rig's buffers and returns
+// how many (0: an error, or the time limit), `size(i)` is the size of the i-th.
+template <class Read, class Size> std::size_t count_until_marker(batch_rig& r, Read&& read, Size&& size) {
+  for (std::size_t got = 0;;) {
+    const std::size_t n = read();
+    if (n == 0)
+      return got;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (is_marker(r.rbufs[i].data, size(i)))
+        return got;
+      ++got;
+    }
+  }
+}
+std::size_t full_rate_hand_recvmmsg(batch_rig& r) {
+  auto read = [&r]() -> std::size_t {
+    for (std::size_t i = 0; i < batch; ++i) {
+      r.msgs[i].msg_hdr.msg_namelen = sizeof r.names[i];
+      r.msgs[i].msg_hdr.msg_controllen = sizeof r.control[i];
+    }
+    const int n = ::recvmmsg(r.rx, r.msgs, batch, MSG_WAITFORONE, nullptr);
+    for (int i = 0; i < n; ++i)
+      hand_parse(r.msgs[i], r.names[i], r.hand_out[i]);
+    return n < 0 ? 0 : static_cast<std::size_t>(n);
+  };
+  return count_until_marker(r, read, [&r](std::size_t i) { return std::size_t{r.msgs[i].msg_len}; });
+}
+std::size_t full_rate_receive_batch(batch_rig& r) {
+  auto read = [&r]() -> std::size_t {
+    std::error_code ec;
+    return mcast::receive_batch(r.rx, r.rbufs, r.ds, batch, ec);
+  };
+  return count_until_marker(r, read, [&r](std::size_t i) { return r.ds[i].size; });
+}
+std::size_t full_rate_hand_recvmsg(batch_rig& r) {
+  auto read = [&r]() -> std::size_t {
+    msghdr& m = r.msgs[0].msg_hdr;
+    m.msg_namelen = sizeof r.names[0];
+    m.msg_controllen = sizeof r.control[0];
+    const ssize_t n = ::recvmsg(r.rx, &m, 0);
+    if (n < 0)
+      return 0;
+    r.msgs[0].msg_len = static_cast<unsigned>(n);
+    hand_parse(r.msgs[0], r.names[0], r.hand_out[0]);
+    return 1;
+  };
+  return count_until_marker(r, read, [&r](std::size_t) { return std::size_t{r.msgs[0].msg_len}; });
+}
+std::size_t full_rate_receive(batch_rig& r) {
+  auto read = [&r]() -> std::size_t {
+    std::error_code ec;
+    r.ds[0] = mcast::receive(r.rx, r.rbufs[0].data, r.rbufs[0].size, ec);
+    return ec ? 0 : 1;
+  };
+  return count_until_marker(r, read, [&r](std::size_t) { return r.ds[0].size; });
+}
+#if defined(MCAST_BENCH_ASIO)
+// The Asio receivers run their io_context for at most 3 s.
+struct full_rate_async_batch {
+  batch_rig* r;
+  asio_side* a;
+  std::size_t* got;
+  void operator()(std::error_code ec, std::size_t n) const {
+    if (ec)
+      return;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (is_marker(r->rbufs[i].data, r->ds[i].size))
+        return;
+      ++*got;
+    }
+    mcast::async_receive_batch(a->sock, r->rbufs, r->ds, batch, *this);
+  }
+};
+struct full_rate_async_one {
+  batch_rig* r;
+  asio_side* a;
+  std::size_t* got;
+  void operator()(std::error_code ec, mcast::datagram d) const {
+    if (ec || is_marker(r->rbufs[0].data, d.size))
+      return;
+    r->ds[0] = d;
+    ++*got;
+    mcast::async_receive(a->sock, asio::buffer(r->rbufs[0].data, r->rbufs[0].size), *this);
+  }
+};
+struct full_rate_asio_one {
+  batch_rig* r;
+  asio_side* a;
+  std::size_t* got;
+  void operator()(std::error_code ec, std::size_t n) const {
+    if (ec || is_marker(r->rbufs[0].data, n))
+      return;
+    r->hand_out[0].size = n;
+    ++*got;
+    a->sock.async_receive_from(asio::buffer(r->rbufs[0].data, r->rbufs[0].size), a->from, *this);
+  }
+};
+template <class Start> std::size_t full_rate_asio(batch_rig& r, Start&& start) {
+  asio_side a(r);
+  std::size_t got = 0;
+  start(a, got);
+  a.io.run_for(std::chrono::seconds(3));
+  return got;
+}
+std::size_t full_rate_async_receive_batch(batch_rig& r) {
+  return full_rate_asio(r, [&r](asio_side& a, std::size_t& got) {
+    mcast::async_receive_batch(a.sock, r.rbufs, r.ds, batch, full_rate_async_batch{&r, &a, &got});
+  });
+}
+std::size_t full_rate_async_receive(batch_rig& r) {
+  return full_rate_asio(r, [&r](asio_side& a, std::size_t& got) {
+    mcast::async_receive(a.sock, asio::buffer(r.rbufs[0].data, r.rbufs[0].size), full_rate_async_one{&r, &a, &got});
+  });
+}
+std::size_t full_rate_asio_receive_from(batch_rig& r) {
+  return full_rate_asio(r, [&r](asio_side& a, std::size_t& got) {
+    a.sock.async_receive_from(asio::buffer(r.rbufs[0].data, r.rbufs[0].size), a.from, full_rate_asio_one{&r, &a, &got});
+  });
+}
+#endif
+
+// 9. with the kernel: time per datagram side by side (this build), and loss with a full-rate sender.
+void kernel_section(std::ostream& md, bool quick, bool in_namespace) {
+  md << "\n| 9. with the kernel, time per datagram (this build: " MCAST_BENCH_COMPILER
+        "; 64 queued, A/B alternating, median of the pairs' ratios) | A / B (ns) | target |\n|---|---|---|\n";
+  if (!in_namespace) {
+    md << "| (needs a private network namespace) | | |\n";
+  } else {
+    const int tpairs = quick ? 3 : 11, trounds = quick ? 20 : 400;
+    batch_rig r64(64), r1200(1200), stamped(64);
+    mcast::set_option(stamped.rx, mcast::option::receive_timestamp{true});
+    auto timed_row = [&](const char* what, std::pair<double, double> x, const char* target) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, " | **%.2f** (%.0f / %.0f) | %s |\n", x.first, x.second, x.second / x.first,
+                    target);
+      md << "| " << what << buf;
+    };
+    timed_row("receive_batch / hand-written recvmmsg (arrays filled per call), 64 B",
+              ab_received(
+                  r64, [&] { return rbatch_mcast(r64); }, r64, [&] { return rbatch_hand(r64); }, tpairs, trounds),
+              "<= 1.10");
+    timed_row(
+        "receive_batch / hand-written recvmmsg, 1200 B",
+        ab_received(
+            r1200, [&] { return rbatch_mcast(r1200); }, r1200, [&] { return rbatch_hand(r1200); }, tpairs, trounds),
+        "<= 1.10");
+    timed_row("receive_batch with receive_timestamp on / off, 64 B",
+              ab_received(
+                  stamped, [&] { return rbatch_stamped(stamped, 0); }, r64, [&] { return rbatch_mcast(r64); }, tpairs,
+                  trounds),
+              "<= 1.15");
+    timed_row("receive / hand-written recvmsg, 64 B",
+              ab_received(
+                  r64, [&] { return rone_mcast(r64); }, r64, [&] { return rone_hand(r64); }, tpairs, trounds),
+              "(reported)");
+    timed_row("hand-written recvmsg with packet info / without control messages (the kernel's cost of the group "
+              "and interface), 64 B",
+              ab_received(
+                  r64, [&] { return rone_hand(r64); }, r64, [&] { return rone_plain(r64); }, tpairs, trounds),
+              "(reported)");
+    timed_row("send_batch / hand-written sendmmsg, 64 B",
+              ab_sent(
+                  r64, [&] { return sbatch_mcast(r64); }, [&] { return sbatch_hand(r64); }, tpairs, trounds),
+              "<= 1.10");
+#if defined(MCAST_BENCH_ASIO)
+    {
+      asio_side a(r64);
+      timed_row("async_receive_batch / hand-written recvmmsg, 64 B",
+                ab_received(
+                    r64, [&] { return abatch_mcast(r64, a); }, r64, [&] { return rbatch_hand(r64); }, tpairs, trounds),
+                "<= 1.15");
+      timed_row("async_receive / Asio async_receive_from, 64 B",
+                ab_received(
+                    r64, [&] { return arecv_mcast(r64, a); }, r64, [&] { return arecv_asio(r64, a); }, tpairs, trounds),
+                "<= 1.0");
+    }
+#endif
+  }
+
+  const std::size_t full_count = quick ? 20000 : 200000;
+  const int full_rounds = quick ? 1 : 5;
+  md << "\n| 9. a sender at full rate on the other CPU (" << full_count
+     << " datagrams of 64 B, sendmmsg of 64; 256 KiB receive buffer; IP_PKTINFO on; median of " << full_rounds
+     << " rounds) | lost | receiver CPU ns per datagram | target |\n|---|---|---|---|\n";
+  cpu_set_t before;
+  if (!in_namespace || std::thread::hardware_concurrency() < 2 ||
+      ::pthread_getaffinity_np(::pthread_self(), sizeof before, &before) != 0 || !pin_to_cpu(0)) {
+    md << "| (needs a private network namespace and two CPUs) | | | |\n";
+  } else {
+    struct receiver {
+      const char* what;
+      std::size_t (*receive)(batch_rig&);
+      const char* target;
+      std::vector<double> lost, ns;
+    };
+    std::vector<receiver> receivers;
+    auto add = [&](const char* what, std::size_t (*receive)(batch_rig&), const char* target) {
+      receivers.push_back({what, receive, target, {}, {}});
+    };
+    add("hand-written recvmmsg, batches of 64 (the limit)", full_rate_hand_recvmmsg, "");
+    add("receive_batch, 64", full_rate_receive_batch, "<= the limit's");
+#if defined(MCAST_BENCH_ASIO)
+    add("async_receive_batch, 64", full_rate_async_receive_batch, "<= the limit's");
+#endif
+    add("hand-written recvmsg, one a call", full_rate_hand_recvmsg, "(reported)");
+    add("receive, one a call", full_rate_receive, "(reported)");
+#if defined(MCAST_BENCH_ASIO)
+    add("Asio async_receive_from", full_rate_asio_receive_from, "(reported)");
+    add("async_receive", full_rate_async_receive, "(reported)");
+#endif
+    for (int round = 0; round < full_rounds; ++round)
+      for (auto& x : receivers) {
+        const auto [lost, ns] = full_rate_round(64, full_count, x.receive);
+        x.lost.push_back(lost);
+        x.ns.push_back(ns);
+      }
+    (void)::pthread_setaffinity_np(::pthread_self(), sizeof before, &before);
+    for (const auto& x : receivers) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, " | %.2f %% | %.0f | %s |\n", median(x.lost), median(x.ns), x.target);
+      md << "| " << x.what << buf;
+    }
+  }
+}
+
 std::string self_path;
 
 // Runs `program` (this one, or its clang twin) under callgrind, collecting only `function`;
@@ -816,11 +1161,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 #endif
-  bool quick = false;
+  bool quick = false, kernel_only = false;
   std::string out_file;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--quick")
       quick = true;
+    else if (std::string(argv[i]) == "--kernel")
+      kernel_only = true;
     else if (std::string(argv[i]) == "--out" && i + 1 < argc)
       out_file = argv[++i];
   }
@@ -834,6 +1181,10 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (kernel_only) { // section 9 alone, printed
+    kernel_section(std::cout, quick, in_namespace);
+    return 0;
+  }
   std::ostringstream md;
   std::string cmdline;
   for (int i = 0; i < argc; ++i)
@@ -986,6 +1337,8 @@ int main(int argc, char** argv) {
       md << "| " << row.what << cells << " | " << row.target << " |\n";
     }
   }
+
+  kernel_section(md, quick, in_namespace);
 
   // 2. system calls per operation: counted by the twin of this program built with the hook
   md << "\n| 2. system calls per operation (hook count) | calls | target |\n|---|---|---|\n";
