@@ -98,6 +98,15 @@
 #else
 #define MCAST_DETAIL_ALWAYS_INLINE inline
 #endif
+// And the rare paths kept out of line, so that the function around a hot path stays small enough
+// for the inliner (the receives' general control-message walk).
+#if defined(__GNUC__) || defined(__clang__)
+#define MCAST_DETAIL_NOINLINE __attribute__((noinline))
+#elif defined(_MSC_VER)
+#define MCAST_DETAIL_NOINLINE __declspec(noinline)
+#else
+#define MCAST_DETAIL_NOINLINE
+#endif
 
 // MCAST_SYSCALL_HOOK: define it (to anything) in every translation unit of a program -- tests do
 // it for their whole target -- to route each system call the library makes through

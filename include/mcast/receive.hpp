@@ -332,7 +332,8 @@ template <class Socket> std::uint16_t bind_receiver(Socket&& socket, family f, s
 /// std::errc::operation_would_block with every standard library (MinGW's libstdc++ maps no Winsock
 /// code itself), and the WSAECONNRESET / WSAENETRESET reports an earlier send's ICMP error leaves on a
 /// UDP socket are skipped, so a receive loop does not end on them.
-template <class Socket> auto receive(Socket&& socket, void* buffer, std::size_t size, std::error_code& ec) noexcept {
+template <class Socket>
+MCAST_DETAIL_ALWAYS_INLINE auto receive(Socket&& socket, void* buffer, std::size_t size, std::error_code& ec) noexcept {
   return detail::receive_native(detail::native_of(socket), buffer, size, false, ec);
 }
 
@@ -344,7 +345,7 @@ template <class Socket> auto receive(Socket&& socket, void* buffer, std::size_t 
 /// char buf[1500];
 /// mcast::datagram d = mcast::receive(rx, buf, sizeof buf); // d.destination: the group
 /// @endcode
-template <class Socket> auto receive(Socket&& socket, void* buffer, std::size_t size) {
+template <class Socket> MCAST_DETAIL_ALWAYS_INLINE auto receive(Socket&& socket, void* buffer, std::size_t size) {
   std::error_code ec;
   auto d = receive(std::forward<Socket>(socket), buffer, size, ec);
   detail::throw_if(ec, "mcast::receive");

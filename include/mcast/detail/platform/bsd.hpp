@@ -108,24 +108,27 @@ inline constexpr int so_receive_timestamp = -1;
 inline constexpr bool has_receive_drops = false;
 inline constexpr int so_rxq_ovfl = -1;
 
-inline void read_socket_message(int type, const unsigned char* data, receive_extras& out) noexcept {
+inline void read_socket_message(int type, const unsigned char* data, std::size_t size, receive_extras& out) noexcept {
 #if defined(SCM_TIMESTAMP)
-  if (type == SCM_TIMESTAMP) {
+  if (type == SCM_TIMESTAMP && size >= sizeof(::timeval)) {
     ::timeval t;
     detail::copy_bytes(&t, data, sizeof t);
-    out.timestamp_ns = static_cast<std::int64_t>(t.tv_sec) * 1000000000 + static_cast<std::int64_t>(t.tv_usec) * 1000;
+    // (in unsigned arithmetic: a value the kernel never writes wraps instead of overflowing)
+    out.timestamp_ns = static_cast<std::int64_t>(static_cast<std::uint64_t>(t.tv_sec) * 1000000000u +
+                                                 static_cast<std::uint64_t>(t.tv_usec) * 1000u);
     out.set |= receive_extras::timestamp_set;
   }
 #else
   (void)type;
   (void)data;
+  (void)size;
   (void)out;
 #endif
 }
 
 // A received msghdr's control messages: the portable walk (CMSG_FIRSTHDR / CMSG_NXTHDR).
 template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, Out& out) noexcept {
-  read_packet_info(msg, out);
+  walk_control(msg, out);
 }
 
 // ---- the final-state filter: libc's RFC 3678 calls ---------------------------------------------

@@ -96,13 +96,15 @@ inline constexpr int so_receive_timestamp = SO_TIMESTAMPNS;
 inline constexpr bool has_receive_drops = true;
 inline constexpr int so_rxq_ovfl = SO_RXQ_OVFL;
 
-inline void read_socket_message(int type, const unsigned char* data, receive_extras& out) noexcept {
-  if (type == SCM_TIMESTAMPNS) {
+inline void read_socket_message(int type, const unsigned char* data, std::size_t size, receive_extras& out) noexcept {
+  if (type == SCM_TIMESTAMPNS && size >= sizeof(::timespec)) {
     ::timespec t;
     detail::copy_bytes(&t, data, sizeof t);
-    out.timestamp_ns = static_cast<std::int64_t>(t.tv_sec) * 1000000000 + static_cast<std::int64_t>(t.tv_nsec);
+    // (in unsigned arithmetic: a value the kernel never writes wraps instead of overflowing)
+    out.timestamp_ns = static_cast<std::int64_t>(static_cast<std::uint64_t>(t.tv_sec) * 1000000000u +
+                                                 static_cast<std::uint64_t>(t.tv_nsec));
     out.set |= receive_extras::timestamp_set;
-  } else if (type == SO_RXQ_OVFL) {
+  } else if (type == SO_RXQ_OVFL && size >= sizeof out.drops) {
     detail::copy_bytes(&out.drops, data, sizeof out.drops);
     out.set |= receive_extras::drops_set;
   }
@@ -123,18 +125,14 @@ MCAST_DETAIL_ALWAYS_INLINE bool read_ip_pktinfo_alone(const unsigned char* contr
   return true;
 }
 
-// A received msghdr's control messages into `out` (set_destination, extras): IP_PKTINFO,
-// IPV6_PKTINFO, SO_TIMESTAMPNS and SO_RXQ_OVFL, in one pass over the msg_controllen bytes the
-// kernel wrote. Each message's length is checked against those bytes and against what its type
-// holds (the kernel cuts the last one short when the room runs out: MSG_CTRUNC), without
-// CMSG_NXTHDR's checks, which a batch paid for every datagram.
+// A received msghdr's control messages into `out`: the layouts the usual options produce read
+// without a walk -- IP_PKTINFO alone, or after the SO_TIMESTAMPNS message (the kernel writes the
+// socket-level messages first) -- and anything else by walk_control (posix.hpp), which checks
+// every length (CMSG_NXTHDR's checks a batch paid for every datagram are not needed).
 template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, Out& out) noexcept {
   constexpr std::size_t header = CMSG_ALIGN(sizeof(cmsghdr)); // where CMSG_DATA is
   const auto* control = static_cast<const unsigned char*>(msg.msg_control);
   const std::size_t length = msg.msg_controllen;
-  // The layouts of the common cases, read without a walk: IP_PKTINFO alone, or after the
-  // SO_TIMESTAMPNS message (the kernel writes the socket-level messages first). Anything else is
-  // walked below.
   constexpr std::size_t pktinfo_space = CMSG_SPACE(sizeof(::in_pktinfo));
   constexpr std::size_t timestamp_space = CMSG_SPACE(sizeof(::timespec));
   if (length == pktinfo_space && read_ip_pktinfo_alone(control, out))
@@ -144,32 +142,11 @@ template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, O
     detail::copy_bytes(&c, control, sizeof c);
     if (c.cmsg_len == CMSG_LEN(sizeof(::timespec)) && c.cmsg_level == SOL_SOCKET && c.cmsg_type == SCM_TIMESTAMPNS &&
         read_ip_pktinfo_alone(control + timestamp_space, out)) {
-      read_socket_message(SCM_TIMESTAMPNS, control + header, out.extras);
+      read_socket_message(SCM_TIMESTAMPNS, control + header, sizeof(::timespec), out.extras);
       return;
     }
   }
-  for (std::size_t at = 0; at + header <= length;) {
-    cmsghdr c;
-    detail::copy_bytes(&c, control + at, sizeof c);
-    const std::size_t len = c.cmsg_len;
-    if (len - header > length - at - header) // (one comparison: len < header wraps round)
-      return;
-    const unsigned char* d = control + at + header;
-    if (c.cmsg_level == IPPROTO_IP && c.cmsg_type == IP_PKTINFO) {
-      if (len >= header + sizeof(::in_pktinfo)) {
-        int index;
-        detail::copy_bytes(&index, d + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
-        out.set_destination(AF_INET, d + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
-      }
-    } else if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == IPV6_PKTINFO) {
-      if (len >= header + sizeof(::in6_pktinfo))
-        read_ipv6_pktinfo(d, out);
-    } else if (c.cmsg_level == SOL_SOCKET) {
-      if (len >= header + (c.cmsg_type == SCM_TIMESTAMPNS ? sizeof(::timespec) : sizeof(std::uint32_t)))
-        read_socket_message(c.cmsg_type, d, out.extras);
-    }
-    at += CMSG_ALIGN(len);
-  }
+  walk_control(msg, out);
 }
 
 // ---- the final-state filter: MCAST_MSFILTER / IP_MSFILTER socket options (what libc's

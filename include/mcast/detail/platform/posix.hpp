@@ -109,33 +109,58 @@ inline int raw_socket_family(native_handle_type s, int& family) noexcept {
 }
 
 // ---- receiving and sending ----------------------------------------------------------------------
-// Defined by linux.hpp and bsd.hpp: the type of the IPv6 packet-info control message, what
-// the SOL_SOCKET control messages (timestamp, drop count) say, and how a received msghdr's control
-// messages are read into `out` (a received_info or a batch_received): bsd.hpp by read_packet_info
-// below, linux.hpp by a walk of its own.
+// Defined by linux.hpp and bsd.hpp: the type of the IPv6 packet-info control message, what a
+// SOL_SOCKET control message (timestamp, drop count) of `size` data bytes says, and how a received
+// msghdr's control messages are read into `out` (a received_info or a batch_received): bsd.hpp by
+// walk_control below, linux.hpp by the layouts the usual options produce, then walk_control.
 constexpr int ipv6_pktinfo_message() noexcept;
-inline void read_socket_message(int type, const unsigned char* data, receive_extras& out) noexcept;
+inline void read_socket_message(int type, const unsigned char* data, std::size_t size, receive_extras& out) noexcept;
 template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, Out& out) noexcept;
 
-// The packet-info control messages of one received msghdr into `out` (a received_info or a
-// batch_received: destination_family, destination, interface_index).
-template <class Out> void read_packet_info(msghdr& msg, Out& out) noexcept {
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    const unsigned char* d = CMSG_DATA(c);
+// An IPPROTO_IP control message of `size` data bytes into `out` when it is IP_PKTINFO (where the
+// stack has it) and holds an in_pktinfo.
+template <class Out> void read_ipv4_pktinfo(int type, const unsigned char* d, std::size_t size, Out& out) noexcept {
 #if defined(IP_PKTINFO)
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      int index = 0;
-      detail::copy_bytes(&index, d + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
-      out.set_destination(AF_INET, d + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
-      continue;
-    }
+  if (type == IP_PKTINFO && size >= sizeof(::in_pktinfo)) {
+    int index;
+    detail::copy_bytes(&index, d + offsetof(::in_pktinfo, ipi_ifindex), sizeof index);
+    out.set_destination(AF_INET, d + offsetof(::in_pktinfo, ipi_addr), static_cast<unsigned>(index));
+  }
+#else
+  (void)type;
+  (void)d;
+  (void)size;
+  (void)out;
 #endif
-    if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == ipv6_pktinfo_message()) {
-      read_ipv6_pktinfo(d, out);
-      continue;
+}
+
+// A received msghdr's control messages into `out` (set_destination, extras): IP_PKTINFO,
+// IPV6_PKTINFO and the SOL_SOCKET ones, in one pass over the msg_controllen bytes the kernel wrote.
+// Each message's length is checked against those bytes and against what its type holds (the kernel
+// cuts the last one short when the room runs out: MSG_CTRUNC); a message that claims more than is
+// there ends the walk. Headers are copied out, so the buffer needs no alignment. Out of line: on
+// Linux it is the rare path (read_control reads the usual layouts itself).
+template <class Out> MCAST_DETAIL_NOINLINE void walk_control(const msghdr& msg, Out& out) noexcept {
+  constexpr std::size_t header = CMSG_LEN(0); // where a message's data starts
+  const auto* control = static_cast<const unsigned char*>(msg.msg_control);
+  const std::size_t length = msg.msg_controllen;
+  for (std::size_t at = 0; at + header <= length;) {
+    cmsghdr c;
+    detail::copy_bytes(&c, control + at, sizeof c);
+    const std::size_t len = c.cmsg_len;
+    if (len < header || len - header > length - at - header)
+      return;
+    const std::size_t size = len - header;
+    const unsigned char* d = control + at + header;
+    if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == ipv6_pktinfo_message()) {
+      if (size >= 20) // RFC 3542 in6_pktinfo: a 16-byte address and an unsigned int index
+        read_ipv6_pktinfo(d, out);
+    } else if (c.cmsg_level == SOL_SOCKET) {
+      read_socket_message(c.cmsg_type, d, size, out.extras);
+    } else if (c.cmsg_level == IPPROTO_IP) {
+      read_ipv4_pktinfo(c.cmsg_type, d, size, out);
     }
-    if (c->cmsg_level == SOL_SOCKET)
-      read_socket_message(c->cmsg_type, d, out.extras);
+    at += CMSG_SPACE(size);
   }
 }
 
