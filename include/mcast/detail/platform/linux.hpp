@@ -146,7 +146,16 @@ template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, O
       return;
     }
   }
-  walk_control(msg, out);
+  if constexpr (sizeof(Out) <= 64) {
+    // A batch entry goes through a copy: handed itself to the out-of-line walk, it would be kept in
+    // memory on the fast paths too. (A single receive's received_info holds the sender's
+    // sockaddr_storage: copying it costs more than it saves.)
+    Out walked = out;
+    walk_control(msg, walked);
+    out = walked;
+  } else {
+    walk_control(msg, out);
+  }
 }
 
 // ---- the final-state filter: MCAST_MSFILTER / IP_MSFILTER socket options (what libc's
