@@ -2,7 +2,8 @@
 //
 //   cmake --workflow --preset bench          (Release, -O2; writes build/bench/bench-results.md)
 //   build/bench/tests/bench/mcast_bench [--quick] [--out FILE]
-//   build/bench/tests/bench/mcast_bench --kernel [--quick]   (section 9 alone, to the terminal)
+//   build/bench/tests/bench/mcast_bench --kernel [--quick] [--receiver "receive_batch, 64"]
+//     (section 9 alone, to the terminal; --receiver: one full-rate receiver alone, by its row name)
 //
 // 1. join -> block -> unblock -> leave: mcast handles vs hand-written setsockopt (and join/leave vs
 //    Asio's ip::multicast::join_group): user-space instructions (callgrind, deterministic) and
@@ -397,17 +398,12 @@ __attribute__((noinline)) std::size_t rone_hand(batch_rig& r) {
   return 1;
 }
 
-// A hand-written recvmsg that asks for no control messages (what Asio's async_receive_from does):
-// the socket still has IP_PKTINFO on, but the kernel writes no packet info.
+// A hand-written recvfrom, the call Asio's async_receive_from makes: no control messages, no
+// msghdr (the socket still has IP_PKTINFO on).
 __attribute__((noinline)) std::size_t rone_plain(batch_rig& r) {
-  msghdr m{};
-  iovec iov{r.rbufs[0].data, r.rbufs[0].size};
   sockaddr_storage name;
-  m.msg_name = &name;
-  m.msg_namelen = sizeof name;
-  m.msg_iov = &iov;
-  m.msg_iovlen = 1;
-  const ssize_t n = ::recvmsg(r.rx, &m, 0);
+  socklen_t length = sizeof name;
+  const ssize_t n = ::recvfrom(r.rx, r.rbufs[0].data, r.rbufs[0].size, 0, reinterpret_cast<sockaddr*>(&name), &length);
   if (n < 0)
     std::abort();
   r.hand_out[0].size = static_cast<std::size_t>(n);
@@ -857,12 +853,12 @@ std::size_t full_rate_asio_receive_from(batch_rig& r) {
 #endif
 
 // 9. with the kernel: time per datagram side by side (this build), and loss with a full-rate sender.
-void kernel_section(std::ostream& md, bool quick, bool in_namespace) {
+void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::string& only_receiver = {}) {
   md << "\n| 9. with the kernel, time per datagram (this build: " MCAST_BENCH_COMPILER
         "; 64 queued, A/B alternating, median of the pairs' ratios) | A / B (ns) | target |\n|---|---|---|\n";
   if (!in_namespace) {
     md << "| (needs a private network namespace) | | |\n";
-  } else {
+  } else if (only_receiver.empty()) {
     const int tpairs = quick ? 3 : 11, trounds = quick ? 20 : 400;
     batch_rig r64(64), r1200(1200), stamped(64);
     mcast::set_option(stamped.rx, mcast::option::receive_timestamp{true});
@@ -890,8 +886,8 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace) {
               ab_received(
                   r64, [&] { return rone_mcast(r64); }, r64, [&] { return rone_hand(r64); }, tpairs, trounds),
               "(reported)");
-    timed_row("hand-written recvmsg with packet info / without control messages (the kernel's cost of the group "
-              "and interface), 64 B",
+    timed_row("hand-written recvmsg with packet info / recvfrom (what Asio calls): the kernel's cost of the group "
+              "and interface, 64 B",
               ab_received(
                   r64, [&] { return rone_hand(r64); }, r64, [&] { return rone_plain(r64); }, tpairs, trounds),
               "(reported)");
@@ -918,7 +914,7 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace) {
   const int full_rounds = quick ? 1 : 5;
   md << "\n| 9. a sender at full rate on the other CPU (" << full_count
      << " datagrams of 64 B, sendmmsg of 64; 256 KiB receive buffer; IP_PKTINFO on; median of " << full_rounds
-     << " rounds) | lost | receiver CPU ns per datagram | target |\n|---|---|---|---|\n";
+     << " rounds) | lost (worst round) | receiver CPU ns per datagram | target |\n|---|---|---|---|\n";
   cpu_set_t before;
   if (!in_namespace || std::thread::hardware_concurrency() < 2 ||
       ::pthread_getaffinity_np(::pthread_self(), sizeof before, &before) != 0 || !pin_to_cpu(0)) {
@@ -945,6 +941,10 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace) {
     add("Asio async_receive_from", full_rate_asio_receive_from, "(reported)");
     add("async_receive", full_rate_async_receive, "(reported)");
 #endif
+    if (!only_receiver.empty()) // (--receiver: one of them alone, to study it with strace or perf)
+      receivers.erase(std::remove_if(receivers.begin(), receivers.end(),
+                                     [&](const receiver& x) { return only_receiver != x.what; }),
+                      receivers.end());
     for (int round = 0; round < full_rounds; ++round)
       for (auto& x : receivers) {
         const auto [lost, ns] = full_rate_round(64, full_count, x.receive);
@@ -954,7 +954,8 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace) {
     (void)::pthread_setaffinity_np(::pthread_self(), sizeof before, &before);
     for (const auto& x : receivers) {
       char buf[96];
-      std::snprintf(buf, sizeof buf, " | %.2f %% | %.0f | %s |\n", median(x.lost), median(x.ns), x.target);
+      std::snprintf(buf, sizeof buf, " | %.2f %% (%.2f %%) | %.0f | %s |\n", median(x.lost),
+                    *std::max_element(x.lost.begin(), x.lost.end()), median(x.ns), x.target);
       md << "| " << x.what << buf;
     }
   }
@@ -1162,12 +1163,14 @@ int main(int argc, char** argv) {
   }
 #endif
   bool quick = false, kernel_only = false;
-  std::string out_file;
+  std::string out_file, only_receiver;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--quick")
       quick = true;
     else if (std::string(argv[i]) == "--kernel")
       kernel_only = true;
+    else if (std::string(argv[i]) == "--receiver" && i + 1 < argc)
+      only_receiver = argv[++i];
     else if (std::string(argv[i]) == "--out" && i + 1 < argc)
       out_file = argv[++i];
   }
@@ -1182,7 +1185,7 @@ int main(int argc, char** argv) {
   }
 
   if (kernel_only) { // section 9 alone, printed
-    kernel_section(std::cout, quick, in_namespace);
+    kernel_section(std::cout, quick, in_namespace, only_receiver);
     return 0;
   }
   std::ostringstream md;
