@@ -1,5 +1,6 @@
 // mcast/batch.hpp -- many datagrams per call: receive_batch (Linux recvmmsg; elsewhere a loop of
-// receives with the same contract) and send_batch (Linux sendmmsg; elsewhere a loop of sendto).
+// receives with the same contract) and send_batch (Linux sendmmsg and UDP GSO; elsewhere a loop
+// of sendto).
 //
 // Copyright (c) 2026 The mcast authors.
 // Distributed under the Boost Software License, Version 1.0 (see LICENSE).
@@ -155,8 +156,14 @@ template <class Socket, class Address>
 /// Sends bufs[0..n) to `destination` on `port`, in order, each as one datagram, and returns how
 /// many were sent (fewer than `n` when a send after the first failed or would block: the rest
 /// were not sent; sending them again reports why).
-/// - Linux: one sendmmsg per 64 datagrams. An IPv4 group on a dual-stack IPv6 socket is sent as
-///   IPv4 (the kernel accepts it).
+/// - Linux: one sendmmsg per 64 datagrams; a run of datagrams of one size (the last may be
+///   shorter) -- at least 8, or the whole batch -- goes by UDP GSO where the kernel has it
+///   (UDP_SEGMENT, 4.18+; asked once per process): one sendmsg of at most 65507 bytes that the
+///   kernel or the device cuts into those datagrams (the bench: about 2.5x faster than sendmmsg
+///   on lo). A receiver sees the same datagrams; a packet capture on the sending host may show the
+///   uncut packet. When the first segmented send is refused (a datagram larger than the
+///   interface's MTU, a device without checksum offload, SO_NO_CHECK) the batch goes by sendmmsg.
+///   An IPv4 group on a dual-stack IPv6 socket is sent as IPv4 (the kernel accepts it).
 /// - Elsewhere: one sendto each; the socket's family is read first (one getsockname, or on
 ///   Windows SO_PROTOCOL_INFOW), and an IPv4 group on an IPv6 socket is sent to \::ffff:a.b.c.d.
 /// Errors: errc::invalid_value for a null `bufs` or a null buffer of non-zero size, before any

@@ -58,3 +58,31 @@ TEST_CASE("receive_timestamp and receive_drops: errc::unsupported before any sys
   CHECK_FALSE(d.timestamp.has_value());
   CHECK_FALSE(d.drops.has_value());
 }
+
+#if defined(__linux__)
+#include <netinet/udp.h>
+
+TEST_CASE("send_batch's UDP GSO numbers are Linux's, and runs are cut as documented", "[batch][linux]") {
+  STATIC_REQUIRE(mcast::detail::sol_udp == SOL_UDP);
+  STATIC_REQUIRE(mcast::detail::udp_segment == UDP_SEGMENT);
+  using mcast::detail::segment_run;
+  char b[2000] = {};
+  auto run = [&](std::initializer_list<std::size_t> sizes) {
+    std::vector<mcast::send_buffer> v;
+    for (const std::size_t n : sizes)
+      v.push_back({b, n});
+    return segment_run(v.data(), v.size());
+  };
+  CHECK(run({10, 10}) == 2);                             // all of them, however few
+  CHECK(run({10, 10, 4}) == 3);                          // a shorter last one
+  CHECK(run({10, 10, 12}) == 0);                         // a longer one: two is too short a run
+  CHECK(run({10, 10, 10, 10, 10, 10, 10, 10, 12}) == 8); // a run of 8, then other sizes
+  CHECK(run({10, 10, 10, 10, 10, 10, 10, 4, 10}) == 8);  // the shorter one ends the run
+  CHECK(run({10, 10, 10, 10, 10, 10, 10, 0, 10}) == 0);  // an empty datagram cannot be a segment
+  CHECK(run({0, 0}) == 0);
+  CHECK(run({10}) == 0);
+  CHECK(run({1500, 1500}) == 2);
+  std::vector<mcast::send_buffer> big(64, mcast::send_buffer{b, 1316});                  // 7 MPEG-TS packets each
+  CHECK(segment_run(big.data(), big.size()) == mcast::detail::udp_segment_bytes / 1316); // 49: within 65507 bytes
+}
+#endif

@@ -487,8 +487,84 @@ int raw_receive_batch(native_handle_type s, const Buffer* bufs, std::size_t n, b
   return 0;
 }
 
-// Sends bufs[0..n) (at most batch_chunk) to `to` in order with one sendmmsg; `sent` is how many
-// went. Returns 0, or the error of the first send.
+// UDP GSO (UDP_SEGMENT, Linux 4.18+; the numbers of <netinet/udp.h>, checked against it in
+// tests/unit/batch_test.cpp): one sendmsg carries several datagrams of one size -- the last may be
+// shorter -- and the kernel (or the device) cuts them apart after one trip through the stack.
+inline constexpr int sol_udp = 17;
+inline constexpr int udp_segment = 103;
+// At most this many bytes of datagrams in one segmented send (an IPv4 UDP payload's limit).
+inline constexpr std::size_t udp_segment_bytes = 65507;
+
+// Whether this kernel knows UDP_SEGMENT: asked once per process (getsockopt on `s`, a UDP socket),
+// because a kernel without it ignores the control message and would send ONE datagram of all the
+// bytes. (GCC / clang atomics: <atomic> costs every translation unit more to compile.)
+inline bool udp_segment_known(native_handle_type s) noexcept {
+  static int known = 0; // 0: not asked yet, 1: yes, -1: no
+  int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+  if (k == 0) {
+    int size = 0;
+    socklen_type length = sizeof size;
+    if (::getsockopt(s, sol_udp, udp_segment, &size, &length) == 0)
+      k = 1;
+    else if (errno == ENOPROTOOPT)
+      k = -1;
+    else
+      return false; // (not a UDP socket, say: ask again next time)
+    __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+  }
+  return k > 0;
+}
+
+// How many of bufs[0..n) one segmented send takes (0: none, use sendmmsg): each of the first's
+// size but the last, which may be shorter but not empty, within udp_segment_bytes; at least
+// min_segment_run of them, or all n (at least 2) -- a short run among other sizes costs a system
+// call that sendmmsg shares.
+inline constexpr std::size_t min_segment_run = 8;
+template <class Buffer> std::size_t segment_run(const Buffer* bufs, std::size_t n) noexcept {
+  const std::size_t size = bufs[0].size;
+  if (n < 2 || size == 0 || size > udp_segment_bytes / 2)
+    return 0;
+  const std::size_t most = udp_segment_bytes / size;
+  std::size_t k = 1;
+  while (k < n && k < most && bufs[k].size == size)
+    ++k;
+  if (k < n && k < most && bufs[k].size != 0 && bufs[k].size < size)
+    ++k; // a shorter last one
+  return k >= min_segment_run || (k == n && k >= 2) ? k : 0;
+}
+
+// Sends bufs[0..k) with one sendmsg cut by the kernel into datagrams of bufs[0].size bytes.
+template <class Buffer>
+int send_segmented(native_handle_type s, const sockaddr_storage_type& to, socklen_type to_length, const Buffer* bufs,
+                   std::size_t k) noexcept {
+  iovec iovs[batch_chunk];
+  for (std::size_t i = 0; i < k; ++i) {
+    iovs[i].iov_base = const_cast<void*>(bufs[i].data); // sendmsg does not write through it
+    iovs[i].iov_len = bufs[i].size;
+  }
+  alignas(cmsghdr) unsigned char control[CMSG_SPACE(sizeof(std::uint16_t))] = {};
+  cmsghdr c{};
+  c.cmsg_level = sol_udp;
+  c.cmsg_type = udp_segment;
+  c.cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+  detail::copy_bytes(control, &c, sizeof c);
+  const auto size = static_cast<std::uint16_t>(bufs[0].size);
+  detail::copy_bytes(control + CMSG_LEN(0), &size, sizeof size);
+  msghdr m{};
+  m.msg_name = const_cast<sockaddr_storage_type*>(&to);
+  m.msg_namelen = to_length;
+  m.msg_iov = iovs;
+  m.msg_iovlen = k;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  return ::sendmsg(s, &m, 0) < 0 ? last_error() : 0;
+}
+
+// Sends bufs[0..n) (at most batch_chunk) to `to` in order; `sent` is how many went. Returns 0, or
+// the error of the first send. Datagrams of one size (the last may be shorter) go by UDP GSO where
+// the kernel has it, in sends of at most udp_segment_bytes; when the first such send is refused
+// (a datagram larger than the interface's MTU, a device without checksum offload, SO_NO_CHECK),
+// and for any other mix of sizes, one sendmmsg.
 template <class Buffer>
 int raw_send_batch(native_handle_type s, const sockaddr_storage_type& to, const Buffer* bufs, std::size_t n,
                    std::size_t& sent) noexcept {
@@ -496,6 +572,24 @@ int raw_send_batch(native_handle_type s, const sockaddr_storage_type& to, const 
   if (n > batch_chunk)
     n = batch_chunk;
   const socklen_type to_length = sockaddr_length(to);
+  std::size_t done = 0; // sent by GSO
+  if (segment_run(bufs, n) != 0 && udp_segment_known(s)) {
+    for (std::size_t k; done < n && (k = segment_run(bufs + done, n - done)) != 0; done += k) {
+      if (send_segmented(s, to, to_length, bufs + done, k) != 0) {
+        if (done != 0) {
+          sent = done; // what went is reported; the error is the next call's
+          return 0;
+        }
+        break; // the first one refused: sendmmsg (which reports an error that lasts)
+      }
+    }
+    if (done == n) {
+      sent = n;
+      return 0;
+    }
+  }
+  bufs += done;
+  n -= done;
   mmsghdr msgs[batch_chunk];
   iovec iovs[batch_chunk];
   for (std::size_t i = 0; i < n; ++i) {
@@ -512,9 +606,11 @@ int raw_send_batch(native_handle_type s, const sockaddr_storage_type& to, const 
     msgs[i].msg_len = 0;
   }
   const int r = ::sendmmsg(s, msgs, static_cast<unsigned>(n), 0);
-  if (r < 0)
-    return last_error();
-  sent = static_cast<std::size_t>(r);
+  if (r < 0) {
+    sent = done;
+    return done != 0 ? 0 : last_error();
+  }
+  sent = done + static_cast<std::size_t>(r);
   return 0;
 }
 
