@@ -56,7 +56,7 @@ const char* const usage_text =
     "  -r, --rate N         datagrams per second (default 10; 0: as fast as possible)\n"
     "      --size N         bytes per datagram, 24..65000 (default 64)\n"
     "      --batch N        send N datagrams per system call to each group, 1..1024 (default 1;\n"
-    "                       mcast::send_batch: Linux sendmmsg, a loop elsewhere); --rate still\n"
+    "                       mcast::send_batch: Linux UDP GSO or sendmmsg, a loop elsewhere); --rate still\n"
     "                       counts datagrams, sent in bursts of N\n"
     "      --session N      session number (default: random), to continue a stream with --first\n"
     "      --first N        first sequence number (default 0)\n"

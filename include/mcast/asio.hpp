@@ -326,18 +326,20 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// completes.
 /// @par Measured
 /// Callgrind, user-space instructions a datagram, g++ / clang -O2, IP_PKTINFO on, 64 queued 64-byte
-/// datagrams a round (tests/bench): async_receive 813 / 866 against 831 / 914 for Asio's
-/// async_receive_from (0.98x / 0.95x; it also returns the group and interface; it was 1324 / 1402);
-/// async_receive_batch 126 / 168, of which receive_batch itself is 109 / 151 (one Asio completion a
-/// batch, about 1,100 instructions; it was 136 / 178), against 66 / 70 for a hand-written recvmmsg.
+/// datagrams a round (tests/bench, 2026-12-05): async_receive 820 / 876 against 826 / 914 for Asio's
+/// async_receive_from (0.99x / 0.96x; it also returns the group and interface; it was 1324 / 1402);
+/// async_receive_batch 107 / 113, of which receive_batch itself is 90 / 96 (one Asio completion a
+/// batch, about 1,100 instructions), against 67 / 71 for a hand-written recvmmsg. Time with the
+/// kernel: async_receive_batch 0.99x the hand-written recvmmsg; async_receive 1.19x Asio's
+/// async_receive_from, because the recvmsg with packet info that returns the group costs the
+/// kernel 1.21x the recvfrom Asio calls (the bench's section 9).
 /// What the first-try path saves: the handler's executor is compared by type when it names none
 /// (comparing two any_io_executors cost about 90 a datagram); the result goes to the io_context's
 /// executor directly, as a continuation (a type-erased post cost about 160, and its scheduler lock
 /// about 60 more); would-block is tested only on an error (the category comparisons cost about 90).
 /// Posting the composed operation itself, as the first version did, cost 2248 (two type-erased
 /// executions a datagram), and is kept for handlers with an executor of their own (a strand, a
-/// future). In wall time the first version and Asio were within each other's noise (7.0-8.8 us
-/// against 7.5-8.4 us a datagram).
+/// future).
 template <class DatagramSocket, class Address, class CompletionToken>
 auto async_receive_batch(DatagramSocket& socket, const receive_buffer* bufs, basic_datagram<Address>* datagrams,
                          std::size_t n, CompletionToken&& token) {

@@ -8,15 +8,14 @@
 /// @brief receive_batch() and send_batch(): many datagrams per system call.
 ///
 /// @par Measured
-/// From the bench (batches of 64, IP_PKTINFO on, a group on lo; callgrind, user-space instructions
-/// per datagram, g++ / clang): receive_batch 94 / 116 against 67 / 71 for a hand-written recvmmsg
-/// that fills its arrays each call (1.41x / 1.64x, 64 B and 1200 B alike; the target is 1.10x;
-/// 110 / 152 before the control messages were read by known layouts and the per-datagram filler
-/// was forced inline); with option::receive_timestamp on 111 / 130 (1.18x / 1.12x of off; target
-/// 1.15x); receive() 168 / 191 against recvmsg's 90 (1.87x / 2.12x; target 1.5x). Building a full
-/// datagram (20-byte addresses, optional group, timestamp and drops) and checking every buffer
-/// before the call is most of what remains. send_batch 25 / 27 against a hand-written sendmmsg's
-/// 21 / 15 (1.15x / 1.76x).
+/// From the bench (batches of 64, IP_PKTINFO on, a group on lo; one run of 2026-12-05, g++ 12 /
+/// clang 14). Time per datagram with the kernel: receive_batch 0.98x a hand-written recvmmsg that
+/// fills its arrays each call (target 1.10x); send_batch of one size (UDP GSO) 0.15x a
+/// hand-written sendmmsg. User-space instructions per datagram (callgrind): receive_batch 90 / 96
+/// against 67 / 71 (1.35x / 1.36x; building each full datagram -- 20-byte addresses, the
+/// optional group, timestamp and drops -- is most of the rest); with option::receive_timestamp on
+/// 1.16x / 1.12x of off; receive() 135 / 160 against recvmsg's 90; send_batch 30 / 37 against
+/// sendmmsg's 21 / 15 (the kernel's share, not these, decides its time).
 #ifndef MCAST_BATCH_HPP
 #define MCAST_BATCH_HPP
 
