@@ -343,7 +343,10 @@ snooping-sources)
       ip link set vb up
       if [ -n "${1:-}" ]; then
         # (not "icmp6": MLD follows a hop-by-hop header, which that filter does not look past)
-        tshark -l -i vb -f "igmp or ip6" -w "$WORK/reports.pcap" 2>"$WORK/tshark" &
+        # decoded as they come (-l: a line per packet at once), so the wait below can see them
+        tshark -l -i vb -f "igmp or ip6" -T fields -e igmp.maddr -e igmp.saddr \
+          -e icmpv6.mldr.mar.multicast_address -e icmpv6.mldr.mar.source_address \
+          >"$WORK/decoded" 2>"$WORK/tshark" &
         tpid=$!
         i=0; until grep -q "Capturing on" "$WORK/tshark"; do i=$((i+1)); [ $i -gt 300 ] && exit 11; sleep 0.05; done
       fi
@@ -371,14 +374,21 @@ snooping-sources)
     pair capture
     all_learned || { bridge -d mdb show dev kbr; cat "$WORK/s" "$WORK/s6"; exit 32; }
     echo "the bridge lists 232.77.9.3 from 198.51.100.9 and .10, and ff3e::77:9 from 2001:db8::9, on vb again"
-    sleep 0.5 # the reports after the first are for tshark only; the first was enough for the bridge
+    # The bridge has seen the reports; tshark hands a packet on up to a read timeout later (its
+    # capture buffer), so wait for its lines (bounded: 5 s) instead of stopping it at a fixed time.
+    # (An IGMPv3 line: groups, then sources; an MLDv2 line: two empty fields first.)
+    decoded() {
+      v4=$(cut -f1,2 "$WORK/decoded" | grep -a "232.77.9.3" | sort -u)
+      v6=$(cut -f3,4 "$WORK/decoded" | grep -a "ff3e::77:9" | sort -u)
+      printf "%s\n" "$v4" | grep -q "198.51.100.9" && printf "%s\n" "$v4" | grep -q "198.51.100.10" &&
+        printf "%s\n" "$v6" | grep -q "2001:db8::9"
+    }
+    i=0; until decoded; do i=$((i+1)); [ $i -gt 100 ] && break; sleep 0.05; done
     kill $tpid; wait $tpid 2>/dev/null || true
     kill $pid $pid6 2>/dev/null || true; wait $pid $pid6 2>/dev/null || true
     cat "$WORK/s" "$WORK/s6"
     grep -q "^restored 232.77.9.3" "$WORK/s" && grep -q "^restored ff3e::77:9" "$WORK/s6" || exit 33
-    v4=$(tshark -r "$WORK/reports.pcap" -Y "igmp.maddr == 232.77.9.3" -T fields -e igmp.maddr -e igmp.saddr 2>/dev/null | sort -u)
-    v6=$(tshark -r "$WORK/reports.pcap" -Y "icmpv6.mldr.mar.multicast_address == ff3e::77:9" -T fields \
-         -e icmpv6.mldr.mar.multicast_address -e icmpv6.mldr.mar.source_address 2>/dev/null | sort -u)
+    decoded || true
     echo "tshark, IGMPv3: $v4"
     echo "tshark, MLDv2: $v6"
     printf "%s\n" "$v4" | grep -q "198.51.100.9" || exit 34
