@@ -160,8 +160,9 @@ template <class Socket, class Address>
 ///   (UDP_SEGMENT, 4.18+; asked once per process): one sendmsg of at most 65507 bytes that the
 ///   kernel or the device cuts into those datagrams (the bench: about 2.5x faster than sendmmsg
 ///   on lo). A receiver sees the same datagrams; a packet capture on the sending host may show the
-///   uncut packet. When the first segmented send is refused (a datagram larger than the
-///   interface's MTU, a device without checksum offload, SO_NO_CHECK) the batch goes by sendmmsg.
+///   uncut packet. From a segmented send the kernel refuses (a datagram larger than the
+///   interface's MTU, a device without checksum offload, SO_NO_CHECK) the rest of the batch goes
+///   by sendmmsg.
 ///   An IPv4 group on a dual-stack IPv6 socket is sent as IPv4 (the kernel accepts it).
 /// - Elsewhere: one sendto each; the socket's family is read first (one getsockname, or on
 ///   Windows SO_PROTOCOL_INFOW), and an IPv4 group on an IPv6 socket is sent to \::ffff:a.b.c.d.

@@ -332,7 +332,8 @@ struct veth_capture {
     check_sys(::bind(fd, reinterpret_cast<sockaddr*>(&ll), sizeof ll) == 0, "bind AF_PACKET");
   }
   // The UDP payloads to `g`:`port`, in order, until `count` or a second with nothing; `segmented`
-  // counts the GSO packets among them.
+  // counts the GSO packets among them. A datagram sent in fragments is seen as "fragments of C",
+  // C its first byte.
   std::vector<std::string> datagrams(const mcast::group& g, std::uint16_t port, std::size_t count, int& segmented) {
     std::vector<std::string> seen;
     segmented = 0;
@@ -346,14 +347,18 @@ struct veth_capture {
       const unsigned char* ip = pkt + before_ip;
       const std::size_t length = static_cast<std::size_t>(r) - before_ip;
       const std::size_t ihl = static_cast<std::size_t>(ip[0] & 0x0f) * 4;
-      if (ip[9] != IPPROTO_UDP || length < ihl + 8)
-        continue;
+      if (ip[9] != IPPROTO_UDP || length < ihl + 8 || ((ip[6] & 0x1f) | ip[7]) != 0)
+        continue; // (a fragment after the first has no UDP header)
       const unsigned dport = static_cast<unsigned>(ip[ihl + 2]) << 8 | ip[ihl + 3];
       if (dport != port ||
           mcast::address::from_bytes(std::array<unsigned char, 4>{ip[16], ip[17], ip[18], ip[19]}) != g.address())
         continue;
       const char* payload = reinterpret_cast<const char*>(ip + ihl + 8);
       const std::size_t bytes = length - ihl - 8;
+      if ((ip[6] & 0x20) != 0) { // the first fragment
+        seen.push_back(std::string("fragments of ") + payload[0]);
+        continue;
+      }
       if (gso_type == 0) {
         seen.emplace_back(payload, bytes);
         continue;
@@ -414,6 +419,40 @@ TEST_CASE("send_batch: every datagram leaves through a veth, in order (runs of o
         ++first_fragments; // offset 0, more fragments
     }
     CHECK(first_fragments == 4);
+  }
+  // A run that GSO refuses after one it took: the rest of the batch goes by sendmmsg, every
+  // datagram in order, no short count.
+  std::vector<std::string> mixed, expected;
+  for (int i = 0; i < 28; ++i) {
+    const bool big = i >= 10 && i < 18;
+    mixed.push_back(big ? std::string(3000, static_cast<char>('k' + i)) : "mixed " + std::to_string(i + 10));
+    expected.push_back(big ? std::string("fragments of ") + static_cast<char>('k' + i) : mixed.back());
+  }
+  {
+    INFO("10 of one size, 8 larger than the MTU, 10 of one size");
+    send(mixed);
+    int segmented = 0;
+    CHECK(capture.datagrams(g, port, mixed.size(), segmented) == expected);
+    CHECK(segmented == 1); // the first 10; the last 10 went with the big ones by sendmmsg
+  }
+  {
+    INFO("the same with IP_PMTUDISC_DO: GSO refuses the big run and sendmmsg fails too (EMSGSIZE) -- "
+         "the 10 that went are the count, and the error is the next call's");
+    const int dont_fragment = IP_PMTUDISC_DO;
+    check_sys(::setsockopt(tx, IPPROTO_IP, IP_MTU_DISCOVER, &dont_fragment, sizeof dont_fragment) == 0,
+              "IP_MTU_DISCOVER");
+    std::vector<mcast::send_buffer> out;
+    for (const auto& t : mixed)
+      out.push_back({t.data(), t.size()});
+    std::error_code ec;
+    CHECK(mcast::send_batch(tx, g, port, out.data(), out.size(), ec) == 10);
+    CHECK(!ec);
+    CHECK(mcast::send_batch(tx, g, port, out.data() + 10, out.size() - 10, ec) == 0);
+    CHECK(ec == std::errc::message_size);
+    int segmented = 0;
+    CHECK(capture.datagrams(g, port, mixed.size(), segmented) ==
+          std::vector<std::string>(mixed.begin(), mixed.begin() + 10));
+    CHECK(segmented == 1);
   }
 }
 

@@ -562,9 +562,10 @@ int send_segmented(native_handle_type s, const sockaddr_storage_type& to, sockle
 
 // Sends bufs[0..n) (at most batch_chunk) to `to` in order; `sent` is how many went. Returns 0, or
 // the error of the first send. Datagrams of one size (the last may be shorter) go by UDP GSO where
-// the kernel has it, in sends of at most udp_segment_bytes; when the first such send is refused
-// (a datagram larger than the interface's MTU, a device without checksum offload, SO_NO_CHECK),
-// and for any other mix of sizes, one sendmmsg.
+// the kernel has it, in sends of at most udp_segment_bytes; from the first run that is not (a
+// mix of sizes) or that the kernel refuses (a datagram larger than the interface's MTU, a device
+// without checksum offload, SO_NO_CHECK), the rest go by one sendmmsg -- so a refused run in the
+// middle costs no short count; an error that lasts, sendmmsg meets again and reports.
 template <class Buffer>
 int raw_send_batch(native_handle_type s, const sockaddr_storage_type& to, const Buffer* bufs, std::size_t n,
                    std::size_t& sent) noexcept {
@@ -575,13 +576,8 @@ int raw_send_batch(native_handle_type s, const sockaddr_storage_type& to, const 
   std::size_t done = 0; // sent by GSO
   if (segment_run(bufs, n) != 0 && udp_segment_known(s)) {
     for (std::size_t k; done < n && (k = segment_run(bufs + done, n - done)) != 0; done += k) {
-      if (send_segmented(s, to, to_length, bufs + done, k) != 0) {
-        if (done != 0) {
-          sent = done; // what went is reported; the error is the next call's
-          return 0;
-        }
-        break; // the first one refused: sendmmsg (which reports an error that lasts)
-      }
+      if (send_segmented(s, to, to_length, bufs + done, k) != 0)
+        break;
     }
     if (done == n) {
       sent = n;
