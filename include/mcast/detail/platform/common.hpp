@@ -262,6 +262,9 @@ struct received_info {
   unsigned char destination[16];
   unsigned interface_index = 0;
   receive_extras extras;
+  // Handed to an out-of-line control-message walk as itself: a copy of the sender's
+  // sockaddr_storage would cost more than it saves (see read_control).
+  static constexpr bool walk_a_copy = false;
   void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
     destination_family = family;
     detail::copy_bytes(destination, address, family == AF_INET ? 4 : 16);
@@ -292,6 +295,9 @@ struct batch_received {
   const unsigned char* destination; // (into the control message: any alignment)
   unsigned interface_index;
   receive_extras extras;
+  // Small: an out-of-line control-message walk gets a copy, so that the fast paths keep this one
+  // in registers (see read_control).
+  static constexpr bool walk_a_copy = true;
   MCAST_DETAIL_ALWAYS_INLINE void set_destination(int family, const unsigned char* address, unsigned index) noexcept {
     destination_family = family;
     destination = address;

@@ -146,10 +146,9 @@ template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_control(msghdr& msg, O
       return;
     }
   }
-  if constexpr (sizeof(Out) <= 64) {
-    // A batch entry goes through a copy: handed itself to the out-of-line walk, it would be kept in
-    // memory on the fast paths too. (A single receive's received_info holds the sender's
-    // sockaddr_storage: copying it costs more than it saves.)
+  if constexpr (Out::walk_a_copy) {
+    // Handed itself to the out-of-line walk, a batch entry would be kept in memory on the fast
+    // paths too.
     Out walked = out;
     walk_control(msg, walked);
     out = walked;
