@@ -9,13 +9,15 @@
 ///
 /// @par Measured
 /// From the bench (batches of 64, IP_PKTINFO on, a group on lo; one run of 2026-12-05, g++ 12 /
-/// clang 14). Time per datagram with the kernel: receive_batch 0.98x a hand-written recvmmsg that
-/// fills its arrays each call (target 1.10x); send_batch of one size (UDP GSO) 0.15x a
-/// hand-written sendmmsg. User-space instructions per datagram (callgrind): receive_batch 90 / 96
-/// against 67 / 71 (1.35x / 1.36x; building each full datagram -- 20-byte addresses, the
-/// optional group, timestamp and drops -- is most of the rest); with option::receive_timestamp on
-/// 1.16x / 1.12x of off; receive() 135 / 160 against recvmsg's 90; send_batch 30 / 37 against
-/// sendmmsg's 21 / 15 (the kernel's share, not these, decides its time).
+/// clang 14). Time per datagram with the kernel (median of 31 A/B pairs): receive_batch 1.03x a
+/// hand-written recvmmsg that fills its arrays each call (1200 B: 1.02x; target 1.10x); with
+/// option::receive_timestamp on 1.14x of off, where the kernel's own cost (a hand-written recvmmsg
+/// reading SO_TIMESTAMPNS) is 1.12x; send_batch of one size (UDP GSO) 0.20x a hand-written
+/// sendmmsg. User-space instructions per datagram (callgrind): receive_batch 90 / 96 against 67 /
+/// 70 (1.35x / 1.38x; building each full datagram -- 20-byte addresses, the optional group,
+/// timestamp and drops -- is most of the rest); with option::receive_timestamp on 1.16x / 1.12x of
+/// off; receive() 135 / 160 against recvmsg's 90; send_batch 30 / 37 against sendmmsg's 21 / 15
+/// (the kernel's share, not these, decides its time).
 #ifndef MCAST_BATCH_HPP
 #define MCAST_BATCH_HPP
 

@@ -257,6 +257,7 @@ struct hand_datagram {
   bool has_destination;
   in_addr destination;
   unsigned interface_index;
+  long long timestamp_ns; // (read by the stamped hand-written receiver only)
 };
 
 struct batch_rig {
@@ -317,6 +318,8 @@ __attribute__((noinline)) std::size_t rbatch_mcast(batch_rig& r) {
   return mcast::receive_batch(r.rx, r.rbufs, r.ds, batch);
 }
 // What a hand-written batch receiver does with each datagram: the same facts as mcast::datagram.
+// Stamped: also reads SO_TIMESTAMPNS (what receive_batch does with receive_timestamp on).
+template <bool Stamped = false>
 MCAST_DETAIL_ALWAYS_INLINE void hand_parse(mmsghdr& mm, const sockaddr_storage& name, hand_datagram& d) {
   msghdr& m = mm.msg_hdr;
   const auto* sin = reinterpret_cast<const sockaddr_in*>(&name);
@@ -333,11 +336,15 @@ MCAST_DETAIL_ALWAYS_INLINE void hand_parse(mmsghdr& mm, const sockaddr_storage& 
       d.has_destination = true;
       d.destination = info.ipi_addr;
       d.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+    } else if (Stamped && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
+      timespec t;
+      std::memcpy(&t, CMSG_DATA(c), sizeof t);
+      d.timestamp_ns = static_cast<long long>(t.tv_sec) * 1000000000 + t.tv_nsec;
     }
 }
 // Hand-written as a function with its own arrays, filled per call (what receive_batch does: it
 // keeps no state between calls).
-__attribute__((noinline)) std::size_t rbatch_hand(batch_rig& r) {
+template <bool Stamped> MCAST_DETAIL_ALWAYS_INLINE std::size_t rbatch_hand_body(batch_rig& r) {
   mmsghdr msgs[batch];
   iovec iovs[batch];
   sockaddr_storage names[batch];
@@ -356,9 +363,12 @@ __attribute__((noinline)) std::size_t rbatch_hand(batch_rig& r) {
   if (n <= 0)
     std::abort();
   for (int i = 0; i < n; ++i)
-    hand_parse(msgs[i], names[i], r.hand_out[i]);
+    hand_parse<Stamped>(msgs[i], names[i], r.hand_out[i]);
   return static_cast<std::size_t>(n);
 }
+// (Functions of their own, not template instances: callgrind collects them by name.)
+__attribute__((noinline)) std::size_t rbatch_hand(batch_rig& r) { return rbatch_hand_body<false>(r); }
+__attribute__((noinline)) std::size_t rbatch_hand_stamped(batch_rig& r) { return rbatch_hand_body<true>(r); }
 // The floor: arrays set up once, outside the call; only the lengths are reset per call.
 __attribute__((noinline)) std::size_t rbatch_floor(batch_rig& r) {
   for (std::size_t i = 0; i < batch; ++i) {
@@ -479,6 +489,21 @@ struct abatch_done {
 __attribute__((noinline)) std::size_t abatch_mcast(batch_rig& r, asio_side& a) {
   std::size_t got = 0;
   mcast::async_receive_batch(a.sock, r.rbufs, r.ds, batch, abatch_done{&got});
+  a.io.restart();
+  a.io.run();
+  return got;
+}
+// The event loop's own share: the hand-written recvmmsg run as one Asio completion (posted, as
+// async_receive_batch's first-try result is), so one turn of the io_context a batch -- with its
+// epoll_wait, which Asio's scheduler makes between two handlers.
+struct abatch_floor_run {
+  batch_rig* r;
+  std::size_t* got;
+  void operator()() const { *got = rbatch_hand(*r); }
+};
+__attribute__((noinline)) std::size_t abatch_floor(batch_rig& r, asio_side& a) {
+  std::size_t got = 0;
+  asio::post(a.io, abatch_floor_run{&r, &got});
   a.io.restart();
   a.io.run();
   return got;
@@ -635,50 +660,59 @@ template <class A, class B> std::pair<double, double> ab(A&& a, B&& b, int pairs
 }
 
 // ---- 9. with the kernel: time per datagram, and loss with a sender at full rate ----------------
-// A and B alternating, `pairs` times; each returns its time per datagram. The median of the
-// per-pair ratios and A's median time (ns).
-template <class A, class B> std::pair<double, double> ab_pairs(A&& a, B&& b, int pairs) {
+// What an A/B comparison prints: the median of the per-pair ratios A/B with their quartiles (the
+// spread tells a real difference from this machine's noise), and A's median time per datagram.
+struct ab_result {
+  double ratio, low, high, a_ns;
+};
+
+// `pairs` pairs; in each, A and B take turns round by round (`rounds` each), the one to go first
+// alternating, so that a drift of the machine (frequency, a neighbour's load) falls on both.
+// `round(which)` runs one round of A (0) or B (1) and returns its time (ns) and datagram count.
+template <class Round> ab_result ab_interleaved(Round&& round, int pairs, int rounds) {
   std::vector<double> ratios, ta;
   for (int p = 0; p < pairs; ++p) {
-    const double x = a(), y = b();
+    double ns[2] = {0, 0}, count[2] = {0, 0};
+    for (int i = 0; i < rounds; ++i)
+      for (int k = 0; k < 2; ++k) {
+        const int which = (i + p) % 2 == 0 ? k : 1 - k;
+        const auto [t, n] = round(which);
+        ns[which] += t;
+        count[which] += n;
+      }
+    const double x = ns[0] / count[0], y = ns[1] / count[1];
     ratios.push_back(x / y);
     ta.push_back(x);
   }
-  return {median(ratios), median(ta)};
+  std::sort(ratios.begin(), ratios.end());
+  const std::size_t n = ratios.size();
+  return {ratios[n / 2], ratios[n / 4], ratios[(3 * n) / 4], median(ta)};
 }
 
 // Receivers A and B, each draining `batch` datagrams queued (untimed) before each round.
-template <class A, class B>
-std::pair<double, double> ab_received(batch_rig& ra, A&& a, batch_rig& rb, B&& b, int pairs, int rounds) {
-  auto timed = [rounds](batch_rig& r, auto& f) {
-    double ns = 0;
-    for (int i = 0; i < rounds; ++i) {
-      r.fill();
-      const auto t0 = clock_type::now();
-      for (std::size_t got = 0; got < batch;) // (a batch call returns what is queued so far)
-        got += f();
-      ns += std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
-    }
-    return ns / (static_cast<double>(rounds) * batch);
+template <class A, class B> ab_result ab_received(batch_rig& ra, A&& a, batch_rig& rb, B&& b, int pairs, int rounds) {
+  auto timed = [](batch_rig& r, auto& f) {
+    r.fill();
+    const auto t0 = clock_type::now();
+    for (std::size_t got = 0; got < batch;) // (a batch call returns what is queued so far)
+      got += f();
+    return std::pair<double, double>{std::chrono::duration<double, std::nano>(clock_type::now() - t0).count(), batch};
   };
-  return ab_pairs([&] { return timed(ra, a); }, [&] { return timed(rb, b); }, pairs);
+  return ab_interleaved([&](int which) { return which == 0 ? timed(ra, a) : timed(rb, b); }, pairs, rounds);
 }
 
 // Senders A and B, `batch` datagrams a call, the receiver drained (untimed) after each.
-template <class A, class B> std::pair<double, double> ab_sent(batch_rig& r, A&& a, B&& b, int pairs, int rounds) {
-  auto timed = [&r, rounds](auto& f) {
-    double ns = 0;
-    for (int i = 0; i < rounds; ++i) {
-      const auto t0 = clock_type::now();
-      if (f() != batch)
-        std::abort();
-      ns += std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
-      for (std::size_t got = 0; got < batch;)
-        got += rbatch_floor(r);
-    }
-    return ns / (static_cast<double>(rounds) * batch);
+template <class A, class B> ab_result ab_sent(batch_rig& r, A&& a, B&& b, int pairs, int rounds) {
+  auto timed = [&r](auto& f) {
+    const auto t0 = clock_type::now();
+    if (f() != batch)
+      std::abort();
+    const double ns = std::chrono::duration<double, std::nano>(clock_type::now() - t0).count();
+    for (std::size_t got = 0; got < batch;)
+      got += rbatch_floor(r);
+    return std::pair<double, double>{ns, batch};
   };
-  return ab_pairs([&] { return timed(a); }, [&] { return timed(b); }, pairs);
+  return ab_interleaved([&](int which) { return which == 0 ? timed(a) : timed(b); }, pairs, rounds);
 }
 
 // Pins the calling thread to one CPU; false where it cannot.
@@ -853,18 +887,20 @@ std::size_t full_rate_asio_receive_from(batch_rig& r) {
 
 // 9. with the kernel: time per datagram side by side (this build), and loss with a full-rate sender.
 void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::string& only_receiver = {}) {
+  const int tpairs = quick ? 3 : 31, trounds = quick ? 20 : 150;
   md << "\n| 9. with the kernel, time per datagram (this build: " MCAST_BENCH_COMPILER
-        "; 64 queued, A/B alternating, median of the pairs' ratios) | A / B (ns) | target |\n|---|---|---|\n";
+        "; 64 queued; A and B take turns round by round, "
+     << trounds << " rounds each per pair) | A / B: median of " << tpairs
+     << " pairs (quartiles) | A / B (ns) | target |\n|---|---|---|---|\n";
   if (!in_namespace) {
-    md << "| (needs a private network namespace) | | |\n";
+    md << "| (needs a private network namespace) | | | |\n";
   } else if (only_receiver.empty()) {
-    const int tpairs = quick ? 3 : 11, trounds = quick ? 20 : 400;
     batch_rig r64(64), r1200(1200), stamped(64);
     mcast::set_option(stamped.rx, mcast::option::receive_timestamp{true});
-    auto timed_row = [&](const char* what, std::pair<double, double> x, const char* target) {
-      char buf[128];
-      std::snprintf(buf, sizeof buf, " | **%.2f** (%.0f / %.0f) | %s |\n", x.first, x.second, x.second / x.first,
-                    target);
+    auto timed_row = [&](const char* what, ab_result x, const char* target) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, " | **%.2f** (%.2f-%.2f) | %.0f / %.0f | %s |\n", x.ratio, x.low, x.high, x.a_ns,
+                    x.a_ns / x.ratio, target);
       md << "| " << what << buf;
     };
     timed_row("receive_batch / hand-written recvmmsg (arrays filled per call), 64 B",
@@ -881,6 +917,12 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
                   stamped, [&] { return rbatch_stamped(stamped, 0); }, r64, [&] { return rbatch_mcast(r64); }, tpairs,
                   trounds),
               "<= 1.15");
+    timed_row("hand-written recvmmsg with SO_TIMESTAMPNS on (reading it) / off: the kernel's own cost of the "
+              "timestamp, 64 B",
+              ab_received(
+                  stamped, [&] { return rbatch_hand_stamped(stamped); }, r64, [&] { return rbatch_hand(r64); }, tpairs,
+                  trounds),
+              "(reported)");
     timed_row("receive / hand-written recvmsg, 64 B",
               ab_received(
                   r64, [&] { return rone_mcast(r64); }, r64, [&] { return rone_hand(r64); }, tpairs, trounds),
@@ -901,6 +943,16 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
                 ab_received(
                     r64, [&] { return abatch_mcast(r64, a); }, r64, [&] { return rbatch_hand(r64); }, tpairs, trounds),
                 "<= 1.15");
+      timed_row("hand-written recvmmsg run as an Asio completion / hand-written recvmmsg: the event loop's own "
+                "cost, 64 B",
+                ab_received(
+                    r64, [&] { return abatch_floor(r64, a); }, r64, [&] { return rbatch_hand(r64); }, tpairs, trounds),
+                "(reported)");
+      timed_row(
+          "async_receive_batch / hand-written recvmmsg run as an Asio completion, 64 B",
+          ab_received(
+              r64, [&] { return abatch_mcast(r64, a); }, r64, [&] { return abatch_floor(r64, a); }, tpairs, trounds),
+          "(reported)");
       timed_row("async_receive / Asio async_receive_from, 64 B",
                 ab_received(
                     r64, [&] { return arecv_mcast(r64, a); }, r64, [&] { return arecv_asio(r64, a); }, tpairs, trounds),
@@ -965,9 +1017,6 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
 }
 
 std::string self_path;
-
-// Runs `program` (this one, or its clang twin) under callgrind, collecting only `function`;
-// returns instructions per call.
 
 // Runs `program` under callgrind in its `--only mode` and collects only the functions whose names
 // end in `pattern` (callgrind's --toggle-collect='*PATTERN'); returns instructions per iteration.
