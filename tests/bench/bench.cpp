@@ -60,6 +60,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -260,14 +261,37 @@ struct hand_datagram {
   long long timestamp_ns; // (read by the stamped hand-written receiver only)
 };
 
+// What a hand-written receiver of either family keeps (the IPv6 and dual-stack rows): the sender's
+// address as the socket gives it (a dual-stack socket's IPv4 senders stay IPv4-mapped: mcast also
+// unmaps them), its port, and the group and interface from IP_PKTINFO or IPV6_PKTINFO.
+struct hand_datagram_any {
+  std::size_t size;
+  bool truncated;
+  int family;
+  unsigned char source[16];
+  std::uint16_t source_port;
+  int destination_family;
+  unsigned char destination[16];
+  unsigned interface_index;
+};
+// The receiving socket: IPv4; IPv6 (an IPv6 group, IPV6_V6ONLY); or dual-stack (an IPv6 socket
+// receiving an IPv4 group: its sources arrive IPv4-mapped).
+enum class rig_kind { v4, v6, dual_stack };
+
 struct batch_rig {
-  explicit batch_rig(std::size_t size) : payload(size, 'p'), space(batch * 2048) {
-    rx = udp_receiver(mcast::family::v4, port);
+  explicit batch_rig(std::size_t size, rig_kind k = rig_kind::v4)
+      : kind(k), g(mcast::make_group(k == rig_kind::v6 ? "ff15::1:3" : "239.199.1.3")), payload(size, 'p'),
+        space(batch * 2048) {
+    rx =
+        udp_receiver(k == rig_kind::v4 ? mcast::family::v4 : mcast::family::v6, port, false, k == rig_kind::dual_stack);
     const int big = 8 << 20;
     (void)::setsockopt(rx, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
-    mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+    if (k != rig_kind::v6) // (an IPv6 socket needs it for its IPv4 datagrams)
+      mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+    if (k != rig_kind::v4)
+      mcast::set_option(rx, mcast::option::ipv6_recvpktinfo{true});
     membership.emplace(mcast::join_group(rx, g, lo));
-    tx = udp_sender(mcast::make_source("127.0.0.1"));
+    tx = udp_sender(mcast::make_source(k == rig_kind::v6 ? "2001:db8::1" : "127.0.0.1"));
     to = g.address().to_sockaddr(port);
     for (std::size_t i = 0; i < batch; ++i) {
       rbufs[i] = {space.data() + i * 2048, 2048};
@@ -280,6 +304,19 @@ struct batch_rig {
     }
   }
   // Queues `batch` datagrams on rx (not measured).
+  // Aborts unless a queued round arrives as this rig's kind says: the group and lo in each
+  // datagram, the sender in the group's family (a dual-stack socket's IPv4 sender unmapped).
+  void check() {
+    fill();
+    for (std::size_t got = 0; got < batch;) {
+      const std::size_t n = mcast::receive_batch(rx, rbufs, ds, batch);
+      for (std::size_t i = 0; i < n; ++i)
+        if (!ds[i].destination || *ds[i].destination != g.address() || ds[i].interface_index != lo.index() ||
+            ds[i].source.family() != g.family() || ds[i].size != payload.size())
+          std::abort();
+      got += n;
+    }
+  }
   void fill() {
     mmsghdr m[batch];
     iovec v[batch];
@@ -287,15 +324,16 @@ struct batch_rig {
       v[i] = {payload.data(), payload.size()};
       m[i] = {};
       m[i].msg_hdr.msg_name = &to;
-      m[i].msg_hdr.msg_namelen = sizeof(sockaddr_in);
+      m[i].msg_hdr.msg_namelen = g.is_v4() ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
       m[i].msg_hdr.msg_iov = &v[i];
       m[i].msg_hdr.msg_iovlen = 1;
     }
     if (::sendmmsg(tx, m, batch, 0) != static_cast<int>(batch))
       std::abort();
   }
+  rig_kind kind;
   mcast::network_interface lo = mcast::network_interface::from_name("lo");
-  mcast::group g = mcast::make_group("239.199.1.3");
+  mcast::group g;
   std::uint16_t port = 0;
   socket_fd rx{-1};
   socket_fd tx{-1};
@@ -312,6 +350,7 @@ struct batch_rig {
   sockaddr_storage names[batch];
   alignas(8) unsigned char control[batch][64];
   hand_datagram hand_out[batch]; // (in the rig, so that the compiler keeps every store)
+  hand_datagram_any hand_any[batch];
 };
 
 __attribute__((noinline)) std::size_t rbatch_mcast(batch_rig& r) {
@@ -342,9 +381,41 @@ MCAST_DETAIL_ALWAYS_INLINE void hand_parse(mmsghdr& mm, const sockaddr_storage& 
       d.timestamp_ns = static_cast<long long>(t.tv_sec) * 1000000000 + t.tv_nsec;
     }
 }
+MCAST_DETAIL_ALWAYS_INLINE void hand_parse_any(mmsghdr& mm, const sockaddr_storage& name, hand_datagram_any& d) {
+  msghdr& m = mm.msg_hdr;
+  d.size = mm.msg_len;
+  d.truncated = (m.msg_flags & MSG_TRUNC) != 0;
+  d.family = name.ss_family;
+  if (name.ss_family == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&name);
+    std::memcpy(d.source, &sin6->sin6_addr, 16);
+    d.source_port = ntohs(sin6->sin6_port);
+  } else {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&name);
+    std::memcpy(d.source, &sin->sin_addr, 4);
+    d.source_port = ntohs(sin->sin_port);
+  }
+  d.destination_family = 0;
+  d.interface_index = 0;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&m); c != nullptr; c = CMSG_NXTHDR(&m, c))
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+      in_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      d.destination_family = AF_INET;
+      std::memcpy(d.destination, &info.ipi_addr, 4);
+      d.interface_index = static_cast<unsigned>(info.ipi_ifindex);
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+      in6_pktinfo info;
+      std::memcpy(&info, CMSG_DATA(c), sizeof info);
+      d.destination_family = AF_INET6;
+      std::memcpy(d.destination, &info.ipi6_addr, 16);
+      d.interface_index = info.ipi6_ifindex;
+    }
+}
+enum class hand_parse_kind { v4, v4_stamped, any_family };
 // Hand-written as a function with its own arrays, filled per call (what receive_batch does: it
 // keeps no state between calls).
-template <bool Stamped> MCAST_DETAIL_ALWAYS_INLINE std::size_t rbatch_hand_body(batch_rig& r) {
+template <hand_parse_kind Kind> MCAST_DETAIL_ALWAYS_INLINE std::size_t rbatch_hand_body(batch_rig& r) {
   mmsghdr msgs[batch];
   iovec iovs[batch];
   sockaddr_storage names[batch];
@@ -363,12 +434,20 @@ template <bool Stamped> MCAST_DETAIL_ALWAYS_INLINE std::size_t rbatch_hand_body(
   if (n <= 0)
     std::abort();
   for (int i = 0; i < n; ++i)
-    hand_parse<Stamped>(msgs[i], names[i], r.hand_out[i]);
+    if constexpr (Kind == hand_parse_kind::any_family)
+      hand_parse_any(msgs[i], names[i], r.hand_any[i]);
+    else
+      hand_parse<Kind == hand_parse_kind::v4_stamped>(msgs[i], names[i], r.hand_out[i]);
   return static_cast<std::size_t>(n);
 }
 // (Functions of their own, not template instances: callgrind collects them by name.)
-__attribute__((noinline)) std::size_t rbatch_hand(batch_rig& r) { return rbatch_hand_body<false>(r); }
-__attribute__((noinline)) std::size_t rbatch_hand_stamped(batch_rig& r) { return rbatch_hand_body<true>(r); }
+__attribute__((noinline)) std::size_t rbatch_hand(batch_rig& r) { return rbatch_hand_body<hand_parse_kind::v4>(r); }
+__attribute__((noinline)) std::size_t rbatch_hand_stamped(batch_rig& r) {
+  return rbatch_hand_body<hand_parse_kind::v4_stamped>(r);
+}
+__attribute__((noinline)) std::size_t rbatch_hand_any(batch_rig& r) {
+  return rbatch_hand_body<hand_parse_kind::any_family>(r);
+}
 // The floor: arrays set up once, outside the call; only the lengths are reset per call.
 __attribute__((noinline)) std::size_t rbatch_floor(batch_rig& r) {
   for (std::size_t i = 0; i < batch; ++i) {
@@ -388,7 +467,7 @@ __attribute__((noinline)) std::size_t rone_mcast(batch_rig& r) {
   r.ds[0] = mcast::receive(r.rx, r.rbufs[0].data, r.rbufs[0].size);
   return 1;
 }
-__attribute__((noinline)) std::size_t rone_hand(batch_rig& r) {
+template <hand_parse_kind Kind> MCAST_DETAIL_ALWAYS_INLINE std::size_t rone_hand_body(batch_rig& r) {
   mmsghdr mm{};
   iovec iov{r.rbufs[0].data, r.rbufs[0].size};
   sockaddr_storage name;
@@ -404,8 +483,15 @@ __attribute__((noinline)) std::size_t rone_hand(batch_rig& r) {
   if (n < 0)
     std::abort();
   mm.msg_len = static_cast<unsigned>(n);
-  hand_parse(mm, name, r.hand_out[0]);
+  if constexpr (Kind == hand_parse_kind::any_family)
+    hand_parse_any(mm, name, r.hand_any[0]);
+  else
+    hand_parse(mm, name, r.hand_out[0]);
   return 1;
+}
+__attribute__((noinline)) std::size_t rone_hand(batch_rig& r) { return rone_hand_body<hand_parse_kind::v4>(r); }
+__attribute__((noinline)) std::size_t rone_hand_any(batch_rig& r) {
+  return rone_hand_body<hand_parse_kind::any_family>(r);
 }
 
 // A hand-written recvfrom, the call Asio's async_receive_from makes: no control messages, no
@@ -427,10 +513,37 @@ __attribute__((noinline)) std::size_t rbatch_stamped(batch_rig& r, int) {
   return mcast::receive_batch(r.rx, r.rbufs, r.ds, batch);
 }
 
+// The kernel's own share of one turn of an event loop: an epoll_wait that does not wait, on an
+// epoll set holding the socket as Asio's reactor registers one (edge-triggered: each round's
+// datagrams make an event, which it returns), then the hand-written recvmmsg.
+struct epoll_side {
+  explicit epoll_side(batch_rig& r) : fd(::epoll_create1(EPOLL_CLOEXEC)), rx(::dup(r.rx)) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLPRI | EPOLLET;
+    ev.data.fd = rx;
+    if (fd < 0 || rx < 0 || ::epoll_ctl(fd, EPOLL_CTL_ADD, rx, &ev) != 0)
+      std::abort();
+  }
+  ~epoll_side() {
+    ::close(rx);
+    ::close(fd);
+  }
+  epoll_side(const epoll_side&) = delete;
+  epoll_side& operator=(const epoll_side&) = delete;
+  int fd;
+  int rx;
+};
+__attribute__((noinline)) std::size_t rbatch_after_epoll(batch_rig& r, epoll_side& e) {
+  epoll_event events[128];
+  (void)::epoll_wait(e.fd, events, 128, 0);
+  return rbatch_hand(r);
+}
+
 #if defined(MCAST_BENCH_ASIO)
 // The rig's receiver as an Asio socket (a duplicate of its descriptor).
 struct asio_side {
-  explicit asio_side(batch_rig& r) : sock(io, asio::ip::udp::v4(), ::dup(r.rx)) {}
+  explicit asio_side(batch_rig& r)
+      : sock(io, r.kind == rig_kind::v4 ? asio::ip::udp::v4() : asio::ip::udp::v6(), ::dup(r.rx)) {}
   asio::io_context io;
   asio::ip::udp::socket sock;
   asio::ip::udp::endpoint from;
@@ -893,7 +1006,9 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
   if (!in_namespace) {
     md << "| (needs a private network namespace) | | | |\n";
   } else if (only_receiver.empty()) {
-    batch_rig r64(64), r1200(1200), stamped(64);
+    batch_rig r64(64), r1200(1200), stamped(64), v6(64, rig_kind::v6), dual(64, rig_kind::dual_stack);
+    for (batch_rig* r : {&r64, &v6, &dual})
+      r->check();
     mcast::set_option(stamped.rx, mcast::option::receive_timestamp{true});
     auto timed_row = [&](const char* what, ab_result x, const char* target) {
       char buf[160];
@@ -930,6 +1045,20 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
               ab_received(
                   r64, [&] { return rone_hand(r64); }, r64, [&] { return rone_plain(r64); }, tpairs, trounds),
               "(reported)");
+    timed_row("receive_batch / hand-written recvmmsg, IPv6 socket and group, 64 B",
+              ab_received(
+                  v6, [&] { return rbatch_mcast(v6); }, v6, [&] { return rbatch_hand_any(v6); }, tpairs, trounds),
+              "<= 1.10");
+    timed_row(
+        "receive_batch / hand-written recvmmsg, dual-stack socket, IPv4 group (mcast unmaps the addresses), 64 B",
+        ab_received(
+            dual, [&] { return rbatch_mcast(dual); }, dual, [&] { return rbatch_hand_any(dual); }, tpairs, trounds),
+        "<= 1.10");
+    timed_row("hand-written recvmsg with packet info / recvfrom: the kernel's cost of the group and interface, "
+              "IPv6, 64 B",
+              ab_received(
+                  v6, [&] { return rone_hand_any(v6); }, v6, [&] { return rone_plain(v6); }, tpairs, trounds),
+              "(reported)");
     timed_row("send_batch (64 of one size: UDP GSO) / hand-written sendmmsg, 64 B",
               ab_sent(
                   r64, [&] { return sbatch_mcast(r64); }, [&] { return sbatch_hand(r64); }, tpairs, trounds),
@@ -941,6 +1070,15 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
                 ab_received(
                     r64, [&] { return abatch_mcast(r64, a); }, r64, [&] { return rbatch_hand(r64); }, tpairs, trounds),
                 "<= 1.15");
+      {
+        epoll_side e(r64);
+        timed_row("hand-written recvmmsg after an epoll_wait that does not wait (the socket's event in it) / "
+                  "hand-written recvmmsg: the kernel's own share of an event loop's turn, 64 B",
+                  ab_received(
+                      r64, [&] { return rbatch_after_epoll(r64, e); }, r64, [&] { return rbatch_hand(r64); }, tpairs,
+                      trounds),
+                  "(reported)");
+      }
       timed_row("hand-written recvmmsg run as an Asio completion / hand-written recvmmsg: the event loop's own "
                 "cost, 64 B",
                 ab_received(
@@ -954,6 +1092,17 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
       timed_row("async_receive / Asio async_receive_from, 64 B",
                 ab_received(
                     r64, [&] { return arecv_mcast(r64, a); }, r64, [&] { return arecv_asio(r64, a); }, tpairs, trounds),
+                "<= 1.0");
+    }
+    {
+      asio_side a(v6);
+      timed_row("async_receive_batch / hand-written recvmmsg, IPv6, 64 B",
+                ab_received(
+                    v6, [&] { return abatch_mcast(v6, a); }, v6, [&] { return rbatch_hand_any(v6); }, tpairs, trounds),
+                "<= 1.15");
+      timed_row("async_receive / Asio async_receive_from, IPv6, 64 B",
+                ab_received(
+                    v6, [&] { return arecv_mcast(v6, a); }, v6, [&] { return arecv_asio(v6, a); }, tpairs, trounds),
                 "<= 1.0");
     }
 #endif
