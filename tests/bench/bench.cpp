@@ -696,16 +696,22 @@ __attribute__((noinline)) std::size_t sbatch_hand(batch_rig& r) {
   return n < 0 ? 0 : static_cast<std::size_t>(n);
 }
 
-// --only rbatch_mcast_64 ...: in a namespace of its own (lo set up for multicast).
+// --only rbatch_mcast_64 ...: in a namespace of its own (lo set up for multicast). A name ending
+// in _v6 runs on the IPv6 rig (64 B), where the hand-written receivers are the `_any` ones.
 int run_batch_only(const std::string& function, int iterations) {
+  auto ends_with = [&function](const char* tail) {
+    const std::size_t n = std::strlen(tail);
+    return function.size() > n && function.compare(function.size() - n, n, tail) == 0;
+  };
   const bool receive = function.rfind("rbatch_", 0) == 0;
-  const std::size_t size = function.size() > 5 && function.compare(function.size() - 5, 5, "_1200") == 0 ? 1200 : 64;
+  const std::size_t size = ends_with("_1200") ? 1200 : 64;
   const bool hand = function.find("_hand_") != std::string::npos;
   const bool floor = function.find("_floor_") != std::string::npos;
+  const bool v6 = ends_with("_v6");
   if (!enter_private_namespace().entered)
     return 3;
   setup_loopback_network();
-  batch_rig r(size);
+  batch_rig r(size, v6 ? rig_kind::v6 : rig_kind::v4);
   const bool stamped = function.rfind("rbatch_stamped", 0) == 0;
   if (stamped)
     mcast::set_option(r.rx, mcast::option::receive_timestamp{true});
@@ -737,10 +743,14 @@ int run_batch_only(const std::string& function, int iterations) {
     if (function.rfind("rone_", 0) == 0) {
       r.fill();
       for (std::size_t k = 0; k < batch; ++k)
-        total += hand ? rone_hand(r) : rone_mcast(r);
+        total += hand ? (v6 ? rone_hand_any(r) : rone_hand(r)) : rone_mcast(r);
     } else if (receive) {
       r.fill();
-      total += floor ? rbatch_floor(r) : hand ? rbatch_hand(r) : stamped ? rbatch_stamped(r, 0) : rbatch_mcast(r);
+      total += floor        ? rbatch_floor(r)
+               : hand && v6 ? rbatch_hand_any(r)
+               : hand       ? rbatch_hand(r)
+               : stamped    ? rbatch_stamped(r, 0)
+                            : rbatch_mcast(r);
     } else {
       total += hand ? sbatch_hand(r) : sbatch_mcast(r);
     }
@@ -1512,9 +1522,13 @@ int main(int argc, char** argv) {
        "<= 1.10"},
       {"receive (one datagram a call) / hand-written recvmsg, 64 B", "rone_mcast_64", "rone_hand_64", "<= 1.5"},
       {"receive_batch with receive_timestamp on / off, 64 B", "rbatch_stamped_64", "rbatch_mcast_64", "<= 1.15"},
+      {"receive_batch / hand-written recvmmsg, IPv6 socket and group, 64 B", "rbatch_mcast_v6", "rbatch_hand_any_v6",
+       "<= 1.10"},
+      {"receive / hand-written recvmsg, IPv6, 64 B", "rone_mcast_v6", "rone_hand_any_v6", "<= 1.5"},
 #if defined(MCAST_BENCH_ASIO)
       {"async_receive / Asio async_receive_from (one datagram a completion, each starting the next), 64 B",
        "arecv_mcast_64", "arecv_asio_64", "<= 1.0"},
+      {"async_receive / Asio async_receive_from, IPv6, 64 B", "arecv_mcast_v6", "arecv_asio_v6", "<= 1.0"},
       {"async_receive_batch / hand-written recvmmsg (its arrays filled per call), 64 B", "abatch_mcast_64",
        "rbatch_hand_64", "<= 1.15"},
 #endif
@@ -1529,7 +1543,7 @@ int main(int argc, char** argv) {
     for (const auto& row : rows) {
       std::string cells;
       for (const auto& c : compilers) {
-        // (the collected function's name is the part before the size)
+        // (the collected function's name is the part before the size, or before _v6)
         const std::string mine = row.mine, hand = row.hand;
         const std::string fm = mine.substr(0, mine.rfind('_')), fh = hand.substr(0, hand.rfind('_'));
         const double a = callgrind_named(c.program, fm + "(*", mine, runs) / static_cast<double>(batch);

@@ -273,8 +273,9 @@ struct received_info {
 };
 
 // The IPv6 packet-info control message, in6_pktinfo {ipi6_addr, ipi6_ifindex} on every stack
-// (RFC 3542).
-template <class Out> void read_ipv6_pktinfo(const unsigned char* data, Out& out) noexcept {
+// (RFC 3542): its size, and reading it.
+inline constexpr std::size_t ipv6_pktinfo_size = 20;
+template <class Out> MCAST_DETAIL_ALWAYS_INLINE void read_ipv6_pktinfo(const unsigned char* data, Out& out) noexcept {
   // RFC 3542: a 16-byte in6_addr, then an unsigned int index.
   unsigned int index = 0;
   detail::copy_bytes(&index, data + 16, sizeof index);

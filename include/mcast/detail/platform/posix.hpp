@@ -153,7 +153,7 @@ template <class Out> MCAST_DETAIL_NOINLINE void walk_control(const msghdr& msg, 
     const std::size_t size = len - header;
     const unsigned char* d = control + at + header;
     if (c.cmsg_level == IPPROTO_IPV6 && c.cmsg_type == ipv6_pktinfo_message()) {
-      if (size >= 20) // RFC 3542 in6_pktinfo: a 16-byte address and an unsigned int index
+      if (size >= ipv6_pktinfo_size)
         read_ipv6_pktinfo(d, out);
     } else if (c.cmsg_level == SOL_SOCKET) {
       read_socket_message(c.cmsg_type, d, size, out.extras);
