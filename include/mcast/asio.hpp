@@ -327,15 +327,17 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// @par Measured
 /// Callgrind, user-space instructions a datagram, g++ / clang -O2, IP_PKTINFO on, 64 queued 64-byte
 /// datagrams a round (tests/bench, 2026-12-05): async_receive 820 / 876 against 826 / 914 for Asio's
-/// async_receive_from (0.99x / 0.96x; it also returns the group and interface; it was 1324 / 1402);
-/// async_receive_batch 107 / 113, of which receive_batch itself is 90 / 96 (one Asio completion a
-/// batch, about 1,100 instructions), against 67 / 71 for a hand-written recvmmsg. Time with the
-/// kernel (the bench's section 9, median of 31 A/B pairs; this machine's noise is 5-15 %):
-/// async_receive_batch 1.18x the hand-written recvmmsg, where that recvmmsg run as one Asio
-/// completion is already 1.19x (the io_context's epoll_wait between two handlers: one a batch) --
-/// 1.01x of that; an earlier run with cheaper system calls gave 0.99x. async_receive 1.00x Asio's
-/// async_receive_from, though the recvmsg with packet info that returns the group costs the kernel
-/// 1.01x the recvfrom Asio calls (1.21x in an earlier run).
+/// async_receive_from (0.99x / 0.96x; it also returns the group and interface; it was 1324 / 1402;
+/// IPv6: 834 / 900 against 826 / 914); async_receive_batch 107 / 113, of which receive_batch itself
+/// is 90 / 96 (one Asio completion a batch, about 1,100 instructions), against 67 / 71 for a
+/// hand-written recvmmsg. Time with the kernel (the bench's section 9, median of 31 A/B pairs; this
+/// machine's noise is 5-15 %): async_receive_batch 1.19x the hand-written recvmmsg (IPv6 1.18x),
+/// where an epoll_wait that does not wait, before that recvmmsg, is already 1.17x (the kernel's
+/// share of the turn of the event loop that Asio's scheduler makes between two handlers, one a
+/// batch; about 1 us a system call here), and that recvmmsg run as one Asio completion 1.15x --
+/// async_receive_batch is 1.01x of that; an earlier run with cheaper system calls gave 0.99x.
+/// async_receive 1.01x Asio's async_receive_from (IPv6 1.04x), where the recvmsg with packet info
+/// that returns the group costs the kernel 0.99x (IPv6 1.01x) the recvfrom Asio calls.
 /// What the first-try path saves: the handler's executor is compared by type when it names none
 /// (comparing two any_io_executors cost about 90 a datagram); the result goes to the io_context's
 /// executor directly, as a continuation (a type-erased post cost about 160, and its scheduler lock
