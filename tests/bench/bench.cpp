@@ -415,11 +415,14 @@ MCAST_DETAIL_ALWAYS_INLINE void hand_parse_any(mmsghdr& mm, const sockaddr_stora
 enum class hand_parse_kind { v4, v4_stamped, any_family };
 // Hand-written as a function with its own arrays, filled per call (what receive_batch does: it
 // keeps no state between calls).
+// (Either family: room for a dual-stack socket's two packet-info messages, 72 bytes.)
+template <hand_parse_kind Kind>
+constexpr std::size_t hand_control_room = Kind == hand_parse_kind::any_family ? 128 : 64;
 template <hand_parse_kind Kind> MCAST_DETAIL_ALWAYS_INLINE std::size_t rbatch_hand_body(batch_rig& r) {
   mmsghdr msgs[batch];
   iovec iovs[batch];
   sockaddr_storage names[batch];
-  alignas(8) unsigned char control[batch][64];
+  alignas(8) unsigned char control[batch][hand_control_room<Kind>];
   for (std::size_t i = 0; i < batch; ++i) {
     iovs[i] = {r.rbufs[i].data, r.rbufs[i].size};
     msghdr& m = msgs[i].msg_hdr;
@@ -471,7 +474,7 @@ template <hand_parse_kind Kind> MCAST_DETAIL_ALWAYS_INLINE std::size_t rone_hand
   mmsghdr mm{};
   iovec iov{r.rbufs[0].data, r.rbufs[0].size};
   sockaddr_storage name;
-  alignas(8) unsigned char control[64];
+  alignas(8) unsigned char control[hand_control_room<Kind>];
   msghdr& m = mm.msg_hdr;
   m.msg_name = &name;
   m.msg_namelen = sizeof name;
