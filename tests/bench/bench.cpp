@@ -451,6 +451,36 @@ __attribute__((noinline)) std::size_t rbatch_hand_stamped(batch_rig& r) {
 __attribute__((noinline)) std::size_t rbatch_hand_any(batch_rig& r) {
   return rbatch_hand_body<hand_parse_kind::any_family>(r);
 }
+// Once per rig, as batch_rig::check does for mcast: the hand-written receiver a rig is measured
+// against must read each datagram's group and interface, so that a control buffer too small for
+// the kind's messages (a dual-stack datagram carries two) fails here in every build, not only
+// under ASan.
+void check_hand(batch_rig& r) {
+  const sockaddr_storage to = r.g.address().to_sockaddr();
+  const bool v4 = r.g.is_v4();
+  const void* want = v4 ? static_cast<const void*>(&reinterpret_cast<const sockaddr_in&>(to).sin_addr)
+                        : static_cast<const void*>(&reinterpret_cast<const sockaddr_in6&>(to).sin6_addr);
+  r.fill();
+  for (std::size_t got = 0; got < batch;) {
+    const std::size_t n = r.kind == rig_kind::v4 ? rbatch_hand(r) : rbatch_hand_any(r);
+    for (std::size_t i = 0; i < n; ++i) {
+      bool ok;
+      if (r.kind == rig_kind::v4) {
+        const hand_datagram& d = r.hand_out[i];
+        ok = d.has_destination && std::memcmp(&d.destination, want, 4) == 0 && d.interface_index == r.lo.index() &&
+             d.size == r.payload.size();
+      } else {
+        // (A dual-stack datagram's IP_PKTINFO comes last: the parser keeps the IPv4 group.)
+        const hand_datagram_any& d = r.hand_any[i];
+        ok = d.destination_family == (v4 ? AF_INET : AF_INET6) && std::memcmp(d.destination, want, v4 ? 4 : 16) == 0 &&
+             d.interface_index == r.lo.index() && d.size == r.payload.size();
+      }
+      if (!ok)
+        std::abort();
+    }
+    got += n;
+  }
+}
 // The floor: arrays set up once, outside the call; only the lengths are reset per call.
 __attribute__((noinline)) std::size_t rbatch_floor(batch_rig& r) {
   for (std::size_t i = 0; i < batch; ++i) {
@@ -1020,8 +1050,10 @@ void kernel_section(std::ostream& md, bool quick, bool in_namespace, const std::
     md << "| (needs a private network namespace) | | | |\n";
   } else if (only_receiver.empty()) {
     batch_rig r64(64), r1200(1200), stamped(64), v6(64, rig_kind::v6), dual(64, rig_kind::dual_stack);
-    for (batch_rig* r : {&r64, &v6, &dual})
+    for (batch_rig* r : {&r64, &v6, &dual}) {
       r->check();
+      check_hand(*r);
+    }
     mcast::set_option(stamped.rx, mcast::option::receive_timestamp{true});
     auto timed_row = [&](const char* what, ab_result x, const char* target) {
       char buf[160];
