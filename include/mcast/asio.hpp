@@ -40,7 +40,7 @@
 #endif
 
 #include <memory>
-
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -92,6 +92,15 @@ inline std::optional<source> make_source(const ::asio::ip::address& a, std::erro
 /// A source from an asio::ip::address.
 /// @throws std::system_error errc::not_unicast or errc::family_mismatch (an IPv4-mapped address).
 inline source make_source(const ::asio::ip::address& a) { return make_source(to_address(a)); }
+
+/// @def MCAST_ASIO_CHAIN_LIMIT
+/// How many completions of async_receive / async_receive_batch one turn of an io_context may run
+/// back to back on one thread when each handler starts the next receive and that receive finds a
+/// datagram queued (8 unless defined before mcast/asio.hpp is included; 1 turns chaining off). Define
+/// it the same in every translation unit of a program. See async_receive.
+#ifndef MCAST_ASIO_CHAIN_LIMIT
+#define MCAST_ASIO_CHAIN_LIMIT 8
+#endif
 
 namespace detail {
 inline bool would_block(const std::error_code& ec) noexcept {
@@ -194,23 +203,74 @@ template <class Handler, class Socket> bool runs_on_socket_executor(const Handle
     return false;
 }
 
+// A completion chain. While a first-try completion runs on an io_context (a bound_result's call,
+// below), a receive its handler starts of the same kind that succeeds at once is kept in that
+// call's frame and run when the handler returns -- not inside the initiating call, on the same
+// thread as a deferred one would be -- instead of going through the scheduler, whose turn between
+// two handlers is an epoll_wait (the bench's section 9: the floor of an Asio completion a batch).
+// MCAST_ASIO_CHAIN_LIMIT completions at most run so; the next goes through the scheduler, so that
+// timers and other sockets of that io_context get their turn.
+inline constexpr unsigned chain_limit = MCAST_ASIO_CHAIN_LIMIT;
+static_assert(chain_limit >= 1, "mcast: MCAST_ASIO_CHAIN_LIMIT counts completions; define it to 1 or more");
+template <class F> struct chain_frame {
+  ::asio::io_context* context;
+  unsigned ran = 1;      // completions this frame has run (its own first)
+  std::optional<F> next; // the one to run when the running handler returns
+};
+// The frame of the bound_result of type F running on this thread, if one is.
+template <class F> inline thread_local chain_frame<F>* chain_top = nullptr;
+
+// Hands `f` to `io` as a continuation of the caller (asio::defer's relationship): from a handler
+// running on that io_context, the operation goes to the thread's private queue without taking
+// the scheduler's lock; from anywhere else it is an ordinary post.
+template <class F> void defer_to(::asio::io_context& io, F&& f) {
+  ::asio::defer(io.get_executor(), std::forward<F>(f));
+}
+
 // A completion handler with its arguments, for an executor to run; it allocates as the handler
-// does (its associated allocator).
+// does (its associated allocator). `context`: the io_context that runs it, when it may chain.
 template <class Handler, class Result> struct bound_result {
   using allocator_type = ::asio::associated_allocator_t<Handler>;
   Handler handler;
   std::error_code ec;
   Result result;
+  ::asio::io_context* context = nullptr;
   allocator_type get_allocator() const noexcept { return ::asio::get_associated_allocator(handler); }
-  void operator()() { std::move(handler)(ec, std::move(result)); }
+  void operator()() {
+    if (context == nullptr) {
+      std::move(handler)(ec, std::move(result));
+      return;
+    }
+    chain_frame<bound_result> frame{context, 1, std::nullopt};
+    chain_frame<bound_result>* const outer = chain_top<bound_result>;
+    chain_top<bound_result> = &frame;
+    try {
+      std::move(handler)(ec, std::move(result));
+      // io_context::stop() asked from a handler: run() returns; what is kept waits in the queue.
+      while (frame.next && !context->stopped()) {
+        bound_result b = std::move(*frame.next);
+        frame.next.reset();
+        ++frame.ran;
+        std::move(b.handler)(b.ec, std::move(b.result));
+      }
+    } catch (...) {
+      // A handler threw: the exception leaves run() (Asio's rule); a kept completion stays queued.
+      chain_top<bound_result> = outer;
+      if (frame.next)
+        defer_to(*context, std::move(*frame.next));
+      throw;
+    }
+    chain_top<bound_result> = outer;
+    if (frame.next)
+      defer_to(*context, std::move(*frame.next));
+  }
 };
 
 // Runs `f` (a bound_result) later on the socket's executor, never inside this call. An
-// io_context's own executor (the usual one, also inside an any_io_executor) is asked directly,
-// as a continuation of the caller (asio::defer's relationship): from a handler running on that
-// io_context, the operation goes to the thread's private queue without taking the scheduler's
-// lock; from anywhere else it is an ordinary post (asio::defer). Any other executor: asio::post.
-template <class Socket, class Function> void post_result(Socket& socket, Function&& f) {
+// io_context's own executor (the usual one, also inside an any_io_executor) is asked directly:
+// from a completion chain on that io_context with room left (chain_frame), `f` is kept there;
+// otherwise defer_to. Any other executor: asio::post.
+template <class Socket, class F> void post_result(Socket& socket, F&& f) {
   using io_executor = ::asio::io_context::executor_type;
   const auto ex = socket.get_executor();
   const io_executor* io = nullptr;
@@ -219,10 +279,20 @@ template <class Socket, class Function> void post_result(Socket& socket, Functio
   else if constexpr (std::is_same_v<std::decay_t<decltype(ex)>, ::asio::any_io_executor>)
     io = ex.template target<io_executor>();
   if (io == nullptr) {
-    ::asio::post(ex, std::forward<Function>(f));
+    ::asio::post(ex, std::forward<F>(f));
     return;
   }
-  ::asio::defer(*io, std::forward<Function>(f));
+  ::asio::io_context& context = io->context();
+  f.context = &context;
+  using bound = std::decay_t<F>;
+  if constexpr (chain_limit > 1) {
+    chain_frame<bound>* const frame = chain_top<bound>;
+    if (frame != nullptr && frame->context == &context && !frame->next && frame->ran < chain_limit) {
+      frame->next.emplace(std::forward<F>(f));
+      return;
+    }
+  }
+  defer_to(context, std::forward<F>(f));
 }
 
 // The initiation of async_receive(_batch): one receive at once, then
@@ -243,7 +313,7 @@ template <class Signature, class Socket, class Receive> struct initiate_receive_
     if (runs_on_socket_executor(handler, *socket)) {
       auto result = receive.result(ec);
       post_result(*socket, bound_result<std::decay_t<Handler>, decltype(result)>{std::forward<Handler>(handler), ec,
-                                                                                 std::move(result)});
+                                                                                 std::move(result), nullptr});
       return;
     }
     compose(op{*socket, std::move(receive), ec, op::step::deliver}, std::forward<Handler>(handler), *socket);
@@ -298,6 +368,15 @@ template <class Datagram> struct batch_receive {
 ///   from a handler of that io_context, it runs after that handler returns, on the same thread,
 ///   even when other threads run the io_context -- do not block a handler waiting for it. Any other
 ///   executor: asio::post.
+/// - A receive loop chains: when a completion's handler (a callback, or a coroutine resumed by it)
+///   starts the next receive of the same kind and that receive finds a datagram queued, its
+///   completion runs as soon as the handler returns, before the io_context's next turn, instead of
+///   waiting for the turn (which on Linux costs an epoll_wait). At most MCAST_ASIO_CHAIN_LIMIT
+///   (8) completions run so back to back; then the io_context takes its turn, so that its timers,
+///   its other sockets and the handlers posted meanwhile wait for at most that many. A handler's
+///   exception leaves run() and io_context::stop() makes run() return as always; a completion the
+///   chain held then waits in the io_context's queue. Handlers with an executor of their own (a
+///   strand, a future) and other executors do not chain.
 /// - It waits by a one-byte MSG_PEEK receive through Asio (POSIX; see detail::waits_by_peek), then
 ///   receives without waiting; a socket whose error queue holds an entry nobody reads (IP_RECVERR,
 ///   transmit timestamps) does not wake it again and again, and the entry is left where it is. A

@@ -567,3 +567,125 @@ TEST_CASE("async_receive chained from its own completions on an io_context run b
   for (int i = 0; i < total; ++i)
     CHECK(got[static_cast<std::size_t>(i)] == std::to_string(i));
 }
+
+// A handler that starts the next receive, which finds a datagram queued, has that completion run
+// when it returns (a chain), MCAST_ASIO_CHAIN_LIMIT completions at most; then the io_context takes
+// its turn: a handler posted from the first completion of a chain runs after that chain's last.
+TEST_CASE("async_receive and async_receive_batch chain at most MCAST_ASIO_CHAIN_LIMIT completions, then the "
+          "io_context takes its turn",
+          "[asio]") {
+  constexpr std::size_t limit = MCAST_ASIO_CHAIN_LIMIT;
+  static_assert(limit == 8, "the default");
+  constexpr std::size_t total = 3 * limit + 2;
+  for (const bool batch : {false, true}) {
+    INFO((batch ? "async_receive_batch" : "async_receive"));
+    async_rig r;
+    for (std::size_t i = 0; i < total; ++i)
+      r.send("127.0.0.2", std::to_string(i));
+    pollfd p{r.rx.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) > 0);
+    std::vector<std::string> got;
+    std::vector<std::size_t> marker_saw; // how many had completed when each posted handler ran
+    std::error_code failed;
+    async_batch<1> b;
+    std::function<void()> next;
+    const auto step = [&] {
+      if (got.size() % limit == 1)
+        asio::post(r.io, [&] { marker_saw.push_back(got.size()); });
+      if (got.size() < total)
+        next();
+    };
+    next = [&] {
+      if (batch)
+        mcast::async_receive_batch(r.rx, b.bufs.data(), b.ds.data(), 1, [&](std::error_code ec, std::size_t n) {
+          if (ec || n != 1) {
+            failed = ec ? ec : make_error_code(std::errc::message_size);
+            return;
+          }
+          got.push_back(b.payload(0));
+          step();
+        });
+      else
+        mcast::async_receive(r.rx, asio::buffer(r.buf), [&](std::error_code ec, mcast::datagram d) {
+          if (ec) {
+            failed = ec;
+            return;
+          }
+          got.emplace_back(r.buf.data(), d.size);
+          step();
+        });
+    };
+    next();
+    r.io.run_for(std::chrono::seconds(5));
+    CHECK_FALSE(failed);
+    REQUIRE(got.size() == total);
+    for (std::size_t i = 0; i < total; ++i)
+      CHECK(got[i] == std::to_string(i));
+    CHECK(marker_saw == std::vector<std::size_t>{limit, 2 * limit, 3 * limit, total}); // 25 starts the last chain
+  }
+}
+
+// Asio's rules hold inside a chain: a handler's exception leaves run() and io_context::stop() makes
+// run() return, and in both cases the receive that handler started (it has its datagram) is not
+// lost: it completes when the io_context runs again.
+TEST_CASE("a chained receive started by a handler that throws or stops the io_context completes on the next run",
+          "[asio]") {
+  for (const bool throws : {true, false}) {
+    INFO((throws ? "the handler throws" : "the handler calls io_context::stop()"));
+    async_rig r;
+    r.send("127.0.0.2", "one");
+    r.send("127.0.0.2", "two");
+    pollfd p{r.rx.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) > 0);
+    std::vector<std::string> got;
+    std::function<void()> next = [&] {
+      mcast::async_receive(r.rx, asio::buffer(r.buf), [&](std::error_code ec, mcast::datagram d) {
+        REQUIRE_FALSE(ec);
+        got.emplace_back(r.buf.data(), d.size);
+        if (got.size() != 1)
+          return;
+        next();
+        if (throws)
+          throw std::runtime_error("from the handler");
+        r.io.stop();
+      });
+    };
+    next();
+    if (throws)
+      CHECK_THROWS_AS(r.io.run_for(std::chrono::seconds(2)), std::runtime_error);
+    else
+      r.io.run_for(std::chrono::seconds(2));
+    CHECK(got == std::vector<std::string>{"one"});
+    r.io.restart();
+    r.io.run_for(std::chrono::milliseconds(500));
+    CHECK(got == std::vector<std::string>{"one", "two"});
+  }
+}
+
+// A chain keeps only completions of its own io_context: a handler of the same type started on a
+// socket of another io_context, from a completion of this one, runs when that one runs.
+TEST_CASE("a receive on another io_context's socket started inside a chain completes on that io_context", "[asio]") {
+  async_rig r, other;
+  r.send("127.0.0.2", "here");
+  other.send("127.0.0.2", "there");
+  pollfd p[2] = {{r.rx.native_handle(), POLLIN, 0}, {other.rx.native_handle(), POLLIN, 0}};
+  REQUIRE(::poll(&p[0], 1, 1000) > 0);
+  REQUIRE(::poll(&p[1], 1, 1000) > 0);
+  using handler = std::function<void(std::error_code, mcast::datagram)>; // one type for both
+  std::vector<std::string> got;
+  const handler on_other = [&](std::error_code ec, mcast::datagram d) {
+    CHECK_FALSE(ec);
+    got.push_back(std::string(other.buf.data(), d.size) +
+                  (other.io.get_executor().running_in_this_thread() ? "" : "?"));
+  };
+  const handler on_here = [&](std::error_code ec, mcast::datagram d) {
+    CHECK_FALSE(ec);
+    got.emplace_back(r.buf.data(), d.size);
+    mcast::async_receive(other.rx, asio::buffer(other.buf), on_other);
+  };
+  mcast::async_receive(r.rx, asio::buffer(r.buf), on_here);
+  r.io.run_for(std::chrono::seconds(2));
+  CHECK(got == std::vector<std::string>{"here"});
+  other.io.run_for(std::chrono::milliseconds(500));
+  CHECK(got == std::vector<std::string>{"here", "there"});
+}
