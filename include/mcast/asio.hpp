@@ -96,8 +96,8 @@ inline source make_source(const ::asio::ip::address& a) { return make_source(to_
 /// @def MCAST_ASIO_CHAIN_LIMIT
 /// How many completions of async_receive / async_receive_batch one turn of an io_context may run
 /// back to back on one thread when each handler starts the next receive and that receive finds a
-/// datagram queued (8 unless defined before mcast/asio.hpp is included; 1 turns chaining off). Define
-/// it the same in every translation unit of a program. See async_receive.
+/// datagram queued (8 unless defined before mcast/asio.hpp is included; 1 turns chaining off).
+/// Define it the same in every translation unit of a program. See async_receive.
 #ifndef MCAST_ASIO_CHAIN_LIMIT
 #define MCAST_ASIO_CHAIN_LIMIT 8
 #endif
@@ -404,19 +404,19 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// before any system call and through the executor. Buffers and datagrams must stay valid until it
 /// completes.
 /// @par Measured
-/// Callgrind, user-space instructions a datagram, g++ / clang -O2, IP_PKTINFO on, 64 queued 64-byte
-/// datagrams a round (tests/bench, 2026-12-05): async_receive 820 / 876 against 826 / 914 for Asio's
-/// async_receive_from (0.99x / 0.96x; it also returns the group and interface; it was 1324 / 1402;
-/// IPv6: 834 / 900 against 826 / 914); async_receive_batch 107 / 113, of which receive_batch itself
-/// is 90 / 96 (one Asio completion a batch, about 1,100 instructions), against 67 / 71 for a
-/// hand-written recvmmsg. Time with the kernel (the bench's section 9, median of 31 A/B pairs; this
-/// machine's noise is 5-15 %): async_receive_batch 1.19x the hand-written recvmmsg (IPv6 1.18x),
-/// where an epoll_wait that does not wait, before that recvmmsg, is already 1.17x (the kernel's
-/// share of the turn of the event loop that Asio's scheduler makes between two handlers, one a
-/// batch; about 1 us a system call here), and that recvmmsg run as one Asio completion 1.15x --
-/// async_receive_batch is 1.01x of that; an earlier run with cheaper system calls gave 0.99x.
-/// async_receive 1.01x Asio's async_receive_from (IPv6 1.04x), where the recvmsg with packet info
-/// that returns the group costs the kernel 0.99x (IPv6 1.01x) the recvfrom Asio calls.
+/// Callgrind, user-space instructions a datagram, g++ / clang -O2, IP_PKTINFO on, 64-byte datagrams
+/// (tests/bench, 2026-12-06): async_receive, each completion starting the next with 64 queued, 487
+/// / 582 against 852 / 914 for Asio's async_receive_from (0.57x / 0.64x, with the group and
+/// interface on top; 820 / 876 before receive loops chained, 1324 / 1402 in the first version; IPv6
+/// 501 / 606); async_receive_batch in a receive loop with 16 batches queued 94 / 100, one batch a
+/// run() 107 / 113, against 67 / 70 for a hand-written recvmmsg (receive_batch itself: 90 / 96).
+/// Time with the kernel (the bench's section 9, median of 31 A/B pairs; this machine's noise is
+/// 5-15 %): async_receive_batch in a receive loop 1.04x the hand-written recvmmsg (IPv6 1.05x),
+/// where the same recvmmsg in an Asio handler loop, one turn of the event loop a batch, is 1.10x;
+/// one batch a run() (an idle receiver woken for one batch: one turn, with its epoll_wait, a batch)
+/// 1.17x, where an epoll_wait that does not wait is already 1.12x and that recvmmsg run as one Asio
+/// completion 1.20x. async_receive 0.66x Asio's async_receive_from (IPv6 0.66x), although the
+/// recvmsg with packet info that returns the group costs the kernel 1.04x the recvfrom Asio calls.
 /// What the first-try path saves: the handler's executor is compared by type when it names none
 /// (comparing two any_io_executors cost about 90 a datagram); the result goes to the io_context's
 /// executor directly, as a continuation (a type-erased post cost about 160, and its scheduler lock

@@ -148,3 +148,42 @@ TEST_CASE("async_receive_batch on Windows: waits for the first datagram, then ta
   CHECK(got == 1);
   CHECK(std::string(bytes[0].data(), ds[0].size) == "queued");
 }
+
+// A receive loop chains on Windows too (asio.hpp): with datagrams queued, MCAST_ASIO_CHAIN_LIMIT
+// completions run before a handler posted from the first of them.
+TEST_CASE("async_receive in a loop on Windows chains MCAST_ASIO_CHAIN_LIMIT completions before the io_context's turn",
+          "[windows][asio]") {
+  constexpr std::size_t limit = MCAST_ASIO_CHAIN_LIMIT, total = 2 * limit + 1;
+  asio::io_context io;
+  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
+  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+  rx.set_option(asio::ip::multicast::enable_loopback(true));
+  const auto g = mcast::make_group("239.77.2.4");
+  const auto nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
+  auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
+  asio::ip::udp::socket tx(io, asio::ip::udp::v4());
+  tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
+  for (std::size_t i = 0; i < total; ++i)
+    tx.send_to(asio::buffer(std::to_string(i)), asio::ip::udp::endpoint(mcast::to_asio(g), port));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::array<char, 32> buf{};
+  std::vector<std::string> got;
+  std::size_t marker_saw = 0;
+  std::function<void()> next = [&] {
+    mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram d) {
+      REQUIRE_FALSE(ec);
+      got.emplace_back(buf.data(), d.size);
+      if (got.size() == 1)
+        asio::post(io, [&] { marker_saw = got.size(); });
+      if (got.size() < total)
+        next();
+    });
+  };
+  next();
+  io.run_for(std::chrono::seconds(5));
+  REQUIRE(got.size() == total);
+  for (std::size_t i = 0; i < total; ++i)
+    CHECK(got[i] == std::to_string(i));
+  CHECK(marker_saw == limit);
+}
