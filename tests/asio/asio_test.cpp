@@ -689,3 +689,51 @@ TEST_CASE("a receive on another io_context's socket started inside a chain compl
   other.io.run_for(std::chrono::milliseconds(500));
   CHECK(got == std::vector<std::string>{"here", "there"});
 }
+
+// Two sockets on one port and one io_context, each in its own receive loop with handlers of the
+// same type: a chain holds one completion at a time, the other socket's goes through the
+// io_context; both receive every datagram, each in order, and neither starves the other.
+TEST_CASE("two sockets on one port, one io_context, two receive loops: each receives every datagram in order",
+          "[asio]") {
+  constexpr std::size_t total = 3 * MCAST_ASIO_CHAIN_LIMIT;
+  asio::io_context io;
+  const auto g = fresh_group();
+  const auto lo = mcast::network_interface::from_name("lo");
+  asio::ip::udp::socket a(io, asio::ip::udp::v4()), b(io, asio::ip::udp::v4());
+  const std::uint16_t port = mcast::bind_receiver(a, mcast::family::v4, 0);
+  REQUIRE(mcast::bind_receiver(b, mcast::family::v4, port) == port);
+  auto ma = mcast::join_group(a, g, lo);
+  auto mb = mcast::join_group(b, g, lo);
+  socket_fd tx = udp_sender(mcast::make_source("127.0.0.2"));
+  for (std::size_t i = 0; i < total; ++i)
+    send_one(tx, g, port, std::to_string(i));
+  pollfd p[2] = {{a.native_handle(), POLLIN, 0}, {b.native_handle(), POLLIN, 0}};
+  REQUIRE(::poll(p, 2, 1000) > 0);
+  struct loop {
+    asio::ip::udp::socket* s;
+    std::array<char, 32> buf{};
+    std::vector<std::string> got;
+    std::vector<std::size_t> other_at; // the other loop's count at each of this one's completions
+  } la{&a, {}, {}, {}}, lb{&b, {}, {}, {}};
+  using handler = std::function<void(std::error_code, mcast::datagram)>;
+  std::function<void(loop&, loop&)> next = [&](loop& self, loop& other) {
+    mcast::async_receive(*self.s, asio::buffer(self.buf), handler([&](std::error_code ec, mcast::datagram d) {
+      REQUIRE_FALSE(ec);
+      self.got.emplace_back(self.buf.data(), d.size);
+      self.other_at.push_back(other.got.size());
+      if (self.got.size() < total)
+        next(self, other);
+    }));
+  };
+  next(la, lb);
+  next(lb, la);
+  io.run_for(std::chrono::seconds(5));
+  for (const loop* l : {&la, &lb}) {
+    REQUIRE(l->got.size() == total);
+    for (std::size_t i = 0; i < total; ++i)
+      CHECK(l->got[i] == std::to_string(i));
+  }
+  // Interleaved: when one loop had all its datagrams, the other had not finished a chain's worth.
+  CHECK(la.other_at.back() + MCAST_ASIO_CHAIN_LIMIT >= total);
+  CHECK(lb.other_at.front() <= MCAST_ASIO_CHAIN_LIMIT);
+}
