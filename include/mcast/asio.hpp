@@ -376,7 +376,8 @@ template <class Datagram> struct batch_receive {
 ///   its other sockets and the handlers posted meanwhile wait for at most that many. A handler's
 ///   exception leaves run() and io_context::stop() makes run() return as always; a completion the
 ///   chain held then waits in the io_context's queue. Handlers with an executor of their own (a
-///   strand, a future) and other executors do not chain.
+///   strand, a future) and other executors do not chain. So io_context::run_one() and poll_one()
+///   may run up to that many of these completions (as asio::dispatch may run a handler inline).
 /// - It waits by a one-byte MSG_PEEK receive through Asio (POSIX; see detail::waits_by_peek), then
 ///   receives without waiting; a socket whose error queue holds an entry nobody reads (IP_RECVERR,
 ///   transmit timestamps) does not wake it again and again, and the entry is left where it is. A
@@ -411,12 +412,13 @@ auto async_receive(DatagramSocket& socket, const ::asio::mutable_buffer& buffer,
 /// 501 / 606); async_receive_batch in a receive loop with 16 batches queued 94 / 100, one batch a
 /// run() 107 / 113, against 67 / 70 for a hand-written recvmmsg (receive_batch itself: 90 / 96).
 /// Time with the kernel (the bench's section 9, median of 31 A/B pairs; this machine's noise is
-/// 5-15 %): async_receive_batch in a receive loop 1.04x the hand-written recvmmsg (IPv6 1.05x),
-/// where the same recvmmsg in an Asio handler loop, one turn of the event loop a batch, is 1.10x;
-/// one batch a run() (an idle receiver woken for one batch: one turn, with its epoll_wait, a batch)
-/// 1.17x, where an epoll_wait that does not wait is already 1.12x and that recvmmsg run as one Asio
-/// completion 1.20x. async_receive 0.66x Asio's async_receive_from (IPv6 0.66x), although the
-/// recvmsg with packet info that returns the group costs the kernel 1.04x the recvfrom Asio calls.
+/// 5-15 %; the run of README's Performance table): async_receive_batch in a receive loop 1.05x the
+/// hand-written recvmmsg (IPv6 1.04x), where the same recvmmsg in an Asio handler loop, one turn of
+/// the event loop a batch, is 1.11x; one batch a run() (an idle receiver woken for one batch: one
+/// turn, with its epoll_wait, a batch) 1.19x (IPv6 1.18x), where an epoll_wait that does not wait
+/// is already 1.15x and that recvmmsg run as one Asio completion 1.16x. async_receive 0.62x Asio's
+/// async_receive_from (IPv6 0.62x); the recvmsg with packet info that returns the group costs the
+/// kernel 0.98x (IPv6 1.01x) the recvfrom Asio calls.
 /// What the first-try path saves: the handler's executor is compared by type when it names none
 /// (comparing two any_io_executors cost about 90 a datagram); the result goes to the io_context's
 /// executor directly, as a continuation (a type-erased post cost about 160, and its scheduler lock

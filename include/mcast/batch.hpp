@@ -8,15 +8,15 @@
 /// @brief receive_batch() and send_batch(): many datagrams per system call.
 ///
 /// @par Measured
-/// From the bench (batches of 64, IP_PKTINFO on, a group on lo; one run of 2026-12-05, g++ 12 /
-/// clang 14). Time per datagram with the kernel (median of 31 A/B pairs): receive_batch 0.99x a
+/// From the bench (batches of 64, IP_PKTINFO on, a group on lo; one run of 2026-12-06, g++ 12 /
+/// clang 14). Time per datagram with the kernel (median of 31 A/B pairs): receive_batch 1.00x a
 /// hand-written recvmmsg that fills its arrays each call (1200 B: 1.03x; an IPv6 socket and group
-/// 1.03x; a dual-stack socket receiving IPv4, its addresses unmapped, 1.02x in a later run; target
-/// 1.10x); with option::receive_timestamp on 1.12x of off, where the kernel's own cost (a
-/// hand-written recvmmsg reading SO_TIMESTAMPNS) is 1.12x; send_batch of one size (UDP GSO) 0.20x a
-/// hand-written sendmmsg. User-space instructions per datagram (callgrind): receive_batch 90 / 96
-/// against 67 / 70 (1.35x / 1.38x; building each full datagram -- 20-byte addresses, the optional
-/// group, timestamp and drops -- is most of the rest; IPv6 110 / 142 against 76 / 79); with
+/// 1.02x; a dual-stack socket receiving IPv4, its addresses unmapped, 1.01x; target 1.10x); with
+/// option::receive_timestamp on 1.10x of off, where the kernel's own cost (a hand-written recvmmsg
+/// reading SO_TIMESTAMPNS) is 1.12x; send_batch of one size (UDP GSO) 0.19x a hand-written
+/// sendmmsg. User-space instructions per datagram (callgrind): receive_batch 90 / 96 against 67 /
+/// 70 (1.35x / 1.38x; building each full datagram -- 20-byte addresses, the optional group,
+/// timestamp and drops -- is most of the rest; IPv6 110 / 142 against 76 / 79); with
 /// option::receive_timestamp on 1.16x / 1.12x of off; receive() 135 / 160 against recvmsg's 90
 /// (IPv6 149 / 184 against 101 / 98); send_batch 30 / 37 against sendmmsg's 21 / 15 (the kernel's
 /// share, not these, decides its time).

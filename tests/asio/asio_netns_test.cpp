@@ -330,3 +330,78 @@ TEST_CASE("async_receive and async_receive_batch receive first and post a first-
     }
   }
 }
+
+// A receive loop chains (asio.hpp) on every socket kind and interface form, and through failures:
+// with 2 x MCAST_ASIO_CHAIN_LIMIT + 1 datagrams queued, a handler posted from the first completion
+// runs after MCAST_ASIO_CHAIN_LIMIT of them; two receives in a row that fail (ENOMEM, injected)
+// complete with their error in their place, and nothing queued is lost or reordered.
+TEST_CASE("a receive loop chains on IPv4 and IPv6, any() and lo, dual-stack sockets, and through two failed "
+          "receives in a row",
+          "[netns][asio]") {
+  constexpr std::size_t limit = MCAST_ASIO_CHAIN_LIMIT, total = 2 * limit + 1;
+  struct variant {
+    const char* name;
+    bool v6_socket;
+    bool v6only;
+    mcast::family group_family;
+    bool any;
+    const char* source;
+  };
+  for (const variant v :
+       {variant{"IPv4, any()", false, false, mcast::family::v4, true, "127.0.0.2"},
+        variant{"IPv6, lo", true, true, mcast::family::v6, false, "2001:db8::2"},
+        variant{"IPv6, any()", true, true, mcast::family::v6, true, "2001:db8::2"},
+        variant{"dual-stack, IPv4 group", true, false, mcast::family::v4, false, "127.0.0.2"},
+        variant{"dual-stack, IPv6 group, any()", true, false, mcast::family::v6, true, "2001:db8::3"}}) {
+    INFO(v.name);
+    asio::io_context io;
+    asio::ip::udp::socket rx(io, v.v6_socket ? asio::ip::udp::v6() : asio::ip::udp::v4());
+    if (v.v6_socket)
+      rx.set_option(asio::ip::v6_only(v.v6only));
+    const std::uint16_t port = mcast::bind_receiver(rx, v.v6_socket ? mcast::family::v6 : mcast::family::v4, 0);
+    if (v.v6_socket)
+      mcast::set_option(rx, o::ipv6_recvpktinfo{true});
+    if (v.group_family == mcast::family::v4)
+      mcast::set_option(rx, o::ip_pktinfo{true});
+    const auto lo = mcast::network_interface::from_name("lo");
+    const auto g = fresh_group(v.group_family);
+    auto member = mcast::join_group(rx, g, v.any ? mcast::network_interface::any() : lo);
+    socket_fd tx = udp_sender(mcast::make_source(v.source));
+    for (std::size_t i = 0; i < total; ++i)
+      send_one(tx, g, port, std::to_string(i));
+    pollfd p{rx.native_handle(), POLLIN, 0};
+    REQUIRE(::poll(&p, 1, 1000) > 0);
+
+    syscall_recorder calls;
+    std::vector<std::string> got; // each completion: the payload, or the error
+    std::size_t marker_saw = 0;
+    std::array<char, 64> buf{};
+    std::function<void()> next = [&] {
+      mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram d) {
+        if (ec) {
+          got.push_back(ec == std::errc::not_enough_memory ? "ENOMEM" : ec.message());
+        } else {
+          got.emplace_back(buf.data(), d.size);
+          CHECK(d.source.to_string() == v.source);
+          REQUIRE(d.destination.has_value());
+          CHECK(*d.destination == g.address());
+          CHECK(d.interface_index == lo.index());
+        }
+        if (got.size() == 1)
+          asio::post(io, [&] { marker_saw = got.size(); });
+        if (got.size() <= 2) // the next receive fails: after the first completion and after that one
+          calls.fail_call(calls.count(), ENOMEM);
+        if (got.size() < total + 2)
+          next();
+      });
+    };
+    next();
+    io.run_for(std::chrono::seconds(5));
+    std::vector<std::string> expected{"0", "ENOMEM", "ENOMEM"};
+    for (std::size_t i = 1; i < total; ++i)
+      expected.push_back(std::to_string(i));
+    CHECK(got == expected);
+    CHECK(calls.failed == 2);
+    CHECK(marker_saw == limit);
+  }
+}

@@ -583,6 +583,12 @@ struct asio_side {
   asio::ip::udp::socket sock;
   asio::ip::udp::endpoint from;
 };
+// One round on the io_context: run what the call before it started, until nothing is left.
+MCAST_DETAIL_ALWAYS_INLINE std::size_t run_round(asio_side& a, const std::size_t& got) {
+  a.io.restart();
+  a.io.run();
+  return got;
+}
 // `batch` queued datagrams one completion each: mcast::async_receive (source, group, interface),
 // each completion starting the next, against Asio's async_receive_from (source only).
 struct arecv_next {
@@ -600,9 +606,7 @@ struct arecv_next {
 __attribute__((noinline)) std::size_t arecv_mcast(batch_rig& r, asio_side& a) {
   std::size_t got = 0;
   mcast::async_receive(a.sock, asio::buffer(r.rbufs[0].data, r.rbufs[0].size), arecv_next{&r, &a, &got});
-  a.io.restart();
-  a.io.run();
-  return got;
+  return run_round(a, got);
 }
 struct asio_next {
   batch_rig* r;
@@ -619,9 +623,7 @@ struct asio_next {
 __attribute__((noinline)) std::size_t arecv_asio(batch_rig& r, asio_side& a) {
   std::size_t got = 0;
   a.sock.async_receive_from(asio::buffer(r.rbufs[0].data, r.rbufs[0].size), a.from, asio_next{&r, &a, &got});
-  a.io.restart();
-  a.io.run();
-  return got;
+  return run_round(a, got);
 }
 // mcast::async_receive_batch of `batch` queued datagrams: one completion. (A named handler: a
 // lambda's type would carry this function's name into Asio's, and callgrind's toggle would
@@ -637,9 +639,7 @@ struct abatch_done {
 __attribute__((noinline)) std::size_t abatch_mcast(batch_rig& r, asio_side& a) {
   std::size_t got = 0;
   mcast::async_receive_batch(a.sock, r.rbufs, r.ds, batch, abatch_done{&got});
-  a.io.restart();
-  a.io.run();
-  return got;
+  return run_round(a, got);
 }
 // The event loop's own share: the hand-written recvmmsg run as one Asio completion (posted, as
 // async_receive_batch's first-try result is), so one turn of the io_context a batch -- with its
@@ -652,9 +652,7 @@ struct abatch_floor_run {
 __attribute__((noinline)) std::size_t abatch_floor(batch_rig& r, asio_side& a) {
   std::size_t got = 0;
   asio::post(a.io, abatch_floor_run{&r, &got});
-  a.io.restart();
-  a.io.run();
-  return got;
+  return run_round(a, got);
 }
 // A receiver under load, as a program runs one: each completion starts the next receive, until
 // `want` datagrams (several batches queued) have arrived -- one io_context::run() for all of them.
@@ -674,9 +672,7 @@ struct abatch_loop {
 __attribute__((noinline)) std::size_t abatch_mcast_loop(batch_rig& r, asio_side& a, std::size_t want) {
   std::size_t got = 0;
   mcast::async_receive_batch(a.sock, r.rbufs, r.ds, batch, abatch_loop{&r, &a, &got, want});
-  a.io.restart();
-  a.io.run();
-  return got;
+  return run_round(a, got);
 }
 // Its floor through the scheduler: the hand-written recvmmsg as a handler that hands the next one
 // to the io_context (asio::defer, a continuation), so one turn of the event loop a batch.
@@ -694,9 +690,7 @@ struct abatch_floor_step {
 __attribute__((noinline)) std::size_t abatch_floor_loop(batch_rig& r, asio_side& a, std::size_t want) {
   std::size_t got = 0;
   asio::post(a.io, abatch_floor_step{&r, &a, &got, want});
-  a.io.restart();
-  a.io.run();
-  return got;
+  return run_round(a, got);
 }
 #endif
 

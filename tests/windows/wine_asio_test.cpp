@@ -28,6 +28,24 @@ bool kernel_has(const mcast::group& g) {
   std::snprintf(key, sizeof key, "%08X", raw);
   return ss.str().find(key) != std::string::npos;
 }
+// A receiver of `group` on the loopback interface (packet info and loopback on: Windows lets the
+// receiver decide) and a sender to it, on one io_context.
+struct loop_rig {
+  explicit loop_rig(const char* group) : g(mcast::make_group(group)) {
+    mcast::set_option(rx, mcast::option::ip_pktinfo{true});
+    rx.set_option(asio::ip::multicast::enable_loopback(true));
+    tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
+  }
+  void send(const std::string& text) { tx.send_to(asio::buffer(text), to); }
+  asio::io_context io;
+  asio::ip::udp::socket rx{io, asio::ip::udp::v4()};
+  std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
+  mcast::group g;
+  mcast::network_interface nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
+  mcast::any_source_membership<mcast::api::ipv4> member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
+  asio::ip::udp::socket tx{io, asio::ip::udp::v4()};
+  asio::ip::udp::endpoint to{mcast::to_asio(g), port};
+};
 } // namespace
 
 TEST_CASE("an Asio socket with the handles and option types, on Windows", "[windows][asio]") {
@@ -52,14 +70,9 @@ TEST_CASE("an Asio socket with the handles and option types, on Windows", "[wind
 
 TEST_CASE("async_receive on Windows: WSARecvMsg after async_wait, with the group of the datagram, and cancellation",
           "[windows][asio]") {
-  asio::io_context io;
-  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
-  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
-  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
-  rx.set_option(asio::ip::multicast::enable_loopback(true)); // Windows: the receiver decides
-  const auto g = mcast::make_group("239.77.2.2");
-  const auto nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
-  auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
+  loop_rig r("239.77.2.2");
+  asio::io_context& io = r.io;
+  asio::ip::udp::socket& rx = r.rx;
   std::array<char, 64> buf{};
   std::error_code result = asio::error::would_block;
   mcast::datagram got;
@@ -67,21 +80,19 @@ TEST_CASE("async_receive on Windows: WSARecvMsg after async_wait, with the group
     result = ec;
     got = d;
   });
-  asio::ip::udp::socket tx(io, asio::ip::udp::v4());
-  tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
-  tx.send_to(asio::buffer(std::string("hello")), asio::ip::udp::endpoint(mcast::to_asio(g), port));
+  r.send("hello");
   io.run_for(std::chrono::seconds(5));
   CHECK_FALSE(result);
   CHECK(got.size == 5);
   REQUIRE(got.destination.has_value());
-  CHECK(*got.destination == g.address());
-  CHECK(got.interface_index == nic.index());
+  CHECK(*got.destination == r.g.address());
+  CHECK(got.interface_index == r.nic.index());
   // Closing the socket completes a pending receive with operation_aborted.
   io.restart();
   result = asio::error::would_block;
   mcast::async_receive(rx, asio::buffer(buf), [&](std::error_code ec, mcast::datagram) { result = ec; });
   asio::post(io, [&] {
-    member.leave();
+    r.member.leave();
     rx.close();
   });
   io.run_for(std::chrono::seconds(5));
@@ -91,17 +102,10 @@ TEST_CASE("async_receive on Windows: WSARecvMsg after async_wait, with the group
 TEST_CASE("async_receive_batch on Windows: waits for the first datagram, then takes the queued ones by the loop "
           "form, and a datagram already queued is received at once but completed through the io_context",
           "[windows][asio]") {
-  asio::io_context io;
-  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
-  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
-  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
-  rx.set_option(asio::ip::multicast::enable_loopback(true));
-  const auto g = mcast::make_group("239.77.2.3");
-  const auto nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
-  auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
-  asio::ip::udp::socket tx(io, asio::ip::udp::v4());
-  tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
-  const asio::ip::udp::endpoint to(mcast::to_asio(g), port);
+  loop_rig r("239.77.2.3");
+  asio::io_context& io = r.io;
+  asio::ip::udp::socket& rx = r.rx;
+  const mcast::group& g = r.g;
   std::array<std::array<char, 32>, 8> bytes{};
   std::array<mcast::receive_buffer, 8> bufs{};
   for (std::size_t i = 0; i < bufs.size(); ++i)
@@ -126,13 +130,13 @@ TEST_CASE("async_receive_batch on Windows: waits for the first datagram, then ta
   io.run_for(std::chrono::milliseconds(50));
   CHECK(payloads.empty());
   for (const char* p : {"one", "two", "three"})
-    tx.send_to(asio::buffer(std::string(p)), to);
+    r.send(p);
   io.restart();
   for (int i = 0; i < 50 && payloads.size() < 3; ++i)
     io.run_for(std::chrono::milliseconds(100));
   CHECK(payloads == std::vector<std::string>{"one", "two", "three"});
   // Queued before the call: taken at once, completed through the io_context.
-  tx.send_to(asio::buffer(std::string("queued")), to);
+  r.send("queued");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::size_t got = 0;
   bool done = false;
@@ -154,18 +158,11 @@ TEST_CASE("async_receive_batch on Windows: waits for the first datagram, then ta
 TEST_CASE("async_receive in a loop on Windows chains MCAST_ASIO_CHAIN_LIMIT completions before the io_context's turn",
           "[windows][asio]") {
   constexpr std::size_t limit = MCAST_ASIO_CHAIN_LIMIT, total = 2 * limit + 1;
-  asio::io_context io;
-  asio::ip::udp::socket rx(io, asio::ip::udp::v4());
-  const std::uint16_t port = mcast::bind_receiver(rx, mcast::family::v4, 0);
-  mcast::set_option(rx, mcast::option::ip_pktinfo{true});
-  rx.set_option(asio::ip::multicast::enable_loopback(true));
-  const auto g = mcast::make_group("239.77.2.4");
-  const auto nic = mcast::network_interface::from_address(mcast::make_address("127.0.0.1"));
-  auto member = mcast::join_group<mcast::api::ipv4>(rx, g, nic);
-  asio::ip::udp::socket tx(io, asio::ip::udp::v4());
-  tx.set_option(asio::ip::multicast::outbound_interface(asio::ip::make_address_v4("127.0.0.1")));
+  loop_rig r("239.77.2.4");
+  asio::io_context& io = r.io;
+  asio::ip::udp::socket& rx = r.rx;
   for (std::size_t i = 0; i < total; ++i)
-    tx.send_to(asio::buffer(std::to_string(i)), asio::ip::udp::endpoint(mcast::to_asio(g), port));
+    r.send(std::to_string(i));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   std::array<char, 32> buf{};
   std::vector<std::string> got;
