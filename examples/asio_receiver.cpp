@@ -71,6 +71,8 @@ int main(int argc, char** argv) try {
                     d.source.to_string().c_str(), d.size, d.interface_index);
       }
       std::fflush(stdout);
+      // The next receive: when more is queued, its completion runs right after this one returns
+      // (up to MCAST_ASIO_CHAIN_LIMIT in a row, then the signals below get their turn).
       receive();
     });
   };
